@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` (the bundled samples → curated/) and `make test`.
+# Both set up .venv from requirements.lock on first use; nothing else needs installing.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup bench samples clean
+
+$(BIN)/aidplans: pyproject.toml requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+setup: $(BIN)/aidplans
+
+run: setup
+	$(BIN)/aidplans run raw/samples --curated curated
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/bench_published.py
+
+samples: setup
+	$(BIN)/pip install --quiet "reportlab>=4.2"
+	$(BIN)/python samples/generate.py
+
+clean:
+	rm -rf curated/documents curated/projects curated/corrections curated/quarantine curated/_journal.json

@@ -1,0 +1,1 @@
+"""PDF → document parts: pages with positioned text, metadata, narrative items, table rows."""

@@ -1,0 +1,35 @@
+"""One PDF → DocumentParts: the single entry point of the extractors."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extractors.errors import NoPlanTableError, NotAPlanError
+from extractors.metadata import extract_metadata
+from extractors.narrative import narrative_items, paragraphs
+from extractors.pdf import read_pdf
+from extractors.tables import table_rows
+from schemas.settings import Settings
+from schemas.types import DocumentParts
+
+
+def extract(path: Path, data: bytes | None = None, settings: Settings | None = None) -> DocumentParts:
+    """Read a plan PDF; raises an ExtractionError subclass naming the file when it is not one."""
+    settings = settings or Settings()
+    data = path.read_bytes() if data is None else data
+    content = read_pdf(path, data, settings)
+    paras = paragraphs(content.pages)
+    md = extract_metadata(paras)
+    if not md.title or not md.plan_year or not md.program:
+        missing = [k for k in ("title", "plan_year", "program") if not getattr(md, k)]
+        raise NotAPlanError(str(path), "no " + ", no ".join(missing))
+    rows = table_rows(content.grids, settings)
+    if not any(r.kind == "item" for r in rows):
+        raise NoPlanTableError(str(path))
+    sources = {p.text_source for p in content.pages}
+    text_source = "mixed" if len(sources - {"none"}) > 1 else next(iter(sources - {"none"}), "none")
+    return DocumentParts(
+        source_file=str(path), sha256=hashlib.sha256(data).hexdigest(), page_count=content.page_count,
+        text_source=text_source, source_kind="scanned" if text_source != "text_layer" else "published",
+        pages=content.pages, metadata=md, items=narrative_items(paras), rows=rows,
+        warnings=content.warnings)

@@ -1,0 +1,112 @@
+"""Ruled cells on a page → a grid of slots, each slot owned by one (possibly merged) cell.
+
+pdfplumber finds the cell rectangles; merged cells are rectangles that cover several
+row or column bands. Text is placed in cells by the centre of each character, once per
+page, instead of cropping the page for every cell.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from schemas.types import BBox
+
+
+@dataclass
+class GridCell:
+    text: str
+    bbox: BBox
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+
+
+@dataclass
+class Grid:
+    """Slots[r][c] is the index of the owning cell in `cells` (or None where nothing is drawn)."""
+    page: int
+    bbox: BBox
+    cells: list[GridCell]
+    slots: list[list[int | None]]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.slots)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.slots[0]) if self.slots else 0
+
+    def owner(self, r: int, c: int) -> GridCell | None:
+        i = self.slots[r][c]
+        return None if i is None else self.cells[i]
+
+
+def _bands(values: list[float], tol: float) -> list[float]:
+    """Distinct coordinates, values closer than `tol` snapped together."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(bands: list[float], v: float, tol: float) -> int:
+    i = bisect_right(bands, v + tol) - 1
+    return max(i, 0)
+
+
+def build_grid(page_number: int, rects: list[BBox], chars: list[dict], tol: float = 2.0) -> Grid:
+    """Grid from cell rectangles and the page's characters (dicts with text, x0, x1, top, bottom)."""
+    xs = _bands([x for r in rects for x in (r[0], r[2])], tol)
+    ys = _bands([y for r in rects for y in (r[1], r[3])], tol)
+    slots: list[list[int | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    cells: list[GridCell] = []
+    for x0, top, x1, bottom in sorted(rects, key=lambda r: (r[1], r[0])):
+        c0, c1 = _index(xs, x0, tol), _index(xs, x1, tol)
+        r0, r1 = _index(ys, top, tol), _index(ys, bottom, tol)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cells.append(GridCell("", (x0, top, x1, bottom), r0, c0, r1 - r0, c1 - c0))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                slots[r][c] = len(cells) - 1
+    _fill_text(cells, slots, xs, ys, chars, tol)
+    bbox = (xs[0], ys[0], xs[-1], ys[-1]) if xs and ys else (0.0, 0.0, 0.0, 0.0)
+    return Grid(page_number, bbox, cells, slots)
+
+
+def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
+    buckets: dict[int, list[dict]] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+            continue
+        r, c = min(_index(ys, cy, 0), len(slots) - 1), min(_index(xs, cx, 0), len(slots[0]) - 1)
+        owner = slots[r][c]
+        if owner is not None:
+            buckets.setdefault(owner, []).append(ch)
+    for i, chs in buckets.items():
+        cells[i].text = chars_to_text(chs)
+
+
+def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
+    """Characters → lines (by top) → text, lines joined with newlines."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= line_tol:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
+        text, prev = "", None
+        for ch in ln:
+            if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):
+                text += " "
+            text += ch["text"]
+            prev = ch
+        out.append(text)
+    return "\n".join(out)

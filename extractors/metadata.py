@@ -1,0 +1,98 @@
+"""Document metadata from the body paragraphs: title, 文号, issuer, date, year, program, parties, stated totals."""
+from __future__ import annotations
+
+import re
+
+from extractors.narrative import Paragraph
+from normalizers.dates import parse_date
+from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
+from normalizers.text import compact, squeeze
+from normalizers.vocab import find_party, find_program
+from schemas.types import CategoryStatement, Metadata
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*\d{1,4}\s*号")
+_ISSUER = re.compile(r"^[\u4e00-\u9fff]{4,30}(人民政府办公室|人民政府|办公室|委员会|领导小组)$")
+_DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
+_NUM = r"(\d+(?:\.\d+)?)"
+_TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
+_CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整正]+)")
+_COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类([\d一二三四五六七八九十]+)个")
+_CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个[，,]?[^\d；;]*?" + _NUM + r"万元")
+_TASKS = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(工作任务|主要任务|建设任务|项目安排)")
+
+
+def extract_metadata(paras: list[Paragraph]) -> Metadata:
+    """Everything the contract's documents table needs from the text; None where not stated."""
+    texts = [compact(p.text) for p in paras]
+    md = Metadata()
+    ti = _title_index(texts)
+    if ti is not None:
+        title = texts[ti]
+        if re.match(r"^\d{4}年", title) and ti > 0 and len(texts[ti - 1]) <= 15 and texts[ti - 1][-1:] in "县市区州旗":
+            title = texts[ti - 1] + title
+        md.title = title
+        y = re.search(r"(\d{4})年", title)
+        md.plan_year = int(y.group(1)) if y else None
+    front = texts[:ti] if ti else texts[:8]
+    for t in front:
+        m = _DOC_NUMBER.search(t)
+        if m and md.doc_number is None:
+            md.doc_number = re.sub(r"\s+", "", m.group(0)).replace("[", "〔").replace("]", "〕")
+        if _ISSUER.match(t) and md.issuer is None:
+            md.issuer = t
+        d = _DATE_LINE.match(t)
+        if d and md.issue_date is None:
+            md.issue_date = parse_date(d.group(1), errors="null")
+    if md.issue_date is None:
+        for t in reversed(texts):
+            d = _DATE_LINE.match(t)
+            if d:
+                md.issue_date = parse_date(d.group(1), errors="null")
+                break
+    alltext = "".join(texts)
+    md.program = find_program(md.title or "") or find_program(alltext)
+    md.donor = find_party(md.title or "", "donor", md.program) or find_party(alltext, "donor", md.program)
+    md.recipient = find_party(md.title or "", "recipient") or find_party(alltext, "recipient")
+    _stated_totals(md, _task_text(texts))
+    return md
+
+
+def _title_index(texts: list[str]) -> int | None:
+    for i, t in enumerate(texts):
+        if t.endswith(("实施方案", "工作方案", "项目计划")) and "关于" not in t and "《" not in t and len(t) < 60:
+            return i
+    return None
+
+
+def _task_text(texts: list[str]) -> str:
+    """The 工作任务 section's opening paragraphs, up to its first （一） heading."""
+    for i, t in enumerate(texts):
+        if _TASKS.match(t):
+            out = []
+            for s in texts[i + 1:]:
+                if re.match(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、|^\d+[.．、]", s):
+                    break
+                out.append(s)
+            return "".join(out)
+    return ""
+
+
+def _stated_totals(md: Metadata, text: str) -> None:
+    if not text:
+        return
+    m = _TOTAL.search(text)
+    md.total_aid_funds_wan = parse_amount(m.group(1), errors="null") if m else None
+    c = _CAPITAL.search(text)
+    md.total_aid_funds_capital_wan = parse_capital_amount(c.group(1), errors="null") if c else None
+    n = _COUNTS.search(text)
+    if n:
+        md.category_count_stated = parse_count(n.group(1), errors="null")
+        md.project_count_stated = parse_count(n.group(2), errors="null")
+        rest = text[n.end():]
+        rest = rest[rest.find("其中") + 2:] if "其中" in rest else rest
+        for clause in re.split(r"[；;。]", rest.lstrip("，,：:")):
+            k = _CLAUSE.match(clause.strip("，,：: "))
+            if k:
+                md.categories_stated.append(CategoryStatement(
+                    squeeze(k.group(1)) or "", parse_count(k.group(2), errors="null"),
+                    parse_amount(k.group(3), errors="null")))

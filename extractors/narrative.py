@@ -1,0 +1,95 @@
+"""Body lines → paragraphs → the numbered project items with their labelled lines.
+
+A paragraph starts where a line is indented, follows a short line, or changes type size;
+a wrapped line never starts an item, so '约\\n1.6万平方米' stays inside its sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from normalizers.text import squeeze
+from normalizers.vocab import match_label
+from schemas.types import Line, NarrativeItem, Page
+
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_HEADING = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]\s*(.*)$", re.S)
+_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?=[^\d\s])(.*)$", re.S)
+_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
+_TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int
+    size: float
+
+
+def paragraphs(pages: list[Page]) -> list[Paragraph]:
+    """Join wrapped lines into paragraphs, across page breaks."""
+    out: list[Paragraph] = []
+    prev: Line | None = None
+    sizes = [round(ln.size) for p in pages for ln in p.lines]
+    body_size = max(set(sizes), key=sizes.count) if sizes else 0
+    for page in pages:
+        body = [ln for ln in page.lines if ln.text.strip()]
+        if not body:
+            continue
+        left = min(ln.x0 for ln in body)
+        right = sorted(ln.x1 for ln in body)[int(0.9 * (len(body) - 1))]
+        for ln in body:
+            size = ln.size or (ln.bottom - ln.top)
+            indented = ln.x0 > left + 0.8 * size
+            if prev is not None and size > body_size + 1 and _centred(prev, page.width) \
+                    and _centred(ln, page.width) and prev.page == ln.page \
+                    and abs(size - prev.size) <= 0.5 and ln.top - prev.bottom < size:
+                out[-1].text += ln.text.strip()   # a title set on two centred lines
+                prev = ln
+                continue
+            starts = (prev is None or indented or abs(size - (prev.size or size)) > 0.5
+                      or (prev.page == ln.page and prev.x1 < right - 2.0 * size)
+                      or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1))[1] >= 95)
+            if starts or not out:
+                out.append(Paragraph(ln.text.strip(), ln.page, size))
+            else:
+                out[-1].text += ln.text.strip()
+            prev = ln
+    return out
+
+
+def _centred(ln: Line, width: float) -> bool:
+    size = ln.size or (ln.bottom - ln.top)
+    return abs((ln.x0 + ln.x1) / 2 - width / 2) < size
+
+
+def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
+    """Numbered project items in the task section, each with its heading and labelled lines."""
+    start = next((i for i, p in enumerate(paras) if _SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
+    if start is None:
+        start = next((i for i, p in enumerate(paras) if _ITEM.match(p.text)), len(paras))
+    items: list[NarrativeItem] = []
+    heading = ""
+    for p in paras[start + 1:]:
+        text = p.text.strip()
+        if _SECTION.match(text) and items:
+            break
+        h = _HEADING.match(text)
+        if h:
+            heading = re.split(r"[。；]", h.group(2), maxsplit=1)[0].strip()
+            continue
+        m = _ITEM.match(text)
+        if m:
+            name, _, body = m.group(2).partition("。")
+            items.append(NarrativeItem(len(items) + 1, m.group(1), heading, squeeze(name) or "",
+                                       squeeze(body) or "", {}, p.page))
+            continue
+        if not items:
+            continue
+        lab = _LABEL.match(text)
+        field, score = match_label(lab.group(1)) if lab else (None, 0.0)
+        if lab and field and score >= 95:
+            items[-1].fields[field] = squeeze(lab.group(2)) or ""
+        else:
+            items[-1].body = (items[-1].body + text).strip()
+    return items

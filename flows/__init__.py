@@ -1,0 +1,1 @@
+"""Prefect flows, the curated store and the `aidplans` command: the only place with I/O and side effects."""

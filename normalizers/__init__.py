@@ -1,0 +1,1 @@
+"""Document parts → contract records: text, numbers, dates, vocabularies, reconciliation, checks."""

@@ -1,0 +1,67 @@
+"""Arithmetic checks: items vs category subtotals vs the 合计 row vs the totals the text states.
+
+A failed check flags the document (`subtotal_mismatch:<category>`, `total_mismatch`,
+`count_mismatch`); it never drops or changes anything.
+"""
+from __future__ import annotations
+
+from normalizers.numbers import parse_amount
+from normalizers.text import compact
+from normalizers.vocab import canonical_category
+from schemas.settings import Settings
+from schemas.types import Metadata, ProjectRecord, TableRow
+
+AMOUNTS = ("aid_funds_wan", "total_investment_wan")
+
+
+def _cell_amount(row: TableRow, fieldname: str) -> float | None:
+    return parse_amount(row.text(fieldname), errors="null")
+
+
+def _differs(a: float | None, b: float | None, tol: float) -> bool:
+    return a is not None and b is not None and abs(a - b) > tol
+
+
+def arithmetic_flags(records: list[ProjectRecord], rows: list[TableRow], md: Metadata,
+                     settings: Settings) -> list[str]:
+    """Document flags for every sum that does not add up."""
+    tol = settings.amount_tolerance
+    flags: list[str] = []
+    subtotals = [r for r in rows if r.kind == "subtotal"]
+    totals = [r for r in rows if r.kind == "total"]
+    for sub in subtotals:
+        cat, _ = canonical_category(sub.label)
+        members = [p for p in records if p.category == (cat or sub.label)]
+        for f in AMOUNTS:
+            stated = _cell_amount(sub, f)
+            got = sum(getattr(p, f) or 0.0 for p in members)
+            if stated is not None and _differs(stated, got, tol):
+                flags.append(f"subtotal_mismatch:{cat or sub.label}")
+    for total in totals:
+        for f in AMOUNTS:
+            stated = _cell_amount(total, f)
+            if stated is None:
+                continue
+            if _differs(stated, sum(getattr(p, f) or 0.0 for p in records), tol):
+                flags.append("total_mismatch")
+            sub_sum = [_cell_amount(s, f) for s in subtotals]
+            if subtotals and all(v is not None for v in sub_sum) and _differs(stated, sum(sub_sum), tol):
+                flags.append("total_mismatch")
+    table_total = next((_cell_amount(t, "aid_funds_wan") for t in totals), None)
+    aid_sum = sum(p.aid_funds_wan or 0.0 for p in records)
+    if _differs(md.total_aid_funds_wan, table_total if table_total is not None else aid_sum, tol):
+        flags.append("total_mismatch")
+    if _differs(md.total_aid_funds_wan, md.total_aid_funds_capital_wan, tol):
+        flags.append("total_mismatch")
+    for st in md.categories_stated:
+        cat, _ = canonical_category(st.label)
+        members = [p for p in records if p.category == (cat or compact(st.label))]
+        if _differs(st.amount_wan, sum(p.aid_funds_wan or 0.0 for p in members), tol) or \
+                (st.count is not None and st.count != len(members)):
+            flags.append(f"subtotal_mismatch:{cat or st.label}")
+    if md.project_count_stated is not None and md.project_count_stated != len(records):
+        flags.append("count_mismatch")
+    if md.category_count_stated is not None and \
+            md.category_count_stated != len({p.category for p in records}):
+        flags.append("count_mismatch")
+    return list(dict.fromkeys(flags))

@@ -1,0 +1,84 @@
+"""Amounts and counts as printed in plans: 383, 1,000.5, ３８３万元, 柒佰伍拾万元整, 六类十三个.
+
+Each parser has an explicit policy for bad values: errors="raise" raises AmountError,
+errors="null" returns None. Blank cells and dashes are always None (nothing stated).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Errors = Literal["raise", "null"]
+
+_BLANK = re.compile(r"^[\s\-—–－/／]*$")
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {
+    c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")} | {"两": 2, "贰": 2, "〇": 0, "零": 0}
+_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+class AmountError(ValueError):
+    """A cell or phrase that should hold an amount does not."""
+
+
+def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
+    """An amount in 万元 from a table cell or phrase; '' and dashes → None."""
+    if text is None or _BLANK.match(text):
+        return None
+    t = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    m = _NUMBER.match(t)
+    if m:
+        value = float(m.group(1))
+        return value / 10_000 if m.group(2) == "元" else value
+    if errors == "null":
+        return None
+    raise AmountError(f"not an amount: {text!r}")
+
+
+def chinese_to_int(text: str) -> int:
+    """一 → 1, 十三 → 13, 柒佰伍拾 → 750, 一万二千 → 12000; arabic digits pass through."""
+    t = unicodedata.normalize("NFKC", text.strip())
+    if t.isdigit():
+        return int(t)
+    if not t or any(c not in _DIGITS and c not in _UNITS and c not in _BIG for c in t):
+        raise AmountError(f"not a Chinese numeral: {text!r}")
+    total = section = digit = 0
+    for c in t:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c in _UNITS:
+            section += (digit or 1) * _UNITS[c]
+            digit = 0
+        else:
+            total += (section + digit) * _BIG[c]
+            section = digit = 0
+    return total + section + digit
+
+
+def parse_capital_amount(text: str, errors: Errors = "raise") -> float | None:
+    """A 大写 amount (柒佰伍拾万元整, 叁仟玖佰万元) in 万元."""
+    t = re.sub(r"[（()）大写：:\s]", "", text)
+    t = re.sub(r"(元整|元正|整|正)$", "", t)
+    t = t.removesuffix("元")
+    try:
+        if t.endswith("万"):
+            return float(chinese_to_int(t[:-1]))
+        return chinese_to_int(t) / 10_000
+    except AmountError:
+        if errors == "null":
+            return None
+        raise
+
+
+def parse_count(text: str | None, errors: Errors = "raise") -> int | None:
+    """A count written in digits or Chinese numerals."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return chinese_to_int(text)
+    except AmountError:
+        if errors == "null":
+            return None
+        raise

@@ -1,0 +1,90 @@
+"""DocumentParts → the contract's document, project and correction records for one plan."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from normalizers.checks import arithmetic_flags
+from normalizers.numbers import parse_amount
+from normalizers.reconcile import reconcile
+from normalizers.text import compact
+from normalizers.vocab import canonical_category
+from schemas.settings import Settings
+from schemas.types import Correction, DocumentParts, DocumentRecord, ProjectRecord
+
+PIPELINE_VERSION = "0.1.0"
+
+
+@dataclass
+class NormalizedDocument:
+    document: DocumentRecord
+    projects: list[ProjectRecord]
+    corrections: list[Correction]
+
+
+def doc_id_for(sha256: str) -> str:
+    """Stable document id: the first 16 hex digits of the PDF's SHA-256."""
+    return sha256[:16]
+
+
+def plan_key(title: str, doc_number: str | None, plan_year: int, program: str) -> str:
+    """Identity of a plan across copies (a scan and a published file of one plan share it)."""
+    raw = "|".join([compact(title), compact(doc_number or ""), str(plan_year), program])
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _confidence(flags: list[str]) -> float:
+    score = 1.0
+    for f in flags:
+        if f.startswith("conflict:"):
+            score -= 0.15
+        elif f.startswith("low_confidence:"):
+            score -= 0.2
+        elif f == "needs_review":
+            score -= 0.3
+    return round(max(score, 0.0), 3)
+
+
+def normalize(parts: DocumentParts, settings: Settings | None = None) -> NormalizedDocument:
+    settings = settings or Settings()
+    md = parts.metadata
+    doc_id = doc_id_for(parts.sha256)
+    merged = reconcile(parts.items, parts.rows, settings)
+    projects: list[ProjectRecord] = []
+    corrections: list[Correction] = []
+    for seq, m in enumerate(merged, start=1):
+        category, score = canonical_category(m.category_raw)
+        flags = list(m.flags)
+        if category is None or score < 80:
+            category = compact(m.category_raw) or "未分类"
+            flags.append("new_category")
+        deadline = m.values.get("deadline")
+        if deadline and md.issue_date and str(deadline) < md.issue_date[: len(str(deadline))]:
+            flags.append("deadline_before_issue")
+        pid = f"{doc_id}-{seq}"
+        values = {k: v for k, v in m.values.items()}
+        projects.append(ProjectRecord(
+            project_id=pid, doc_id=doc_id, plan_year=md.plan_year, program=md.program,
+            donor=md.donor or "", recipient=md.recipient or "", seq=seq, category=category,
+            category_raw=compact(m.category_raw), subcategory=values.pop("subcategory", None),
+            name=values.pop("name") or "", source_pages=sorted(m.pages),
+            flags=list(dict.fromkeys(flags)), confidence=_confidence(flags), **values))
+        corrections += [Correction(**{**c.__dict__, "doc_id": doc_id, "project_id": pid,
+                                          "plan_year": md.plan_year}) for c in m.corrections]
+    total_row = next((r for r in parts.rows if r.kind == "total"), None)
+    table_total_inv = parse_amount(total_row.text("total_investment_wan"), errors="null") if total_row else None
+    table_total_aid = parse_amount(total_row.text("aid_funds_wan"), errors="null") if total_row else None
+    doc_flags = arithmetic_flags(projects, parts.rows, md, settings)
+    if any("needs_review" in p.flags for p in projects):
+        doc_flags.append("needs_review")
+    doc = DocumentRecord(
+        doc_id=doc_id, source_file=parts.source_file, sha256=parts.sha256, title=md.title,
+        doc_number=md.doc_number, issuer=md.issuer, issue_date=md.issue_date, plan_year=md.plan_year,
+        program=md.program, donor=md.donor or "", recipient=md.recipient or "",
+        total_aid_funds_wan=md.total_aid_funds_wan if md.total_aid_funds_wan is not None else table_total_aid,
+        total_investment_wan=md.total_investment_wan if md.total_investment_wan is not None else table_total_inv,
+        project_count_stated=md.project_count_stated, category_count_stated=md.category_count_stated,
+        source_kind=parts.source_kind, text_source=parts.text_source, page_count=parts.page_count,
+        flags=doc_flags, pipeline_version=PIPELINE_VERSION,
+        plan_key=plan_key(md.title, md.doc_number, md.plan_year, md.program))
+    return NormalizedDocument(doc, projects, corrections)

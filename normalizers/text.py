@@ -1,0 +1,39 @@
+"""Text clean-up: tidy printed text, and the comparison form used to decide two readings agree."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201d"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+_SPACES = re.compile(r"\s+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\-]+")
+_QUOTES = re.compile(r"[\u201C\u201D\u201E\u201F\u00AB\u00BB\u300C\u300D\u300E\u300F\"\u2018\u2019']")
+_TRAILING = re.compile(r"[。.,;:、，；：\s]+$")
+
+
+def squeeze(text: str | None) -> str | None:
+    """Printed text as a value: line breaks and layout spaces gone, nothing else touched; '' → None."""
+    if text is None:
+        return None
+    t = text.replace("\u00a0", " ").strip()
+    t = _SPACE_IN_CJK.sub("", t)
+    t = _SPACES.sub(" ", t).strip()
+    return t or None
+
+
+def compact(text: str | None) -> str:
+    """Comparison form: NFKC, no whitespace, one dash, one quote, no trailing punctuation."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", text)
+    t = _SPACES.sub("", t)
+    t = _DASHES.sub("-", t)
+    t = _QUOTES.sub('"', t)
+    return _TRAILING.sub("", t)
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    """True when every character of `short` appears in `long` in order (an abbreviation)."""
+    it = iter(long)
+    return all(ch in it for ch in short)

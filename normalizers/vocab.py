@@ -1,0 +1,151 @@
+"""Controlled vocabularies and gazetteers, read from normalizers/data/*.csv (each entry names its source).
+
+They hold field labels, categories, programs, donors and recipients, places and office
+short forms; never project names.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from normalizers.text import compact, is_subsequence
+
+DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=None)
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def field_labels() -> list[tuple[str, str]]:
+    """(contract field, printed label) pairs for table headers and narrative labels."""
+    return [(r["field"], r["label"]) for r in _rows("fields.csv")]
+
+
+def match_label(text: str) -> tuple[str | None, float]:
+    """The contract field a header or label names, with a 0..100 score.
+
+    A label contained in the text scores by how much of the text it explains, so
+    '其中：市中区拟安排帮扶资金' names aid_funds_wan and '建设\\n地点' names location.
+    """
+    t = compact(text).replace("\n", "")
+    t = re.sub(r"[（(][^)）]*万元[)）]", "", t)   # unit notes: 总投资（万元）
+    if not t:
+        return None, 0.0
+    best: tuple[str | None, float] = (None, 0.0)
+    for field, label in field_labels():
+        if label == t:
+            return field, 100.0
+        if label in t:
+            score = 80.0 + 20.0 * len(label) / len(t)
+        else:
+            score = fuzz.ratio(label, t)
+        if score > best[1]:
+            best = (field, score)
+    return best
+
+
+@lru_cache(maxsize=None)
+def _categories() -> dict[str, str]:
+    return {r["printed"]: r["canonical"] for r in _rows("categories.csv")}
+
+
+def canonical_category(printed: str | None) -> tuple[str | None, float]:
+    """Canonical category for a printed heading ('强化人才培育' → 人才交流), with a score."""
+    t = compact(printed or "")
+    t = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", t)
+    if not t:
+        return None, 0.0
+    cats = _categories()
+    if t in cats:
+        return cats[t], 100.0
+    hits = [(len(p), cats[p]) for p in cats if p in t]
+    if hits:
+        return max(hits)[1], 90.0
+    scored = max(((fuzz.ratio(p, t), c) for p, c in cats.items()), default=(0.0, None))
+    return scored[1], float(scored[0])
+
+
+def find_program(text: str) -> str | None:
+    """The program a title or paragraph names (longest alias first)."""
+    t = compact(text)
+    for r in sorted(_rows("programs.csv"), key=lambda r: -len(r["alias"])):
+        if r["alias"] in t:
+            return r["program"]
+    return None
+
+
+def find_party(text: str, role: str, program: str | None = None) -> str | None:
+    """Donor or recipient named in `text`: the official name of the most mentioned party."""
+    t = compact(text)
+    counts: dict[str, int] = {}
+    for r in sorted(_rows("parties.csv"), key=lambda r: -len(r["alias"])):
+        if r["role"] != role or (program and r["program"] and r["program"] != program):
+            continue
+        n = t.count(r["alias"])
+        if n:
+            counts[r["name"]] = counts.get(r["name"], 0) + n
+            t = t.replace(r["alias"], "\0")
+    return max(counts, key=counts.get) if counts else None
+
+
+@lru_cache(maxsize=None)
+def _places() -> dict[str, str]:
+    return {r["name"]: r["parent"] for r in _rows("places.csv")}
+
+
+def place_ancestors(name: str) -> list[str]:
+    """Parents of a gazetteer place, nearest first; [] for unknown places."""
+    places, out, cur = _places(), [], name
+    while cur in places and places[cur] and places[cur] not in out:
+        cur = places[cur]
+        out.append(cur)
+    return out
+
+
+def _place_parts(text: str) -> list[str]:
+    """Gazetteer places a location string names, in order (峨边彝族自治县沙坪镇 → [峨边彝族自治县, 沙坪镇])."""
+    t, found = compact(text), []
+    for name in sorted(_places(), key=len, reverse=True):
+        if name in t:
+            found.append((t.index(name), name))
+            t = t.replace(name, "\0" * len(name))
+    return [n for _, n in sorted(found)]
+
+
+def contains_place(general: str, specific: str) -> bool:
+    """True when every place of `general` is `specific`'s own place or one of its ancestors."""
+    g, s = _place_parts(general), _place_parts(specific)
+    if not g or not s:
+        return False
+    lineage = set(s) | {a for p in s for a in place_ancestors(p)}
+    lineage |= {"峨边" for p in lineage if p == "峨边彝族自治县"} | {"峨边彝族自治县" for p in lineage if p == "峨边"}
+    return all(p in lineage for p in g)
+
+
+@lru_cache(maxsize=None)
+def _offices() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((r["short"], r["full"]) for r in _rows("offices.csv")), key=lambda p: -len(p[0])))
+
+
+def expand_offices(text: str) -> str:
+    """Short office names replaced by their full forms (县卫健局 → 县卫生健康局), for comparison."""
+    t = compact(text)
+    for short, full in _offices():
+        if short in t and full not in t:
+            t = t.replace(short, full)
+    return t
+
+
+def abbreviates(a: str, b: str, min_share: float) -> bool:
+    """True when the shorter of two readings is an abbreviation or elision of the longer one."""
+    x, y = sorted((expand_offices(a), expand_offices(b)), key=len)
+    if not x:
+        return False
+    return x == y or (len(x) / len(y) >= min_share and is_subsequence(x, y))

@@ -1,0 +1,1 @@
+"""Types shared by every stage, the settings object, and the pandera models of the curated dataset."""

@@ -1,0 +1,178 @@
+"""The curated dataset's tables: pandera models (checks) and arrow schemas (storage types).
+
+Both follow ../shared/design/DATA_CONTRACT.md; tests check they name the same columns.
+Validation is lazy: every failure comes back with its column, check and row.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+from pandera.typing import Series
+
+from schemas.types import Correction, DocumentRecord, ProjectRecord
+
+PROGRAMS = ["东西部协作", "结对帮扶", "对口支援"]
+SOURCE_KINDS = ["published", "scanned"]
+TEXT_SOURCES = ["text_layer", "ocr", "mixed"]
+_FLAG = r"^[a-z_]+(:[^\s]+)?$"
+ISO_PARTIAL = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+PERIOD = r"^\d{4}(-\d{4})?$"
+
+S = pa_arrow.string()
+F = pa_arrow.float64()
+I = pa_arrow.int64()
+LS = pa_arrow.list_(S)
+
+ARROW = {
+    "documents": pa_arrow.schema([
+        ("doc_id", S), ("source_file", S), ("sha256", S), ("title", S), ("doc_number", S),
+        ("issuer", S), ("issue_date", pa_arrow.date32()), ("plan_year", I), ("program", S),
+        ("donor", S), ("recipient", S), ("total_aid_funds_wan", F), ("total_investment_wan", F),
+        ("project_count_stated", I), ("category_count_stated", I), ("source_kind", S),
+        ("text_source", S), ("page_count", I), ("flags", LS), ("pipeline_version", S),
+        ("plan_key", S), ("alternates", LS)]),
+    "projects": pa_arrow.schema([
+        ("project_id", S), ("doc_id", S), ("plan_year", I), ("program", S), ("donor", S),
+        ("recipient", S), ("seq", I), ("category", S), ("category_raw", S), ("subcategory", S),
+        ("name", S), ("content", S), ("location", S), ("aid_funds_wan", F),
+        ("total_investment_wan", F), ("construction_period", S), ("responsible_leader", S),
+        ("responsible_unit", S), ("implementing_entity", S), ("deadline", S),
+        ("beneficiary_linkage", S), ("ownership", S), ("notes", S),
+        ("source_pages", pa_arrow.list_(I)), ("flags", LS), ("confidence", F)]),
+    "corrections": pa_arrow.schema([
+        ("doc_id", S), ("project_id", S), ("field", S), ("original", S), ("corrected", S),
+        ("rule", S), ("score", F), ("page", I), ("plan_year", I)]),
+}
+
+
+def _flags_ok(s: pd.Series) -> pd.Series:
+    import re
+    return s.map(lambda v: v is not None and all(isinstance(f, str) and re.match(_FLAG, f) for f in v))
+
+
+class Documents(pa.DataFrameModel):
+    doc_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
+    source_file: Series[str]
+    sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    title: Series[str] = pa.Field(str_length={"min_value": 4})
+    doc_number: Series[str] = pa.Field(nullable=True)
+    issuer: Series[str] = pa.Field(nullable=True)
+    issue_date: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    plan_year: Series[int] = pa.Field(ge=1990, le=2100)
+    program: Series[str] = pa.Field(isin=PROGRAMS)
+    donor: Series[str] = pa.Field(str_length={"min_value": 2})
+    recipient: Series[str] = pa.Field(str_length={"min_value": 2})
+    total_aid_funds_wan: Series[float] = pa.Field(nullable=True, ge=0)
+    total_investment_wan: Series[float] = pa.Field(nullable=True, ge=0)
+    project_count_stated: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    category_count_stated: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    source_kind: Series[str] = pa.Field(isin=SOURCE_KINDS)
+    text_source: Series[str] = pa.Field(isin=TEXT_SOURCES)
+    page_count: Series[int] = pa.Field(ge=1)
+    flags: Series[object]
+    pipeline_version: Series[str]
+    plan_key: Series[str] = pa.Field(unique=True)
+    alternates: Series[object]
+
+    @pa.check("flags", name="flags_are_snake_case")
+    def _flags(cls, s: pd.Series) -> pd.Series:
+        return _flags_ok(s)
+
+    class Config:
+        coerce = True
+        strict = True
+
+
+class Projects(pa.DataFrameModel):
+    project_id: Series[str] = pa.Field(unique=True)
+    doc_id: Series[str]
+    plan_year: Series[int] = pa.Field(ge=1990, le=2100)
+    program: Series[str] = pa.Field(isin=PROGRAMS)
+    donor: Series[str] = pa.Field(str_length={"min_value": 2})
+    recipient: Series[str] = pa.Field(str_length={"min_value": 2})
+    seq: Series[int] = pa.Field(ge=1)
+    category: Series[str] = pa.Field(str_length={"min_value": 2})
+    category_raw: Series[str]
+    subcategory: Series[str] = pa.Field(nullable=True)
+    name: Series[str] = pa.Field(str_length={"min_value": 2})
+    content: Series[str] = pa.Field(nullable=True)
+    location: Series[str] = pa.Field(nullable=True)
+    aid_funds_wan: Series[float] = pa.Field(nullable=True, ge=0)
+    total_investment_wan: Series[float] = pa.Field(nullable=True, ge=0)
+    construction_period: Series[str] = pa.Field(nullable=True, str_matches=PERIOD)
+    responsible_leader: Series[str] = pa.Field(nullable=True)
+    responsible_unit: Series[str] = pa.Field(nullable=True)
+    implementing_entity: Series[str] = pa.Field(nullable=True)
+    deadline: Series[str] = pa.Field(nullable=True, str_matches=ISO_PARTIAL)
+    beneficiary_linkage: Series[str] = pa.Field(nullable=True)
+    ownership: Series[str] = pa.Field(nullable=True)
+    notes: Series[str] = pa.Field(nullable=True)
+    source_pages: Series[object]
+    flags: Series[object]
+    confidence: Series[float] = pa.Field(ge=0, le=1)
+
+    @pa.check("flags", name="flags_are_snake_case")
+    def _flags(cls, s: pd.Series) -> pd.Series:
+        return _flags_ok(s)
+
+    @pa.dataframe_check(name="seq_unique_within_document")
+    def _seq(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(["doc_id", "seq"], keep=False)
+
+    @pa.dataframe_check(name="total_investment_covers_aid")
+    def _total_covers_aid(cls, df: pd.DataFrame) -> pd.Series:
+        both = df["aid_funds_wan"].notna() & df["total_investment_wan"].notna()
+        return ~both | (df["total_investment_wan"] + 1e-6 >= df["aid_funds_wan"])
+
+    class Config:
+        coerce = True
+        strict = True
+
+
+class Corrections(pa.DataFrameModel):
+    doc_id: Series[str]
+    project_id: Series[str] = pa.Field(nullable=True)
+    field: Series[str]
+    original: Series[str]
+    corrected: Series[str]
+    rule: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
+    score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    plan_year: Series[int]
+
+    class Config:
+        coerce = True
+        strict = True
+
+
+MODELS = {"documents": Documents, "projects": Projects, "corrections": Corrections}
+
+
+def frame(table: str, records: list) -> pd.DataFrame:
+    """Records (dataclasses or dicts) → a frame with exactly the table's columns, in order."""
+    rows = [asdict(r) if not isinstance(r, dict) else r for r in records]
+    cols = ARROW[table].names
+    df = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    return df[cols]
+
+
+def validate(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid rows, failure report). The report has column, check, failure_case and index."""
+    try:
+        return MODELS[table].validate(df, lazy=True), pd.DataFrame()
+    except pa.errors.SchemaErrors as exc:
+        report = exc.failure_cases.copy()
+        bad = set(i for i in report["index"].dropna().tolist())
+        keep = df.drop(index=[i for i in bad if i in df.index])
+        if bad & set(df.index) or report["index"].isna().any() and len(df):
+            try:
+                keep = MODELS[table].validate(keep, lazy=True)
+            except pa.errors.SchemaErrors:
+                keep = keep.iloc[0:0]
+        return keep, report
+
+
+RECORDS = {"documents": DocumentRecord, "projects": ProjectRecord, "corrections": Correction}
