@@ -1,0 +1,61 @@
+"""The ingest flow and the CLI, under one Prefect test harness per session."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import DATA, ROOT, SAMPLES, sample
+from flows.cli import COMMANDS, main, parser
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def test_flow_lands_samples_and_rejects_bad_input_without_touching_existing_rows(tmp_path, capsys):
+    curated = tmp_path / "curated"
+    assert main(["run", str(sample("2023")), "--curated", str(curated)]) == 0
+    before = pd.read_parquet(curated / "projects").sort_values("project_id").reset_index(drop=True)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("not_a_pdf.pdf", "empty.pdf", "truncated.pdf", "encrypted.pdf", "no_plan_table.pdf"):
+        shutil.copy(DATA / name, inbox / name)
+    shutil.copy(sample("2026"), inbox / "plan2026.pdf")
+    (inbox / "notes.txt").write_text("not a pdf name: skipped")
+    capsys.readouterr()
+    assert main(["run", str(inbox), "--curated", str(curated)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("rejected ") == 5 and "13 projects" in out
+    assert re.search(r"total: 1 landed, 5 rejected, 13 projects", out)
+    after = pd.read_parquet(curated / "projects")
+    old = after[after["doc_id"].isin(before["doc_id"])].sort_values("project_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(old.drop(columns="plan_year"), before.drop(columns="plan_year"))
+    assert len(list((curated / "quarantine" / "files").glob("*.json"))) == 5
+
+
+def test_cli_default_run_over_samples_scores_like_the_contract(tmp_path):
+    curated = tmp_path / "c"
+    assert main(["run", str(ROOT / "raw" / "samples"), "--curated", str(curated)]) == 0
+    docs = pd.read_parquet(curated / "documents")
+    assert sorted(docs["plan_year"].astype(int)) == [2023, 2026]
+    assert len(pd.read_parquet(curated / "projects")) == 24
+    assert len(pd.read_parquet(curated / "corrections")) == 0
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["run", "does/not/exist.pdf"]) == 2
+    assert "Try" in capsys.readouterr().err
+    assert main([]) == 2
+    with pytest.raises(SystemExit) as e:
+        main(["frobnicate"])
+    assert e.value.code == 2
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = parser()._subparsers._group_actions[0].choices
+    assert set(commands) == set(COMMANDS)
+    for name in commands:
+        assert f"aidplans {name}" in readme

@@ -1,0 +1,121 @@
+"""The small pure converters: numbers, dates, text and vocabularies, with round-trip properties."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from normalizers.dates import DateError, parse_date, parse_period
+from normalizers.numbers import AmountError, chinese_to_int, parse_amount, parse_capital_amount, parse_count
+from normalizers.text import compact, squeeze
+from normalizers.vocab import abbreviates, canonical_category, contains_place, match_label
+from schemas.settings import Settings, SettingsError
+
+DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese(n: int) -> str:
+    """Reference writer of Chinese numerals below 100,000 (for the round trip)."""
+    if n == 0:
+        return "零"
+    out, zero = "", False
+    for value, unit in ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            if zero and out:
+                out += "零"
+            out += DIGITS[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+@given(st.integers(min_value=0, max_value=99999))
+def test_chinese_numerals_round_trip(n):
+    assert chinese_to_int(to_chinese(n)) == n
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
+def test_amount_round_trip(d):
+    assert parse_amount(f"{d:,}") == pytest.approx(float(d))
+
+
+@pytest.mark.parametrize("text,wan", [("柒佰伍拾万元整", 750), ("（大写：柒佰伍拾万元整）", 750),
+                                      ("叁仟玖佰万元", 3900), ("壹拾万元整", 10)])
+def test_capital_amounts(text, wan):
+    assert parse_capital_amount(text) == wan
+
+
+@pytest.mark.parametrize("text,value", [("383", 383.0), ("３８３万元", 383.0), ("1,000.5", 1000.5),
+                                        ("", None), ("—", None), ("50000元", 5.0)])
+def test_amounts(text, value):
+    assert parse_amount(text) == value
+
+
+def test_bad_amount_policy():
+    with pytest.raises(AmountError):
+        parse_amount("约三百")
+    assert parse_amount("约三百", errors="null") is None
+    assert parse_count("六") == 6 and parse_count("x", errors="null") is None
+
+
+@pytest.mark.parametrize("text,iso", [("2026年11月", "2026-11"), ("2023年10月30日", "2023-10-30"),
+                                      ("2023 年 2 月 7 日", "2023-02-07"), ("2026年", "2026")])
+def test_dates_keep_written_precision(text, iso):
+    assert parse_date(text) == iso
+
+
+@given(st.dates())
+def test_date_round_trip(d):
+    assert parse_date(f"{d.year}年{d.month}月{d.day}日") == d.isoformat() if d.year >= 1000 else True
+
+
+def test_bad_dates():
+    with pytest.raises(DateError):
+        parse_date("2026年13月")
+    assert parse_date("明年", errors="null") is None
+
+
+@pytest.mark.parametrize("text,period", [("2026—2027", "2026-2027"), ("2024-2026年", "2024-2026"),
+                                         ("2026", "2026")])
+def test_periods(text, period):
+    assert parse_period(text) == period
+
+
+def test_text_squeeze_and_compact():
+    assert squeeze("峨边彝族自治县 2023 年\n东西部协作") == "峨边彝族自治县2023年东西部协作"
+    assert squeeze("  ") is None
+    assert compact("峨边－市中区“x”。") == compact("峨边-市中区\"x\"")
+
+
+@pytest.mark.parametrize("header,field", [("建设\n地点", "location"), ("其中：市中区拟安排帮扶资金", "aid_funds_wan"),
+                                          ("规划投资", "aid_funds_wan"), ("项目建设规模和内容", "content"),
+                                          ("实施单位", "implementing_entity"), ("总投资（万元）", "total_investment_wan")])
+def test_header_labels(header, field):
+    assert match_label(header)[0] == field
+
+
+def test_unknown_header_scores_low():
+    assert match_label("资金来源")[1] < Settings().header_match_min
+
+
+@pytest.mark.parametrize("printed,canonical", [("人才培育", "人才交流"), ("（一）深化产业协作", "产业合作"),
+                                               ("补齐基础短板及拓展基层治理", "基础设施与基层治理"),
+                                               ("民生改善", "改善民生")])
+def test_categories(printed, canonical):
+    assert canonical_category(printed)[0] == canonical
+
+
+def test_abbreviations_and_places():
+    assert abbreviates("县卫健局", "县卫生健康局", 0.4)
+    assert abbreviates("峨边彝族自治县、市中区人力资源社会保障局",
+                       "峨边彝族自治县人力资源和社会保障局、市中区人力资源和社会保障局", 0.4)
+    assert not abbreviates("县教育局", "县卫生健康局", 0.4)
+    assert contains_place("峨边", "沙坪镇") and not contains_place("沙坪镇", "大堡镇")
+
+
+def test_settings_are_checked_with_the_setting_named():
+    with pytest.raises(SettingsError, match="header_match_min"):
+        Settings(header_match_min=120)
+    with pytest.raises(SettingsError, match="max_pages"):
+        Settings(max_pages=0)

@@ -1,0 +1,85 @@
+"""Merging the narrative and table readings, and the arithmetic checks."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, SAMPLES, normalized, sample
+from normalizers.reconcile import align, merge_text
+from schemas.settings import Settings
+from schemas.types import NarrativeItem, TableRow, Cell
+
+
+def by_name(doc, fragment):
+    return next(p for p in doc.projects if fragment in p.name)
+
+
+def test_merged_amount_goes_where_the_narrative_states_it():
+    doc = normalized(sample("2026"))
+    first, second = by_name(doc, "顶岗锻炼"), by_name(doc, "培育提能")
+    assert first.aid_funds_wan is None and first.total_investment_wan is None
+    assert second.aid_funds_wan == 10 and second.total_investment_wan == 10
+    assert "shared_amount" in first.flags and "shared_amount" in second.flags
+
+
+def test_merged_text_cells_belong_to_every_spanned_row():
+    doc = normalized(sample("2026"))
+    assert by_name(doc, "培育提能").responsible_unit == by_name(doc, "顶岗锻炼").responsible_unit
+    assert by_name(doc, "移风易俗").location == "峨边彝族自治县"
+
+
+@pytest.mark.parametrize("pdf", SAMPLES, ids=lambda p: p.name)
+def test_samples_reconcile_without_false_flags(pdf):
+    doc = normalized(pdf)
+    assert doc.document.flags == []
+    allowed = {"shared_amount", "deadline_before_issue"}
+    assert all(set(p.flags) <= allowed for p in doc.projects), [(p.name, p.flags) for p in doc.projects]
+    assert doc.corrections == []
+
+
+def test_deadline_before_issue_is_kept_and_flagged():
+    doc = normalized(sample("2023"))
+    p = by_name(doc, "助残融爱")
+    assert p.deadline == "2022-10-30" and "deadline_before_issue" in p.flags
+
+
+def test_wrong_subtotal_is_flagged_not_dropped():
+    doc = normalized(DATA / "2026_wrong_subtotal.pdf")
+    assert "subtotal_mismatch:改善民生" in doc.document.flags
+    assert "total_mismatch" in doc.document.flags
+    assert len(doc.projects) == 13
+
+
+def test_unseen_column_order_reconciles_like_the_original():
+    a, b = normalized(sample("2026")), normalized(DATA / "2026_column_order_shuffled.pdf")
+    fields = ("name", "location", "aid_funds_wan", "total_investment_wan", "responsible_unit", "deadline")
+    assert [[getattr(p, f) for f in fields] for p in a.projects] == [[getattr(p, f) for f in fields] for p in b.projects]
+
+
+def test_location_keeps_the_most_specific_place():
+    s = Settings()
+    assert merge_text("location", "峨边彝族自治县", "峨边彝族自治县沙坪镇", s) == ("峨边彝族自治县沙坪镇", None)
+    assert merge_text("location", "沙坪镇", "峨边", s) == ("沙坪镇", None)
+    assert merge_text("location", "大堡镇", "沙坪镇", s) == ("大堡镇", "conflict:location")
+
+
+def test_abbreviated_readings_are_one_fact_and_keep_the_table_wording():
+    s = Settings()
+    assert merge_text("responsible_unit", "县就业中心", "县就业创业促进中心", s) == ("县就业中心", None)
+    assert merge_text("responsible_unit", "县教育局", "县卫健局", s) == ("县教育局", "conflict:responsible_unit")
+
+
+def _item(name, order):
+    return NarrativeItem(order, str(order), "", name, "", {}, 1)
+
+
+def _row(name):
+    return TableRow("item", {"name": Cell(name, 1, (0, 0, 1, 1))}, 1)
+
+
+def test_alignment_keeps_order_and_leaves_strangers_alone():
+    items = [_item("乌金猪规模化养殖厂建设项目", 1), _item("就业帮扶项目", 2), _item("农村危房改造", 3)]
+    rows = [_row("乌金猪规模化养殖厂建设项目"), _row("完全不同的名称工程"), _row("农村危房改造项目")]
+    pairs = align(items, rows, Settings())
+    matched = [(i.name if i else None, r.text("name") if r else None) for i, r in pairs]
+    assert ("农村危房改造", "农村危房改造项目") in matched
+    assert ("就业帮扶项目", None) in matched and (None, "完全不同的名称工程") in matched
