@@ -5,12 +5,15 @@ corrupt, too long); a page that repeats an earlier one is dropped with a warning
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, NotAPdfError,
                                TooManyPagesError)
@@ -18,8 +21,7 @@ from extractors.grid import Grid, build_grid, chars_to_text
 from schemas.settings import Settings
 from schemas.types import Line, Page
 
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
-                  "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
+TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 
 @dataclass
@@ -57,28 +59,34 @@ def check_pdf(path: Path, data: bytes, settings: Settings) -> int:
 
 
 def read_pdf(path: Path, data: bytes, settings: Settings) -> PdfContent:
-    """All pages of a checked PDF as body lines and table grids, duplicated pages removed."""
+    """All pages of a checked PDF as body lines and table grids, duplicated pages removed.
+
+    pypdfium2 reads characters and ruling-line segments (fast, in C); pdfplumber's
+    table finder turns those lines, handed over as explicit edges, into cells.
+    """
     n = check_pdf(path, data, settings)
     pages, grids, warnings, seen = [], [], [], {}
     try:
-        with pdfplumber.open(path if path.exists() else _bytes_io(data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                chars = page.chars
+        doc = pdfium.PdfDocument(data)
+        with pdfplumber.open(_bytes_io(data)) as plumb:
+            for number in range(1, n + 1):
+                page = doc[number - 1]
+                width, height = page.get_size()
+                chars = page_chars(page, height)
                 fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)
                                   .encode()).hexdigest()
                 if chars and fp in seen:
                     warnings.append(f"{path}: page {number} repeats page {seen[fp]}; ignored")
                     continue
                 seen[fp] = number
-                page_grids = [build_grid(number, [c for c in t.cells], chars)
-                              for t in page.find_tables(TABLE_SETTINGS)]
-                page_grids = [g for g in page_grids if g.n_rows >= 2 and g.n_cols >= 3]
+                page_grids = find_grids(plumb.pages[number - 1], number, page_edges(page, height), chars)
                 grids += page_grids
-                pages.append(Page(number, float(page.width), float(page.height),
-                                  _lines(page, number, chars, page_grids, settings),
+                pages.append(Page(number, float(width), float(height),
+                                  _lines(number, chars, page_grids, settings),
                                   "text_layer" if chars else "none", bool(page_grids)))
-                page.flush_cache()
-    except Exception as exc:  # pdfminer raises many types on damaged files
+                page.close()
+        doc.close()
+    except Exception as exc:  # pdfium and pdfminer raise many types on damaged files
         raise CorruptPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
     return PdfContent(pages, grids, n, warnings)
 
@@ -88,7 +96,70 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _lines(page, number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:
+def page_chars(page, height: float) -> list[dict]:
+    """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
+    tp = page.get_textpage()
+    out = []
+    for i in range(tp.count_chars()):
+        text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
+        if not text.strip():
+            continue
+        left, bottom, right, top = tp.get_charbox(i, loose=True)
+        out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
+                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i)})
+    tp.close()
+    return out
+
+
+def page_edges(page, height: float) -> list[dict]:
+    """Straight horizontal and vertical segments of the page's vector paths, as pdfplumber line dicts."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    edges: list[dict] = []
+    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_PATH,)):
+        m = obj.get_matrix()
+        points, start = [], None
+        for j in range(pdfium_raw.FPDFPath_CountSegments(obj.raw)):
+            seg = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, j)
+            pdfium_raw.FPDFPathSegment_GetPoint(seg, x, y)
+            px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
+            kind = pdfium_raw.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
+                start = (px, py)
+            elif kind == pdfium_raw.FPDF_SEGMENT_LINETO and points:
+                edges += _segment(points[-1], (px, py), height)
+            if kind == pdfium_raw.FPDF_SEGMENT_LINETO and pdfium_raw.FPDFPathSegment_GetClose(seg) and start:
+                edges += _segment((px, py), start, height)
+            points.append((px, py))
+    return edges
+
+
+def _segment(a: tuple[float, float], b: tuple[float, float], height: float) -> list[dict]:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) < 1.0 and abs(x1 - x0) > 2:
+        top = height - (y0 + y1) / 2
+        return [{"object_type": "line", "x0": min(x0, x1), "x1": max(x0, x1), "top": top, "bottom": top,
+                 "width": abs(x1 - x0), "height": 0.0}]
+    if abs(x0 - x1) < 1.0 and abs(y1 - y0) > 2:
+        x = (x0 + x1) / 2
+        return [{"object_type": "line", "x0": x, "x1": x, "top": height - max(y0, y1),
+                 "bottom": height - min(y0, y1), "width": 0.0, "height": abs(y1 - y0)}]
+    return []
+
+
+def find_grids(plumb_page, number: int, edges: list[dict], chars: list[dict]) -> list[Grid]:
+    """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells."""
+    v = [e for e in edges if e["height"] > 0]
+    h = [e for e in edges if e["width"] > 0]
+    if len(v) < 2 or len(h) < 2:
+        return []
+    settings = {**TABLE_SETTINGS, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
+    tables = TableFinder(plumb_page, TableSettings.resolve(settings)).tables
+    grids = [build_grid(number, list(t.cells), chars) for t in tables]
+    return [g for g in grids if g.n_rows >= 2 and g.n_cols >= 3]
+
+
+def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:
     """Body text lines outside every table, top to bottom."""
     def outside(ch: dict) -> bool:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
