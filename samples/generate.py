@@ -255,6 +255,7 @@ def main(argv=None) -> int:
         render(p2026, LAYOUT_2026, f / "encrypted.pdf", encrypt="secret"),
         render(p2026, LAYOUT_2026, f / "no_plan_table.pdf", with_table=False),
     ]
+    written.append(noise_page(f / "noise_page.pdf"))
     src = written[0].read_bytes()
     (f / "truncated.pdf").write_bytes(src[: len(src) * 2 // 5])
     (f / "empty.pdf").write_bytes(b"")
@@ -265,12 +266,32 @@ def main(argv=None) -> int:
     return 0
 
 
+def noise_page(out: Path) -> Path:
+    """One page of seeded random characters and marks: what a mis-fed scanner or a wrong file gives."""
+    import random
+    from reportlab.pdfgen import canvas
+    rng = random.Random(7)
+    c = canvas.Canvas(str(out), pagesize=A4, invariant=1)
+    c.setFont(FONT, 9)
+    pool = "峨边彝族自治县项目资金计划表|_—.,;:!?#%&*0123456789ABCDEFGHIJKabcdefghijk"
+    for _ in range(90):
+        c.drawString(rng.uniform(20, 500), rng.uniform(20, 800), "".join(rng.choice(pool) for _ in range(rng.randint(3, 40))))
+    for _ in range(40):
+        c.line(rng.uniform(0, 595), rng.uniform(0, 842), rng.uniform(0, 595), rng.uniform(0, 842))
+    c.save()
+    return out
+
+
 def duplicate_page(src: Path, out: Path, page: int) -> Path:
     """A copy of `src` with page `page` (1-based) printed twice, as a careless re-scan would."""
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(str(src))
     pdf.import_pages(pdfium.PdfDocument(str(src)), [page - 1], index=page)
     pdf.save(str(out))
+    # pdfium writes a random /ID: fix it so the file is reproducible (same length, same xref offsets)
+    data = re.sub(rb"/ID\s*\[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>",
+                  lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), out.read_bytes())
+    out.write_bytes(data)
     return out
 
 

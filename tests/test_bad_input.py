@@ -13,6 +13,7 @@ BAD = {
     "truncated.pdf": "corrupt or truncated PDF",
     "encrypted.pdf": "encrypted PDF",
     "no_plan_table.pdf": "no project plan table found",
+    "noise_page.pdf": "not a recognisable plan",
     "missing.pdf": "cannot be read",
 }
 

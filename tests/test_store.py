@@ -78,3 +78,13 @@ def test_two_files_of_one_plan_keep_one_current_version(tmp_path):
     assert list(current["alternates"]) == [doc.document.source_file] if current["source_file"] == str(copy_path) \
         else list(current["alternates"]) == [str(copy_path)]
     assert any("alternate" in line for line in summary.lines)
+
+
+def test_rows_failing_validation_are_quarantined_with_the_report(tmp_path):
+    doc = normalized(sample("2026"))
+    bad = dataclasses.replace(doc.projects[0], aid_funds_wan=-383.0)
+    summary = land(tmp_path, [dataclasses.replace(doc, projects=[bad] + doc.projects[1:])])
+    assert len(CuratedStore(tmp_path).read("projects")) == 12
+    report = pd.read_csv(tmp_path / "quarantine" / "projects" / f"{doc.document.doc_id}.report.csv")
+    assert "greater_than_or_equal_to(0)" in set(report["check"]) and "aid_funds_wan" in set(report["column"])
+    assert any("failed validation" in line for line in summary.lines)
