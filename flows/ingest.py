@@ -5,16 +5,24 @@ functions in extractors/, normalizers/ and schemas/.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
+import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 from prefect import flow, task, unmapped
+from prefect.futures import as_completed
 
 from extractors.document import extract
 from extractors.errors import ExtractionError
+from flows.raw import sha256_file
 from flows.store import Batch, CuratedStore
-from normalizers.records import NormalizedDocument, normalize
+from normalizers.records import PIPELINE_VERSION, NormalizedDocument, normalize
 from schemas.models import frame, validate
 from schemas.settings import Settings
 
@@ -26,6 +34,7 @@ class DocResult:
     doc: NormalizedDocument | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    sha256: str | None = None
 
 
 @dataclass
@@ -35,6 +44,9 @@ class RunSummary:
     rejected: int
     projects: int
     flags: int
+    unchanged: int = 0
+    new: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -55,16 +67,51 @@ def discover(paths: list[str]) -> list[Path]:
 def process(path: Path, settings: Settings) -> DocResult:
     """Extract and normalise one document; expected failures become a rejection line."""
     try:
-        parts = extract(path, settings=settings)
-    except ExtractionError as exc:
-        return DocResult(str(path), error=exc.line())
+        data = path.read_bytes()
     except OSError as exc:
         return DocResult(str(path), error=f"{path}: cannot be read ({exc.strerror}); check the path and permissions")
-    return DocResult(str(path), doc=normalize(parts, settings), warnings=parts.warnings)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        parts = extract(path, data, settings=settings)
+    except ExtractionError as exc:
+        return DocResult(str(path), error=exc.line(), sha256=sha)
+    return DocResult(str(path), doc=normalize(parts, settings), warnings=parts.warnings, sha256=sha)
 
 
-@task(name="process-document", retries=2, retry_delay_seconds=1,
-      retry_condition_fn=lambda task, run, state: isinstance(state.result(raise_on_failure=False), OSError))
+def rebind(result: DocResult, path: str) -> DocResult:
+    """A result (perhaps cached from the same content under another name) for this path."""
+    if result.source_file != path:
+        result.source_file = path
+        if result.doc is not None:
+            result.doc.document.source_file = path
+        if result.error:
+            result.error = path + result.error[result.error.index(":"):]
+    return result
+
+
+def document_cache_key(context, parameters) -> str:
+    """Cache key: the document's content hash, the pipeline version and the settings."""
+    path = Path(parameters["path"])
+    try:
+        sha = sha256_file(path)
+    except OSError:
+        return f"unreadable-{path}-{time.time_ns()}"          # never reuse a failed read
+    return f"{sha}-{PIPELINE_VERSION}-{hash(parameters['settings'])}"
+
+
+def _transient(task, run, state) -> bool:
+    """Retry only what another try could fix (I/O trouble), never a bad document."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="process-document", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_transient,
+      cache_key_fn=document_cache_key, persist_result=True, cache_expiration=timedelta(days=30))
 def process_document(path: str, settings: Settings) -> DocResult:
     return process(Path(path), settings)
 
@@ -72,28 +119,32 @@ def process_document(path: str, settings: Settings) -> DocResult:
 def choose_current(results: list[DocResult], store: CuratedStore) -> tuple[list[NormalizedDocument], list[str]]:
     """One document per plan: published beats scanned, then the newest copy; the others become alternates."""
     existing = store.read("documents")
-    by_key: dict[str, list[tuple[tuple, NormalizedDocument | None, str]]] = {}
+    by_key: dict[str, list[tuple[tuple, NormalizedDocument | None, str, str]]] = {}
     for order, r in enumerate(x for x in results if x.doc):
         d = r.doc.document
-        by_key.setdefault(d.plan_key, []).append((_rank(d.source_kind, d.text_source, 1, order), r.doc, d.source_file))
+        by_key.setdefault(d.plan_key, []).append(
+            (_rank(d.source_kind, d.text_source, 1, order), r.doc, d.source_file, d.sha256))
     chosen, notes = [], []
     for key, cands in by_key.items():
         old = existing[existing["plan_key"] == key]
-        alternates: list[str] = []
+        alternates: set[tuple[str, str]] = set()
         for _, row in old.iterrows():
-            alternates += list(row["alternates"])
+            alternates |= set(zip(row["alternates"], row["alternate_sha256"]))
             if row["doc_id"] not in {c[1].document.doc_id for c in cands}:
-                cands.append((_rank(row["source_kind"], row["text_source"], 0, -1), None, row["source_file"]))
+                cands.append((_rank(row["source_kind"], row["text_source"], 0, -1), None,
+                              row["source_file"], row["sha256"]))
         cands.sort(key=lambda c: c[0], reverse=True)
-        best = cands[0]
-        others = [c[2] for c in cands[1:]]
+        best, others = cands[0], cands[1:]
         if best[1] is None:   # the stored copy stays current; only its alternates change
-            notes += [f"{c[2]}: same plan as {best[2]} (kept as current); recorded as an alternate" for c in cands[1:]]
-            doc = store_document(store, old[old["source_file"] == best[2]].iloc[0]["doc_id"])
+            doc = store_document(store, old[old["sha256"] == best[3]].iloc[0]["doc_id"])
         else:
             doc = best[1]
-            notes += [f"{o}: same plan as {doc.document.source_file}; recorded as an alternate" for o in others]
-        doc.document.alternates = sorted(set(alternates + others) - {doc.document.source_file})
+        notes += [f"{c[2]}: same plan as {best[2]}; recorded as an alternate" for c in others if c[1] is not None]
+        alternates |= {(c[2], c[3]) for c in others}
+        alternates -= {(doc.document.source_file, doc.document.sha256)}
+        pairs = sorted(alternates)
+        doc.document.alternates = [a for a, _ in pairs]
+        doc.document.alternate_sha256 = [b for _, b in pairs]
         chosen.append(doc)
     return chosen, notes
 
@@ -127,14 +178,17 @@ def _py(v):
 
 
 @task(name="write-curated", retries=2, retry_delay_seconds=2)
-def write_curated(results: list[DocResult], curated: str) -> RunSummary:
+def write_curated(results: list[DocResult], curated: str, origins: dict[str, str] | None = None) -> RunSummary:
     """Validate, quarantine what fails, and replace the chosen plans' rows in one atomic commit."""
     store = CuratedStore(Path(curated))
+    origins = origins or {}
     lines: list[str] = []
     for r in results:
         lines += r.warnings
         if r.error:
-            store.quarantine_file(r.source_file, None, r.error)
+            store.quarantine_file(r.source_file, r.sha256, r.error)
+        if r.doc:
+            r.doc.document.origin = origins.get(r.source_file, r.source_file)
     chosen, notes = choose_current(results, store)
     frames = {"documents": [], "projects": [], "corrections": []}
     projects = flags = 0
@@ -168,15 +222,79 @@ def write_curated(results: list[DocResult], curated: str) -> RunSummary:
     rejected = [r for r in results if r.error]
     lines += [f"rejected {r.error}" for r in rejected]
     landed = len(results) - len(rejected)
-    lines.append(f"total: {landed} landed, {len(rejected)} rejected, {projects} projects, {flags} flags "
-                 f"→ {curated}")
-    return RunSummary(lines, landed, len(rejected), projects, flags)
+    return RunSummary(lines, landed, len(rejected), projects, flags,
+                      new=[r.source_file for r in results if r.doc], failed=[r.error for r in rejected])
+
+
+@task(name="known-documents")
+def known_documents(curated: str) -> dict[str, str]:
+    """sha256 → why it needs no work: already current or an alternate at this pipeline version, or rejected."""
+    store = CuratedStore(Path(curated))
+    docs = store.read("documents")
+    known: dict[str, str] = {}
+    for _, row in docs[docs["pipeline_version"] == PIPELINE_VERSION].iterrows():
+        known[row["sha256"]] = "current"
+        known.update({s: "alternate" for s in row["alternate_sha256"]})
+    qdir = Path(curated) / "quarantine" / "files"
+    for q in qdir.glob("*.json") if qdir.exists() else []:
+        sha = json.loads(q.read_text(encoding="utf-8")).get("sha256")
+        if sha:
+            known.setdefault(sha, "rejected")
+    return known
+
+
+def write_run_summary(curated: str, summary: RunSummary, started: float) -> Path:
+    """curated/_runs/<UTC time>.json: what this run did, for the operator and the archivist."""
+    runs = Path(curated) / "_runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started))
+    out = runs / f"{stamp}-{time.time_ns() % 10**9:09d}.json"
+    out.write_text(json.dumps({
+        "started": stamp, "seconds": round(time.time() - started, 3), "new": summary.new,
+        "unchanged": summary.unchanged, "failed": summary.failed, "projects_written": summary.projects,
+        "flags_raised": summary.flags, "pipeline_version": PIPELINE_VERSION}, ensure_ascii=False, indent=1),
+        encoding="utf-8")
+    return out
 
 
 @flow(name="ingest", log_prints=False)
-def ingest(paths: list[str], curated: str = "curated", settings: Settings = Settings()) -> RunSummary:
-    """Ingest plan PDFs (files or directories) into the curated dataset."""
+def ingest(paths: list[str], curated: str = "curated", settings: Settings = Settings(),
+           origins: dict[str, str] | None = None, force: bool = False, progress: bool = False) -> RunSummary:
+    """Ingest plan PDFs (files or directories) into the curated dataset; unchanged documents are skipped."""
+    started = time.time()
     files = [str(p) for p in discover(paths)]
-    futures = process_document.map(files, settings=unmapped(settings))
-    results = [f.result() for f in futures]
-    return write_curated(results, curated)
+    known = {} if force else known_documents(curated)
+    todo, unchanged = [], 0
+    for f in files:
+        try:
+            sha = sha256_file(Path(f))
+        except OSError:
+            sha = None
+        if sha in known:
+            unchanged += 1
+        else:
+            todo.append(f)
+    futures = process_document.map(todo, settings=unmapped(settings))
+    results = []
+    bar = _progress(len(todo), progress)
+    path_of = {id(fut): f for fut, f in zip(futures, todo)}
+    for fut in as_completed(futures):
+        results.append(rebind(fut.result(), path_of[id(fut)]))
+        bar.update(1)
+    bar.close()
+    order = {f: i for i, f in enumerate(todo)}
+    results.sort(key=lambda r: order[r.source_file])
+    summary = write_curated(results, curated, origins)
+    summary.unchanged = unchanged
+    summary.lines.append(
+        f"total: {summary.landed} landed, {summary.rejected} rejected, {unchanged} unchanged, "
+        f"{summary.projects} projects, {summary.flags} flags → {curated}")
+    write_run_summary(curated, summary, started)
+    return summary
+
+
+def _progress(total: int, enabled: bool):
+    """A progress bar on stderr for long runs (tqdm), or a silent stand-in."""
+    from tqdm import tqdm
+    return tqdm(total=total, unit="doc", file=sys.stderr, disable=not enabled or total == 0,
+                desc="documents", leave=False)

@@ -33,7 +33,7 @@ ARROW = {
         ("donor", S), ("recipient", S), ("total_aid_funds_wan", F), ("total_investment_wan", F),
         ("project_count_stated", I), ("category_count_stated", I), ("source_kind", S),
         ("text_source", S), ("page_count", I), ("flags", LS), ("pipeline_version", S),
-        ("plan_key", S), ("alternates", LS)]),
+        ("plan_key", S), ("alternates", LS), ("alternate_sha256", LS), ("origin", S)]),
     "projects": pa_arrow.schema([
         ("project_id", S), ("doc_id", S), ("plan_year", I), ("program", S), ("donor", S),
         ("recipient", S), ("seq", I), ("category", S), ("category_raw", S), ("subcategory", S),
@@ -76,6 +76,8 @@ class Documents(pa.DataFrameModel):
     pipeline_version: Series[str]
     plan_key: Series[str] = pa.Field(unique=True)
     alternates: Series[object]
+    alternate_sha256: Series[object]
+    origin: Series[str]
 
     @pa.check("flags", name="flags_are_snake_case")
     def _flags(cls, s: pd.Series) -> pd.Series:

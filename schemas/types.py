@@ -178,3 +178,5 @@ class DocumentRecord:
     pipeline_version: str
     plan_key: str = ""
     alternates: list[str] = field(default_factory=list)   # source_file of other copies of the same plan
+    alternate_sha256: list[str] = field(default_factory=list)
+    origin: str = ""                                      # original path or URL (raw/manifest.jsonl)

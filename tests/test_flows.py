@@ -28,7 +28,7 @@ def test_flow_lands_samples_and_rejects_bad_input_without_touching_existing_rows
     assert main(["run", str(inbox), "--curated", str(curated)]) == 1
     out = capsys.readouterr().out
     assert out.count("rejected ") == 5 and "13 projects" in out
-    assert re.search(r"total: 1 landed, 5 rejected, 13 projects", out)
+    assert re.search(r"total: 1 landed, 5 rejected, 0 unchanged, 13 projects", out)
     after = pd.read_parquet(curated / "projects")
     old = after[after["doc_id"].isin(before["doc_id"])].sort_values("project_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(old.drop(columns="plan_year"), before.drop(columns="plan_year"))
@@ -42,6 +42,21 @@ def test_cli_default_run_over_samples_scores_like_the_contract(tmp_path):
     assert sorted(docs["plan_year"].astype(int)) == [2023, 2026]
     assert len(pd.read_parquet(curated / "projects")) == 24
     assert len(pd.read_parquet(curated / "corrections")) == 0
+
+
+def test_second_run_is_a_no_op_and_every_run_leaves_a_summary(tmp_path, capsys):
+    curated = tmp_path / "c"
+    assert main(["run", str(ROOT / "raw" / "samples"), "--curated", str(curated)]) == 0
+    before = {p: p.read_bytes() for p in curated.rglob("*.parquet")}
+    capsys.readouterr()
+    assert main(["run", str(ROOT / "raw" / "samples"), "--curated", str(curated)]) == 0
+    assert "0 landed, 0 rejected, 2 unchanged" in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in curated.rglob("*.parquet")} == before
+    runs = sorted((curated / "_runs").glob("*.json"))
+    assert len(runs) == 2
+    import json
+    last = json.loads(runs[-1].read_text())
+    assert last["unchanged"] == 2 and last["new"] == [] and last["failed"] == []
 
 
 def test_usage_errors_exit_2(capsys):
