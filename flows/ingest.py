@@ -293,6 +293,21 @@ def ingest(paths: list[str], curated: str = "curated", settings: Settings = Sett
     return summary
 
 
+def task_runner(workers: int = 0, dask_address: str | None = None):
+    """The task runner: threads by default, N worker processes, or an existing Dask cluster."""
+    if dask_address:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("--dask needs prefect-dask: pip install 'aidplans[dask]'") from exc
+        return DaskTaskRunner(address=dask_address)
+    if workers and workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+    return ThreadPoolTaskRunner(max_workers=max(workers, 1) if workers else None)
+
+
 def _progress(total: int, enabled: bool):
     """A progress bar on stderr for long runs (tqdm), or a silent stand-in."""
     from tqdm import tqdm

@@ -13,6 +13,11 @@ DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading 
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
 DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is that long
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
+DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
+DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
+DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 2**20   # a plan PDF is a few MB; refuse anything this large
+DEFAULT_HTTP_RETRIES = 3                # further tries after a transient failure
+DEFAULT_HTTP_BACKOFF = 2.0              # seconds, doubled after each try
 
 
 class SettingsError(ValueError):
@@ -27,6 +32,11 @@ class Settings:
     amount_tolerance: float = DEFAULT_AMOUNT_TOLERANCE
     max_pages: int = DEFAULT_MAX_PAGES
     line_tolerance: float = DEFAULT_LINE_TOLERANCE
+    http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
+    http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
+    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
+    http_retries: int = DEFAULT_HTTP_RETRIES
+    http_backoff: float = DEFAULT_HTTP_BACKOFF
 
     def __post_init__(self) -> None:
         for name in ("header_match_min", "item_match_min"):
@@ -39,5 +49,13 @@ class Settings:
             raise SettingsError(f"amount_tolerance must be >= 0, got {self.amount_tolerance!r}")
         if self.max_pages < 1:
             raise SettingsError(f"max_pages must be >= 1, got {self.max_pages!r}")
+        for name in ("http_connect_timeout", "http_read_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be > 0 seconds, got {getattr(self, name)!r}")
+        if self.max_download_bytes < 1024:
+            raise SettingsError(f"max_download_bytes must be >= 1024, got {self.max_download_bytes!r}")
+        if self.http_retries < 0 or self.http_backoff < 0:
+            raise SettingsError(f"http_retries and http_backoff must be >= 0, got "
+                                f"{self.http_retries!r}, {self.http_backoff!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
