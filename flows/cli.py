@@ -21,6 +21,11 @@ def _embedded_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
+def _api_url() -> str | None:
+    from prefect.settings import PREFECT_API_URL
+    return PREFECT_API_URL.value()
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="aidplans", description="Plan PDFs → a curated parquet dataset of aid projects.")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
@@ -76,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         print("aidplans: --workers must be >= 0 and --chunk >= 1", file=sys.stderr)
         return 2
     _embedded_prefect()
+    if args.command == "serve" and not _api_url():
+        print("aidplans: serve needs a Prefect server to keep the schedule. Try: prefect server start, then "
+              "export PREFECT_API_URL=http://127.0.0.1:4200/api and run serve again; or run "
+              "`aidplans nightly` from cron (README, Scheduling)", file=sys.stderr)
+        return 2
     from flows.sources import SourcesError
     try:
         summary = _dispatch(args)
