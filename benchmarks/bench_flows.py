@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,10 +73,21 @@ def spawn(**kw) -> dict:
     cmd = [sys.executable, __file__, "--child"] + [f"--{k.replace('_', '-')}={v}" for k, v in kw.items()
                                                     if k != "one_core" and v is not None]
     cmd += ["--one-core"] if kw.get("one_core") else []
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode:
-        raise SystemExit(f"benchmark child failed:\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    # a Prefect home per measurement: no task results cached by an earlier measurement
+    home = Path(kw["tmp"]) / f"prefect-{kw.get('label') or kw['phase']}"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    out, err = home / "stdout.txt", home / "stderr.txt"
+    with open(out, "w") as o, open(err, "w") as e:
+        p = subprocess.Popen(cmd, stdout=o, stderr=e, env=env, start_new_session=True)
+        code = p.wait()
+    try:
+        os.killpg(p.pid, signal.SIGKILL)          # Prefect's embedded server, if it outlived the child
+    except ProcessLookupError:
+        pass
+    if code:
+        raise SystemExit(f"benchmark child failed:\n{out.read_text()[-2000:]}\n{err.read_text()[-4000:]}")
+    return json.loads(out.read_text().strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -104,7 +116,7 @@ def main() -> int:
                   f"{m['docs'] / m['seconds']:.2f} docs/s, {m['pages'] / m['seconds']:.1f} pages/s [{what}]")
         archive = tmp / "archive"
         files = corpus(archive, a.archive_docs)
-        spawn(phase="backfill", corpus=str(archive), tmp=str(tmp), label="archive", workers=2)
+        spawn(phase="backfill", corpus=str(archive), tmp=str(tmp), label="archive", workers=0)
         handler = partial(QuietHandler, directory=str(archive))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -15,6 +15,7 @@ _ISSUER = re.compile(r"^[\u4e00-\u9fff]{4,30}(人民政府办公室|人民政府
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
 _NUM = r"(\d+(?:\.\d+)?)"
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
+_TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万元")
 _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整正]+)")
 _COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类([\d一二三四五六七八九十]+)个")
 _CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个[，,]?[^\d；;]*?" + _NUM + r"万元")
@@ -82,6 +83,8 @@ def _stated_totals(md: Metadata, text: str) -> None:
         return
     m = _TOTAL.search(text)
     md.total_aid_funds_wan = parse_amount(m.group(1), errors="null") if m else None
+    ti = _TOTAL_INVESTMENT.search(text)
+    md.total_investment_wan = parse_amount(ti.group(1), errors="null") if ti else None
     c = _CAPITAL.search(text)
     md.total_aid_funds_capital_wan = parse_capital_amount(c.group(1), errors="null") if c else None
     n = _COUNTS.search(text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfErro
 from extractors.grid import Grid, build_grid, chars_to_text
 from schemas.settings import Settings
 from schemas.types import Line, Page
+
+# PDFium is not thread-safe: every use of it in this process goes through this lock
+# (flows run documents in a thread pool; concurrent pdfium calls crash the process).
+PDFIUM_LOCK = threading.RLock()
 
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
@@ -39,15 +44,15 @@ def check_pdf(path: Path, data: bytes, settings: Settings) -> int:
     if b"%PDF-" not in data[:1024]:
         raise NotAPdfError(str(path), f"starts with {data[:8]!r}")
     try:
-        doc = pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
             raise EncryptedPdfError(str(path)) from exc
         raise CorruptPdfError(str(path), msg) from exc
-    try:
+    with PDFIUM_LOCK:
         n = len(doc)
-    finally:
         doc.close()
     if n == 0:
         raise CorruptPdfError(str(path), "no pages")
@@ -65,6 +70,11 @@ def read_pdf(path: Path, data: bytes, settings: Settings) -> PdfContent:
     table finder turns those lines, handed over as explicit edges, into cells.
     """
     n = check_pdf(path, data, settings)
+    with PDFIUM_LOCK:
+        return _read_pages(path, data, n, settings)
+
+
+def _read_pages(path: Path, data: bytes, n: int, settings: Settings) -> PdfContent:
     pages, grids, warnings, seen = [], [], [], {}
     try:
         doc = pdfium.PdfDocument(data)
@@ -83,7 +93,7 @@ def read_pdf(path: Path, data: bytes, settings: Settings) -> PdfContent:
                 grids += page_grids
                 pages.append(Page(number, float(width), float(height),
                                   _lines(number, chars, page_grids, settings),
-                                  "text_layer" if chars else "none", bool(page_grids)))
+                                  "text_layer" if chars else "none"))
                 page.close()
         doc.close()
     except Exception as exc:  # pdfium and pdfminer raise many types on damaged files

@@ -257,7 +257,23 @@ def write_run_summary(curated: str, summary: RunSummary, started: float) -> Path
     return out
 
 
-@flow(name="ingest", log_prints=False)
+def task_runner(workers: int = 0, dask_address: str | None = None):
+    """The task runner: threads by default, N worker processes, or an existing Dask cluster."""
+    if dask_address:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("--dask needs prefect-dask: pip install 'aidplans[dask]'") from exc
+        return DaskTaskRunner(address=dask_address)
+    if workers and workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+    # extraction holds the GIL: more threads than cores only add contention
+    return ThreadPoolTaskRunner(max_workers=max(workers, 1) if workers else (os.cpu_count() or 1))
+
+
+@flow(name="ingest", log_prints=False, task_runner=task_runner())
 def ingest(paths: list[str], curated: str = "curated", settings: Settings = Settings(),
            origins: dict[str, str] | None = None, force: bool = False, progress: bool = False) -> RunSummary:
     """Ingest plan PDFs (files or directories) into the curated dataset; unchanged documents are skipped."""
@@ -291,21 +307,6 @@ def ingest(paths: list[str], curated: str = "curated", settings: Settings = Sett
         f"{summary.projects} projects, {summary.flags} flags → {curated}")
     write_run_summary(curated, summary, started)
     return summary
-
-
-def task_runner(workers: int = 0, dask_address: str | None = None):
-    """The task runner: threads by default, N worker processes, or an existing Dask cluster."""
-    if dask_address:
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError as exc:
-            raise RuntimeError("--dask needs prefect-dask: pip install 'aidplans[dask]'") from exc
-        return DaskTaskRunner(address=dask_address)
-    if workers and workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-        return ProcessPoolTaskRunner(max_workers=workers)
-    from prefect.task_runners import ThreadPoolTaskRunner
-    return ThreadPoolTaskRunner(max_workers=max(workers, 1) if workers else None)
 
 
 def _progress(total: int, enabled: bool):

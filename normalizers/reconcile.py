@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
-from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, _place_parts
+from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, place_parts
 from schemas.settings import Settings
 from schemas.types import Cell, Correction, NarrativeItem, TableRow
 
@@ -85,7 +85,7 @@ def narrative_amounts(item: NarrativeItem | None) -> tuple[float | None, float |
 
 
 def _depth(location: str) -> int:
-    parts = _place_parts(location)
+    parts = place_parts(location)
     return max((len(place_ancestors(p)) for p in parts), default=-1)
 
 

@@ -10,9 +10,10 @@ from normalizers.reconcile import reconcile
 from normalizers.text import compact
 from normalizers.vocab import canonical_category
 from schemas.settings import Settings
+from schemas.version import pipeline_version
 from schemas.types import Correction, DocumentParts, DocumentRecord, ProjectRecord
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = pipeline_version()
 
 
 @dataclass

@@ -109,7 +109,7 @@ def place_ancestors(name: str) -> list[str]:
     return out
 
 
-def _place_parts(text: str) -> list[str]:
+def place_parts(text: str) -> list[str]:
     """Gazetteer places a location string names, in order (峨边彝族自治县沙坪镇 → [峨边彝族自治县, 沙坪镇])."""
     t, found = compact(text), []
     for name in sorted(_places(), key=len, reverse=True):
@@ -121,7 +121,7 @@ def _place_parts(text: str) -> list[str]:
 
 def contains_place(general: str, specific: str) -> bool:
     """True when every place of `general` is `specific`'s own place or one of its ancestors."""
-    g, s = _place_parts(general), _place_parts(specific)
+    g, s = place_parts(general), place_parts(specific)
     if not g or not s:
         return False
     lineage = set(s) | {a for p in s for a in place_ancestors(p)}

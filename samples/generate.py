@@ -210,7 +210,7 @@ def drop_trailing(plan: PlanText, marker: str) -> PlanText:
 def shuffled_columns(plan: PlanText) -> PlanText:
     """The 2026 plan with another column order, renamed headers and an extra column."""
     rows = [r for r in plan.rows if any(c.strip() for c in r)]
-    header = rows[0]
+    rows[0]
     rename = {"建设\n地点": "实施地点", "其中：市中区拟安排帮扶资金": "市中区帮扶资金", "建设内容及规模": "建设规模及内容"}
     order = [0, 2, 7, 6, 5, 1, 3, 9, 8, 4, 10]
     out = []

@@ -12,8 +12,6 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.typing import Series
 
-from schemas.types import Correction, DocumentRecord, ProjectRecord
-
 PROGRAMS = ["东西部协作", "结对帮扶", "对口支援"]
 SOURCE_KINDS = ["published", "scanned"]
 TEXT_SOURCES = ["text_layer", "ocr", "mixed"]
@@ -176,5 +174,3 @@ def validate(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 keep = keep.iloc[0:0]
         return keep, report
 
-
-RECORDS = {"documents": DocumentRecord, "projects": ProjectRecord, "corrections": Correction}

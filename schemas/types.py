@@ -31,7 +31,6 @@ class Page:
     height: float
     lines: list[Line]      # body text outside any table, in reading order
     text_source: Literal["text_layer", "ocr", "none"] = "text_layer"
-    has_table: bool = False
 
 
 @dataclass(frozen=True)

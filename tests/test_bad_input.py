@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA, SAMPLES, sample
+from conftest import DATA, sample
 from flows.ingest import process
 from schemas.settings import Settings
 

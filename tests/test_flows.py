@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import DATA, ROOT, SAMPLES, sample
+from conftest import DATA, ROOT, sample
 from flows.cli import COMMANDS, main, parser
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
