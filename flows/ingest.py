@@ -186,7 +186,7 @@ def write_curated(results: list[DocResult], curated: str, origins: dict[str, str
     for r in results:
         lines += r.warnings
         if r.error:
-            store.quarantine_file(r.source_file, r.sha256, r.error)
+            store.quarantine_file(r.source_file, r.sha256, r.error, PIPELINE_VERSION)
         if r.doc:
             r.doc.document.origin = origins.get(r.source_file, r.source_file)
     chosen, notes = choose_current(results, store)
@@ -237,9 +237,9 @@ def known_documents(curated: str) -> dict[str, str]:
         known.update({s: "alternate" for s in row["alternate_sha256"]})
     qdir = Path(curated) / "quarantine" / "files"
     for q in qdir.glob("*.json") if qdir.exists() else []:
-        sha = json.loads(q.read_text(encoding="utf-8")).get("sha256")
-        if sha:
-            known.setdefault(sha, "rejected")
+        note = json.loads(q.read_text(encoding="utf-8"))
+        if note.get("sha256") and note.get("pipeline_version") == PIPELINE_VERSION:
+            known.setdefault(note["sha256"], "rejected")     # newer code gets another try
     return known
 
 

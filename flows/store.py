@@ -115,13 +115,14 @@ class CuratedStore:
             stale.unlink()
 
     # ---- quarantine ----------------------------------------------------------------
-    def quarantine_file(self, source: str, sha256: str | None, reason: str) -> Path:
+    def quarantine_file(self, source: str, sha256: str | None, reason: str, pipeline_version: str = "") -> Path:
         """Record a rejected input (the file itself stays where it is)."""
         qdir = self.root / "quarantine" / "files"
         qdir.mkdir(parents=True, exist_ok=True)
         name = (sha256 or "nohash")[:16] + "_" + Path(source).name + ".json"
         out = qdir / name
-        out.write_text(json.dumps({"source_file": source, "sha256": sha256, "reason": reason},
+        out.write_text(json.dumps({"source_file": source, "sha256": sha256, "reason": reason,
+                                   "pipeline_version": pipeline_version},
                                   ensure_ascii=False, indent=1), encoding="utf-8")
         return out
 

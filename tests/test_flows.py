@@ -32,6 +32,9 @@ def test_flow_lands_samples_and_rejects_bad_input_without_touching_existing_rows
     old = after[after["doc_id"].isin(before["doc_id"])].sort_values("project_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(old.drop(columns="plan_year"), before.drop(columns="plan_year"))
     assert len(list((curated / "quarantine" / "files").glob("*.json"))) == 5
+    capsys.readouterr()
+    assert main(["run", str(inbox), "--curated", str(curated)]) == 0      # known rejects are not retried
+    assert "0 landed, 0 rejected, 6 unchanged" in capsys.readouterr().out
 
 
 def test_cli_default_run_over_samples_scores_like_the_contract(tmp_path):
