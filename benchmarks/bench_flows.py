@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+from child import run_child  # noqa: E402
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -73,21 +74,7 @@ def spawn(**kw) -> dict:
     cmd = [sys.executable, __file__, "--child"] + [f"--{k.replace('_', '-')}={v}" for k, v in kw.items()
                                                     if k != "one_core" and v is not None]
     cmd += ["--one-core"] if kw.get("one_core") else []
-    # a Prefect home per measurement: no task results cached by an earlier measurement
-    home = Path(kw["tmp"]) / f"prefect-{kw.get('label') or kw['phase']}"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_HOME": str(home)}
-    out, err = home / "stdout.txt", home / "stderr.txt"
-    with open(out, "w") as o, open(err, "w") as e:
-        p = subprocess.Popen(cmd, stdout=o, stderr=e, env=env, start_new_session=True)
-        code = p.wait()
-    try:
-        os.killpg(p.pid, signal.SIGKILL)          # Prefect's embedded server, if it outlived the child
-    except ProcessLookupError:
-        pass
-    if code:
-        raise SystemExit(f"benchmark child failed:\n{out.read_text()[-2000:]}\n{err.read_text()[-4000:]}")
-    return json.loads(out.read_text().strip().splitlines()[-1])
+    return run_child(cmd, Path(kw["tmp"]) / f"prefect-{kw.get('label') or kw['phase']}")
 
 
 def main() -> int:

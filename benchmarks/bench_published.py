@@ -17,13 +17,15 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from child import run_child  # noqa: E402
+
 TARGET_PAGES_S, TARGET_RSS_MB = 20.0, 500.0
 
 
@@ -83,12 +85,8 @@ def main() -> int:
         files = make_corpus(corpus, a.copies)
         print(f"corpus: {len(files)} published documents in {corpus}")
         for phase in ("extract", "flow"):
-            r = subprocess.run([sys.executable, __file__, "--phase", phase, "--corpus", str(corpus),
-                                "--curated", str(tmp / "curated")], capture_output=True, text=True, check=False)
-            if r.returncode:
-                print(r.stdout, r.stderr)
-                return 1
-            m = json.loads(r.stdout.strip().splitlines()[-1])
+            m = run_child([sys.executable, __file__, "--phase", phase, "--corpus", str(corpus),
+                           "--curated", str(tmp / "curated")], tmp / f"prefect-{phase}")
             ok = "meets" if m["pages_per_s"] >= TARGET_PAGES_S and m["peak_rss_mb"] < TARGET_RSS_MB else "MISSES"
             print(f"{phase:8} {m['docs']} docs {m['pages']} pages in {m['seconds']:.1f} s: "
                   f"{m['pages_per_s']:.1f} pages/s, {m['docs_per_s']:.2f} docs/s, one core; "
