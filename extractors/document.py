@@ -8,7 +8,7 @@ from extractors.errors import NoPlanTableError, NotAPlanError
 from extractors.metadata import extract_metadata
 from extractors.narrative import narrative_items, paragraphs
 from extractors.pdf import read_pdf
-from extractors.tables import table_rows
+from extractors.tables import table_readings
 from schemas.settings import Settings
 from schemas.types import DocumentParts
 
@@ -23,7 +23,8 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     if not md.title or not md.plan_year or not md.program:
         missing = [k for k in ("title", "plan_year", "program") if not getattr(md, k)]
         raise NotAPlanError(str(path), "no " + ", no ".join(missing))
-    rows = table_rows(content.grids, settings)
+    readings = table_readings(content.grids, settings)
+    rows = readings[0] if readings else []
     if not any(r.kind == "item" for r in rows):
         raise NoPlanTableError(str(path))
     sources = {p.text_source for p in content.pages}
@@ -32,4 +33,4 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
         source_file=str(path), sha256=hashlib.sha256(data).hexdigest(), page_count=content.page_count,
         text_source=text_source, source_kind="scanned" if text_source != "text_layer" else "published",
         pages=content.pages, metadata=md, items=narrative_items(paras), rows=rows,
-        warnings=content.warnings)
+        warnings=content.warnings, witnesses=readings[1:])

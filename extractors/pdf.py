@@ -7,18 +7,24 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfplumber.table import TableFinder, TableSettings
 
-from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, NotAPdfError,
-                               TooManyPagesError)
+from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractionError,
+                               NotAPdfError, TooManyPagesError)
 from extractors.grid import Grid, build_grid, chars_to_text
+from extractors.ocr import ocr_chars, snap_sizes
+from extractors.quality import layer_quality, text_quality
+from extractors.raster import deskew, render_gray, ruling_lines, skew_angle
 from schemas.settings import Settings
 from schemas.types import Line, Page
 
@@ -66,39 +72,117 @@ def check_pdf(path: Path, data: bytes, settings: Settings) -> int:
 def read_pdf(path: Path, data: bytes, settings: Settings) -> PdfContent:
     """All pages of a checked PDF as body lines and table grids, duplicated pages removed.
 
-    pypdfium2 reads characters and ruling-line segments (fast, in C); pdfplumber's
-    table finder turns those lines, handed over as explicit edges, into cells.
+    pypdfium2 reads characters and ruling-line segments (fast, in C); a scanned page (an
+    image with no usable text layer) is read by OCR, and its ruling lines are found on the
+    image. pdfplumber's table finder turns the lines, handed over as explicit edges, into cells.
     """
     n = check_pdf(path, data, settings)
-    with PDFIUM_LOCK:
-        return _read_pages(path, data, n, settings)
-
-
-def _read_pages(path: Path, data: bytes, n: int, settings: Settings) -> PdfContent:
-    pages, grids, warnings, seen = [], [], [], {}
     try:
-        doc = pdfium.PdfDocument(data)
-        with pdfplumber.open(_bytes_io(data)) as plumb:
-            for number in range(1, n + 1):
-                page = doc[number - 1]
-                width, height = page.get_size()
-                chars = page_chars(page, height)
-                fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)
-                                  .encode()).hexdigest()
-                if chars and fp in seen:
-                    warnings.append(f"{path}: page {number} repeats page {seen[fp]}; ignored")
-                    continue
-                seen[fp] = number
-                page_grids = find_grids(plumb.pages[number - 1], number, page_edges(page, height), chars)
-                grids += page_grids
-                pages.append(Page(number, float(width), float(height),
-                                  _lines(number, chars, page_grids, settings),
-                                  "text_layer" if chars else "none"))
-                page.close()
-        doc.close()
+        with PDFIUM_LOCK:
+            scans = _scan_pages(data, n, settings)
+        _read_images(path, scans, settings)
+        return _assemble(path, data, n, scans, settings)
+    except ExtractionError:
+        raise
     except Exception as exc:  # pdfium and pdfminer raise many types on damaged files
         raise CorruptPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+
+
+@dataclass
+class PageScan:
+    """One page as first read: its layer characters, vector rules and, for scans, its image."""
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    image: np.ndarray | None = None
+    needs_ocr: bool = False
+    text_source: str = "text_layer"
+    notes: list[str] = field(default_factory=list)
+
+
+def _scan_pages(data: bytes, n: int, settings: Settings) -> list[PageScan]:
+    """Characters, rules and (for image pages) a rendering of every page; under the PDFium lock."""
+    doc = pdfium.PdfDocument(data)
+    scans = []
+    for number in range(1, n + 1):
+        page = doc[number - 1]
+        width, height = page.get_size()
+        chars, edges = page_chars(page, height), page_edges(page, height)
+        scan = PageScan(number, float(width), float(height), chars, edges)
+        has_image = any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)))
+        quality = layer_quality(chars)
+        if has_image and (not chars or quality < settings.min_layer_quality):
+            scan.needs_ocr, scan.text_source = True, "ocr"
+            if chars:
+                scan.notes.append(f"page {number}: text layer has only {quality:.0%} plausible characters "
+                                  f"(min_layer_quality={settings.min_layer_quality:.0%}); read again by OCR")
+        if has_image and (scan.needs_ocr or len(edges) < 4):
+            scan.image = render_gray(page, settings.ocr_dpi)
+        scan.text_source = scan.text_source if (chars or scan.needs_ocr) else "none"
+        scans.append(scan)
+        page.close()
+    doc.close()
+    return scans
+
+
+def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:
+    """Deskew, find ruling lines and OCR the scanned pages, in parallel threads (outside the lock)."""
+    todo = [s for s in scans if s.image is not None]
+    if not todo:
+        return
+
+    def one(scan: PageScan) -> None:
+        img = scan.image
+        if scan.needs_ocr:
+            angle = skew_angle(img)
+            if abs(angle) >= 0.05:
+                img = deskew(img, angle)
+            scan.chars = ocr_chars(img, settings.ocr_dpi, settings)
+        elif abs(skew_angle(img)) >= 0.3:
+            scan.notes.append(f"page {scan.number}: text layer over a tilted scan; table cells may be misread")
+        if len(scan.edges) < 4:
+            scan.edges = ruling_lines(img, settings.ocr_dpi)
+        scan.image = None
+
+    workers = settings.ocr_workers or os.cpu_count() or 1
+    if workers == 1 or len(todo) == 1:
+        for s in todo:
+            one(s)
+    else:
+        with ThreadPoolExecutor(max_workers=min(workers, len(todo)), thread_name_prefix="ocr") as pool:
+            list(pool.map(one, todo))
+
+
+def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings) -> PdfContent:
+    pages, grids, warnings, seen = [], [], [], {}
+    with pdfplumber.open(_bytes_io(data)) as plumb:
+        for scan in scans:
+            warnings += [f"{path}: {note}" for note in scan.notes]
+            chars = scan.chars
+            fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)
+                              .encode()).hexdigest()
+            if chars and fp in seen:
+                warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
+                continue
+            seen[fp] = scan.number
+            page_grids = find_grids(plumb.pages[scan.number - 1], scan.number, scan.edges, chars)
+            grids += page_grids
+            lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
+            warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
+            pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source))
+    ocr_lines = snap_sizes([ln for p in pages if p.text_source == "ocr" for ln in p.lines])
+    for p in pages:
+        if p.text_source == "ocr":
+            p.lines, ocr_lines = ocr_lines[:len(p.lines)], ocr_lines[len(p.lines):]
     return PdfContent(pages, grids, n, warnings)
+
+
+def drop_noise(lines: list[Line], settings: Settings) -> tuple[list[Line], list[Line]]:
+    """(kept, dropped): a line with few plausible characters is OCR noise (a garbled letterhead)."""
+    kept = [ln for ln in lines if text_quality(ln.text) >= settings.noise_line_quality]
+    return kept, [ln for ln in lines if text_quality(ln.text) < settings.noise_line_quality]
 
 
 def _bytes_io(data: bytes):

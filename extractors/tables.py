@@ -119,8 +119,18 @@ def _is_number(text: str) -> bool:
 
 
 def table_rows(grids: list[Grid], settings: Settings) -> list[TableRow]:
-    """Every plan-table row of a document, in order, across pages."""
-    rows: list[TableRow] = []
+    """Every row of the document's (first reading of its) plan table, in order, across pages."""
+    readings = table_readings(grids, settings)
+    return readings[0] if readings else []
+
+
+def table_readings(grids: list[Grid], settings: Settings) -> list[list[TableRow]]:
+    """The plan table's readings: usually one; a scan may hold the table twice.
+
+    A new reading starts where the table starts over: a 合计 row or a category numeral that
+    the current reading, already holding items, has had before.
+    """
+    readings: list[list[TableRow]] = [[]]
     mapping: Mapping | None = None
     for grid in grids:
         mapping = grid_mapping(grid, mapping, settings)
@@ -133,8 +143,20 @@ def table_rows(grids: list[Grid], settings: Settings) -> list[TableRow]:
             kind, label, numeral = classify(grid, r, cells)
             if kind == "empty":
                 continue
-            rows.append(TableRow(kind, cells, grid.page, label, numeral))
-    return rows
+            row = TableRow(kind, cells, grid.page, label, numeral)
+            if _starts_over(readings[-1], row):
+                readings.append([])
+            readings[-1].append(row)
+    return [rd for rd in readings if rd]
+
+
+def _starts_over(reading: list[TableRow], row: TableRow) -> bool:
+    if not any(r.kind == "item" for r in reading):
+        return False
+    if row.kind == "total":
+        return any(r.kind == "total" for r in reading)
+    return row.kind == "subtotal" and bool(row.numeral) and any(
+        r.kind == "subtotal" and r.numeral == row.numeral for r in reading)
 
 
 def _repeats_header(cells: dict[str, Cell]) -> bool:

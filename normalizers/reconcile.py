@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from normalizers.correct import agrees, fix_lookalikes, repair_chars, vote
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
@@ -35,6 +36,7 @@ class Merged:
     item: NarrativeItem | None
     row: TableRow | None
     category_raw: str
+    witnesses: list[TableRow] = field(default_factory=list)   # the same row in other table readings
     values: dict[str, object] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
@@ -51,27 +53,32 @@ def name_similarity(a: str, b: str) -> float:
 def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
           ) -> list[tuple[NarrativeItem | None, TableRow | None]]:
     """Pairs in document order; an unmatched reading stands alone."""
-    n, m = len(items), len(rows)
-    sim = [[name_similarity(it.name, r.text("name") or "") for r in rows] for it in items]
+    pairs = align_names([it.name for it in items], [r.text("name") or "" for r in rows], settings.item_match_min)
+    return [(items[i] if i is not None else None, rows[j] if j is not None else None) for i, j in pairs]
+
+
+def align_names(a: list[str], b: list[str], min_score: float) -> list[tuple[int | None, int | None]]:
+    """Index pairs of two name lists in order (a weighted longest common subsequence)."""
+    n, m = len(a), len(b)
+    sim = [[name_similarity(x, y) for y in b] for x in a]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            take = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= settings.item_match_min else -1.0
+            take = best[i + 1][j + 1] + sim[i][j] if sim[i][j] >= min_score else -1.0
             best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
-    pairs: list[tuple[NarrativeItem | None, TableRow | None]] = []
+    pairs: list[tuple[int | None, int | None]] = []
     i = j = 0
     while i < n and j < m:
-        if sim[i][j] >= settings.item_match_min and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
-            pairs.append((items[i], rows[j]))
+        if sim[i][j] >= min_score and best[i][j] == best[i + 1][j + 1] + sim[i][j]:
+            pairs.append((i, j))
             i, j = i + 1, j + 1
         elif best[i][j] == best[i + 1][j]:
-            pairs.append((items[i], None))
+            pairs.append((i, None))
             i += 1
         else:
-            pairs.append((None, rows[j]))
+            pairs.append((None, j))
             j += 1
-    pairs += [(it, None) for it in items[i:]] + [(None, r) for r in rows[j:]]
-    return pairs
+    return pairs + [(k, None) for k in range(i, n)] + [(None, k) for k in range(j, m)]
 
 
 def narrative_amounts(item: NarrativeItem | None) -> tuple[float | None, float | None]:
@@ -95,7 +102,7 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
     t, n = squeeze(table), squeeze(narrative)
     if not t or not n:
         return t or n, None
-    if compact(t) == compact(n) or abbreviates(t, n, settings.min_subsequence_share):
+    if agrees(t, n, settings.min_subsequence_share):
         if fieldname == "location" and _depth(n) > _depth(t):
             return n, None
         return t, None
@@ -113,8 +120,8 @@ def narrative_content(item: NarrativeItem) -> str | None:
 
 
 def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: str,
-               settings: Settings) -> Merged:
-    m = Merged(item, row, category_raw)
+               settings: Settings, witnesses: list[TableRow] | None = None, scanned: bool = False) -> Merged:
+    m = Merged(item, row, category_raw, list(witnesses or []))
     nf = dict(item.fields) if item else {}
     if item:
         nf["name"] = item.name
@@ -123,15 +130,22 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     tv: dict[str, str | None] = {}
     if row:
         m.pages.add(row.page)
-        tv = {k: (squeeze(c.text) if c.text else None) for k, c in row.cells.items()}
+        tv = _values(row)
+    others = [_values(w) for w in m.witnesses]
+    page = row.page if row else (item.page if item else None)
     for f in TEXT_FIELDS:
-        value, flag = merge_text(f, tv.get(f), nf.get(f), settings)
-        if f == "content" and tv.get(f):
-            value, flag = tv[f], None          # the table's cell is the content when it has one
-        if f == "deadline":
-            value = parse_date(value, errors="null") if value else None
-        if f == "construction_period":
-            value = parse_period(value, errors="null") if value else None
+        value, flag = _merge_field(f, tv.get(f), nf.get(f), settings)
+        if settings.correct:
+            fixed, fixed_flag, rules, score, ambiguous = _corrected_field(
+                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned)
+            if fixed != value:
+                rule = "cross_witness" if "cross_witness" in rules else (rules[0] if rules else "cross_witness")
+                m.corrections.append(Correction("", None, f, str(value or ""), str(fixed or ""), rule, score, page))
+                value, flag = fixed, fixed_flag
+            elif fixed_flag is None:
+                flag = None
+            if ambiguous:
+                m.flags.append(f"low_confidence:{f}")
         m.values[f] = value
         if flag:
             m.flags.append(flag)
@@ -144,10 +158,68 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     return m
 
 
-def place_amounts(merged: list[Merged], settings: Settings) -> None:
-    """Amounts from the table, checked against the narrative; a merged amount cell is placed once."""
+def _values(row: TableRow) -> dict[str, str | None]:
+    return {k: (squeeze(c.text) if c.text else None) for k, c in row.cells.items()}
+
+
+def _merge_field(f: str, table: str | None, narrative: str | None, settings: Settings
+                 ) -> tuple[object, str | None]:
+    """One field's value from its table and narrative readings, as read (no correction)."""
+    value, flag = merge_text(f, table, narrative, settings)
+    if f == "content" and table:
+        value, flag = table, None          # the table's cell is the content when it has one
+    if f == "deadline":
+        value = parse_date(value, errors="null") if value else None
+    if f == "construction_period":
+        value = parse_period(value, errors="null") if value else None
+    return value, flag
+
+
+def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings,
+                     scanned: bool = False) -> tuple[object, str | None, list[str], float | None, bool]:
+    """(value, flag, rules applied, score, ambiguous): look-alikes fixed in every reading, the
+    table readings voted on, the winner's characters repaired from the others."""
+    rules: list[str] = []
+    scores: list[float] = []
+    fixed: list[str | None] = []
+    ambiguous = False
+    for k, r in enumerate(readings):
+        v, fixes, amb = fix_lookalikes(squeeze(r), settings.correction_min)
+        fixed.append(v)
+        if k == 0:
+            rules += [x.rule for x in fixes]
+            scores += [x.score for x in fixes]
+            ambiguous |= amb
+    n, n_fixes, _ = fix_lookalikes(squeeze(narrative), settings.correction_min)
+    chosen, share, amb = vote(fixed, n, settings.min_subsequence_share, settings.ambiguity_margin)
+    ambiguous |= amb
+    if chosen is not None and chosen != fixed[0]:
+        rules, scores = ["cross_witness"], [round(100 * share, 1)]
+        ambiguous = False
+    if chosen:
+        chosen, repairs = repair_chars(chosen, [r for r in fixed if r and r != chosen] + [n], scanned)
+        rules += [x.rule for x in repairs]
+        scores += [x.score for x in repairs]
+        if n:
+            n, _ = repair_chars(n, [chosen], scanned)
+    if not readings[0] and n_fixes and not chosen:
+        rules += [x.rule for x in n_fixes]
+        scores += [x.score for x in n_fixes]
+    value, flag = _merge_field(f, chosen, n, settings)
+    return value, flag, rules, (min(scores) if scores else None), ambiguous
+
+
+def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str, set[float]] | None = None
+                  ) -> None:
+    """Amounts from the table, checked against the narrative and the other table readings.
+
+    A merged amount cell is placed once. Where the readings disagree, the majority wins;
+    a tie is settled by the arithmetic (the candidate that makes the category's items add up
+    to its subtotal: 90, not the subtotal 1370 slipped into the row), else kept and flagged.
+    """
     for fieldname, idx in (("aid_funds_wan", 0), ("total_investment_wan", 1)):
         spans: dict[tuple, list[Merged]] = {}
+        undecided: list[tuple[Merged, list[float]]] = []
         for m in merged:
             cell: Cell | None = m.row.cells.get(fieldname) if m.row else None
             stated = narrative_amounts(m.item)[idx]
@@ -158,11 +230,29 @@ def place_amounts(merged: list[Merged], settings: Settings) -> None:
                 spans.setdefault((cell.page, cell.bbox), []).append(m)
                 continue
             value = parse_amount(cell.text, errors="null")
+            m.values[fieldname] = value
             if value is None:
                 m.flags.append(f"low_confidence:{fieldname}")
-            elif stated is not None and abs(stated - value) > settings.amount_tolerance:
+                continue
+            others = [parse_amount(w.cells[fieldname].text, errors="null") for w in m.witnesses
+                      if w.cells.get(fieldname) is not None and w.cells[fieldname].text]
+            votes = [value] + [o for o in others if o is not None] + ([stated] if stated is not None else [])
+            counts = {v: sum(abs(v - w) <= settings.amount_tolerance for w in votes) for v in votes}
+            top = max(counts.values())
+            leaders = [v for v in dict.fromkeys(votes) if counts[v] == top]
+            if len(leaders) == 1 and leaders[0] != value:
+                if settings.correct:
+                    _set_amount(m, fieldname, value, leaders[0], "cross_witness", 100.0 * top / len(votes))
+                else:
+                    m.flags.append(f"conflict:{fieldname}")
+            elif len(leaders) > 1:
+                undecided.append((m, leaders))
+        for m, leaders in undecided:
+            chosen = _by_arithmetic(m, merged, fieldname, leaders, subtotals or {}, settings)
+            if chosen is not None and chosen != m.values[fieldname] and settings.correct:
+                _set_amount(m, fieldname, m.values[fieldname], chosen, "arithmetic", 100.0)
+            elif chosen is None:
                 m.flags.append(f"conflict:{fieldname}")
-            m.values[fieldname] = value
         for (_, _), group in spans.items():
             value = parse_amount(group[0].row.cells[fieldname].text, errors="null")
             owner = next((g for g in group if value is not None and narrative_amounts(g.item)[idx] is not None
@@ -176,8 +266,38 @@ def place_amounts(merged: list[Merged], settings: Settings) -> None:
                     g.flags.append("shared_amount")
 
 
-def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settings) -> list[Merged]:
-    """One Merged per project, in document order, with categories from the table's subtotal rows."""
+def _set_amount(m: Merged, fieldname: str, old: float, new: float, rule: str, score: float) -> None:
+    m.values[fieldname] = new
+    m.corrections.append(Correction("", None, fieldname, _fmt(old), _fmt(new), rule, round(score, 1),
+                                    m.row.page if m.row else None))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _by_arithmetic(m: Merged, merged: list[Merged], fieldname: str, candidates: list[float],
+                   subtotals: dict[str, set[float]], settings: Settings) -> float | None:
+    """The one candidate with which m's category adds up to a stated subtotal, else None."""
+    cat = canonical_category(m.category_raw)[0]
+    targets = subtotals.get(cat or "", set())
+    if not targets:
+        return None
+    rest = sum(x.values.get(fieldname) or 0.0 for x in merged
+               if x is not m and canonical_category(x.category_raw)[0] == cat)
+    fits = [c for c in candidates if any(abs(rest + c - t) <= settings.amount_tolerance for t in targets)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settings,
+              witnesses: list[list[TableRow]] | None = None,
+              stated: dict[str, float] | None = None, scanned: bool = False) -> list[Merged]:
+    """One Merged per project, in document order, with categories from the table's subtotal rows.
+
+    `witnesses`: further readings of the table (a scan that holds it twice), aligned to the
+    first by name; `stated`: category amounts the narrative states, for the arithmetic;
+    `scanned`: the text was read from a scan (ties between readings may restore a dash).
+    """
     category_of: dict[int, str] = {}
     current = ""
     for r in rows:
@@ -186,9 +306,36 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
         elif r.kind == "item":
             category_of[id(r)] = current
     table_items = [r for r in rows if r.kind == "item"]
+    seen_in: dict[int, list[TableRow]] = {id(r): [] for r in table_items}
+    for reading in witnesses or []:
+        others = [r for r in reading if r.kind == "item"]
+        pairs = align_names([r.text("name") or "" for r in table_items], [r.text("name") or "" for r in others],
+                            settings.item_match_min)
+        for i, j in pairs:
+            if i is not None and j is not None:
+                seen_in[id(table_items[i])].append(others[j])
     merged = []
     for item, row in align(items, table_items, settings):
         raw = (category_of.get(id(row)) if row else "") or (item.heading if item else "")
-        merged.append(merge_pair(item, row, raw, settings))
-    place_amounts(merged, settings)
+        merged.append(merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned))
+    place_amounts(merged, settings, subtotals(rows, witnesses or [], stated or {}))
     return merged
+
+
+def subtotals(rows: list[TableRow], witnesses: list[list[TableRow]], stated: dict[str, float]
+              ) -> dict[str, set[float]]:
+    """Every subtotal printed or stated for each canonical category (any reading, the narrative)."""
+    out: dict[str, set[float]] = {}
+    for reading in [rows, *witnesses]:
+        for r in reading:
+            if r.kind != "subtotal":
+                continue
+            cat = canonical_category(r.label)[0]
+            amount = parse_amount(r.text("aid_funds_wan") or "", errors="null")
+            if cat and amount is not None:
+                out.setdefault(cat, set()).add(amount)
+    for label, amount in stated.items():
+        cat = canonical_category(label)[0]
+        if cat and amount is not None:
+            out.setdefault(cat, set()).add(amount)
+    return out

@@ -50,7 +50,9 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     settings = settings or Settings()
     md = parts.metadata
     doc_id = doc_id_for(parts.sha256)
-    merged = reconcile(parts.items, parts.rows, settings)
+    stated = {c.label: c.amount_wan for c in md.categories_stated if c.amount_wan is not None}
+    merged = reconcile(parts.items, parts.rows, settings, parts.witnesses, stated,
+                       scanned=parts.source_kind == "scanned")
     projects: list[ProjectRecord] = []
     corrections: list[Correction] = []
     for seq, m in enumerate(merged, start=1):

@@ -18,6 +18,13 @@ DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
 DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 2**20   # a plan PDF is a few MB; refuse anything this large
 DEFAULT_HTTP_RETRIES = 3                # further tries after a transient failure
 DEFAULT_HTTP_BACKOFF = 2.0              # seconds, doubled after each try
+DEFAULT_OCR_DPI = 200                   # page images are read at this resolution
+DEFAULT_OCR_WORKERS = 0                 # pages OCR'd at once; 0: one per core
+DEFAULT_OCR_DET_SIDE = 1600             # longest side (px) the text detector sees
+DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible characters is re-read by OCR
+DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
+DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
+DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
 
 
 class SettingsError(ValueError):
@@ -37,6 +44,14 @@ class Settings:
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
     http_retries: int = DEFAULT_HTTP_RETRIES
     http_backoff: float = DEFAULT_HTTP_BACKOFF
+    ocr_dpi: int = DEFAULT_OCR_DPI
+    ocr_workers: int = DEFAULT_OCR_WORKERS
+    ocr_det_side: int = DEFAULT_OCR_DET_SIDE
+    min_layer_quality: float = DEFAULT_MIN_LAYER_QUALITY
+    noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
+    correction_min: float = DEFAULT_CORRECTION_MIN
+    ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
+    correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
         for name in ("header_match_min", "item_match_min"):
@@ -57,5 +72,17 @@ class Settings:
         if self.http_retries < 0 or self.http_backoff < 0:
             raise SettingsError(f"http_retries and http_backoff must be >= 0, got "
                                 f"{self.http_retries!r}, {self.http_backoff!r}")
+        if not 72 <= self.ocr_dpi <= 600:
+            raise SettingsError(f"ocr_dpi must be from 72 to 600, got {self.ocr_dpi!r}")
+        if self.ocr_workers < 0:
+            raise SettingsError(f"ocr_workers must be >= 0 (0: one per core), got {self.ocr_workers!r}")
+        if self.ocr_det_side < 320:
+            raise SettingsError(f"ocr_det_side must be >= 320 pixels, got {self.ocr_det_side!r}")
+        for name in ("min_layer_quality", "noise_line_quality"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
+        if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
+            raise SettingsError(f"correction_min must be a score from 0 to 100 and ambiguity_margin >= 0, "
+                                f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")

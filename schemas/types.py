@@ -30,7 +30,7 @@ class Page:
     width: float
     height: float
     lines: list[Line]      # body text outside any table, in reading order
-    text_source: Literal["text_layer", "ocr", "none"] = "text_layer"
+    text_source: Literal["text_layer", "ocr", "none"] = "text_layer"   # where its characters came from
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ class DocumentParts:
     items: list[NarrativeItem]
     rows: list[TableRow]
     warnings: list[str] = field(default_factory=list)
+    witnesses: list[list[TableRow]] = field(default_factory=list)   # further readings of the table
 
 
 @dataclass

@@ -1,0 +1,84 @@
+"""OCR of a page image with rapidocr (PP-OCR models shipped inside the wheel: no download).
+
+One engine per thread (onnxruntime releases the GIL, so pages OCR in parallel threads), each
+pinned to one intra-op thread so `ocr_workers` is the number of cores used. Output is the
+same character dicts the text layer gives (`text x0 x1 top bottom size` in points), plus
+the recogniser's confidence.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+
+from schemas.settings import Settings
+from schemas.types import Line
+
+_LOCAL = threading.local()
+BOX_TO_FONT = 1.3        # a detected line box is about this many times the font size
+SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
+
+
+def engine(settings: Settings):
+    """This thread's rapidocr engine (created on first use)."""
+    key = (settings.ocr_det_side,)
+    if getattr(_LOCAL, "key", None) != key:
+        from rapidocr import RapidOCR
+        _LOCAL.engine = RapidOCR(params={
+            "Global.log_level": "error", "Global.use_cls": False,
+            "Det.limit_type": "max", "Det.limit_side_len": settings.ocr_det_side,
+            "Rec.rec_batch_num": 1,   # batching pads every line to the widest: slower on CPU
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+        _LOCAL.key = key
+    return _LOCAL.engine
+
+
+def ocr_chars(img: np.ndarray, dpi: int, settings: Settings) -> list[dict]:
+    """Characters read from a grey page image, positioned in points (top-left origin)."""
+    result = engine(settings)(img, return_word_box=True)
+    if result is None or not getattr(result, "txts", None):
+        return []
+    scale = 72.0 / dpi
+    chars: list[dict] = []
+    for line_box, words in zip(result.boxes, result.word_results):
+        ys = [p[1] for p in line_box]
+        top, bottom = min(ys) * scale, max(ys) * scale
+        size = _pitch(words, scale) or (bottom - top) / BOX_TO_FONT
+        for text, score, box in words:
+            text = (text or "").strip()
+            if not text:
+                continue
+            x0 = min(p[0] for p in box) * scale
+            x1 = max(p[0] for p in box) * scale
+            w = (x1 - x0) / len(text)
+            for k, ch in enumerate(text):
+                if ch.strip():
+                    chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
+                                  "bottom": bottom, "size": size, "conf": float(score)})
+    return chars
+
+
+def _pitch(words, scale: float) -> float | None:
+    """Type size from character pitch: a CJK character (and full-width punctuation) is one em wide."""
+    xs = [p[0] for _, _, box in words for p in box]
+    text = "".join(w[0] or "" for w in words)
+    ems = sum(1.0 if ord(c) >= 0x2E80 else 0.55 for c in text if c.strip())
+    if not xs or ems < 1:
+        return None
+    return round((max(xs) - min(xs)) * scale / ems * 2) / 2
+
+
+def snap_sizes(lines: list[Line]) -> list[Line]:
+    """OCR'd line sizes are estimates: sizes within SIZE_CLUSTER of each other become their
+    cluster's commonest value, so that body text reads as one size and titles as another."""
+    sizes = sorted(ln.size for ln in lines if ln.size)
+    clusters: list[list[float]] = []
+    for v in sizes:
+        if clusters and v <= clusters[-1][0] * (1 + SIZE_CLUSTER):
+            clusters[-1].append(v)
+        else:
+            clusters.append([v])
+    snap = {v: max(set(c), key=c.count) for c in clusters for v in c}
+    return [replace(ln, size=snap.get(ln.size, ln.size)) for ln in lines]

@@ -1,0 +1,41 @@
+"""How trustworthy a page's text layer is, and which of its lines are noise.
+
+A layer left by a weak OCR engine can be worse than none: on ruled tables such layers read
+across columns, turn rules into `|` and fill in rare look-alike characters. The measure is
+the share of characters a Chinese government text plausibly holds: GB2312 hanzi (the
+6,763 characters of everyday print), ASCII, full-width forms and common punctuation.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+RULE_MARKS = set("|¦│┃丨ǀ[]{}")
+_EXTRA = set("·—–‐‑―…〔〕【】《》〈〉「」『』（）()“”‘’、。，；：！？％℃×÷±≤≥")
+
+
+def plausible(ch: str) -> bool:
+    """A character that ordinary printed Chinese administrative text contains."""
+    if ch in RULE_MARKS:
+        return False
+    if ch.isascii() or ch in _EXTRA:
+        return True
+    if unicodedata.category(ch).startswith("P") and ord(ch) < 0x3100:
+        return True
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def text_quality(text: str) -> float:
+    """Share of plausible characters among the non-space ones (1.0 for empty text)."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 1.0
+    return sum(plausible(c) for c in chars) / len(chars)
+
+
+def layer_quality(chars: list[dict]) -> float:
+    """text_quality of a page's text-layer characters."""
+    return text_quality("".join(c["text"] for c in chars))

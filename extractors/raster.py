@@ -1,0 +1,84 @@
+"""Page images: render, measure and undo tilt, find the ruling lines of a scanned table.
+
+Pure numpy / OpenCV functions on a grey image (uint8, 0 = ink); coordinates come back in
+PDF points with the top-left origin, as pdfplumber edge dicts, so a scanned page's table
+goes through the same TableFinder as a born-digital one.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer than a glyph stroke)
+MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
+MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
+CROSS_TOLERANCE_PT = 3.0
+INK = 170                   # grey level below which a pixel is ink
+
+
+def render_gray(page, dpi: int) -> np.ndarray:
+    """A pdfium page as a grey image at `dpi` (call under the PDFium lock)."""
+    arr = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+    return np.ascontiguousarray(arr[..., 0] if arr.ndim == 3 else arr)
+
+
+def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) -> float:
+    """Tilt of the text lines in degrees (positive: counter-clockwise), by projection profiles."""
+    ys, xs = np.nonzero(img < INK)
+    if len(xs) < 500:
+        return 0.0
+    if len(xs) > 60000:
+        pick = np.random.default_rng(0).choice(len(xs), 60000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs - img.shape[1] / 2
+    best, best_score = 0.0, -1.0
+    for a in np.arange(-max_degrees, max_degrees + step / 2, step):
+        t = np.deg2rad(a)
+        proj = np.round(ys + xs * np.tan(t)).astype(np.int64)
+        counts = np.bincount(proj - proj.min())
+        score = float(np.dot(counts, counts))
+        if score > best_score:
+            best, best_score = float(a), score
+    return best
+
+
+def deskew(img: np.ndarray, angle: float) -> np.ndarray:
+    """The image turned by -angle about its centre, new corners white."""
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
+    """Horizontal and vertical rules of the image as pdfplumber line dicts (points)."""
+    scale = 72.0 / dpi
+    ink = (img < INK).astype(np.uint8)
+    thick_px = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
+    edges: list[dict] = []
+    for horizontal in (True, False):
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge)
+        long_px = max(int((MIN_RULE_PT if horizontal else MIN_VERTICAL_RULE_PT) / scale), 10)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (long_px, 1) if horizontal else (1, long_px))
+        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        for x, y, w, h, _ in stats[1:n]:
+            if horizontal and h <= thick_px:
+                top = (y + h / 2) * scale
+                edges.append({"object_type": "line", "x0": x * scale, "x1": (x + w) * scale, "top": top,
+                              "bottom": top, "width": w * scale, "height": 0.0})
+            elif not horizontal and w <= thick_px:
+                x_mid = (x + w / 2) * scale
+                edges.append({"object_type": "line", "x0": x_mid, "x1": x_mid, "top": y * scale,
+                              "bottom": (y + h) * scale, "width": 0.0, "height": h * scale})
+    return crossing(edges)
+
+
+def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
+    """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not."""
+    h = [e for e in edges if e["height"] == 0]
+    v = [e for e in edges if e["height"] > 0]
+
+    def meets(a: dict, b: dict) -> bool:   # a horizontal, b vertical
+        return (a["x0"] - tol <= b["x0"] <= a["x1"] + tol) and (b["top"] - tol <= a["top"] <= b["bottom"] + tol)
+    return [a for a in h if any(meets(a, b) for b in v)] + [b for b in v if any(meets(a, b) for a in h)]

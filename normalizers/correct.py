@@ -1,0 +1,217 @@
+"""OCR repair of one text value: look-alike characters against the gazetteers, and votes
+between the readings of the same fact.
+
+- `fix_lookalikes`: a word one look-alike character (形近字) away from a gazetteer term, and
+  not itself a known term, becomes that term (峡边 → 峨边; 柯城 stays: 柯城区 is a real
+  place). The score is a rapidfuzz edit distance in which a look-alike substitution costs
+  a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
+- `vote`: readings of one field (table readings first, the narrative last) → the reading
+  most others agree with (equal, or one abbreviating the other); a tie goes to the reading
+  nearest the narrative, else nothing changes and it is `ambiguous`.
+- `repair_chars`: inside the chosen reading, a character the other readings show as its
+  look-alike is replaced when more of them agree (园区一提升 → 园区-提升 when the other
+  reading has the dash).
+Pure functions; every change they make is returned so the caller can log it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from normalizers.text import compact
+from normalizers.vocab import _rows, abbreviates
+
+DASHES = "-‐‑‒–—―－"
+LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
+REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One change inside a value."""
+    original: str
+    corrected: str
+    rule: str
+    score: float
+
+
+@lru_cache(maxsize=None)
+def confusables() -> dict[str, frozenset[str]]:
+    """Character → its look-alikes, both ways (normalizers/data/confusables.csv)."""
+    out: dict[str, set[str]] = {}
+    for r in _rows("confusables.csv"):
+        out.setdefault(r["a"], set()).add(r["b"])
+        out.setdefault(r["b"], set()).add(r["a"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def lookalike(a: str, b: str) -> bool:
+    """Two characters an OCR engine mistakes for each other (一 and a dash included)."""
+    if a in DASHES and b in DASHES:
+        return True
+    if {a, b} & {"一"} and (a in DASHES or b in DASHES):
+        return True
+    return b in confusables().get(a, ())
+
+
+@lru_cache(maxsize=None)
+def known_terms() -> frozenset[str]:
+    """Every gazetteer word: places, offices, parties, programs, categories, vocabulary terms."""
+    words = {r["name"] for r in _rows("places.csv")}
+    words |= {r["full"] for r in _rows("offices.csv")} | {r["short"] for r in _rows("offices.csv")}
+    words |= {r["alias"] for r in _rows("parties.csv")} | {r["name"] for r in _rows("parties.csv")}
+    words |= {r["alias"] for r in _rows("programs.csv")}
+    words |= {r["printed"] for r in _rows("categories.csv")}
+    words |= {r["term"] for r in _rows("terms.csv")}
+    return frozenset(w for w in words if len(w) >= 2)
+
+
+@lru_cache(maxsize=None)
+def _variants() -> dict[str, frozenset[str]]:
+    """Misreading → the terms it could stand for: each term with one character swapped for a look-alike."""
+    terms = known_terms()
+    index: dict[str, set[str]] = {}
+    for t in terms:
+        for i, ch in enumerate(t):
+            for alt in confusables().get(ch, ()):
+                v = t[:i] + alt + t[i + 1:]
+                if v not in terms:
+                    index.setdefault(v, set()).add(t)
+    return {v: frozenset(ts) for v, ts in index.items()}
+
+
+def lookalike_score(a: str, b: str) -> float:
+    """0..100 similarity where swapping look-alike characters is cheap."""
+    if not a and not b:
+        return 100.0
+    cost = 0.0
+    for op in Levenshtein.editops(a, b):
+        if op.tag == "replace" and lookalike(a[op.src_pos], b[op.dest_pos]):
+            cost += LOOKALIKE_COST
+        else:
+            cost += 1.0
+    return 100.0 * max(0.0, 1.0 - cost / max(len(a), len(b)))
+
+
+def _inside_known(text: str, start: int, end: int) -> bool:
+    """The span is part of a longer gazetteer word written correctly (柯城区: leave 柯城 alone)."""
+    for t in known_terms():
+        if len(t) > end - start:
+            i = text.find(t, max(0, start - len(t)), end + len(t))
+            if i != -1 and i <= start and i + len(t) >= end:
+                return True
+    return False
+
+
+def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list[Fix], bool]:
+    """(text with misread gazetteer words corrected, the fixes, whether anything was ambiguous)."""
+    if not text:
+        return text, [], False
+    fixes: list[Fix] = []
+    ambiguous = False
+    for variant in sorted(_variants(), key=len, reverse=True):
+        start = text.find(variant)
+        while start != -1:
+            end = start + len(variant)
+            targets = _variants()[variant]
+            if _inside_known(text, start, end):
+                pass
+            elif len(targets) > 1:
+                ambiguous = True
+            else:
+                term = next(iter(targets))
+                score = lookalike_score(variant, term)
+                if score >= min_score:
+                    text = text[:start] + term + text[end:]
+                    fixes.append(Fix(variant, term, "confusion", round(score, 1)))
+            start = text.find(variant, start + 1)
+    return text, fixes, ambiguous
+
+
+def key(text: str | None) -> str:
+    """Comparison form: no spaces, one dash, straight quotes."""
+    t = compact(text or "")
+    t = re.sub(f"[{DASHES}]+", "-", t)
+    return re.sub(r"[“”\"'‘’]", '"', t)
+
+
+def agrees(a: str, b: str, min_share: float) -> bool:
+    """Two readings of one fact agree: equal, or one abbreviates the other (dashes aside)."""
+    x, y = key(a).replace("-", ""), key(b).replace("-", "").replace("一", "")
+    x2 = x.replace("一", "")
+    return key(a) == key(b) or abbreviates(x, y, min_share) or abbreviates(x2, y, min_share)
+
+
+def vote(readings: list[str | None], narrative: str | None, min_share: float, margin: float
+         ) -> tuple[str | None, float, bool]:
+    """(chosen reading, share of witnesses behind it, ambiguous) among the table readings.
+
+    The first reading is kept unless another has more support, or the same support and is
+    nearer the narrative by at least `margin` (rapidfuzz ratio).
+    """
+    cands = list(dict.fromkeys(r for r in readings if r))
+    if not cands:
+        return None, 0.0, False
+    witnesses = [r for r in readings if r] + ([narrative] if narrative else [])
+    support = {c: sum(agrees(c, w, min_share) for w in witnesses) for c in cands}
+    if len(cands) == 1:
+        return cands[0], support[cands[0]] / len(witnesses), False
+    primary = cands[0]
+    near = {c: fuzz.ratio(key(c), key(narrative)) if narrative else 0.0 for c in cands}
+    best = max(cands, key=lambda c: (support[c], near[c]))
+    if support[best] > support[primary]:
+        return best, support[best] / len(witnesses), False
+    rivals = [c for c in cands if c != primary and support[c] == support[primary]]
+    if narrative and rivals:
+        top = max(rivals, key=lambda c: near[c])
+        if near[top] - near[primary] >= margin:
+            return top, support[top] / len(witnesses), False
+        return primary, support[primary] / len(witnesses), near[primary] - near[top] < margin
+    return primary, support[primary] / len(witnesses), bool(rivals)
+
+
+def repair_chars(base: str, others: list[str], dash_ties: bool = False) -> tuple[str, list[Fix]]:
+    """Characters of `base` that the other readings show as a look-alike, by majority.
+
+    With `dash_ties` (text read from a scan), a tie restores a dash: one read as 一, or one
+    dropped (a hyphen at the end of a wrapped cell line is the glyph OCR loses most)."""
+    votes: dict[int, dict[str, int]] = {}
+    inserts: dict[int, int] = {}
+    for w in others:
+        if not w or fuzz.ratio(base, w) < REPAIR_MIN_SIMILARITY:
+            continue          # a different sentence, not another reading of this one
+        for tag, i1, i2, j1, j2 in Levenshtein.opcodes(base, w):
+            if tag == "equal":
+                for p in range(i1, i2):
+                    votes.setdefault(p, {}).setdefault(base[p], 0)
+                    votes[p][base[p]] += 1
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                for p, q in zip(range(i1, i2), range(j1, j2)):
+                    if lookalike(base[p], w[q]):
+                        votes.setdefault(p, {}).setdefault(w[q], 0)
+                        votes[p][w[q]] += 1
+            elif tag == "insert" and all(c in DASHES for c in w[j1:j2]) and not (
+                    base[i1 - 1:i1] in tuple(DASHES) or base[i1:i1 + 1] in tuple(DASHES)):
+                inserts[i1] = inserts.get(i1, 0) + 1
+    out, fixes = list(base), []
+    for p, counts in votes.items():
+        own = counts.get(base[p], 0) + 1
+        alt, n = max(((c, k) for c, k in counts.items() if c != base[p]), key=lambda x: x[1], default=(None, 0))
+        if alt is None:
+            continue
+        if n > own or (dash_ties and n == own and base[p] == "一" and alt in DASHES):
+            out[p] = alt
+            fixes.append(Fix(base[max(0, p - 2):p + 3], "".join(out[max(0, p - 2):p + 3]),
+                             "cross_witness", round(100.0 * n / (n + own), 1)))
+    for p in sorted(inserts, reverse=True):
+        n = inserts[p]
+        kept = sum(1 for w in others if w) - n + 1
+        if n > kept or (dash_ties and n == kept and 0 < p < len(base)):
+            out.insert(p, "-")
+            fixes.append(Fix(base[max(0, p - 2):p + 2], base[max(0, p - 2):p] + "-" + base[p:p + 2],
+                             "cross_witness", round(100.0 * n / (n + kept), 1)))
+    return "".join(out), fixes
