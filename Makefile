@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup bench samples clean
+.PHONY: run test setup bench bench-ocr scans samples clean
 
 $(BIN)/aidplans: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -24,9 +24,16 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_published.py
 
+bench-ocr: setup
+	$(BIN)/python benchmarks/bench_ocr.py
+
+scans: setup
+	PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore $(BIN)/python benchmarks/score_scans.py
+
 samples: setup
 	$(BIN)/pip install --quiet "reportlab>=4.2"
 	$(BIN)/python samples/generate.py
+	$(BIN)/python samples/scans.py
 
 clean:
 	rm -rf curated/documents curated/projects curated/corrections curated/quarantine curated/_journal.json

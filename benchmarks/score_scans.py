@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import os
 import subprocess
 import sys
@@ -133,9 +134,11 @@ def main(argv=None) -> int:
             continue
         line = subprocess.run([sys.executable, str(a.scorer), "--curated", res["curated"], "--gold", str(a.gold)],
                               capture_output=True, text=True).stdout.strip().splitlines()
-        doc_line = next((ln for ln in line if ln.startswith(f"{res['file'].split('/')[-1].split('.')[0]}")), "")
+        doc_line = next((ln for ln in line if re.match(r"^\S+\.gold\.json\s+\d+/\d+", ln)
+                         and ln.split()[1] != "0/" + ln.split()[1].split("/")[1]), "")
         print(f"== {res['file']} ({res['pages']} pages, {res['text_source']}, extraction {res['extract_s']} s)")
         print(f"   {doc_line.strip()}")
+        print(f"   {next((ln for ln in line if ln.startswith('score:')), '')}")
         print(f"   corrections: {res['corrections']}", end="")
         if "precision" in res:
             print(f", right {res['right']} → precision {res['precision']}; fields wrong as read "

@@ -29,6 +29,7 @@ def engine(settings: Settings):
             "Global.log_level": "error", "Global.use_cls": False,
             "Det.limit_type": "max", "Det.limit_side_len": settings.ocr_det_side,
             "Rec.rec_batch_num": 1,   # batching pads every line to the widest: slower on CPU
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,   # ~10% faster than the default
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1})
         _LOCAL.key = key

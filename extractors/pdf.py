@@ -23,7 +23,7 @@ from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfErro
                                NotAPdfError, TooManyPagesError)
 from extractors.grid import Grid, build_grid, chars_to_text
 from extractors.ocr import ocr_chars, snap_sizes
-from extractors.quality import layer_quality, text_quality
+from extractors.quality import bag_agreement, layer_quality, text_quality
 from extractors.raster import deskew, render_gray, ruling_lines, skew_angle
 from schemas.settings import Settings
 from schemas.types import Line, Page
@@ -32,6 +32,7 @@ from schemas.types import Line, Page
 # (flows run documents in a thread pool; concurrent pdfium calls crash the process).
 PDFIUM_LOCK = threading.RLock()
 
+STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 
@@ -136,12 +137,18 @@ def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:
     def one(scan: PageScan) -> None:
         img = scan.image
         if scan.needs_ocr:
-            angle = skew_angle(img)
-            if abs(angle) >= 0.05:
-                img = deskew(img, angle)
+            img = _straight(img)
             scan.chars = ocr_chars(img, settings.ocr_dpi, settings)
-        elif abs(skew_angle(img)) >= 0.3:
-            scan.notes.append(f"page {scan.number}: text layer over a tilted scan; table cells may be misread")
+        else:
+            agreement = strip_agreement(img, scan.chars, settings)
+            if agreement < settings.min_layer_agreement:
+                scan.notes.append(f"page {scan.number}: text layer shares only {agreement:.0%} of its characters "
+                                  f"with a fresh OCR of the page (min_layer_agreement="
+                                  f"{settings.min_layer_agreement:.0%}); read again by OCR")
+                img, scan.text_source = _straight(img), "ocr"
+                scan.chars = ocr_chars(img, settings.ocr_dpi, settings)
+            elif abs(skew_angle(img)) >= 0.3:
+                scan.notes.append(f"page {scan.number}: text layer over a tilted scan; table cells may be misread")
         if len(scan.edges) < 4:
             scan.edges = ruling_lines(img, settings.ocr_dpi)
         scan.image = None
@@ -153,6 +160,30 @@ def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:
     else:
         with ThreadPoolExecutor(max_workers=min(workers, len(todo)), thread_name_prefix="ocr") as pool:
             list(pool.map(one, todo))
+
+
+def _straight(img: np.ndarray) -> np.ndarray:
+    angle = skew_angle(img)
+    return deskew(img, angle) if abs(angle) >= 0.05 else img
+
+
+def strip_agreement(img: np.ndarray, chars: list[dict], settings: Settings) -> float:
+    """bag_agreement of the layer's characters and a fresh OCR of a band across the page
+    (the band from 40% to 55% of its height, where body text or the table usually runs)."""
+    h = img.shape[0]
+    y0, y1 = _quiet_row(img, int(h * STRIP[0])), _quiet_row(img, int(h * STRIP[1]))
+    fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), settings.ocr_dpi, settings)
+    scale = 72.0 / settings.ocr_dpi
+    inside = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
+    return bag_agreement("".join(c["text"] for c in inside), "".join(c["text"] for c in fresh))
+
+
+def _quiet_row(img: np.ndarray, y: int) -> int:
+    """The row near y with the least ink, so the strip cuts between text lines, not through them."""
+    h = img.shape[0]
+    lo, hi = max(0, y - h // 25), min(h, y + h // 25)
+    ink = (img[lo:hi] < 170).sum(axis=1)
+    return lo + int(np.argmin(ink))
 
 
 def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings) -> PdfContent:

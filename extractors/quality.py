@@ -1,11 +1,17 @@
 """How trustworthy a page's text layer is, and which of its lines are noise.
 
+Two measures: plausible characters (below), and agreement with a fresh OCR of a strip of
+the page image (`bag_agreement`): a layer that read across table columns or lost characters
+shares few of them with what the image shows.
+
 A layer left by a weak OCR engine can be worse than none: on ruled tables such layers read
 across columns, turn rules into `|` and fill in rare look-alike characters. The measure is
 the share of characters a Chinese government text plausibly holds: GB2312 hanzi (the
 6,763 characters of everyday print), ASCII, full-width forms and common punctuation.
 """
 from __future__ import annotations
+
+from collections import Counter
 
 import unicodedata
 
@@ -39,3 +45,13 @@ def text_quality(text: str) -> float:
 def layer_quality(chars: list[dict]) -> float:
     """text_quality of a page's text-layer characters."""
     return text_quality("".join(c["text"] for c in chars))
+
+
+def bag_agreement(layer: str, fresh: str) -> float:
+    """Share of characters two readings of the same region have in common, order aside
+    (1.0 when both are empty). Spaces do not count."""
+    a = Counter(c for c in layer if not c.isspace())
+    b = Counter(c for c in fresh if not c.isspace())
+    if not a and not b:
+        return 1.0
+    return sum((a & b).values()) / max(sum(a.values()), sum(b.values()))

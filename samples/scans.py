@@ -31,7 +31,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 from generate import FONT, register_font  # noqa: E402
+
+from extractors.pdf import page_chars  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -54,18 +57,12 @@ class Glyph:
 
 
 def published_glyphs(pdf: pdfium.PdfDocument) -> list[Glyph]:
+    """Every printed character, read as the pipeline reads a text layer."""
     out = []
     for n in range(len(pdf)):
         page = pdf[n]
-        h = page.get_size()[1]
-        tp = page.get_textpage()
-        for i in range(tp.count_chars()):
-            t = tp.get_text_range(i, 1).replace("\ufffe", "-")
-            if not t.strip():
-                continue
-            left, bottom, right, top = tp.get_charbox(i, loose=True)
-            size = pdfium.raw.FPDFText_GetFontSize(tp.raw, i)
-            out.append(Glyph(t, n, left, h - top, right, h - bottom, size))
+        out += [Glyph(c["text"], n, c["x0"], c["top"], c["x1"], c["bottom"], c["size"])
+                for c in page_chars(page, page.get_size()[1])]
     return out
 
 
@@ -229,7 +226,7 @@ def main(argv=None) -> int:
         garbage_layer_page(p2026, a.fixtures / "scan_garbage_layer_page.pdf", page=5),
     ]
     for w in written:
-        print(f"wrote {w.relative_to(ROOT)}")
+        print(f"wrote {w.relative_to(ROOT) if w.is_relative_to(ROOT) else w}")
     return 0
 
 

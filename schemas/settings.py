@@ -22,6 +22,7 @@ DEFAULT_OCR_DPI = 200                   # page images are read at this resolutio
 DEFAULT_OCR_WORKERS = 0                 # pages OCR'd at once; 0: one per core
 DEFAULT_OCR_DET_SIDE = 1600             # longest side (px) the text detector sees
 DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible characters is re-read by OCR
+DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share with a fresh OCR of a strip
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
@@ -48,6 +49,7 @@ class Settings:
     ocr_workers: int = DEFAULT_OCR_WORKERS
     ocr_det_side: int = DEFAULT_OCR_DET_SIDE
     min_layer_quality: float = DEFAULT_MIN_LAYER_QUALITY
+    min_layer_agreement: float = DEFAULT_MIN_LAYER_AGREEMENT
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
@@ -78,7 +80,7 @@ class Settings:
             raise SettingsError(f"ocr_workers must be >= 0 (0: one per core), got {self.ocr_workers!r}")
         if self.ocr_det_side < 320:
             raise SettingsError(f"ocr_det_side must be >= 320 pixels, got {self.ocr_det_side!r}")
-        for name in ("min_layer_quality", "noise_line_quality"):
+        for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:

@@ -1,0 +1,148 @@
+"""OCR repair: look-alike characters against the gazetteers, votes between readings, the arithmetic."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalizers.correct import agrees, fix_lookalikes, lookalike_score, repair_chars, vote
+from normalizers.reconcile import merge_pair, reconcile
+from schemas.settings import Settings
+from schemas.types import Cell, NarrativeItem, TableRow
+
+S = Settings()
+
+
+def row(kind="item", page=8, label="", numeral="", **texts) -> TableRow:
+    return TableRow(kind, {k: Cell(v, page, (0, 0, 1, 1)) for k, v in texts.items()}, page, label, numeral)
+
+
+def item(name: str, body: str = "", heading: str = "", **fields) -> NarrativeItem:
+    return NarrativeItem(1, "1", heading, name, body, fields, 3)
+
+
+# look-alike characters against the gazetteers
+
+def test_a_lookalike_slip_of_a_gazetteer_place_is_corrected():
+    text, fixes, ambiguous = fix_lookalikes("推介宣传峡边旅游、农副产品等资源", S.correction_min)
+    assert text == "推介宣传峨边旅游、农副产品等资源"
+    assert [(f.original, f.corrected, f.rule) for f in fixes] == [("峡边", "峨边", "confusion")]
+    assert fixes[0].score >= S.correction_min and not ambiguous
+
+
+def test_township_and_brand_slips_are_corrected():
+    assert fix_lookalikes("宜坪县人民政府", S.correction_min)[0] == "宜坪乡人民政府"
+    assert fix_lookalikes("打响“峡岭云边”品牌", S.correction_min)[0] == "打响“峨岭云边”品牌"
+    assert fix_lookalikes("套种粮食和白芫", S.correction_min)[0] == "套种粮食和白芨"
+
+
+def test_a_real_but_different_place_is_left_alone():
+    # 柯城区 (衢州市) is one look-alike away from 柯峨, but it is a real place
+    for text in ("衢州市柯城区", "峨边彝族自治县", "县卫健局"):
+        assert fix_lookalikes(text, S.correction_min) == (text, [], False)
+
+
+def test_a_lookalike_substitution_scores_near_a_match_and_another_edit_does_not():
+    assert lookalike_score("峡边", "峨边") >= 90
+    assert lookalike_score("山边", "峨边") <= 50
+
+
+@given(st.text(alphabet="的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞", min_size=1, max_size=40))
+def test_text_without_misread_gazetteer_words_is_never_changed(text):
+    # common characters only, but never a gazetteer word with one look-alike swapped
+    fixed, fixes, _ = fix_lookalikes(text, S.correction_min)
+    assert (fixed == text) == (not fixes)
+    assert all(f.original in text for f in fixes)
+
+
+# votes between readings
+
+def test_the_reading_most_witnesses_agree_with_wins():
+    chosen, share, ambiguous = vote(["城乡融合民生事业奖流培训项目", "城乡融合民生事业提升工程-干部人才交流培训项目"],
+                                    "城乡融合民生事业提升工程—干部人才交流培训项目", S.min_subsequence_share,
+                                    S.ambiguity_margin)
+    assert chosen == "城乡融合民生事业提升工程-干部人才交流培训项目" and not ambiguous and share > 0.5
+
+
+def test_two_close_readings_and_no_narrative_change_nothing_and_are_ambiguous():
+    chosen, _, ambiguous = vote(["受益群众，县中医院", "受益人群，县中医院"], None, S.min_subsequence_share,
+                                S.ambiguity_margin)
+    assert chosen == "受益群众，县中医院" and ambiguous
+
+
+def test_ambiguity_is_flagged_and_nothing_is_changed_in_the_record():
+    m = merge_pair(item("某项目"), row(name="某项目", ownership="受益群众，县中医院"), "改善民生", S,
+                   witnesses=[row(name="某项目", ownership="受益人群，县中医院")], scanned=True)
+    assert m.values["ownership"] == "受益群众，县中医院"
+    assert "low_confidence:ownership" in m.flags
+    assert not [c for c in m.corrections if c.field == "ownership"]
+
+
+def test_a_character_the_other_readings_show_as_its_lookalike_is_repaired_by_majority():
+    base = "九年一贯制学校项目—“山海情”柯城教育协作帮扶建设项目"
+    fixed, fixes = repair_chars(base, ["九年一贯制学校项目—“山海情”柯峨教育协作帮扶建设项目",
+                                       "九年一贯制学校项目——“山海情”柯峨教育协作帮扶建设项目"])
+    assert fixed == base.replace("柯城", "柯峨") and fixes[0].rule == "cross_witness"
+
+
+def test_a_dash_read_as_yi_is_restored_where_the_other_reading_has_the_dash():
+    base = "宜坪粮果产业园区一提升改造项目"
+    assert repair_chars(base, ["宜坪粮果产业园区-提升改造项目"], dash_ties=True)[0] == "宜坪粮果产业园区-提升改造项目"
+    assert repair_chars(base, ["宜坪粮果产业园区-提升改造项目"], dash_ties=False)[0] == base   # born-digital text
+    assert repair_chars("一核一环五组团", ["一核一环五组团"], dash_ties=True)[0] == "一核一环五组团"
+
+
+def test_cross_witness_choice_is_logged_as_a_correction():
+    m = merge_pair(item("城乡融合民生事业提升工程—干部人才交流培训项目", location="峨边、浙江、福建"),
+                   row(name="城乡融合民生事业奖流培训项目", location="峡边、浙江、福建"), "人才交流", S,
+                   witnesses=[row(name="城乡融合民生事业提升工程 - 干部人才交流培训项目", location="峡边、浙江、福建")],
+                   scanned=True)
+    assert m.values["name"] == "城乡融合民生事业提升工程-干部人才交流培训项目"
+    assert m.values["location"] == "峨边、浙江、福建"
+    log = {c.field: c for c in m.corrections}
+    assert log["name"].rule == "cross_witness" and log["name"].original == "城乡融合民生事业奖流培训项目"
+    assert log["location"].rule == "confusion" and log["location"].original == "峡边、浙江、福建"
+    assert all(c.page == 8 for c in m.corrections)
+
+
+def test_readings_that_agree_exactly_are_never_changed():
+    m = merge_pair(item("学前学普建设项目", location="峨边"), row(name="学前学普建设项目", location="峨边"), "改善民生", S,
+                   witnesses=[row(name="学前学普建设项目", location="峨边")], scanned=True)
+    assert m.corrections == [] and m.flags == []
+
+
+def test_agreement_ignores_dash_style_and_abbreviation():
+    assert agrees("园区-提升", "园区—提升", S.min_subsequence_share)
+    assert agrees("县卫健局", "县卫生健康局", S.min_subsequence_share)
+    assert not agrees("柯城", "柯峨", S.min_subsequence_share)
+
+
+# the arithmetic places amounts
+
+def _category(amounts_table, amounts_narrative, subtotal):
+    rows = [row("subtotal", label="改善民生", numeral="五", aid_funds_wan=subtotal)]
+    items = []
+    for k, (t, n) in enumerate(zip(amounts_table, amounts_narrative)):
+        rows.append(row(name=f"第{k}号建设项目", seq=str(k + 1), aid_funds_wan=t))
+        items.append(item(f"第{k}号建设项目", body=f"规划投资{n}万元，建设内容。"))
+    return items, rows
+
+
+def test_a_subtotal_slipped_into_an_item_row_is_placed_by_the_arithmetic():
+    items, rows = _category(["1370", "150", "530", "400", "200"], ["90", "150", "530", "400", "200"], "1370")
+    merged = reconcile(items, rows, S)
+    assert merged[0].values["aid_funds_wan"] == 90
+    [c] = merged[0].corrections
+    assert (c.field, c.original, c.corrected, c.rule) == ("aid_funds_wan", "1370", "90", "arithmetic")
+
+
+def test_an_amount_the_arithmetic_cannot_settle_is_kept_and_flagged():
+    items, rows = _category(["1370", "150"], ["90", "150"], "")
+    merged = reconcile(items, rows, S)
+    assert merged[0].values["aid_funds_wan"] == 1370 and "conflict:aid_funds_wan" in merged[0].flags
+    assert merged[0].corrections == []
+
+
+def test_without_correction_every_value_stays_as_read():
+    items, rows = _category(["1370", "150", "530", "400", "200"], ["90", "150", "530", "400", "200"], "1370")
+    merged = reconcile(items, rows, Settings(correct=False))
+    assert merged[0].values["aid_funds_wan"] == 1370 and merged[0].corrections == []

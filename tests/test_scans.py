@@ -1,0 +1,126 @@
+"""Scanned pages: OCR of image-only pages, weak text layers re-read, ruling lines found on images,
+two table readings, and the scanned samples end to end (corrections logged, oddities kept)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import DATA, ROOT, extracted, normalized, sample
+from extractors.pdf import read_pdf
+from extractors.quality import bag_agreement, text_quality
+from extractors.raster import deskew, ruling_lines, skew_angle
+from normalizers.text import compact
+from schemas.settings import Settings
+
+SCANS = ROOT / "raw" / "scans"
+OCR_LAYER = SCANS / "2023_east_west_plan.ocr_layer.pdf"
+
+
+def read(path: Path):
+    return read_pdf(path, path.read_bytes(), Settings())
+
+
+def table_cells(content) -> list[str]:
+    return [compact(c.text) for g in content.grids for c in g.cells if compact(c.text)]
+
+
+@pytest.fixture(scope="module")
+def published_table_page():
+    """Cell texts of the 2026 published table's first page: what the scanned copies show."""
+    content = read(sample("2026"))
+    return [compact(c.text) for g in content.grids if g.page == 6 for c in g.cells if compact(c.text)]
+
+
+def share_read_right(cells: list[str], truth: list[str]) -> float:
+    return sum(1 for t in truth if t in cells) / len(truth)
+
+
+def test_an_image_only_page_is_read_by_ocr_with_its_table(published_table_page):
+    content = read(DATA / "scan_image_only_page.pdf")
+    assert [p.text_source for p in content.pages] == ["ocr"]
+    assert content.grids and content.grids[0].n_cols == 11
+    assert share_read_right(table_cells(content), published_table_page) >= 0.8
+
+
+def test_a_garbage_text_layer_is_measured_and_read_again(published_table_page):
+    content = read(DATA / "scan_garbage_layer_page.pdf")
+    assert [p.text_source for p in content.pages] == ["ocr"]
+    assert any("plausible characters" in w and "read again by OCR" in w for w in content.warnings)
+    assert share_read_right(table_cells(content), published_table_page) >= 0.8
+
+
+def test_a_second_engines_layer_that_read_across_columns_is_read_again(published_table_page):
+    # tests/data/scan_tesseract_layer_page.pdf: ocrmypdf + tesseract chi_sim over the image-only page;
+    # its characters are plausible, but it shares too few of them with what the image shows
+    content = read(DATA / "scan_tesseract_layer_page.pdf")
+    assert [p.text_source for p in content.pages] == ["ocr"]
+    assert any("fresh OCR" in w for w in content.warnings)
+    assert share_read_right(table_cells(content), published_table_page) >= 0.8
+
+
+def test_a_good_ocr_layer_is_kept_and_a_garbled_line_dropped_from_the_narrative():
+    parts = extracted(OCR_LAYER)
+    sources = [p.text_source for p in parts.pages]
+    assert sources.count("text_layer") >= 8          # the seed's own OCR text is used where it is sound
+    assert not any(text_quality(ln.text) < 0.5 for p in parts.pages for ln in p.lines)
+
+
+def test_a_table_read_twice_gives_two_readings():
+    parts = extracted(OCR_LAYER)
+    assert len(parts.witnesses) == 1
+    first = [r for r in parts.rows if r.kind == "item"]
+    second = [r for r in parts.witnesses[0] if r.kind == "item"]
+    assert len(first) == len(second) == 11
+
+
+def test_the_ocr_layer_sample_is_corrected_with_every_change_logged():
+    doc = normalized(OCR_LAYER)
+    assert len(doc.projects) == 11
+    by_field = {(c.project_id.rsplit("-", 1)[1], c.field): c for c in doc.corrections}
+    assert by_field[("7", "aid_funds_wan")].original == "1370" and by_field[("7", "aid_funds_wan")].corrected == "90"
+    assert by_field[("7", "location")].rule == "confusion"
+    assert all(c.rule in {"confusion", "cross_witness", "arithmetic"} and c.page for c in doc.corrections)
+    assert not any("峡边" in (getattr(p, f) or "") for p in doc.projects for f in ("location", "content", "name"))
+    seventh = next(p for p in doc.projects if p.seq == 7)
+    assert seventh.deadline == "2022-10-30" and "deadline_before_issue" in seventh.flags   # kept as written
+
+
+def test_clean_published_text_gets_no_corrections():
+    assert normalized(sample("2026")).corrections == []
+    assert normalized(sample("2023")).corrections == []
+
+
+# image helpers: pure functions on synthetic images
+
+def _grid_image(angle: float = 0.0) -> np.ndarray:
+    img = np.full((800, 1000), 255, np.uint8)
+    for y in (100, 200, 300, 400):
+        img[y:y + 2, 100:900] = 0
+    for x in (100, 400, 650, 900):
+        img[100:402, x:x + 2] = 0
+    for y in (130, 160, 230, 260, 330, 360):    # glyph-like strokes inside the cells (7 pt type)
+        img[y:y + 6, 130:380:7] = 0
+        img[y + 3:y + 4, 430:640] = 0           # and a long dash of text: not a rule, it meets none
+    return deskew(img, -angle) if angle else img
+
+
+def test_ruling_lines_are_found_and_strokes_are_not():
+    edges = ruling_lines(_grid_image(), dpi=72)
+    assert len([e for e in edges if e["height"] == 0]) == 4
+    assert len([e for e in edges if e["height"] > 0]) == 4
+
+
+@pytest.mark.parametrize("angle", [-0.7, 0.4])
+def test_skew_is_measured_and_undone(angle):
+    img = _grid_image(angle)
+    measured = skew_angle(img)
+    assert abs(measured - angle) <= 0.1
+    assert len([e for e in ruling_lines(deskew(img, measured), dpi=72) if e["height"] == 0]) == 4
+
+
+def test_quality_measures():
+    assert text_quality("峨边彝族自治县2023年东西部协作") == 1.0
+    assert text_quality("丨|乂乄ꠄꠋ┃") < 0.5
+    assert bag_agreement("峨边县", "县边峨") == 1.0 and bag_agreement("峨边", "") == 0.0
