@@ -23,19 +23,34 @@ def _differs(a: float | None, b: float | None, tol: float) -> bool:
 
 
 def arithmetic_flags(records: list[ProjectRecord], rows: list[TableRow], md: Metadata,
-                     settings: Settings) -> list[str]:
-    """Document flags for every sum that does not add up."""
+                     settings: Settings, witnesses: list[list[TableRow]] = ()) -> list[str]:
+    """Document flags for every sum that does not add up.
+
+    A scan's table may be read more than once (`witnesses`): a subtotal that one reading
+    misread while another reading of the same subtotal adds up is not a mismatch."""
     tol = settings.amount_tolerance
     flags: list[str] = []
     subtotals = [r for r in rows if r.kind == "subtotal"]
     totals = [r for r in rows if r.kind == "total"]
+    readings: dict[tuple[str, str], list[float]] = {}
+    for r in (r for w in witnesses for r in w if r.kind == "subtotal"):
+        for f in AMOUNTS:
+            v = _cell_amount(r, f)
+            if v is not None:
+                readings.setdefault((canonical_category(r.label)[0] or r.label, f), []).append(v)
+    if witnesses:   # a scan: the narrative's category amounts confirm a subtotal as well
+        for st in md.categories_stated:
+            if st.amount_wan is not None:
+                cat = canonical_category(st.label)[0] or compact(st.label)
+                readings.setdefault((cat, "aid_funds_wan"), []).append(st.amount_wan)
     for sub in subtotals:
         cat, _ = canonical_category(sub.label)
         members = [p for p in records if p.category == (cat or sub.label)]
         for f in AMOUNTS:
             stated = _cell_amount(sub, f)
             got = sum(getattr(p, f) or 0.0 for p in members)
-            if stated is not None and _differs(stated, got, tol):
+            confirmed = any(not _differs(v, got, tol) for v in readings.get((cat or sub.label, f), []))
+            if stated is not None and _differs(stated, got, tol) and not confirmed:
                 flags.append(f"subtotal_mismatch:{cat or sub.label}")
     for total in totals:
         for f in AMOUNTS:

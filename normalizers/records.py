@@ -77,7 +77,7 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     total_row = next((r for r in parts.rows if r.kind == "total"), None)
     table_total_inv = parse_amount(total_row.text("total_investment_wan"), errors="null") if total_row else None
     table_total_aid = parse_amount(total_row.text("aid_funds_wan"), errors="null") if total_row else None
-    doc_flags = arithmetic_flags(projects, parts.rows, md, settings)
+    doc_flags = arithmetic_flags(projects, parts.rows, md, settings, parts.witnesses)
     if any("needs_review" in p.flags for p in projects):
         doc_flags.append("needs_review")
     doc = DocumentRecord(

@@ -83,6 +83,7 @@ def test_the_ocr_layer_sample_is_corrected_with_every_change_logged():
     assert by_field[("7", "location")].rule == "confusion"
     assert all(c.rule in {"confusion", "cross_witness", "arithmetic"} and c.page for c in doc.corrections)
     assert not any("峡边" in (getattr(p, f) or "") for p in doc.projects for f in ("location", "content", "name"))
+    assert doc.document.flags == []      # a subtotal misread in one reading is confirmed by the other
     seventh = next(p for p in doc.projects if p.seq == 7)
     assert seventh.deadline == "2022-10-30" and "deadline_before_issue" in seventh.flags   # kept as written
 
