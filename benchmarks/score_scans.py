@@ -138,6 +138,10 @@ def main(argv=None) -> int:
                          and ln.split()[1] != "0/" + ln.split()[1].split("/")[1]), "")
         print(f"== {res['file']} ({res['pages']} pages, {res['text_source']}, extraction {res['extract_s']} s)")
         print(f"   {doc_line.strip()}")
+        if doc_line:
+            right, total = map(int, doc_line.split()[1].split("/"))
+            print(f"   this document's field accuracy: {right / total:.3f} (the summary line below counts "
+                  f"every gold plan, and this folder holds one)")
         print(f"   {next((ln for ln in line if ln.startswith('score:')), '')}")
         print(f"   corrections: {res['corrections']}", end="")
         if "precision" in res:

@@ -24,7 +24,7 @@ from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfErro
 from extractors.grid import Grid, build_grid, chars_to_text
 from extractors.ocr import ocr_chars, snap_sizes
 from extractors.quality import bag_agreement, layer_quality, text_quality
-from extractors.raster import deskew, render_gray, ruling_lines, skew_angle
+from extractors.raster import deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle
 from schemas.settings import Settings
 from schemas.types import Line, Page
 
@@ -137,6 +137,10 @@ def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:
     def one(scan: PageScan) -> None:
         img = scan.image
         if scan.needs_ocr:
+            img, turned = _upright(img, settings)
+            if turned:
+                scan.width, scan.height = scan.height, scan.width
+                scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
             img = _straight(img)
             scan.chars = ocr_chars(img, settings.ocr_dpi, settings)
         else:
@@ -160,6 +164,20 @@ def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:
     else:
         with ThreadPoolExecutor(max_workers=min(workers, len(todo)), thread_name_prefix="ocr") as pool:
             list(pool.map(one, todo))
+
+
+def _upright(img: np.ndarray, settings: Settings) -> tuple[np.ndarray, int]:
+    """The page image turned so its text lines run across (a quarter turn either way is tried
+    on a strip and the reading with more confident characters wins), and the turn in degrees."""
+    if not lines_run_vertically(img):
+        return img, 0
+
+    def confidence(turned: np.ndarray) -> float:
+        h = turned.shape[0]
+        strip = np.ascontiguousarray(turned[_quiet_row(turned, int(h * STRIP[0])):_quiet_row(turned, int(h * STRIP[1]))])
+        return sum(c.get("conf", 0.0) for c in ocr_chars(strip, settings.ocr_dpi, settings))
+    left, right = np.ascontiguousarray(np.rot90(img, 1)), np.ascontiguousarray(np.rot90(img, 3))
+    return (left, 90) if confidence(left) >= confidence(right) else (right, 270)
 
 
 def _straight(img: np.ndarray) -> np.ndarray:

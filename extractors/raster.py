@@ -14,6 +14,7 @@ MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between 
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
 INK = 170                   # grey level below which a pixel is ink
+QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
 
 
 def render_gray(page, dpi: int) -> np.ndarray:
@@ -40,6 +41,15 @@ def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) ->
         if score > best_score:
             best, best_score = float(a), score
     return best
+
+
+def lines_run_vertically(img: np.ndarray) -> bool:
+    """True for a page scanned a quarter turn off: its ink profile is peaky across columns, not rows."""
+    ink = (img[::4, ::4] < INK).astype(np.float32)
+
+    def peaky(profile: np.ndarray) -> float:
+        return float(profile.var() / (profile.mean() ** 2 + 1e-9))
+    return peaky(ink.sum(axis=0)) > QUARTER_TURN_RATIO * peaky(ink.sum(axis=1))
 
 
 def deskew(img: np.ndarray, angle: float) -> np.ndarray:

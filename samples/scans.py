@@ -177,8 +177,10 @@ def degrade(img: Image.Image, rng: np.random.Generator) -> Image.Image:
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
 
 
-def image_only_sample(published: Path, out: Path, seed: int, pages: list[int] | None = None) -> Path:
-    """The published pages as degraded page images, no text layer."""
+def image_only_sample(published: Path, out: Path, seed: int, pages: list[int] | None = None,
+                      turn: int = 0) -> Path:
+    """The published pages as degraded page images, no text layer (`turn`: degrees
+    counter-clockwise, a sheet fed the wrong way round)."""
     rng = np.random.default_rng(seed)
     pdf = pdfium.PdfDocument(str(published))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -187,6 +189,9 @@ def image_only_sample(published: Path, out: Path, seed: int, pages: list[int] | 
     for n in pages if pages is not None else range(len(pdf)):
         w, h = pdf[n].get_size()
         img = degrade(pdf[n].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L"), rng)
+        if turn:
+            img = img.rotate(turn, expand=True)
+            w, h = (h, w) if turn % 180 else (w, h)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=60)
         c.setPageSize((w, h))
@@ -224,6 +229,7 @@ def main(argv=None) -> int:
         image_only_sample(p2026, a.scans / "2026_shizhong_pairing_plan.image_only.pdf", seed=2026),
         image_only_sample(p2026, a.fixtures / "scan_image_only_page.pdf", seed=5, pages=[5]),
         garbage_layer_page(p2026, a.fixtures / "scan_garbage_layer_page.pdf", page=5),
+        image_only_sample(p2026, a.fixtures / "scan_turned_page.pdf", seed=6, pages=[5], turn=270),
     ]
     for w in written:
         print(f"wrote {w.relative_to(ROOT) if w.is_relative_to(ROOT) else w}")

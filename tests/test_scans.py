@@ -44,6 +44,13 @@ def test_an_image_only_page_is_read_by_ocr_with_its_table(published_table_page):
     assert share_read_right(table_cells(content), published_table_page) >= 0.8
 
 
+def test_a_page_scanned_a_quarter_turn_off_is_read_upright(published_table_page):
+    content = read(DATA / "scan_turned_page.pdf")
+    assert any("quarter turn" in w for w in content.warnings)
+    assert content.pages[0].width > content.pages[0].height        # the landscape table, upright
+    assert share_read_right(table_cells(content), published_table_page) >= 0.8
+
+
 def test_a_garbage_text_layer_is_measured_and_read_again(published_table_page):
     content = read(DATA / "scan_garbage_layer_page.pdf")
     assert [p.text_source for p in content.pages] == ["ocr"]
