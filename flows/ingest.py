@@ -22,6 +22,7 @@ from extractors.document import extract
 from extractors.errors import ExtractionError
 from flows.raw import sha256_file
 from flows.store import Batch, CuratedStore
+from normalizers.overrides import apply_overrides
 from normalizers.records import PIPELINE_VERSION, NormalizedDocument, normalize
 from schemas.models import frame, validate
 from schemas.settings import Settings
@@ -190,6 +191,12 @@ def write_curated(results: list[DocResult], curated: str, origins: dict[str, str
         if r.doc:
             r.doc.document.origin = origins.get(r.source_file, r.source_file)
     chosen, notes = choose_current(results, store)
+    overrides, override_notes = store.read_overrides()
+    lines += override_notes
+    chosen += with_changed_overrides(store, overrides, {d.document.doc_id for d in chosen})
+    for k, doc in enumerate(chosen):
+        chosen[k], applied = apply_overrides(doc, overrides)
+        lines += applied
     frames = {"documents": [], "projects": [], "corrections": []}
     projects = flags = 0
     for doc in chosen:
@@ -224,6 +231,25 @@ def write_curated(results: list[DocResult], curated: str, origins: dict[str, str
     landed = len(results) - len(rejected)
     return RunSummary(lines, landed, len(rejected), projects, flags,
                       new=[r.source_file for r in results if r.doc], failed=[r.error for r in rejected])
+
+
+def with_changed_overrides(store: CuratedStore, overrides: list, skip: set[str]) -> list[NormalizedDocument]:
+    """Stored plans whose overrides in curated/overrides.csv differ from those applied to them."""
+    docs, corr = store.read("documents"), store.read("corrections")
+    keys = {o.plan_key for o in overrides}
+    applied = set(corr.loc[corr["rule"] == "override", "doc_id"])
+    out = []
+    for _, row in docs[(docs["plan_key"].isin(keys) | docs["doc_id"].isin(applied))
+                       & ~docs["doc_id"].isin(skip)].iterrows():
+        doc = store_document(store, row["doc_id"])
+        after, _ = apply_overrides(doc, overrides)
+        if _override_rows(doc) != _override_rows(after):
+            out.append(doc)
+    return out
+
+
+def _override_rows(doc: NormalizedDocument) -> list[tuple]:
+    return sorted((c.project_id or "", c.field, c.corrected) for c in doc.corrections if c.rule == "override")
 
 
 @task(name="known-documents")

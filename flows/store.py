@@ -8,6 +8,7 @@ pandas and DuckDB globs alike).
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import time
@@ -20,8 +21,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from schemas.models import ARROW
+from schemas.types import Override
 
 TABLES = ("documents", "projects", "corrections")
+OVERRIDES = "overrides.csv"
 JOURNAL = "_journal.json"
 PART = "part-0.parquet"
 
@@ -50,6 +53,27 @@ class CuratedStore:
             return ARROW[table].empty_table().to_pandas()
         part = ds.partitioning(pa.schema([("plan_year", pa.int64())]), flavor="hive")
         return ds.dataset(str(path), format="parquet", partitioning=part).to_table().to_pandas()
+
+    def read_overrides(self) -> tuple[list[Override], list[str]]:
+        """curated/overrides.csv (plan_key, seq, field, value, note): the archivists' corrections,
+        and a note for each line that cannot be read."""
+        path = self.root / OVERRIDES
+        if not path.exists():
+            return [], []
+        out, notes = [], []
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"plan_key", "seq", "field", "value"} - set(reader.fieldnames or [])
+            if missing:
+                return [], [f"{path}: no column {', '.join(sorted(missing))}; expected plan_key,seq,field,value,note"]
+            for n, row in enumerate(reader, start=2):
+                seq = (row.get("seq") or "").strip()
+                if seq and not seq.isdigit():
+                    notes.append(f"{path} line {n}: seq must be a project's number or empty, got {seq!r}")
+                    continue
+                out.append(Override((row["plan_key"] or "").strip(), int(seq) if seq else None,
+                                    (row["field"] or "").strip(), row["value"] or "", row.get("note") or "", n))
+        return out, notes
 
     # ---- writing -------------------------------------------------------------------
     def commit(self, batch: Batch) -> dict[str, int]:

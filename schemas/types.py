@@ -180,3 +180,16 @@ class DocumentRecord:
     alternates: list[str] = field(default_factory=list)   # source_file of other copies of the same plan
     alternate_sha256: list[str] = field(default_factory=list)
     origin: str = ""                                      # original path or URL (raw/manifest.jsonl)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An archivist's correction of one value (curated/overrides.csv), applied on every run.
+
+    `seq` None: a document field. `line`: the line of the file, for messages."""
+    plan_key: str
+    seq: int | None
+    field: str
+    value: str
+    note: str = ""
+    line: int = 0
