@@ -33,6 +33,7 @@ from schemas.types import Line, Page
 PDFIUM_LOCK = threading.RLock()
 
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
+SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 
@@ -112,7 +113,7 @@ def _scan_pages(data: bytes, n: int, settings: Settings) -> list[PageScan]:
         width, height = page.get_size()
         chars, edges = page_chars(page, height), page_edges(page, height)
         scan = PageScan(number, float(width), float(height), chars, edges)
-        has_image = any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)))
+        has_image = page_image_share(page, width, height) >= SCAN_IMAGE_SHARE
         quality = layer_quality(chars)
         if has_image and (not chars or quality < settings.min_layer_quality):
             scan.needs_ocr, scan.text_source = True, "ocr"
@@ -126,6 +127,16 @@ def _scan_pages(data: bytes, n: int, settings: Settings) -> list[PageScan]:
         page.close()
     doc.close()
     return scans
+
+
+def page_image_share(page, width: float, height: float) -> float:
+    """Share of the page covered by its largest image: a scan is one image over the page;
+    a seal or logo on a born-digital page is small and does not make it a scan."""
+    best = 0.0
+    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)):
+        left, bottom, right, top = obj.get_bounds()
+        best = max(best, max(0.0, right - left) * max(0.0, top - bottom) / (width * height))
+    return best
 
 
 def _read_images(path: Path, scans: list[PageScan], settings: Settings) -> None:

@@ -214,6 +214,29 @@ def garbage_layer_page(published: Path, out: Path, page: int) -> Path:
     return write_layered(pdf, [page], layer, out)
 
 
+def seal_on_published_page(published: Path, out: Path, page: int = 0) -> Path:
+    """A born-digital page with a small red seal image on it (a scan it is not)."""
+    from PIL import ImageDraw
+    seal = Image.new("RGB", (240, 240), "white")
+    ImageDraw.Draw(seal).ellipse((8, 8, 232, 232), outline=(200, 0, 0), width=12)
+    src = pdfium.PdfDocument(str(published))
+    pdf = pdfium.PdfDocument.new()
+    pdf.import_pages(src, [page])
+    target = pdf[0]
+    img = pdfium.PdfImage.new(pdf)
+    bitmap = pdfium.PdfBitmap.from_pil(seal)
+    img.set_bitmap(bitmap, pages=[target])
+    img.set_matrix(pdfium.PdfMatrix().scale(110, 110).translate(380, 80))
+    target.insert_obj(img)
+    target.gen_content()
+    pdf.save(str(out))
+    data = re.sub(rb"/ID\s*\[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>",            # pdfium writes a random /ID
+                  lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), out.read_bytes())
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20261124000000", data)  # and the time
+    out.write_bytes(data)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--samples", type=Path, default=ROOT / "raw" / "samples")
@@ -230,6 +253,7 @@ def main(argv=None) -> int:
         image_only_sample(p2026, a.fixtures / "scan_image_only_page.pdf", seed=5, pages=[5]),
         garbage_layer_page(p2026, a.fixtures / "scan_garbage_layer_page.pdf", page=5),
         image_only_sample(p2026, a.fixtures / "scan_turned_page.pdf", seed=6, pages=[5], turn=270),
+        seal_on_published_page(p2026, a.fixtures / "published_page_with_seal.pdf"),
     ]
     for w in written:
         print(f"wrote {w.relative_to(ROOT) if w.is_relative_to(ROOT) else w}")

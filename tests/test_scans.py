@@ -44,6 +44,11 @@ def test_an_image_only_page_is_read_by_ocr_with_its_table(published_table_page):
     assert share_read_right(table_cells(content), published_table_page) >= 0.8
 
 
+def test_a_seal_image_on_a_born_digital_page_does_not_make_it_a_scan():
+    content = read(DATA / "published_page_with_seal.pdf")
+    assert [p.text_source for p in content.pages] == ["text_layer"] and content.warnings == []
+
+
 def test_a_page_scanned_a_quarter_turn_off_is_read_upright(published_table_page):
     content = read(DATA / "scan_turned_page.pdf")
     assert any("quarter turn" in w for w in content.warnings)
