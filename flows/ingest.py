@@ -270,7 +270,8 @@ def known_documents(curated: str) -> dict[str, str]:
 
 
 def write_run_summary(curated: str, summary: RunSummary, started: float) -> Path:
-    """curated/_runs/<UTC time>.json: what this run did, for the operator and the archivist."""
+    """curated/_runs/<UTC time>.json: what this run did, for the operator and the archivist
+    (with every printed line: pages read again by OCR, overrides not applied, rejections)."""
     runs = Path(curated) / "_runs"
     runs.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(started))
@@ -278,7 +279,8 @@ def write_run_summary(curated: str, summary: RunSummary, started: float) -> Path
     out.write_text(json.dumps({
         "started": stamp, "seconds": round(time.time() - started, 3), "new": summary.new,
         "unchanged": summary.unchanged, "failed": summary.failed, "projects_written": summary.projects,
-        "flags_raised": summary.flags, "pipeline_version": PIPELINE_VERSION}, ensure_ascii=False, indent=1),
+        "flags_raised": summary.flags, "pipeline_version": PIPELINE_VERSION,
+        "lines": summary.lines}, ensure_ascii=False, indent=1),
         encoding="utf-8")
     return out
 
