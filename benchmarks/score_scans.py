@@ -100,13 +100,13 @@ def measure(path: Path, gold_dir: Path, sc, out_root: Path) -> dict:
     gmap, graw = match(fixed.projects, gold, sc), match(raw.projects, gold, sc)
     right = sum(correction_right(sc, c.field, gmap[c.project_id][c.field], c.original, c.corrected)
                 for c in fixed.corrections if c.project_id in gmap and c.field in gmap[c.project_id])
-    by_name = {id(g): p for p in fixed.projects for pid, g in gmap.items() if pid == p.project_id}
+    fixed_of = {id(gmap[p.project_id]): p for p in fixed.projects if p.project_id in gmap}
     wrong = fixed_n = 0
     for p in raw.projects:
         g = graw.get(p.project_id)
         if g is None:
             continue
-        q = by_name.get(id(g))
+        q = fixed_of.get(id(g))
         for f in sc.PROJECT_FIELDS:
             if f in g and not sc.field_ok(f, g[f], getattr(p, f, None)):
                 wrong += 1

@@ -24,7 +24,7 @@ from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfErro
 from extractors.grid import Grid, build_grid, chars_to_text
 from extractors.ocr import ocr_chars, snap_sizes
 from extractors.quality import bag_agreement, layer_quality, text_quality
-from extractors.raster import deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle
+from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle
 from schemas.settings import Settings
 from schemas.types import Line, Page
 
@@ -184,8 +184,8 @@ def _upright(img: np.ndarray, settings: Settings) -> tuple[np.ndarray, int]:
         return img, 0
 
     def confidence(turned: np.ndarray) -> float:
-        h = turned.shape[0]
-        strip = np.ascontiguousarray(turned[_quiet_row(turned, int(h * STRIP[0])):_quiet_row(turned, int(h * STRIP[1]))])
+        y0, y1 = _strip_rows(turned)
+        strip = np.ascontiguousarray(turned[y0:y1])
         return sum(c.get("conf", 0.0) for c in ocr_chars(strip, settings.ocr_dpi, settings))
     left, right = np.ascontiguousarray(np.rot90(img, 1)), np.ascontiguousarray(np.rot90(img, 3))
     return (left, 90) if confidence(left) >= confidence(right) else (right, 270)
@@ -199,19 +199,24 @@ def _straight(img: np.ndarray) -> np.ndarray:
 def strip_agreement(img: np.ndarray, chars: list[dict], settings: Settings) -> float:
     """bag_agreement of the layer's characters and a fresh OCR of a band across the page
     (the band from 40% to 55% of its height, where body text or the table usually runs)."""
-    h = img.shape[0]
-    y0, y1 = _quiet_row(img, int(h * STRIP[0])), _quiet_row(img, int(h * STRIP[1]))
+    y0, y1 = _strip_rows(img)
     fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), settings.ocr_dpi, settings)
     scale = 72.0 / settings.ocr_dpi
     inside = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
     return bag_agreement("".join(c["text"] for c in inside), "".join(c["text"] for c in fresh))
 
 
+def _strip_rows(img: np.ndarray) -> tuple[int, int]:
+    """First and last row of the STRIP band, each moved to a gap between text lines."""
+    h = img.shape[0]
+    return _quiet_row(img, int(h * STRIP[0])), _quiet_row(img, int(h * STRIP[1]))
+
+
 def _quiet_row(img: np.ndarray, y: int) -> int:
     """The row near y with the least ink, so the strip cuts between text lines, not through them."""
     h = img.shape[0]
     lo, hi = max(0, y - h // 25), min(h, y + h // 25)
-    ink = (img[lo:hi] < 170).sum(axis=1)
+    ink = (img[lo:hi] < INK).sum(axis=1)
     return lo + int(np.argmin(ink))
 
 

@@ -141,9 +141,9 @@ def key(text: str | None) -> str:
 
 def agrees(a: str, b: str, min_share: float) -> bool:
     """Two readings of one fact agree: equal, or one abbreviates the other (dashes aside)."""
-    x, y = key(a).replace("-", ""), key(b).replace("-", "").replace("一", "")
-    x2 = x.replace("一", "")
-    return key(a) == key(b) or abbreviates(x, y, min_share) or abbreviates(x2, y, min_share)
+    x, y = key(a).replace("-", ""), key(b).replace("-", "")
+    return x == y or abbreviates(x, y, min_share) or \
+        abbreviates(x.replace("一", ""), y.replace("一", ""), min_share)
 
 
 def vote(readings: list[str | None], narrative: str | None, min_share: float, margin: float

@@ -12,6 +12,7 @@ import copy
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount
 from normalizers.records import NormalizedDocument
+from normalizers.text import as_text
 from schemas.types import Correction, Override, ProjectRecord
 
 PROJECT_FIELDS = ("category", "subcategory", "name", "content", "location", "aid_funds_wan",
@@ -38,14 +39,6 @@ def typed(fieldname: str, text: str | None):
     if fieldname in ("deadline", "issue_date"):
         return parse_date(text, errors="raise")
     return text.strip()
-
-
-def as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple[NormalizedDocument, list[str]]:

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from normalizers.correct import agrees, fix_lookalikes, repair_chars, vote
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount
-from normalizers.text import compact, squeeze
+from normalizers.text import as_text, compact, squeeze
 from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, place_parts
 from schemas.settings import Settings
 from schemas.types import Cell, Correction, NarrativeItem, TableRow
@@ -268,12 +268,8 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
 
 def _set_amount(m: Merged, fieldname: str, old: float, new: float, rule: str, score: float) -> None:
     m.values[fieldname] = new
-    m.corrections.append(Correction("", None, fieldname, _fmt(old), _fmt(new), rule, round(score, 1),
+    m.corrections.append(Correction("", None, fieldname, as_text(old), as_text(new), rule, round(score, 1),
                                     m.row.page if m.row else None))
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def _by_arithmetic(m: Merged, merged: list[Merged], fieldname: str, candidates: list[float],

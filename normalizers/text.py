@@ -12,6 +12,15 @@ _QUOTES = re.compile(r"[\u201C\u201D\u201E\u201F\u00AB\u00BB\u300C\u300D\u300E\u
 _TRAILING = re.compile(r"[。.,;:、，；：\s]+$")
 
 
+def as_text(value) -> str:
+    """A value as the corrections log writes it: '' for none, 90 not 90.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def squeeze(text: str | None) -> str | None:
     """Printed text as a value: line breaks and layout spaces gone, nothing else touched; '' → None."""
     if text is None:

@@ -288,9 +288,15 @@ def duplicate_page(src: Path, out: Path, page: int) -> Path:
     pdf = pdfium.PdfDocument(str(src))
     pdf.import_pages(pdfium.PdfDocument(str(src)), [page - 1], index=page)
     pdf.save(str(out))
-    # pdfium writes a random /ID: fix it so the file is reproducible (same length, same xref offsets)
+    return reproducible_pdfium_save(out)
+
+
+def reproducible_pdfium_save(out: Path) -> Path:
+    """Zero the random /ID and fix the creation time pdfium writes (same lengths, so the xref
+    offsets stay right): the file is then the same on every run."""
     data = re.sub(rb"/ID\s*\[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>",
                   lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), out.read_bytes())
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20000101000000", data)  # reportlab's invariant date
     out.write_bytes(data)
     return out
 

@@ -32,7 +32,7 @@ from reportlab.pdfgen import canvas
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from generate import FONT, register_font  # noqa: E402
+from generate import FONT, register_font, reproducible_pdfium_save  # noqa: E402
 
 from extractors.pdf import page_chars  # noqa: E402
 
@@ -230,11 +230,7 @@ def seal_on_published_page(published: Path, out: Path, page: int = 0) -> Path:
     target.insert_obj(img)
     target.gen_content()
     pdf.save(str(out))
-    data = re.sub(rb"/ID\s*\[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>",            # pdfium writes a random /ID
-                  lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), out.read_bytes())
-    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20261124000000", data)  # and the time
-    out.write_bytes(data)
-    return out
+    return reproducible_pdfium_save(out)
 
 
 def main(argv=None) -> int:
