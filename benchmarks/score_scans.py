@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import fields, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ from extractors.document import extract  # noqa: E402
 from extractors.errors import ExtractionError  # noqa: E402
 from flows.ingest import DocResult, write_curated  # noqa: E402
 from normalizers.records import normalize  # noqa: E402
-from schemas.settings import Settings  # noqa: E402
+from schemas.settings import Settings, SettingsError  # noqa: E402
 
 
 def load_scorer(path: Path):
@@ -66,6 +67,19 @@ def match(projects, gold: dict, sc) -> dict[str, dict]:
     return out
 
 
+def settings_with(overrides: list[str]) -> Settings:
+    """Default settings with NAME=VALUE overrides, each value read as its default's type."""
+    defaults = Settings()
+    changed = {}
+    for item in overrides:
+        name, _, value = item.partition("=")
+        if name not in {f.name for f in fields(Settings)}:
+            raise ValueError(f"no setting named {name!r}")
+        kind = type(getattr(defaults, name))
+        changed[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+    return replace(defaults, **changed)
+
+
 def typed(field: str, text: str):
     if field.endswith("_wan"):
         try:
@@ -84,11 +98,11 @@ def correction_right(sc, field: str, gold_value, original: str, corrected: str) 
     return sc.field_ok(field, gold_value, c) and not sc.field_ok(field, gold_value, o)
 
 
-def measure(path: Path, gold_dir: Path, sc, out_root: Path) -> dict:
+def measure(path: Path, gold_dir: Path, sc, out_root: Path, settings: Settings) -> dict:
     t0 = time.perf_counter()
-    parts = extract(path)
+    parts = extract(path, settings=settings)
     seconds = time.perf_counter() - t0
-    fixed, raw = normalize(parts, Settings()), normalize(parts, Settings(correct=False))
+    fixed, raw = normalize(parts, settings), normalize(parts, replace(settings, correct=False))
     curated = out_root / path.stem
     write_curated([DocResult(str(path), doc=fixed, warnings=parts.warnings, sha256=parts.sha256)], str(curated))
     gold = gold_for(fixed, gold_dir)
@@ -122,13 +136,19 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     ap.add_argument("--scorer", type=Path, default=ROOT.parent / "shared" / "eval" / "score.py")
     ap.add_argument("--out", type=Path, help="where the per-scan curated folders go (default: a temp dir)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
+                    help="a setting for this run, to compare (e.g. --set ocr_det_side=1600); repeatable")
     a = ap.parse_args(argv)
+    try:
+        settings = settings_with(a.overrides)
+    except (ValueError, SettingsError) as exc:
+        ap.error(f"--set: {exc}")
     files = a.files or sorted((ROOT / "raw" / "scans").glob("*.pdf"))
     sc = load_scorer(a.scorer)
     out_root = a.out or Path(tempfile.mkdtemp(prefix="aidplans-scans-"))
     for f in files:
         try:
-            res = measure(f.resolve(), a.gold, sc, out_root)
+            res = measure(f.resolve(), a.gold, sc, out_root, settings)
         except ExtractionError as exc:
             print(f"== {f}: {exc.line()}")
             continue

@@ -119,3 +119,5 @@ def test_settings_are_checked_with_the_setting_named():
         Settings(header_match_min=120)
     with pytest.raises(SettingsError, match="max_pages"):
         Settings(max_pages=0)
+    with pytest.raises(SettingsError, match="ocr_rec_squeeze"):
+        Settings(ocr_rec_squeeze=0.2)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 
 from conftest import DATA, ROOT, extracted, normalized, sample
+from extractors.ocr import ocr_chars
 from extractors.pdf import read_pdf
 from extractors.quality import bag_agreement, text_quality
-from extractors.raster import deskew, ruling_lines, skew_angle
+from extractors.raster import deskew, render_gray, ruling_lines, skew_angle
 from normalizers.text import compact
 from schemas.settings import Settings
 
@@ -131,6 +133,31 @@ def test_skew_is_measured_and_undone(angle):
     measured = skew_angle(img)
     assert abs(measured - angle) <= 0.1
     assert len([e for e in ruling_lines(deskew(img, measured), dpi=72) if e["height"] == 0]) == 4
+
+
+def test_narrowed_lines_read_the_same_text_at_the_same_places():
+    """Long lines are narrowed for speed (ocr_rec_squeeze): the hanzi and digits read, and
+    where each character stands on the page, must not change."""
+    page = pdfium.PdfDocument(str(SCANS / "2023_east_west_plan.image_only.pdf"))[1]
+    img = render_gray(page, Settings().ocr_dpi)
+    narrowed, full = (ocr_chars(img, Settings().ocr_dpi, Settings(ocr_rec_squeeze=v)) for v in (0.6, 1.0))
+    words = lambda chars: text(c for c in chars if c["text"].isalnum())  # noqa: E731
+    assert len(words(full)) > 300 and bag_agreement(words(narrowed), words(full)) >= 0.99
+    shifts = [abs(a["x0"] - b["x0"]) / b["size"]            # in ems, along lines read alike
+              for one, other in zip(by_line(narrowed), by_line(full)) if text(one) == text(other)
+              for a, b in zip(one, other)]
+    assert len(shifts) > 300 and np.median(shifts) < 0.15 and max(shifts) < 0.5
+
+
+def by_line(chars: list[dict]) -> list[list[dict]]:
+    lines: dict[int, list[dict]] = {}
+    for c in chars:
+        lines.setdefault(round(c["top"]), []).append(c)
+    return [lines[k] for k in sorted(lines)]
+
+
+def text(chars) -> str:
+    return "".join(c["text"] for c in chars)
 
 
 def test_quality_measures():
