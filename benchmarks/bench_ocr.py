@@ -1,10 +1,11 @@
 """Benchmark: OCR seconds per page on one core, and end-to-end seconds per scanned document.
 
-    python benchmarks/bench_ocr.py [--repeat 1]
+    python benchmarks/bench_ocr.py [--repeat 3]
 
 1. OCR per page: every page of the image-only samples (raw/scans/*.image_only.pdf) at the
    default resolution (Settings.ocr_dpi), this process pinned to one core, one OCR thread.
-   Rendering, deskew and OCR are timed apart; the engine is warmed up first.
+   Rendering, deskew and OCR are timed apart; the engine is warmed up first. Each page is
+   timed `--repeat` times and its best time kept: a shared machine's noise only adds time.
 2. End to end: extract + normalise each scanned sample, first on one core
    (ocr_workers=1), then with the default settings on every core of the machine.
 Prints figures; asserts nothing (shared machines are noisy: compare runs, not thresholds).
@@ -60,7 +61,7 @@ def end_to_end(files: list[Path], settings: Settings) -> list[tuple[str, int, fl
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3, help="times each page is read; the best counts (default: 3)")
     a = ap.parse_args(argv)
     scans = sorted((ROOT / "raw" / "scans").glob("*.pdf"))
     image_only = [f for f in scans if "image_only" in f.name]
@@ -68,10 +69,12 @@ def main(argv=None) -> int:
     os.sched_setaffinity(0, {min(all_cores)})
     one = Settings(ocr_workers=1)
     ocr_chars(render_gray(pdfium.PdfDocument(str(image_only[0]))[0], one.ocr_dpi), one.ocr_dpi, one)  # warm-up
-    timings = [t for _ in range(a.repeat) for t in ocr_per_page(image_only, one)]
+    runs = [ocr_per_page(image_only, one) for _ in range(max(1, a.repeat))]
+    timings = [min(page, key=lambda t: t[2]) for page in zip(*runs)]
     ocr = [t[2] for t in timings]
-    print(f"OCR per page, one core, {one.ocr_dpi} dpi, {len(ocr)} pages: mean {statistics.mean(ocr):.2f} s, "
-          f"median {statistics.median(ocr):.2f} s, max {max(ocr):.2f} s (target <= {TARGET_OCR_S_PER_PAGE} s); "
+    print(f"OCR per page, one core, {one.ocr_dpi} dpi, {len(ocr)} pages, best of {len(runs)}: mean {statistics.mean(ocr):.2f} s, "
+          f"median {statistics.median(ocr):.2f} s, max {max(ocr):.2f} s (target <= {TARGET_OCR_S_PER_PAGE} s; "
+          f"every reading: mean {statistics.mean(t[2] for run in runs for t in run):.2f} s); "
           f"render {statistics.mean(t[0] for t in timings):.2f} s, deskew {statistics.mean(t[1] for t in timings):.2f} s")
     for label, settings, cores in (("one core", one, {min(all_cores)}), (f"{len(all_cores)} cores", Settings(), all_cores)):
         os.sched_setaffinity(0, cores)

@@ -21,7 +21,7 @@ DEFAULT_HTTP_BACKOFF = 2.0              # seconds, doubled after each try
 DEFAULT_OCR_DPI = 200                   # page images are read at this resolution
 DEFAULT_OCR_WORKERS = 0                 # pages OCR'd at once; 0: one per core
 DEFAULT_OCR_DET_SIDE = 960              # longest side (px) the text detector sees (PaddleOCR's own default)
-DEFAULT_OCR_REC_SQUEEZE = 0.6           # lines wider than 320 px are narrowed to this share (not below 320) to be read
+DEFAULT_OCR_REC_SQUEEZE = 0.5           # lines wider than 320 px are narrowed to this share (not below 320) to be read
 DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible characters is re-read by OCR
 DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share with a fresh OCR of a strip
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
@@ -82,8 +82,8 @@ class Settings:
             raise SettingsError(f"ocr_workers must be >= 0 (0: one per core), got {self.ocr_workers!r}")
         if self.ocr_det_side < 320:
             raise SettingsError(f"ocr_det_side must be >= 320 pixels, got {self.ocr_det_side!r}")
-        if not 0.5 <= self.ocr_rec_squeeze <= 1:
-            raise SettingsError(f"ocr_rec_squeeze must be from 0.5 to 1 (1: crops as they are), "
+        if not 0.3 <= self.ocr_rec_squeeze <= 1:
+            raise SettingsError(f"ocr_rec_squeeze must be from 0.3 to 1 (1: crops as they are), "
                                 f"got {self.ocr_rec_squeeze!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality"):
             if not 0 <= getattr(self, name) <= 1:

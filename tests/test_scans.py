@@ -140,13 +140,13 @@ def test_narrowed_lines_read_the_same_text_at_the_same_places():
     where each character stands on the page, must not change."""
     page = pdfium.PdfDocument(str(SCANS / "2023_east_west_plan.image_only.pdf"))[1]
     img = render_gray(page, Settings().ocr_dpi)
-    narrowed, full = (ocr_chars(img, Settings().ocr_dpi, Settings(ocr_rec_squeeze=v)) for v in (0.6, 1.0))
+    narrowed, full = (ocr_chars(img, Settings().ocr_dpi, Settings(ocr_rec_squeeze=v)) for v in (0.5, 1.0))
     words = lambda chars: text(c for c in chars if c["text"].isalnum())  # noqa: E731
     assert len(words(full)) > 300 and bag_agreement(words(narrowed), words(full)) >= 0.99
     shifts = [abs(a["x0"] - b["x0"]) / b["size"]            # in ems, along lines read alike
               for one, other in zip(by_line(narrowed), by_line(full)) if text(one) == text(other)
               for a, b in zip(one, other)]
-    assert len(shifts) > 300 and np.median(shifts) < 0.15 and max(shifts) < 0.5
+    assert len(shifts) > 300 and np.median(shifts) < 0.15 and max(shifts) < 1.0   # never a whole character
 
 
 def by_line(chars: list[dict]) -> list[list[dict]]:
