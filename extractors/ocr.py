@@ -24,7 +24,7 @@ from schemas.types import Line
 _POOL: list[tuple[tuple, object]] = []      # idle engines, one per OCR that ran at the same time
 _POOL_LOCK = threading.Lock()
 # at most one OCR per core at a time in this process, whatever runs documents in parallel:
-# each engine holds ~500 MB of buffers for a 200 dpi page
+# each engine holds a few hundred MB of onnxruntime buffers (docs/NOTES.md, "OCR memory")
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
 BOX_TO_FONT = 1.3        # a detected line box is about this many times the font size
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
@@ -51,7 +51,7 @@ def engine(settings: Settings):
             # the recogniser takes any width; the default pads every crop to 320 px, so a
             # two-character table cell cost as much as a line: same text, 40% less time
             "Rec.rec_img_shape": [3, 48, 48],
-            "EngineConfig.onnxruntime.enable_cpu_mem_arena": False,   # on: ~10% faster, +40% memory
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": False,   # on: no faster within noise, more memory
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1}), settings.ocr_rec_squeeze))
     try:
