@@ -17,13 +17,13 @@ import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, ExtractionError,
                                NotAPdfError, TooManyPagesError)
-from extractors.grid import Grid, build_grid, chars_to_text
+from extractors.grid import Grid, chars_to_text
 from extractors.ocr import ocr_chars, snap_sizes
 from extractors.quality import bag_agreement, layer_quality, text_quality
+from extractors.tablefind import find_grids
 from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle
 from schemas.settings import Settings
 from schemas.types import Line, Page
@@ -34,7 +34,6 @@ PDFIUM_LOCK = threading.RLock()
 
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
 SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
-TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 
 @dataclass
@@ -303,19 +302,6 @@ def _segment(a: tuple[float, float], b: tuple[float, float], height: float) -> l
         return [{"object_type": "line", "x0": x, "x1": x, "top": height - max(y0, y1),
                  "bottom": height - min(y0, y1), "width": 0.0, "height": abs(y1 - y0)}]
     return []
-
-
-def find_grids(plumb_page, number: int, edges: list[dict], chars: list[dict]) -> list[Grid]:
-    """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells."""
-    v = [e for e in edges if e["height"] > 0]
-    h = [e for e in edges if e["width"] > 0]
-    if len(v) < 2 or len(h) < 2:
-        return []
-    settings = {**TABLE_SETTINGS, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
-    tables = TableFinder(plumb_page, TableSettings.resolve(settings)).tables
-    grids = [build_grid(number, list(t.cells), chars) for t in tables]
-    return [g for g in grids if g.n_rows >= 2 and g.n_cols >= 3]
 
 
 def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:
