@@ -18,6 +18,11 @@ DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
 DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 2**20   # a plan PDF is a few MB; refuse anything this large
 DEFAULT_HTTP_RETRIES = 3                # further tries after a transient failure
 DEFAULT_HTTP_BACKOFF = 2.0              # seconds, doubled after each try
+DEFAULT_HTTP_DEADLINE = 600.0           # seconds for one whole download (redirects, retries, every read)
+DEFAULT_HTTP_MAX_REDIRECTS = 5          # redirects followed for one address
+DEFAULT_MAX_LISTING_BYTES = 5 * 2**20   # a listing page is tens of KB; refuse one this large
+DEFAULT_MAX_OVERRIDE_CHARS = 4000       # an override value longer than this is refused (a project's content is ~500)
+DEFAULT_MAX_OVERRIDES_BYTES = 20 * 2**20   # an overrides file larger than this is not read
 DEFAULT_OCR_DPI = 200                   # page images are read at this resolution
 DEFAULT_OCR_WORKERS = 0                 # pages OCR'd at once; 0: one per core
 DEFAULT_OCR_DET_SIDE = 960              # longest side (px) the text detector sees (PaddleOCR's own default)
@@ -46,6 +51,11 @@ class Settings:
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
     http_retries: int = DEFAULT_HTTP_RETRIES
     http_backoff: float = DEFAULT_HTTP_BACKOFF
+    http_deadline: float = DEFAULT_HTTP_DEADLINE
+    http_max_redirects: int = DEFAULT_HTTP_MAX_REDIRECTS
+    max_listing_bytes: int = DEFAULT_MAX_LISTING_BYTES
+    max_override_chars: int = DEFAULT_MAX_OVERRIDE_CHARS
+    max_overrides_bytes: int = DEFAULT_MAX_OVERRIDES_BYTES
     ocr_dpi: int = DEFAULT_OCR_DPI
     ocr_workers: int = DEFAULT_OCR_WORKERS
     ocr_det_side: int = DEFAULT_OCR_DET_SIDE
@@ -76,6 +86,12 @@ class Settings:
         if self.http_retries < 0 or self.http_backoff < 0:
             raise SettingsError(f"http_retries and http_backoff must be >= 0, got "
                                 f"{self.http_retries!r}, {self.http_backoff!r}")
+        if self.http_deadline <= 0 or self.http_max_redirects < 0:
+            raise SettingsError(f"http_deadline must be > 0 seconds and http_max_redirects >= 0, got "
+                                f"{self.http_deadline!r}, {self.http_max_redirects!r}")
+        for name in ("max_listing_bytes", "max_overrides_bytes", "max_override_chars"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be >= 1, got {getattr(self, name)!r}")
         if not 72 <= self.ocr_dpi <= 600:
             raise SettingsError(f"ocr_dpi must be from 72 to 600, got {self.ocr_dpi!r}")
         if self.ocr_workers < 0:
