@@ -1,0 +1,122 @@
+"""Reading pages with pypdfium2 (C, fast): text-layer characters, vector ruling lines, how much
+of a page one image covers, and the first pass over every page (which pages are scans).
+
+PDFium is not thread-safe: every call into it in this process holds PDFIUM_LOCK.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+from extractors.quality import layer_quality
+from extractors.raster import render_gray
+from schemas.settings import Settings
+
+# flows run documents in a thread pool; concurrent pdfium calls crash the process
+PDFIUM_LOCK = threading.RLock()
+
+SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
+
+
+@dataclass
+class PageScan:
+    """One page as first read: its layer characters, vector rules and, for scans, its image."""
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    image: np.ndarray | None = None
+    needs_ocr: bool = False
+    text_source: str = "text_layer"
+    notes: list[str] = field(default_factory=list)
+
+
+def scan_pages(data: bytes, n: int, settings: Settings) -> list[PageScan]:
+    """Characters, rules and (for image pages) a rendering of every page; under the PDFium lock."""
+    doc = pdfium.PdfDocument(data)
+    scans = []
+    for number in range(1, n + 1):
+        page = doc[number - 1]
+        width, height = page.get_size()
+        chars, edges = page_chars(page, height), page_edges(page, height)
+        scan = PageScan(number, float(width), float(height), chars, edges)
+        has_image = page_image_share(page, width, height) >= SCAN_IMAGE_SHARE
+        quality = layer_quality(chars)
+        if has_image and (not chars or quality < settings.min_layer_quality):
+            scan.needs_ocr, scan.text_source = True, "ocr"
+            if chars:
+                scan.notes.append(f"page {number}: text layer has only {quality:.0%} plausible characters "
+                                  f"(min_layer_quality={settings.min_layer_quality:.0%}); read again by OCR")
+        if has_image and (scan.needs_ocr or len(edges) < 4):
+            scan.image = render_gray(page, settings.ocr_dpi)
+        scan.text_source = scan.text_source if (chars or scan.needs_ocr) else "none"
+        scans.append(scan)
+        page.close()
+    doc.close()
+    return scans
+
+
+def page_image_share(page, width: float, height: float) -> float:
+    """Share of the page covered by its largest image: a scan is one image over the page;
+    a seal or logo on a born-digital page is small and does not make it a scan."""
+    best = 0.0
+    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)):
+        left, bottom, right, top = obj.get_bounds()
+        best = max(best, max(0.0, right - left) * max(0.0, top - bottom) / (width * height))
+    return best
+
+
+def page_chars(page, height: float) -> list[dict]:
+    """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
+    tp = page.get_textpage()
+    out = []
+    for i in range(tp.count_chars()):
+        text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
+        if not text.strip():
+            continue
+        left, bottom, right, top = tp.get_charbox(i, loose=True)
+        out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
+                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i)})
+    tp.close()
+    return out
+
+
+def page_edges(page, height: float) -> list[dict]:
+    """Straight horizontal and vertical segments of the page's vector paths, as pdfplumber line dicts."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    edges: list[dict] = []
+    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_PATH,)):
+        m = obj.get_matrix()
+        points, start = [], None
+        for j in range(pdfium_raw.FPDFPath_CountSegments(obj.raw)):
+            seg = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, j)
+            pdfium_raw.FPDFPathSegment_GetPoint(seg, x, y)
+            px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
+            kind = pdfium_raw.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
+                start = (px, py)
+            elif kind == pdfium_raw.FPDF_SEGMENT_LINETO and points:
+                edges += _segment(points[-1], (px, py), height)
+            if kind == pdfium_raw.FPDF_SEGMENT_LINETO and pdfium_raw.FPDFPathSegment_GetClose(seg) and start:
+                edges += _segment((px, py), start, height)
+            points.append((px, py))
+    return edges
+
+
+def _segment(a: tuple[float, float], b: tuple[float, float], height: float) -> list[dict]:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) < 1.0 and abs(x1 - x0) > 2:
+        top = height - (y0 + y1) / 2
+        return [{"object_type": "line", "x0": min(x0, x1), "x1": max(x0, x1), "top": top, "bottom": top,
+                 "width": abs(x1 - x0), "height": 0.0}]
+    if abs(x0 - x1) < 1.0 and abs(y1 - y0) > 2:
+        x = (x0 + x1) / 2
+        return [{"object_type": "line", "x0": x, "x1": x, "top": height - max(y0, y1),
+                 "bottom": height - min(y0, y1), "width": 0.0, "height": abs(y1 - y0)}]
+    return []
