@@ -66,7 +66,8 @@ def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: 
                 warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
                 continue
             seen[fp] = scan.number
-            page_grids = find_grids(plumb.pages[scan.number - 1], scan.number, scan.edges, chars)
+            page_grids = find_grids(plumb.pages[scan.number - 1], scan.number, scan.edges, chars, settings,
+                                    grids[-1] if grids else None)
             grids += page_grids
             lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
             warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
