@@ -1,0 +1,187 @@
+"""Score generated born-digital layout variants: field accuracy overall and per variation axis.
+
+    python benchmarks/robustness.py [--n 40] [--seed 1] [--out DIR] [--keep] [--renderers reportlab,docx]
+    python benchmarks/robustness.py --variant s1-007      # one variant, with the scorer's wrong fields
+
+Generates n seeded SYNTHETIC variants with samples/layouts (renderers and fonts rotate, so every
+axis value appears), runs the pipeline on each without Prefect's server (process + write_curated
+into a per-variant curated folder: the scorer matches plans by plan_year+program) and scores it
+with ../shared/eval/score.py against that variant's gold alone. A rejected plan counts as accuracy 0.
+Needs the generator tools (samples/install_generator_tools.sh). Evaluation only: no pipeline code
+reads the gold. Always exits 0 (it measures; it does not judge).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import math
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "samples" / "layouts"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import spec as S  # noqa: E402
+import variants  # noqa: E402
+
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
+
+
+@dataclass
+class Result:
+    id: str
+    axes: dict
+    accuracy: float
+    spurious: int
+    unflagged_wrong: int
+    false_alarms: int
+    pages: int
+    seconds: float
+    rejected: bool
+    note: str = ""
+
+
+def load_scorer(path: Path = SCORER):
+    spec = importlib.util.spec_from_file_location("score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+    return len(pdfium.PdfDocument(str(pdf)))
+
+
+def run_one(v: variants.Variant, work: Path, scorer, verbose: bool = False) -> Result:
+    """Pipeline on one variant into its own curated folder, scored against its own gold."""
+    from flows.ingest import process, write_curated
+    from schemas.settings import Settings
+    s = v.spec
+    curated, gold_dir = work / "curated" / s.id, work / "gold" / s.id
+    shutil.rmtree(curated, ignore_errors=True)
+    gold_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(v.gold, gold_dir / v.gold.name)
+    pages = page_count(v.pdf)
+    t0 = time.perf_counter()
+    try:
+        r = process(v.pdf, Settings())
+        seconds = time.perf_counter() - t0
+        with contextlib.redirect_stdout(io.StringIO()):
+            summary = write_curated.fn([r], str(curated))
+    except Exception as exc:  # a pipeline crash is a rejected plan here, with its reason
+        return Result(s.id, s.axes, 0.0, 0, 0, 0, pages, time.perf_counter() - t0, True,
+                      f"crash: {type(exc).__name__}: {exc}")
+    if verbose:
+        for line in summary.lines:
+            print(f"  pipeline: {line}")
+    if r.error or not (curated / "documents").exists():
+        return Result(s.id, s.axes, 0.0, 0, 0, 0, pages, seconds, True, r.error or "no document landed")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out if not verbose else sys.stdout):
+        sc = scorer.score(curated, gold_dir, verbose=verbose)
+    rejected = sc["docs_found"] == 0
+    return Result(s.id, s.axes, sc["field_accuracy"] if not rejected else 0.0, sc["spurious"],
+                  sc["unflagged_wrong"], sc["false_alarms"], pages, seconds, rejected)
+
+
+def p10(values: list[float]) -> float:
+    """10th percentile, nearest rank."""
+    v = sorted(values)
+    return v[max(0, math.ceil(0.1 * len(v)) - 1)]
+
+
+def summary_row(label: str, rs: list[Result]) -> str:
+    acc = [r.accuracy for r in rs]
+    pages, secs = sum(r.pages for r in rs), sum(r.seconds for r in rs)
+    return (f"{label:34} {len(rs):>3} {statistics.median(acc):>7.3f} {p10(acc):>6.3f} {min(acc):>6.3f} "
+            f"{sum(r.spurious for r in rs):>5} {sum(r.spurious > 0 for r in rs):>4} "
+            f"{sum(r.rejected for r in rs):>4} {sum(r.unflagged_wrong > 0 for r in rs):>5} "
+            f"{sum(r.false_alarms for r in rs):>6} {pages / secs if secs else 0:>7.1f}")
+
+
+def report(results: list[Result]) -> None:
+    print()
+    print(f"{'':34} {'n':>3} {'median':>7} {'p10':>6} {'worst':>6} {'spur':>5} {'sp>0':>4} {'rej':>4} "
+          f"{'uw>0':>5} {'falarm':>6} {'pages/s':>7}")
+    print(summary_row("overall", results))
+    for axis in S.AXES:
+        for value in S.AXES[axis]:
+            rs = [r for r in results if r.axes.get(axis) == value]
+            if rs:
+                print(summary_row(f"{axis}={value}", rs))
+    print("columns: n variants; median/p10/worst field accuracy; spur = spurious records (sum), sp>0 = variants "
+          "with any; rej = rejected plans; uw>0 = variants with unflagged wrong fields; falarm = false alarms "
+          "(sum); pages/s = extraction+normalisation speed")
+
+
+def line(r: Result) -> str:
+    axes = " ".join(r.axes[a] for a in S.AXES)
+    tail = f"  [{r.note}]" if r.note else ""
+    return (f"{r.id} acc={r.accuracy:.3f} spur={r.spurious} uw={r.unflagged_wrong} fa={r.false_alarms} "
+            f"pages={r.pages} {r.seconds:.2f}s | {axes}{tail}")
+
+
+def parse_id(vid: str) -> tuple[int, int]:
+    m = re.fullmatch(r"s(\d+)-(\d+)", vid)
+    if not m:
+        raise SystemExit(f"robustness.py: variant id {vid!r} is not like s1-007 (seed 1, index 7)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=40, help="number of variants (default 40)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, help="keep PDFs, gold and curated folders here")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder and say where it is")
+    ap.add_argument("--variant", help="run one variant (e.g. s1-007) and print the scorer's wrong fields")
+    ap.add_argument("--renderers", default="reportlab,docx", help="comma list of renderers to include")
+    a = ap.parse_args(argv)
+    if not SCORER.exists():
+        print(f"robustness.py: the scorer {SCORER} is missing; it lives in ../shared/eval beside the repo")
+        return 0
+    scorer = load_scorer()
+    work = a.out or Path(tempfile.mkdtemp(prefix="aidplans-robustness-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if a.variant:
+        seed, index = parse_id(a.variant)
+        specs = [S.make_spec(seed, index)]
+    else:
+        specs = variants.pick(a.seed, a.n, set(a.renderers.split(",")))
+    t0 = time.perf_counter()
+    try:
+        built = variants.build(specs, work / "pdf")
+    except Exception as exc:  # a missing tool: one line with the advice
+        print(f"robustness.py: cannot generate variants ({type(exc).__name__}: {exc}); "
+              "run samples/install_generator_tools.sh")
+        return 0
+    print(f"generated {len(built)} variants in {time.perf_counter() - t0:.1f}s into {work / 'pdf'}")
+    print("axes: " + " ".join(S.AXES))
+    results = []
+    for v in built:
+        r = run_one(v, work, scorer, verbose=bool(a.variant))
+        results.append(r)
+        print(line(r), flush=True)
+    if not a.variant:
+        report(results)
+    if a.out or a.keep:
+        print(f"kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
