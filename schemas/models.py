@@ -9,8 +9,9 @@ from dataclasses import asdict
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 from pandera.typing import Series
+
+from schemas.tables import ARROW  # noqa: F401  (the storage types, re-exported)
 
 PROGRAMS = ["东西部协作", "结对帮扶", "对口支援"]
 SOURCE_KINDS = ["published", "scanned"]
@@ -19,36 +20,8 @@ _FLAG = r"^[a-z_]+(:[^\s]+)?$"
 ISO_PARTIAL = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 PERIOD = r"^\d{4}(-\d{4})?$"
 
-S = pa_arrow.string()
-F = pa_arrow.float64()
-I = pa_arrow.int64()
-LS = pa_arrow.list_(S)
-
-ARROW = {
-    "documents": pa_arrow.schema([
-        ("doc_id", S), ("source_file", S), ("sha256", S), ("title", S), ("doc_number", S),
-        ("issuer", S), ("issue_date", pa_arrow.date32()), ("plan_year", I), ("program", S),
-        ("donor", S), ("recipient", S), ("total_aid_funds_wan", F), ("total_investment_wan", F),
-        ("project_count_stated", I), ("category_count_stated", I), ("source_kind", S),
-        ("text_source", S), ("page_count", I), ("flags", LS), ("pipeline_version", S),
-        ("plan_key", S), ("alternates", LS), ("alternate_sha256", LS), ("origin", S)]),
-    "projects": pa_arrow.schema([
-        ("project_id", S), ("doc_id", S), ("plan_year", I), ("program", S), ("donor", S),
-        ("recipient", S), ("seq", I), ("category", S), ("category_raw", S), ("subcategory", S),
-        ("name", S), ("content", S), ("location", S), ("aid_funds_wan", F),
-        ("total_investment_wan", F), ("construction_period", S), ("responsible_leader", S),
-        ("responsible_unit", S), ("implementing_entity", S), ("deadline", S),
-        ("beneficiary_linkage", S), ("ownership", S), ("notes", S),
-        ("source_pages", pa_arrow.list_(I)), ("flags", LS), ("confidence", F)]),
-    "corrections": pa_arrow.schema([
-        ("doc_id", S), ("project_id", S), ("field", S), ("original", S), ("corrected", S),
-        ("rule", S), ("score", F), ("page", I), ("plan_year", I)]),
-}
-
-
 def _flags_ok(s: pd.Series) -> pd.Series:
-    import re
-    return s.map(lambda v: v is not None and all(isinstance(f, str) and re.match(_FLAG, f) for f in v))
+    return s.map(lambda v: v is not None and all(_flag_ok(f) for f in v))
 
 
 class Documents(pa.DataFrameModel):
@@ -159,18 +132,57 @@ def frame(table: str, records: list) -> pd.DataFrame:
     return df[cols]
 
 
+# Values a row cannot stand without: a failing one sets the row aside. Any other failing value
+# is emptied (null) and the row flagged invalid:<column>, so one bad value never withholds a plan.
+KEYS = {"documents": {"doc_id", "sha256", "plan_year", "plan_key", "source_file"},
+        "projects": {"project_id", "doc_id", "plan_year", "seq"},
+        "corrections": {"doc_id", "plan_year", "field", "original", "corrected", "rule"}}
+# a check across columns: the column whose value is emptied when it fails (None: a key, set aside)
+ROW_CHECKS = {"total_investment_covers_aid": "total_investment_wan", "seq_unique_within_document": None}
+
+
 def validate(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(valid rows, failure report). The report has column, check, failure_case and index."""
+    """(rows that land, failure report). A failing value is emptied and its row flagged
+    `invalid:<column>` (a malformed flag is dropped from the list instead); a row whose key
+    fails is set aside. The report has column, check, failure_case, index and action."""
     try:
         return MODELS[table].validate(df, lazy=True), pd.DataFrame()
     except pa.errors.SchemaErrors as exc:
         report = exc.failure_cases.copy()
-        bad = set(i for i in report["index"].dropna().tolist())
-        keep = df.drop(index=[i for i in bad if i in df.index])
-        if bad & set(df.index) or report["index"].isna().any() and len(df):
-            try:
-                keep = MODELS[table].validate(keep, lazy=True)
-            except pa.errors.SchemaErrors:
-                keep = keep.iloc[0:0]
-        return keep, report
+    fixed, emptied, aside = df.copy(), set(), set()
+    report["action"] = ""
+    for n, f in report.iterrows():
+        col = ROW_CHECKS.get(f["check"], f["column"]) if f["schema_context"] == "DataFrameSchema" else f["column"]
+        rows = [f["index"]] if not pd.isna(f["index"]) else list(df.index)
+        if col is None or col in KEYS[table] or col not in df.columns:
+            aside |= set(rows)
+            report.at[n, "action"] = "row set aside"
+            continue
+        for i in rows:
+            if i not in fixed.index:
+                continue
+            fixed.at[i, col] = [v for v in fixed.at[i, col] if _flag_ok(v)] if col == "flags" else None
+            if "flags" in fixed.columns:
+                fixed.at[i, "flags"] = list(dict.fromkeys(list(fixed.at[i, "flags"] or []) + [f"invalid:{col}"]))
+        emptied.add(col)
+        report.at[n, "action"] = "emptied" if col != "flags" else "malformed flag dropped"
+    fixed = fixed.drop(index=[i for i in aside if i in fixed.index])
+    schema = MODELS[table].to_schema()
+    for col in emptied - {"flags"}:
+        schema = schema.update_column(col, nullable=True)
+    try:
+        return schema.validate(fixed, lazy=True), report
+    except pa.errors.SchemaErrors as exc:        # what emptying could not mend: set those rows aside
+        late = exc.failure_cases.assign(action="row set aside")
+        bad = set(late["index"].dropna()) if late["index"].notna().all() else set(fixed.index)
+        keep = fixed.drop(index=[i for i in bad if i in fixed.index])
+        try:
+            keep = schema.validate(keep, lazy=True)
+        except pa.errors.SchemaErrors:
+            keep = keep.iloc[0:0]
+        return keep, pd.concat([report, late], ignore_index=True)
 
+
+def _flag_ok(v) -> bool:
+    import re
+    return isinstance(v, str) and re.match(_FLAG, v) is not None
