@@ -232,7 +232,8 @@ def table(spec: PlanSpec) -> TableModel:
         if form == "cn_heading":
             add(sums_row(spec, keys, c.projects, f"{cn}、{c.table_label}（{len(c.projects)}个）"), "category")
         elif form == "paren_heading":
-            add(sums_row(spec, keys, c.projects, f"（{cn}）{c.table_label}"), "category")
+            count = f"（{len(c.projects)}个）" if spec.index % 2 else ""
+            add(sums_row(spec, keys, c.projects, f"（{cn}）{c.table_label}{count}"), "category")
         elif form == "subtotal_after":
             heading = [""] * len(keys)
             heading[a] = f"{cn}、{c.table_label}"
@@ -251,6 +252,7 @@ def table(spec: PlanSpec) -> TableModel:
     if ax["total_row"] == "bottom":
         add(sums_row(spec, keys, spec.projects, "合计"), "total")
     money_w = 1.9 if ax["unit"] == "元" else 1.3
-    widths = [money_w if k in AMOUNT_KEYS else WIDTH[k] for k in keys]
+    seq_w = 1.0 if ax["numbering"] == "paren" else WIDTH["seq"]
+    widths = [money_w if k in AMOUNT_KEYS else seq_w if k == "seq" else WIDTH[k] for k in keys]
     left = [k in ("content", "goal", "linkage") for k in keys]
     return TableModel(head, head_spans, rows, kinds, spans, widths, left)

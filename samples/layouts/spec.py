@@ -258,7 +258,7 @@ def make_project(rng, axes, year, program, full, category, tpl, seq, towns, used
         if name in used:
             name = name.replace("项目", "（二期）项目", 1) if "项目" in name else name + "（二期）"
     used.add(name)
-    content = content_t.format(**vals) + rng.choice(CONTENT_TAILS)
+    content = content_t.format(**vals) + (rng.choice(CONTENT_TAILS) if where == "town" else "")
     if where == "town":
         villages = N.VILLAGES.get(town)
         location = town + villages[0] if villages and rng.random() < 0.6 else town
