@@ -1,13 +1,19 @@
-"""Archivists' corrections (curated/overrides.csv) applied to a plan's records, durably.
+"""Archivists' corrections (curated/overrides.csv or .xlsx) checked, and applied to a plan's records, durably.
 
-Re-applying is idempotent: the overrides already on a document are first undone (each is a
-`corrections` row with rule `override` whose `original` is the pipeline's value), then the
-current ones applied. An override that names no such plan row or field is reported, never
-guessed at; one that matches the value already there adds nothing.
+`check_overrides` refuses, with one line each, what must never be applied: unknown fields,
+control characters, over-long values, lines that contradict each other; it reports plan
+keys the dataset does not know. Re-applying is idempotent: the overrides already on a
+document are first undone (each is a `corrections` row with rule `override` whose
+`original` is the pipeline's value), then the current ones applied. An override that names
+no such plan row or field is reported, never guessed at; one that matches the value already
+there adds nothing. Values are stored as typed, formula-looking text included (flows/sheets.py
+makes it safe wherever it is written to a spreadsheet).
 """
 from __future__ import annotations
 
 import copy
+import re
+import unicodedata
 
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount
@@ -20,6 +26,11 @@ PROJECT_FIELDS = ("category", "subcategory", "name", "content", "location", "aid
                   "implementing_entity", "deadline", "beneficiary_linkage", "ownership", "notes")
 DOCUMENT_FIELDS = ("title", "doc_number", "issuer", "issue_date", "donor", "recipient", "total_aid_funds_wan",
                    "total_investment_wan", "project_count_stated", "category_count_stated")
+
+
+# C0 and C1 controls (NUL, ANSI escapes, tabs and line breaks in a one-line value), DEL,
+# bidirectional overrides and isolates, and Unicode line/paragraph separators
+REFUSED_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 class OverrideError(ValueError):
@@ -55,7 +66,7 @@ def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple
     out = [c for c in corrections if c.rule != "override"]
     notes: list[str] = []
     for o in (o for o in overrides if o.plan_key == document.plan_key):
-        where = f"overrides.csv line {o.line}"
+        where = f"overrides line {o.line}"
         target = document if o.seq is None else by_seq.get(o.seq)
         allowed = DOCUMENT_FIELDS if o.seq is None else PROJECT_FIELDS
         if target is None:
@@ -79,3 +90,60 @@ def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple
                               as_text(value), "override", None, None, document.plan_year))
     return NormalizedDocument(document, projects, out), notes
 
+
+
+def refused_character(text: str) -> str | None:
+    """Why `text` cannot be a value (a control or bidi character, named), or None."""
+    m = REFUSED_CHARS.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    name = unicodedata.name(ch, {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\x00": "NUL",
+                                 "\x1b": "ESCAPE"}.get(ch, "control character"))
+    return f"contains U+{ord(ch):04X} ({name}) at character {m.start() + 1}"
+
+
+def check_overrides(overrides: list[Override], plan_keys: set[str] | None, max_chars: int,
+                    label: str = "overrides line") -> tuple[list[Override], list[str]]:
+    """The overrides that may be applied, and one line for each refused or suspicious one.
+
+    Refused: no plan_key, a field that cannot be overridden, a refused character, a value over
+    `max_chars`, and every line of a plan/project/field that two lines set to different values.
+    Reported but kept: a plan_key not among `plan_keys` (the dataset's; None: unknown), so a
+    plan ingested later still gets it."""
+    kept, notes = [], []
+    for o in overrides:
+        where = f"{label} {o.line}"
+        allowed = DOCUMENT_FIELDS if o.seq is None else PROJECT_FIELDS
+        if not o.plan_key:
+            notes.append(f"{where}: no plan_key; copy it from documents.plan_key; not applied")
+        elif o.field not in allowed:
+            kind = "a document" if o.seq is None else "a project"
+            notes.append(f"{where}: {o.field!r} is not a field of {kind} that can be overridden; "
+                         f"use one of {', '.join(allowed)}; not applied")
+        elif len(o.value) > max_chars:
+            notes.append(f"{where}: value is {len(o.value)} characters, over Settings.max_override_chars "
+                         f"({max_chars}); not applied")
+        elif (why := refused_character(o.value)) is not None:
+            notes.append(f"{where}: value {why}; retype it without it; not applied")
+        else:
+            kept.append(o)
+    groups: dict[tuple, list[Override]] = {}
+    for o in kept:
+        groups.setdefault((o.plan_key, o.seq, o.field), []).append(o)
+    out = []
+    for (key, seq, fieldname), same in groups.items():
+        if len({o.value.strip() for o in same}) > 1:
+            lines = ", ".join(str(o.line) for o in same)
+            what = f"project {seq}" if seq is not None else "the document"
+            notes.append(f"{label}s {lines}: different values for plan {key}, {what}, {fieldname}; "
+                         f"none applied; keep one line")
+            continue
+        out.append(same[0])
+    if plan_keys is not None:
+        for key in dict.fromkeys(o.plan_key for o in out if o.plan_key not in plan_keys):
+            lines = ", ".join(str(o.line) for o in out if o.plan_key == key)
+            notes.append(f"{label} {lines}: plan_key {key!r} matches no plan in the dataset; "
+                         f"check it against documents.plan_key (applied only if such a plan is ingested)")
+    out.sort(key=lambda o: o.line)
+    return out, notes
