@@ -1,8 +1,16 @@
 """Archivists' corrections in curated/overrides.csv: applied on every run, logged, undone when removed."""
 from __future__ import annotations
 
+import csv
+import inspect
+import io
+
+import pytest
+
 from conftest import normalized, sample
 from flows.ingest import DocResult, write_curated
+from flows.overrides_file import read_overrides
+from flows.sheets import write_sheet
 from flows.store import CuratedStore
 from normalizers.overrides import apply_overrides
 from schemas.types import Override
@@ -63,3 +71,65 @@ def test_overrides_csv_is_applied_by_every_run_until_removed(tmp_path):
     before = {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")}
     write_curated.fn([], str(tmp_path))                       # nothing changed: nothing rewritten
     assert {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")} == before
+
+
+@pytest.fixture
+def wired(monkeypatch):
+    """CuratedStore.read_overrides reads through flows/overrides_file.py (the lead wires it so in
+    flows/store.py; until that lands the test wires it here)."""
+    if "overrides_file" not in inspect.getsource(CuratedStore.read_overrides):
+        monkeypatch.setattr(CuratedStore, "read_overrides", lambda self: read_overrides(self.root, self.read))
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def hostile_lines(key: str) -> list[list]:
+    return [[key, 10, "location", "峨边彝族自治县沙坪镇", "纸质件"],             # line 2: applied
+            ["0000000000000000", 10, "location", "x", ""],                      # 3: no such plan
+            [key, 3, "location", "甲", ""], [key, 3, "location", "乙", ""],       # 4, 5: conflict
+            [key, 4, "content", "长" * 1_000_000, ""],                          # 6: over-long
+            [key, 5, "name", FORMULA, "as typed"],                              # 7: stored as typed
+            [key, 6, "name", "a\x00b", ""],                                     # 8: NUL
+            [key, 7, "name", "\u202eevil", ""]]                                 # 9: right-to-left override
+
+
+def write_hostile(root, key: str, kind: str) -> None:
+    rows = [["plan_key", "seq", "field", "value", "note"]] + hostile_lines(key)
+    if kind == "xlsx":
+        from openpyxl import Workbook
+        wb = Workbook()
+        for row in rows:
+            wb.active.append([v.replace("\x00", "") if isinstance(v, str) else v for v in row])
+        wb.active.cell(row=8, column=4).value = "a\nb"                 # XML holds no NUL or ESC: a line break instead
+        wb.save(root / "overrides.xlsx")
+        return
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    (root / "overrides.csv").write_bytes(buf.getvalue().encode("gb18030" if kind == "gb18030" else "utf-8-sig"))
+
+
+@pytest.mark.parametrize("kind", ["gb18030", "xlsx", "utf8-bom"])
+def test_a_hostile_overrides_file_never_crashes_a_run(tmp_path, wired, kind):
+    doc = normalized(sample("2023"))
+    write_curated.fn([DocResult(doc.document.source_file, doc=doc)], str(tmp_path))
+    before = CuratedStore(tmp_path).read("projects").set_index("seq")
+    write_hostile(tmp_path, plan(doc), kind)
+    summary = write_curated.fn([], str(tmp_path))                     # a run with nothing new
+    notes = [line for line in summary.lines if "overrides" in line]
+    unit = "row" if kind == "xlsx" else "line"
+    extra = {"gb18030": "read as GB18030", "xlsx": "row 7: a cell is an Excel formula", "utf8-bom": None}[kind]
+    expected = {3: "matches no plan in the dataset", 4: "different values", 6: "over Settings.max_override_chars",
+                8: "U+0000 (NUL)" if kind != "xlsx" else "U+000A (LINE FEED)", 9: "U+202E (RIGHT-TO-LEFT OVERRIDE)"}
+    for line, why in expected.items():
+        assert any(f"{unit}{'s' if line == 4 else ''} {line}" in n and why in n for n in notes), (line, notes)
+    assert all("\n" not in n for n in notes) and len(notes) == len(expected) + (extra is not None)
+    assert extra is None or extra in "\n".join(notes)
+    after = CuratedStore(tmp_path).read("projects").set_index("seq")
+    assert after.loc[10, "location"] == "峨边彝族自治县沙坪镇" and after.loc[5, "name"] == FORMULA
+    for seq in (3, 4, 6, 7):
+        assert after.loc[seq, "name"] == before.loc[seq, "name"]
+        assert after.loc[seq, "location"] == before.loc[seq, "location"]
+        assert after.loc[seq, "content"] == before.loc[seq, "content"]
+    out = write_sheet(tmp_path / "export.csv", after.reset_index())
+    assert f"\"'{FORMULA}\"".encode() in out.read_bytes() and b'"=cmd' not in out.read_bytes()
