@@ -29,6 +29,8 @@ class Grid:
     bbox: BBox
     cells: list[GridCell]
     slots: list[list[int | None]]
+    columns: list[float] | None = None   # x of the column boundaries, for a grid found by text alignment
+    group_labels: str = ""               # header text over several columns, not placed in a cell (资金来源（元）)
 
     @property
     def n_rows(self) -> int:

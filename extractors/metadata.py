@@ -11,7 +11,7 @@ from normalizers.vocab import find_party, find_program
 from schemas.types import CategoryStatement, Metadata
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*\d{1,4}\s*号")
-_ISSUER = re.compile(r"^[\u4e00-\u9fff]{4,30}(人民政府办公室|人民政府|办公室|委员会|领导小组)$")
+_ISSUER = re.compile(r"^([\u4e00-\u9fff]{4,30}(?:人民政府办公室|人民政府|办公室|委员会|领导小组|局|中心))(?:文件)?$")
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
 _NUM = r"(\d+(?:\.\d+)?)"
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
@@ -40,22 +40,33 @@ def extract_metadata(paras: list[Paragraph]) -> Metadata:
         if m and md.doc_number is None:
             md.doc_number = re.sub(r"\s+", "", m.group(0)).replace("[", "〔").replace("]", "〕")
         if _ISSUER.match(t) and md.issuer is None:
-            md.issuer = t
+            md.issuer = _ISSUER.match(t).group(1)
         d = _DATE_LINE.match(t)
         if d and md.issue_date is None:
             md.issue_date = parse_date(d.group(1), errors="null")
-    if md.issue_date is None:
-        for t in reversed(texts):
-            d = _DATE_LINE.match(t)
-            if d:
-                md.issue_date = parse_date(d.group(1), errors="null")
-                break
+    if md.issue_date is None or md.issuer is None:
+        _signature(md, texts[ti + 1:] if ti is not None else texts)
     alltext = "".join(texts)
     md.program = find_program(md.title or "") or find_program(alltext)
     md.donor = find_party(md.title or "", "donor", md.program) or find_party(alltext, "donor", md.program)
     md.recipient = find_party(md.title or "", "recipient") or find_party(alltext, "recipient")
     _stated_totals(md, _task_text(texts))
     return md
+
+
+def _signature(md: Metadata, texts: list[str]) -> None:
+    """Issuer and date from the signature closing the body (an office line, then a date line),
+    for plans with no covering notice."""
+    for k in range(len(texts) - 1, -1, -1):
+        d = _DATE_LINE.match(texts[k])
+        if not d:
+            continue
+        if md.issue_date is None:
+            md.issue_date = parse_date(d.group(1), errors="null")
+        office = next((_ISSUER.match(t).group(1) for t in reversed(texts[max(0, k - 3):k]) if _ISSUER.match(t)), None)
+        if md.issuer is None and office:
+            md.issuer = office
+        return
 
 
 def _title_index(texts: list[str]) -> int | None:

@@ -13,8 +13,15 @@ from normalizers.vocab import match_label
 from schemas.types import Line, NarrativeItem, Page
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_HEADING = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]\s*(.*)$", re.S)
-_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?=[^\d\s])(.*)$", re.S)
+_HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
+_ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
+# an item printed without a number: a short name, then the sentence stating its money
+_UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})。\s*((?:项目)?总投资[\d.]+万元[，,])?(?:拟|计划)?(?:投入|安排)")
+# fields stated in the item's sentence: 责任单位为…，实施主体为…，计划于…完成
+_SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
+_SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
+MARGIN = 0.08            # share of the page height at top and bottom where page furniture stands
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 _TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
 
@@ -30,10 +37,11 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     """Join wrapped lines into paragraphs, across page breaks."""
     out: list[Paragraph] = []
     prev: Line | None = None
+    skip = furniture(pages)
     sizes = [round(ln.size) for p in pages for ln in p.lines]
     body_size = max(set(sizes), key=sizes.count) if sizes else 0
     for page in pages:
-        body = [ln for ln in page.lines if ln.text.strip()]
+        body = [ln for ln in page.lines if ln.text.strip() and (page.number, ln.top) not in skip]
         if not body:
             continue
         left = min(ln.x0 for ln in body)
@@ -63,6 +71,32 @@ def _centred(ln: Line, width: float) -> bool:
     return abs((ln.x0 + ln.x1) / 2 - width / 2) < size
 
 
+def sentence_fields(body: str) -> dict[str, str]:
+    """Fields an item states in its sentence (责任单位为县农业农村局，…计划于2025年11月底前完成)."""
+    out: dict[str, str] = {}
+    for m in _SENTENCE_FIELD.finditer(body):
+        field, score = match_label(m.group(1))
+        if field and score >= 95:
+            out.setdefault(field, squeeze(m.group(2)) or "")
+    d = _SENTENCE_DEADLINE.search(body)
+    if d:
+        out.setdefault("deadline", squeeze(d.group(1)) or "")
+    return out
+
+
+def furniture(pages: list[Page]) -> set[tuple[int, float]]:
+    """(page, top) of page furniture: page numbers and running headers or footers (a line in the
+    top or bottom margin whose text, digits aside, stands on two pages or more)."""
+    marginal = [(p, ln) for p in pages for ln in p.lines
+                if ln.top < MARGIN * p.height or ln.bottom > (1 - MARGIN) * p.height]
+    key = {id(ln): re.sub(r"\d+", "#", ln.text.strip()) for _, ln in marginal}
+    pages_of: dict[str, set[int]] = {}
+    for p, ln in marginal:
+        pages_of.setdefault(key[id(ln)], set()).add(p.number)
+    return {(p.number, ln.top) for p, ln in marginal
+            if _PAGE_NUMBER.match(ln.text.strip()) or len(pages_of[key[id(ln)]]) >= 2}
+
+
 def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
     """Numbered project items in the task section, each with its heading and labelled lines."""
     start = next((i for i, p in enumerate(paras) if _SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
@@ -76,13 +110,15 @@ def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
             break
         h = _HEADING.match(text)
         if h:
-            heading = re.split(r"[。；]", h.group(2), maxsplit=1)[0].strip()
+            heading = re.split(r"[。；]", h.group(3), maxsplit=1)[0].strip()
             continue
         m = _ITEM.match(text)
-        if m:
-            name, _, body = m.group(2).partition("。")
-            items.append(NarrativeItem(len(items) + 1, m.group(1), heading, squeeze(name) or "",
-                                       squeeze(body) or "", {}, p.page))
+        u = None if m else _UNNUMBERED.match(text)
+        if m or u:
+            number, rest = (m.group(1) or m.group(2), m.group(3)) if m else ("", text)
+            name, _, body = rest.partition("。")
+            items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
+                                       squeeze(body) or "", sentence_fields(body), p.page))
             continue
         if not items:
             continue

@@ -14,11 +14,15 @@ from extractors.grid import Grid
 from normalizers.text import compact
 from normalizers.vocab import match_label
 from schemas.settings import Settings
-from schemas.types import Cell, TableRow
+from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
-_ITEM_NO = re.compile(r"^\d{1,3}$")
+_CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
+_ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
+_SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
+_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
 
 
@@ -103,6 +107,12 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell]) -> tuple[str, str, str]
     has_name = bool(name and name.text and not name.merged_from_above)
     if any(_TOTAL.match(compact(t)) for t in texts):
         return "total", "合计", seq
+    if any(_SUBTOTAL.match(compact(t)) for t in texts):
+        return "subtotal", "", SUBTOTAL_AFTER     # its group's category is settled in settle_subtotals
+    if not seq and has_name:
+        c = _CATEGORY_NAME.match(compact(name.text))
+        if c and not any(_is_number(cells[f].text) for f in ("location", "content") if f in cells):
+            return "subtotal", c.group(3), c.group(1) or c.group(2)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and not has_name or (m and m.group(2)):
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
@@ -118,36 +128,117 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
 
 
-def table_rows(grids: list[Grid], settings: Settings) -> list[TableRow]:
-    """Every row of the document's (first reading of its) plan table, in order, across pages."""
-    readings = table_readings(grids, settings)
-    return readings[0] if readings else []
+def amount_unit(grids: list[Grid], pages: list[Page], settings: Settings) -> str:
+    """The unit the plan table prints its amounts in: a caption 单位：元 over the table, else
+    a unit in its header (总投资（元）); 万元 when neither says."""
+    grid = next((g for g in grids if header_rows(g, settings)), None)
+    if grid is None:
+        return "万元"
+    page = next((p for p in pages if p.number == grid.page), None)
+    above = [ln.text for ln in (page.lines if page else []) if ln.bottom <= grid.bbox[1] + 2]
+    for text in reversed(above[-6:]):
+        m = _UNIT.search(compact(text))
+        if m:
+            return m.group(1)
+    n = header_rows(grid, settings)
+    header = [grid.owner(r, c).text for r in range(n) for c in range(grid.n_cols) if grid.owner(r, c)]
+    units = {m.group(1) for t in header + [grid.group_labels] for m in _HEADER_UNIT.finditer(compact(t))}
+    return "元" if units == {"元"} else "万元"
 
 
-def table_readings(grids: list[Grid], settings: Settings) -> list[list[TableRow]]:
+def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") -> list[list[TableRow]]:
     """The plan table's readings: usually one; a scan may hold the table twice.
 
     A new reading starts where the table starts over: a 合计 row or a category numeral that
-    the current reading, already holding items, has had before.
+    the current reading, already holding items, has had before. A row broken by a page break
+    is joined again, and a merged cell cut by one carries its text onto the next page.
     """
     readings: list[list[TableRow]] = [[]]
     mapping: Mapping | None = None
+    open_cells: dict[str, Cell] = {}
     for grid in grids:
         mapping = grid_mapping(grid, mapping, settings)
         if mapping is None:
             continue
+        first = True
         for r in range(mapping.header_rows, grid.n_rows):
             cells = row_cells(grid, r, mapping)
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
                 continue
+            _carry_merged(grid, r, cells, open_cells, mapping)
             kind, label, numeral = classify(grid, r, cells)
             if kind == "empty":
                 continue
-            row = TableRow(kind, cells, grid.page, label, numeral)
+            row = TableRow(kind, cells, grid.page, label, numeral, unit)
+            if first and _continues(readings[-1], row):
+                _join(readings[-1][-1], row)
+                first = False
+                continue
+            first = False
             if _starts_over(readings[-1], row):
                 readings.append([])
             readings[-1].append(row)
+        open_cells = _open_at_bottom(grid, mapping)
+    for reading in readings:
+        settle_subtotals(reading)
     return [rd for rd in readings if rd]
+
+
+def _continues(reading: list[TableRow], row: TableRow) -> bool:
+    """The first row on a page is the rest of the last row of the page before: it has no
+    number of its own where the items have numbers, or no name while other cells go on."""
+    if not reading or reading[-1].kind != "item" or row.kind != "item":
+        return False
+    last = reading[-1]
+    numbered = bool(last.numeral)
+    return (numbered and not row.numeral) or (not row.text("name") and bool(row.cells))
+
+
+def _join(last: TableRow, rest: TableRow) -> None:
+    for f, c in rest.cells.items():
+        if not c.text or c.merged_from_above:
+            continue
+        before = last.cells.get(f)
+        text = (before.text + c.text) if before is not None and before.text else c.text
+        last.cells[f] = Cell(text, before.page if before else c.page, before.bbox if before else c.bbox,
+                             before.span if before else 1, before.merged_from_above if before else False)
+
+
+def _open_at_bottom(grid: Grid, mapping: Mapping) -> dict[str, Cell]:
+    """Text cells of the grid's last row that were merged over several rows down to the page end."""
+    if grid.columns is not None or grid.n_rows == 0:
+        return {}
+    out = {}
+    r = grid.n_rows - 1
+    for c, f in mapping.columns.items():
+        cell = grid.owner(r, c)
+        if cell is not None and cell.text and cell.rowspan > 1 and cell.row < r and f not in AMOUNT_FIELDS \
+                and f not in ("seq", "name"):
+            out[f] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, True)
+    return out
+
+
+def _carry_merged(grid: Grid, r: int, cells: dict[str, Cell], open_cells: dict[str, Cell],
+                  mapping: Mapping) -> None:
+    """A blank cell at the top of a page, under a merged cell cut by the page break, takes its text."""
+    for c, f in mapping.columns.items():
+        carried, cell = open_cells.get(f), grid.owner(r, c)
+        if carried is not None and cell is not None and cell.row == mapping.header_rows and not cell.text.strip() \
+                and f in cells:
+            cells[f] = Cell(carried.text, grid.page, cell.bbox, cell.rowspan, True)
+
+
+def settle_subtotals(reading: list[TableRow]) -> None:
+    """A 小计 row printed after its group takes the group's category: the heading row above
+    the group, or else the 类别 cell of the group's items."""
+    current, last_category = "", ""
+    for r in reading:
+        if r.kind == "subtotal" and r.numeral != SUBTOTAL_AFTER:
+            current, last_category = r.label, ""
+        elif r.kind == "item" and r.text("category"):
+            last_category = compact(r.text("category"))
+        elif r.kind == "subtotal" and not r.label:
+            r.label = current or last_category
 
 
 def _starts_over(reading: list[TableRow], row: TableRow) -> bool:

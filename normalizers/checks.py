@@ -5,7 +5,7 @@ A failed check flags the document (`subtotal_mismatch:<category>`, `total_mismat
 """
 from __future__ import annotations
 
-from normalizers.numbers import parse_amount
+from normalizers.numbers import row_amount
 from normalizers.text import compact
 from normalizers.vocab import canonical_category
 from schemas.settings import Settings
@@ -15,7 +15,7 @@ AMOUNTS = ("aid_funds_wan", "total_investment_wan")
 
 
 def _cell_amount(row: TableRow, fieldname: str) -> float | None:
-    return parse_amount(row.text(fieldname), errors="null")
+    return row_amount(row, fieldname)
 
 
 def _differs(a: float | None, b: float | None, tol: float) -> bool:

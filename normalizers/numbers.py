@@ -37,6 +37,15 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     raise AmountError(f"not an amount: {text!r}")
 
 
+UNIT_SCALE = {"万元": 1.0, "元": 1 / 10_000}
+
+
+def row_amount(row, fieldname: str) -> float | None:
+    """A table row's amount in 万元, whatever unit the table prints (its row.unit); None when blank or unreadable."""
+    value = parse_amount(row.text(fieldname), errors="null")
+    return None if value is None else round(value * UNIT_SCALE.get(row.unit, 1.0), 6)
+
+
 def chinese_to_int(text: str) -> int:
     """一 → 1, 十三 → 13, 柒佰伍拾 → 750, 一万二千 → 12000; arabic digits pass through."""
     t = unicodedata.normalize("NFKC", text.strip())

@@ -15,11 +15,11 @@ from rapidfuzz import fuzz
 
 from normalizers.correct import agrees, fix_lookalikes, repair_chars, vote
 from normalizers.dates import parse_date, parse_period
-from normalizers.numbers import parse_amount
+from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
 from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, place_parts
 from schemas.settings import Settings
-from schemas.types import Cell, Correction, NarrativeItem, TableRow
+from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
 
 TEXT_FIELDS = ("name", "content", "location", "construction_period", "responsible_leader",
                "responsible_unit", "implementing_entity", "deadline", "beneficiary_linkage",
@@ -28,6 +28,9 @@ _AID = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)
 _TOTAL = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
 _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"
                            r"\d+(?:\.\d+)?万元[，,、]?)+")
+
+
+DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
 
 
 @dataclass
@@ -120,7 +123,10 @@ def narrative_content(item: NarrativeItem) -> str | None:
 
 
 def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: str,
-               settings: Settings, witnesses: list[TableRow] | None = None, scanned: bool = False) -> Merged:
+               settings: Settings, witnesses: list[TableRow] | None = None, scanned: bool = False,
+               alone: bool | None = None) -> Merged:
+    """One project from its narrative item and table row; `alone`: one reading is missing
+    where the plan has both (a table-only plan is not a reason for review)."""
     m = Merged(item, row, category_raw, list(witnesses or []))
     nf = dict(item.fields) if item else {}
     if item:
@@ -151,9 +157,9 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
             m.flags.append(flag)
     sub = compact(tv.get("category") or "")
     canon_sub, score = canonical_category(sub)
-    same = canon_sub is not None and score >= 80 and canon_sub == canonical_category(category_raw)[0]
+    same = canon_sub is not None and score >= settings.category_match_min and canon_sub == canonical_category(category_raw)[0]
     m.values["subcategory"] = sub if sub and sub != compact(category_raw) and not same else None
-    if not item or not row:
+    if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
     return m
 
@@ -164,14 +170,16 @@ def _values(row: TableRow) -> dict[str, str | None]:
 
 def _merge_field(f: str, table: str | None, narrative: str | None, settings: Settings
                  ) -> tuple[object, str | None]:
-    """One field's value from its table and narrative readings, as read (no correction)."""
+    """One field's value from its table and narrative readings, as read (no correction).
+    Dates are compared by meaning (2025.11 is 2025年11月底); one written more precisely agrees."""
+    if f in DATE_PARSERS:
+        t, n = (DATE_PARSERS[f](v, errors="null") if v else None for v in (table, narrative))
+        if t and n and not (t.startswith(n) or n.startswith(t)):
+            return t, f"conflict:{f}"
+        return t or n, None
     value, flag = merge_text(f, table, narrative, settings)
     if f == "content" and table:
         value, flag = table, None          # the table's cell is the content when it has one
-    if f == "deadline":
-        value = parse_date(value, errors="null") if value else None
-    if f == "construction_period":
-        value = parse_period(value, errors="null") if value else None
     return value, flag
 
 
@@ -229,12 +237,15 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
             if cell.span > 1:
                 spans.setdefault((cell.page, cell.bbox), []).append(m)
                 continue
-            value = parse_amount(cell.text, errors="null")
+            value = row_amount(m.row, fieldname)
             m.values[fieldname] = value
+            if value is not None and m.row.unit != "万元":
+                m.corrections.append(Correction("", None, fieldname, f"{cell.text} {m.row.unit}", as_text(value),
+                                                "unit", 100.0, m.row.page))
             if value is None:
                 m.flags.append(f"low_confidence:{fieldname}")
                 continue
-            others = [parse_amount(w.cells[fieldname].text, errors="null") for w in m.witnesses
+            others = [row_amount(w, fieldname) for w in m.witnesses
                       if w.cells.get(fieldname) is not None and w.cells[fieldname].text]
             votes = [value] + [o for o in others if o is not None] + ([stated] if stated is not None else [])
             counts = {v: sum(abs(v - w) <= settings.amount_tolerance for w in votes) for v in votes}
@@ -254,7 +265,7 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
             elif chosen is None:
                 m.flags.append(f"conflict:{fieldname}")
         for (_, _), group in spans.items():
-            value = parse_amount(group[0].row.cells[fieldname].text, errors="null")
+            value = row_amount(group[0].row, fieldname)
             owner = next((g for g in group if value is not None and narrative_amounts(g.item)[idx] is not None
                           and abs(narrative_amounts(g.item)[idx] - value) <= settings.amount_tolerance), None)
             if owner is None and fieldname == "total_investment_wan":
@@ -297,10 +308,10 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
     category_of: dict[int, str] = {}
     current = ""
     for r in rows:
-        if r.kind == "subtotal":
+        if r.kind == "subtotal" and r.numeral != SUBTOTAL_AFTER:
             current = r.label
         elif r.kind == "item":
-            category_of[id(r)] = current
+            category_of[id(r)] = current or _category_cell(r, settings)
     table_items = [r for r in rows if r.kind == "item"]
     seen_in: dict[int, list[TableRow]] = {id(r): [] for r in table_items}
     for reading in witnesses or []:
@@ -313,9 +324,17 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
     merged = []
     for item, row in align(items, table_items, settings):
         raw = (category_of.get(id(row)) if row else "") or (item.heading if item else "")
-        merged.append(merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned))
+        alone = (item is None and bool(items)) or (row is None and bool(table_items))
+        merged.append(merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned,
+                                 alone))
     place_amounts(merged, settings, subtotals(rows, witnesses or [], stated or {}))
     return merged
+
+
+def _category_cell(row: TableRow, settings: Settings) -> str:
+    """A 类别 cell that names a category (产业发展类), for tables with no category rows."""
+    text = row.text("category") or ""
+    return text if canonical_category(text)[1] >= settings.category_match_min else ""
 
 
 def subtotals(rows: list[TableRow], witnesses: list[list[TableRow]], stated: dict[str, float]
@@ -327,7 +346,7 @@ def subtotals(rows: list[TableRow], witnesses: list[list[TableRow]], stated: dic
             if r.kind != "subtotal":
                 continue
             cat = canonical_category(r.label)[0]
-            amount = parse_amount(r.text("aid_funds_wan") or "", errors="null")
+            amount = row_amount(r, "aid_funds_wan")
             if cat and amount is not None:
                 out.setdefault(cat, set()).add(amount)
     for label, amount in stated.items():

@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from normalizers.checks import arithmetic_flags
-from normalizers.numbers import parse_amount
+from normalizers.numbers import row_amount
 from normalizers.reconcile import reconcile
 from normalizers.text import compact
 from normalizers.vocab import canonical_category
@@ -58,7 +58,7 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     for seq, m in enumerate(merged, start=1):
         category, score = canonical_category(m.category_raw)
         flags = list(m.flags)
-        if category is None or score < 80:
+        if category is None or score < settings.category_match_min:
             category = compact(m.category_raw) or "未分类"
             flags.append("new_category")
         deadline = m.values.get("deadline")
@@ -75,8 +75,8 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
         corrections += [Correction(**{**c.__dict__, "doc_id": doc_id, "project_id": pid,
                                           "plan_year": md.plan_year}) for c in m.corrections]
     total_row = next((r for r in parts.rows if r.kind == "total"), None)
-    table_total_inv = parse_amount(total_row.text("total_investment_wan"), errors="null") if total_row else None
-    table_total_aid = parse_amount(total_row.text("aid_funds_wan"), errors="null") if total_row else None
+    table_total_inv = row_amount(total_row, "total_investment_wan") if total_row else None
+    table_total_aid = row_amount(total_row, "aid_funds_wan") if total_row else None
     doc_flags = arithmetic_flags(projects, parts.rows, md, settings, parts.witnesses)
     if any("needs_review" in p.flags for p in projects):
         doc_flags.append("needs_review")

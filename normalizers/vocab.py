@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from normalizers.text import compact, is_subsequence
 
 DATA = Path(__file__).parent / "data"
+SHORT_LABEL = 2    # labels this short (项目, 备注) name a field only when they are the whole text
 
 
 @lru_cache(maxsize=None)
@@ -42,8 +43,10 @@ def match_label(text: str) -> tuple[str | None, float]:
     for field, label in field_labels():
         if label == t:
             return field, 100.0
-        if label in t:
+        if label in t and len(label) > SHORT_LABEL:
             score = 80.0 + 20.0 * len(label) / len(t)
+        elif len(label) <= SHORT_LABEL:
+            continue                      # 项目, 序号, 备注: only the label itself names the field
         else:
             score = fuzz.ratio(label, t)
         if score > best[1]:
@@ -56,10 +59,21 @@ def _categories() -> dict[str, str]:
     return {r["printed"]: r["canonical"] for r in _rows("categories.csv")}
 
 
-def canonical_category(printed: str | None) -> tuple[str | None, float]:
-    """Canonical category for a printed heading ('强化人才培育' → 人才交流), with a score."""
+_CATEGORY_DECOR = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?|[（(][^)）]*[个项][)）]|[：:。，,]$")
+
+
+def category_label(printed: str | None) -> str:
+    """A category heading without its numbering and count: '一、产业帮扶项目（4个）' → '产业帮扶项目'."""
     t = compact(printed or "")
-    t = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", t)
+    t = _CATEGORY_DECOR.sub("", t)
+    return _CATEGORY_DECOR.sub("", t)
+
+
+def canonical_category(printed: str | None) -> tuple[str | None, float]:
+    """Canonical category for a printed heading ('强化人才培育' → 人才交流), with a score:
+    100 a known wording, 90 one contained in the heading, 85 a keyword of its meaning
+    (产业发展类, 做强特色产业 → 产业合作), else the closest wording's similarity."""
+    t = category_label(printed)
     if not t:
         return None, 0.0
     cats = _categories()
@@ -68,8 +82,16 @@ def canonical_category(printed: str | None) -> tuple[str | None, float]:
     hits = [(len(p), cats[p]) for p in cats if p in t]
     if hits:
         return max(hits)[1], 90.0
+    keys = [(t.index(k), -len(k), c) for k, c in _category_keywords() if k in t]
+    if keys:
+        return min(keys)[2], 85.0
     scored = max(((fuzz.ratio(p, t), c) for p, c in cats.items()), default=(0.0, None))
     return scored[1], float(scored[0])
+
+
+@lru_cache(maxsize=None)
+def _category_keywords() -> tuple[tuple[str, str], ...]:
+    return tuple((r["keyword"], r["canonical"]) for r in _rows("category_keywords.csv"))
 
 
 def find_program(text: str) -> str | None:

@@ -10,6 +10,7 @@ from typing import Literal
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
 RowKind = Literal["item", "subtotal", "total", "empty"]
+SUBTOTAL_AFTER = "小计"   # TableRow.numeral of a 小计 row printed after its group (not a heading over it)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class TableRow:
     page: int
     label: str = ""           # category label of a subtotal row, "合计" for the total row
     numeral: str = ""         # 一 / (一) / 1 as printed in 序号
+    unit: str = "万元"         # the unit the table's amounts are printed in (万元 or 元)
 
     def text(self, field_name: str) -> str | None:
         c = self.cells.get(field_name)
