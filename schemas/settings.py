@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_HEADER_MATCH_MIN = 70.0        # rapidfuzz score for a table header to name a field
+DEFAULT_CATEGORY_MATCH_MIN = 80.0      # canonical_category score for a printed heading to name a category
 DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item and a table row to be one project
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
@@ -42,6 +43,7 @@ class SettingsError(ValueError):
 class Settings:
     header_match_min: float = DEFAULT_HEADER_MATCH_MIN
     item_match_min: float = DEFAULT_ITEM_MATCH_MIN
+    category_match_min: float = DEFAULT_CATEGORY_MATCH_MIN
     min_subsequence_share: float = DEFAULT_MIN_SUBSEQUENCE_SHARE
     amount_tolerance: float = DEFAULT_AMOUNT_TOLERANCE
     max_pages: int = DEFAULT_MAX_PAGES
@@ -68,7 +70,7 @@ class Settings:
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
-        for name in ("header_match_min", "item_match_min"):
+        for name in ("header_match_min", "item_match_min", "category_match_min"):
             v = getattr(self, name)
             if not 0 <= v <= 100:
                 raise SettingsError(f"{name} must be a rapidfuzz score from 0 to 100, got {v!r}")
