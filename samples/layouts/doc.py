@@ -30,6 +30,7 @@ class TableModel:
     spans: list[tuple[int, int, int, int]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     left: list[bool] = field(default_factory=list)    # left-aligned text columns
+    font_size: float = 8.0
 
 
 @dataclass
@@ -251,8 +252,24 @@ def table(spec: PlanSpec) -> TableModel:
             add(sums_row(spec, keys, c.projects, "小计"), "subtotal")
     if ax["total_row"] == "bottom":
         add(sums_row(spec, keys, spec.projects, "合计"), "total")
-    money_w = 1.9 if ax["unit"] == "元" else 1.3
-    seq_w = 1.0 if ax["numbering"] == "paren" else WIDTH["seq"]
-    widths = [money_w if k in AMOUNT_KEYS else seq_w if k == "seq" else WIDTH[k] for k in keys]
+    size = 8.0 if ax["table_pages"] == "one" else 10.0
     left = [k in ("content", "goal", "linkage") for k in keys]
-    return TableModel(head, head_spans, rows, kinds, spans, widths, left)
+    return TableModel(head, head_spans, rows, kinds, spans, widths(keys, rows, kinds, size), left, size)
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(0.58 * size if ord(ch) < 128 else size for ch in text)
+
+
+def widths(keys: list[str], rows: list[list[str]], kinds: list[str], size: float,
+           total: float = 770.0) -> list[float]:
+    """Column widths in points for a `total`-point table: numbers and 序号 get room for their widest
+    cell on one line; the text columns share the rest by weight."""
+    fixed = {}
+    for j, k in enumerate(keys):
+        if k in AMOUNT_KEYS or k == "seq":
+            cells = [r[j] for r, kind in zip(rows, kinds) if k != "seq" or kind == "item"]
+            fixed[j] = max(max((text_width(c, size) for c in cells), default=0) + 12, 2.2 * size + 12)
+    free = total - sum(fixed.values())
+    weight = sum(WIDTH[k] for j, k in enumerate(keys) if j not in fixed)
+    return [fixed[j] if j in fixed else WIDTH[k] / weight * free for j, k in enumerate(keys)]

@@ -129,7 +129,7 @@ def table(docx, t: TableModel, axes: dict, family: str, width_mm: float) -> None
             p.paragraph_format.space_before = Pt(0)
             p.paragraph_format.line_spacing = 1.0
             if text:
-                set_font(p.add_run(text), family, 8)
+                set_font(p.add_run(text), family, t.font_size)
     tblpr = tbl._tbl.tblPr
     how = axes["ruling"]
     line = ("single", 4)

@@ -86,7 +86,10 @@ def ruling(t: TableModel, how: str, nhead: int) -> list[tuple]:
 def table_flowable(t: TableModel, axes: dict, st, width: float) -> Table:
     nhead = len(t.header)
     grid = t.header + t.rows
-    cells = [[Paragraph(esc(c), st["cell_left"] if (i >= nhead and t.left[j]) else st["cell"])
+    size = t.font_size
+    cell = ParagraphStyle("c", parent=st["cell"], fontSize=size, leading=size * 1.3)
+    cell_left = ParagraphStyle("cl", parent=st["cell_left"], fontSize=size, leading=size * 1.3)
+    cells = [[[Paragraph(esc(c), cell_left if (i >= nhead and t.left[j]) else cell)]   # a list: splittable in-row
               for j, c in enumerate(r)] for i, r in enumerate(grid)]
     scale = width / sum(t.widths)
     spans = [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in t.header_spans]
@@ -94,8 +97,10 @@ def table_flowable(t: TableModel, axes: dict, st, width: float) -> Table:
     pad = 5 if axes["ruling"] == "none" else 2
     tbl = Table(cells, colWidths=[w * scale for w in t.widths],
                 repeatRows=nhead if axes["repeat_header"] == "yes" else 0,
-                splitInRow=1 if axes["split_rows"] == "yes" else 0)
-    tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                splitByRow=0 if axes["split_rows"] == "yes" else 1,   # 0: break inside a row first
+                splitInRow=12 if axes["split_rows"] == "yes" else 0)
+    valign = "TOP" if axes["split_rows"] == "yes" else "MIDDLE"   # a centred one-liner cannot be cut in two
+    tbl.setStyle(TableStyle([("VALIGN", (0, 0), (-1, nhead - 1), "MIDDLE"), ("VALIGN", (0, nhead), (-1, -1), valign),
                              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                              ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                              *ruling(t, axes["ruling"], nhead), *spans]))

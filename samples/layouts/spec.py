@@ -37,7 +37,9 @@ AXES: dict[str, list[str]] = {
     "period_form": ["single", "dash", "至"],
     "meta": ["red_header", "no_number", "signature_only"],
     "wording": ["canonical", "varied"],
+    "table_pages": ["one", "several"],     # intended; variants.build records what the PDF really has
 }
+BIG = ("产业合作", "改善民生", "基础设施与基层治理")
 # Table columns: key -> header wordings (issue 10's list). Amount keys are money columns.
 HEADERS = {
     "seq": ["序号"], "category": ["类别", "项目类别"], "name": ["项目名称", "项目"],
@@ -215,32 +217,40 @@ def office(stem: str, full: bool) -> str:
     return N.COUNTY + short[1:] if full else short
 
 
+def project_counts(rng: random.Random, chosen: list[str], total: int) -> list[int]:
+    """Split `total` projects over the categories: one each, the rest mostly to the big ones."""
+    counts = [1] * len(chosen)
+    cap = [5 if c in BIG else 3 for c in chosen]
+    while sum(counts) < min(total, sum(cap)):
+        j = rng.choice([j for j, c in enumerate(chosen) if counts[j] < cap[j]] +
+                       [j for j, c in enumerate(chosen) if c in BIG and counts[j] < cap[j]])
+        counts[j] += 1
+    return counts
+
+
 def make_categories(rng: random.Random, axes: dict, year: int, program: str, full: bool) -> list[Category]:
-    """3-6 categories of 1-4 projects each (6-14 projects), in canonical order."""
+    """3-6 categories in canonical order; 6-8 projects for a one-page table, 10-15 for a longer one."""
     canon = list(N.CATEGORY_TABLE)
     k = rng.randint(3, 6)
     chosen = sorted(rng.sample(canon, k), key=canon.index)
     if "产业合作" not in chosen:
         chosen[0] = "产业合作"
         chosen = sorted(set(chosen), key=canon.index)
+    total = rng.randint(6, 8) if axes["table_pages"] == "one" else rng.randint(10, 15)
     cats, seq, used = [], 0, set()
     towns = list(N.TOWNS)
     rng.shuffle(towns)
-    for c in chosen:
+    for c, n in zip(chosen, project_counts(rng, chosen, total)):
         varied = axes["wording"] == "varied"
         table_label = rng.choice(N.CATEGORY_TABLE[c][1:] or N.CATEGORY_TABLE[c]) if varied else N.CATEGORY_TABLE[c][0]
         narr = rng.choice(N.CATEGORY_NARRATIVE[c]) if varied else N.CATEGORY_NARRATIVE[c][0]
         cat = Category(c, table_label, narr)
         templates = list(N.PROJECTS[c])
         rng.shuffle(templates)
-        n = rng.randint(1, 4) if c in ("产业合作", "改善民生", "基础设施与基层治理") else rng.randint(1, 2)
-        if c == chosen[-1]:
-            n = max(n, 6 - seq)              # at least six projects in all
         for t in range(n):
-            tpl = templates[t % len(templates)]
             seq += 1
-            p = make_project(rng, axes, year, program, full, c, tpl, seq, towns, used)
-            cat.projects.append(p)
+            cat.projects.append(make_project(rng, axes, year, program, full, c, templates[t % len(templates)],
+                                             seq, towns, used))
         cats.append(cat)
     return cats
 

@@ -62,4 +62,16 @@ def build(specs: list[S.PlanSpec], out_dir: Path) -> list[Variant]:
     if docx_specs:
         import render_docx
         done.update(render_docx.render_many([(doc.build(s), s) for s in docx_specs], out_dir))
+    for s in specs:
+        s.axes["table_pages"] = "one" if table_pages(done[s.id]) == 1 else "several"
     return [Variant(s, done[s.id], write_sidecars(s, out_dir)) for s in specs]
+
+
+def table_pages(pdf: Path) -> int:
+    """Landscape pages: how many pages the attachment table really took."""
+    import pypdfium2 as pdfium
+    doc_ = pdfium.PdfDocument(str(pdf))
+    try:
+        return sum(1 for i in range(len(doc_)) if doc_[i].get_width() > doc_[i].get_height())
+    finally:
+        doc_.close()
