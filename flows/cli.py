@@ -1,9 +1,19 @@
-"""The `aidplans` command. Errors become one line of advice; exit 0 all landed, 1 some rejected, 2 usage."""
+"""The `aidplans` command. Errors become one line of advice; exit 0 all landed, 1 some rejected,
+2 usage or environment (a missing path, a dataset that cannot be written, a busy dataset with --no-wait).
+
+`run` and `backfill` take the dataset's writer lock first, then decide whether anything needs
+doing before Prefect is imported: a run over inputs that are all curated at this pipeline
+version (with overrides unchanged) finishes without starting Prefect's server, unless a
+server is configured (PREFECT_API_URL), which should record every run.
+"""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 COMMANDS = {
     "run": "ingest plan PDFs (files or directories, default raw/) into the curated dataset",
@@ -19,11 +29,28 @@ def _embedded_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # a fresh PREFECT_HOME migrates its database first: on a busy machine that outlasts Prefect's 20 s
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _api_url() -> str | None:
     from prefect.settings import PREFECT_API_URL
     return PREFECT_API_URL.value()
+
+
+def _server_configured() -> bool:
+    """Whether a Prefect server is configured (environment or the active Prefect profile), decided
+    without importing Prefect (seconds), so that a no-op run stays fast."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    import tomllib
+    home = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser()
+    try:
+        profiles = tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
+    return bool(profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
 
     def common(p, raw=True):
         p.add_argument("--curated", default="curated", metavar="DIR", help="output dataset (default: curated)")
+        p.add_argument("--no-wait", action="store_true",
+                       help="fail at once (exit 2) when another run is writing the dataset, instead of waiting")
         if raw:
             p.add_argument("--raw", default="raw", metavar="DIR", help="raw landing zone (default: raw)")
 
@@ -80,43 +109,131 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "workers", 0) < 0 or getattr(args, "chunk", 1) < 1:
         print("aidplans: --workers must be >= 0 and --chunk >= 1", file=sys.stderr)
         return 2
+    if os.path.exists(args.curated) and not os.path.isdir(args.curated):
+        print(f"aidplans: --curated {args.curated} is a file, not a dataset folder; give a folder "
+              f"(it is created if missing)", file=sys.stderr)
+        return 2
     _embedded_prefect()
     if args.command == "serve" and not _api_url():
         print("aidplans: serve needs a Prefect server to keep the schedule. Try: prefect server start, then "
               "export PREFECT_API_URL=http://127.0.0.1:4200/api and run serve again; or run "
               "`aidplans nightly` from cron (README, Scheduling)", file=sys.stderr)
         return 2
-    from flows.sources import SourcesError
+    from flows.embedded import ServerError
+    from flows.lock import LockBusy
+    from flows.store import StoreError
     try:
-        summary = _dispatch(args)
-    except SourcesError as exc:
+        summary = _dispatch(args, " ".join(["aidplans"] + (argv if argv is not None else sys.argv[1:])))
+    except (StoreError, LockBusy, ServerError) as exc:
+        print(f"aidplans: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("aidplans: interrupted; the dataset is as it was before the unfinished commit "
+              "(the next run cleans up)", file=sys.stderr)
+        return 130
+    except Exception as exc:                  # noqa: BLE001 - one line, never a traceback
+        from flows.sources import SourcesError
+        if not isinstance(exc, SourcesError):
+            raise
         print(f"aidplans: {exc}", file=sys.stderr)
         return 2
     if summary is None:
         return 0
     for line in summary.lines:
-        print(line)
+        print(line, file=sys.stderr if summary.error and line == summary.lines[-1] else sys.stdout)
     return summary.exit_code
 
 
-def _dispatch(args):
+def _dispatch(args, command: str):
     if args.command == "run":
-        from flows.ingest import ingest, task_runner
-        flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask))
-        return flow(paths=args.paths, curated=args.curated, force=args.force, progress=sys.stderr.isatty())
+        return _run(args, command)
     if args.command == "backfill":
-        from flows.backfill import backfill
-        return backfill(directory=args.directory, raw=args.raw, curated=args.curated, chunk_size=args.chunk,
-                        workers=args.workers, dask_address=args.dask, progress=True)
-    from flows.nightly import nightly
+        return _backfill(args, command)
     from flows.sources import load_sources
     load_sources(args.sources)                # fail early, with the file named
     if args.command == "nightly":
-        return nightly(sources=args.sources, raw=args.raw, curated=args.curated)
+        from flows import nightly as nightly_mod
+        if hasattr(nightly_mod, "run_nightly"):
+            return nightly_mod.run_nightly(sources=args.sources, raw=args.raw, curated=args.curated)
+        _start_prefect()
+        return nightly_mod.nightly(sources=args.sources, raw=args.raw, curated=args.curated)
+    from flows.nightly import nightly
     nightly.serve(name="aidplans-nightly", cron=args.cron,
                   parameters={"sources": os.path.abspath(args.sources), "raw": os.path.abspath(args.raw),
                               "curated": os.path.abspath(args.curated)})
     return None
+
+
+@contextmanager
+def _writer(curated: str, no_wait: bool, command: str):
+    """The writer lock for the whole command; yields False (no lock) for a dataset that cannot take
+    a lock file (read-only): such a run may still find it has nothing to do."""
+    from flows import lock
+    from flows.store import CuratedStore, StoreError
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(CuratedStore(curated).writing(wait=not no_wait, note=command))
+            writable = True
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, lock.NotWritable):
+                raise
+            writable = False
+        yield writable
+
+
+def _must_write(curated: str, writable: bool) -> None:
+    from flows.store import StoreError
+    if not writable or not os.access(curated, os.W_OK):
+        raise StoreError(f"cannot write the dataset at {curated} (read-only or permission denied); "
+                         f"make it writable or give --curated another folder; nothing was changed")
+
+
+def _run(args, command: str):
+    from flows.curate import noop_summary, write_run_summary
+    from flows.curate import discover
+    started = time.time()
+    with _writer(args.curated, args.no_wait, command) as writable:
+        if not args.force and not _server_configured():
+            summary = noop_summary([str(p) for p in discover(args.paths)], args.curated, started)
+            if summary is not None:
+                write_run_summary(args.curated, summary, started)
+                return summary
+        _must_write(args.curated, writable)
+        _start_prefect()
+        from flows.ingest import ingest, task_runner
+        flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask))
+        return flow(paths=args.paths, curated=args.curated, force=args.force, progress=sys.stderr.isatty())
+
+
+def _backfill(args, command: str):
+    from flows.curate import backfill_line, noop_summary, write_run_summary
+    from flows.curate import discover
+    from flows.raw import land
+    started = time.time()
+    with _writer(args.curated, args.no_wait, command) as writable:
+        if not _server_configured():
+            files = [str(p) for p in discover([args.directory])]
+            landed, notes, unreadable = land(files, args.raw, f"backfill:{args.directory}")
+            summary = None if unreadable else noop_summary([p for p, _ in landed.values()], args.curated, started)
+            if summary is not None:
+                summary.lines = notes + [backfill_line(summary, len(files), len(landed), args.curated)]
+                write_run_summary(args.curated, summary, started)
+                return summary
+        _must_write(args.curated, writable)
+        _start_prefect()
+        from flows.backfill import backfill
+        return backfill(directory=args.directory, raw=args.raw, curated=args.curated, chunk_size=args.chunk,
+                        workers=args.workers, dask_address=args.dask, progress=True)
+
+
+def _start_prefect() -> None:
+    """Start Prefect's temporary server tied to this process (no orphan when it is killed)."""
+    from flows.embedded import ServerError, start_server
+    try:
+        start_server()
+    except RuntimeError as exc:
+        raise ServerError(f"Prefect's temporary server did not start ({str(exc).splitlines()[0][:200]}); "
+                          f"run again, or start one with `prefect server start` and set PREFECT_API_URL") from exc
 
 
 if __name__ == "__main__":

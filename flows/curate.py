@@ -77,6 +77,17 @@ def known_shas(curated: str) -> dict[str, str]:
     return known
 
 
+def discover(paths: list[str]) -> list[Path]:
+    """PDF files named or found under the given paths, sorted; other files under a directory are skipped."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf")
+        else:
+            found.append(p)
+    return list(dict.fromkeys(found))
+
+
 def split_known(files: list[str], known: dict[str, str]) -> tuple[list[str], int]:
     """(files that need work, how many are unchanged). An unreadable file needs work: it is rejected."""
     todo, unchanged = [], 0
@@ -362,3 +373,8 @@ def rebind(result: DocResult, path: str) -> DocResult:
     return replace(result, source_file=path, doc=doc,
                    error=relabel(result.error, result.source_file, path) if result.error else None,
                    warnings=[relabel(w, result.source_file, path) for w in result.warnings])
+
+
+def backfill_line(s: RunSummary, files: int, distinct: int, curated: str) -> str:
+    return (f"backfill: {files} files, {distinct} distinct, {s.unchanged} already in, {s.landed} landed, "
+            f"{s.rejected} rejected, {s.projects} projects → {curated}")

@@ -17,7 +17,7 @@ from prefect.futures import as_completed
 
 from extractors.document import extract
 from extractors.errors import ExtractionError
-from flows.curate import (DocResult, RunSummary, curate, known_shas, rebind, split_known, total_line,
+from flows.curate import (DocResult, RunSummary, curate, discover, known_shas, rebind, split_known, total_line,
                           write_run_summary)
 from flows.raw import sha256_file
 from flows.store import CuratedStore, StoreError
@@ -26,17 +26,6 @@ from schemas.settings import Settings
 
 __all__ = ["DocResult", "RunSummary", "discover", "ingest", "process", "write_curated", "write_run_summary",
            "known_documents", "task_runner"]
-
-
-def discover(paths: list[str]) -> list[Path]:
-    """PDF files named or found under the given paths, sorted; other files under a directory are skipped."""
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() == ".pdf")
-        else:
-            found.append(p)
-    return list(dict.fromkeys(found))
 
 
 def process(path: Path, settings: Settings) -> DocResult:

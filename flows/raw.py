@@ -113,3 +113,24 @@ class RawStore:
             fh.flush()
             os.fsync(fh.fileno())
         self._index(e)
+
+
+def land(files: list[str], raw: str, source: str) -> tuple[dict[str, tuple[str, str]], list[str], list[str]]:
+    """Copy files into the raw store: sha256 → (stored path, origin) for each distinct content; a line
+    for each file whose content an earlier one already brought (both named as given); and a line
+    for each file that cannot be read."""
+    store = RawStore(Path(raw))
+    out: dict[str, tuple[str, str]] = {}
+    notes, failed = [], []
+    for f in files:
+        try:
+            entry, _ = store.add_file(Path(f), source=source)
+        except OSError as exc:
+            if exc.filename and not str(exc.filename).startswith(str(f)):
+                raise                                  # raw/ itself cannot be written: not this file's fault
+            failed.append(f"{f}: cannot be read ({exc.strerror}); check the file and its permissions")
+            continue
+        if entry.sha256 in out and out[entry.sha256][1] != f:
+            notes.append(f"{f}: same content as {out[entry.sha256][1]}; landed once")
+        out.setdefault(entry.sha256, (entry.path, f))
+    return out, notes, failed

@@ -151,7 +151,11 @@ class CuratedStore:
                              f"(it is created if missing)")
         try:
             with lock.writer(self.root, wait=wait, note=note):
-                self.recovered = self.recover()
+                try:
+                    self.recovered = self.recover()
+                except OSError as exc:
+                    raise StoreError(f"cannot finish the commit a stopped run left in {self.root}: "
+                                     f"{exc.strerror} ({_advice(exc)})") from exc
                 yield self
         except lock.NotWritable as exc:
             raise StoreError(f"cannot write the dataset at {self.root} ({exc}); make it writable or "
@@ -215,7 +219,8 @@ class CuratedStore:
     def recover(self) -> list[str]:
         """Finish a commit whose journal says `committed`; discard one still `staging`.
         Returns a line for the run's report when there was something to do."""
-        (self.root / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+        if (self.root / (JOURNAL + ".tmp")).exists():
+            (self.root / (JOURNAL + ".tmp")).unlink()
         journal = self._journal()
         if journal is None:
             return []
