@@ -6,17 +6,12 @@ Used by make_fixtures.py and benchmarks/robustness.py. Each variant writes `<id>
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import doc
 import gold
 import spec as S
-
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
 
 
 @dataclass
