@@ -160,3 +160,17 @@ def test_layout_reportlab_fixture_regenerates_byte_identical(vid, tmp_path):
     s = S.make_spec(seed, index)
     out = rr.render(D.build(s), s.axes, s.font, tmp_path / f"{vid}.pdf", s.id)
     assert out.read_bytes() == (FIXTURES / f"{vid}.pdf").read_bytes()
+
+
+def test_layout_docx_fixture_regenerates_byte_identical(tmp_path):
+    """LibreOffice's dates, /ID and /DocChecksum are fixed, so its PDFs are reproducible too."""
+    import shutil
+    if importlib.util.find_spec("docx") is None or not shutil.which("soffice"):
+        pytest.skip("python-docx and LibreOffice are generator-only tools: samples/install_generator_tools.sh")
+    import render_docx
+    vid = next(v for v in FIXTURE_IDS if json.loads(
+        (FIXTURES / f"{v}.axes.json").read_text(encoding="utf-8"))["render"] == "docx/noto-cjk")
+    seed, index = (int(x) for x in re.fullmatch(r"s(\d+)-(\d+)", vid).groups())
+    s = S.make_spec(seed, index)
+    out = render_docx.render_many([(D.build(s), s)], tmp_path)[vid]
+    assert out.read_bytes() == (FIXTURES / f"{vid}.pdf").read_bytes()

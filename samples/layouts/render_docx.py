@@ -181,12 +181,14 @@ def write_docx(model: DocModel, axes: dict, font: str, out: Path, variant: str) 
 
 
 def steady(pdf: Path) -> None:
-    """Fix LibreOffice's creation date and random /ID (same lengths, xref offsets stay right)."""
+    """Fix LibreOffice's creation date, random /ID and /DocChecksum (same lengths, so the xref
+    offsets stay right): the same spec then gives a byte-identical PDF."""
     data = pdf.read_bytes()
     data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20000101000000", data)
     data = re.sub(rb"/ModDate\(D:\d{14}", b"/ModDate(D:20000101000000", data)
     data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>",
                   lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), data)
+    data = re.sub(rb"/DocChecksum /[0-9A-Fa-f]+", lambda m: m.group(0)[:14] + b"0" * (len(m.group(0)) - 14), data)
     pdf.write_bytes(data)
 
 
