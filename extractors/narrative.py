@@ -21,6 +21,7 @@ _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})。\s*((?:项目)?总投�
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
+_CLOSING = set("。：:；;！？!?）)”")
 MARGIN = 0.08            # share of the page height at top and bottom where page furniture stands
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 _TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
@@ -56,7 +57,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
                 prev = ln
                 continue
             starts = (prev is None or indented or abs(size - (prev.size or size)) > 0.5
-                      or (prev.page == ln.page and prev.x1 < right - 2.0 * size)
+                      or (prev.page == ln.page and prev.x1 < right - 2.0 * size and _ends(prev, left, right))
                       or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1))[1] >= 95)
             if starts or not out:
                 out.append(Paragraph(ln.text.strip(), ln.page, size))
@@ -64,6 +65,12 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
                 out[-1].text += ln.text.strip()
             prev = ln
     return out
+
+
+def _ends(prev: Line, left: float, right: float) -> bool:
+    """A short line ends its paragraph when it closes a sentence or is short indeed; a line cut
+    short only because the next word (a number) did not fit goes on."""
+    return prev.text.rstrip()[-1:] in _CLOSING or prev.x1 - left < 0.5 * (right - left)
 
 
 def _centred(ln: Line, width: float) -> bool:

@@ -23,6 +23,7 @@ from schemas.settings import Settings
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 _DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+[)）].*"
                         r"|合\s*计|总\s*计|小\s*计|[一二三四五六七八九十]+)$", re.S)
+MARGIN = 0.06          # share of the page height at top and bottom where only page furniture stands
 RULE_SHARE = 0.25       # a horizontal rule at least this share of the page wide can bound a table row
 GUTTER_EM = 0.3         # em: a gap this wide between two characters of a line separates two cells
 WRAP_GAP_EM = 0.3       # em: lines of one header cell stand at most this far apart
@@ -146,6 +147,7 @@ def _header_like(line: list[Segment]) -> bool:
 def column_stacks(header: list[Segment]) -> tuple[list[tuple[float, float]], list[Segment]]:
     """Header segments → one (x0, x1) per column, left to right, and the group labels
     (a label over two or more separate labels below it: 资金来源 over 协作资金 | 县级配套)."""
+    header = join_wrapped(header)
     groups = [s for s in header if _covers_several(s, header)]
     rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
     stacks: list[list[float]] = []
@@ -161,14 +163,32 @@ def column_stacks(header: list[Segment]) -> tuple[list[tuple[float, float]], lis
     return [(a, b) for a, b in stacks], groups
 
 
+def join_wrapped(segs: list[Segment]) -> list[Segment]:
+    """The lines of one wrapped header cell as one segment: pieces stacked line under line
+    (no wider apart than WRAP_GAP_EM) and centred on one another (计划投资（万 / 元）)."""
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: (s.top, s.x0)):
+        for k, o in enumerate(out):
+            if 0 <= s.top - o.bottom <= WRAP_GAP_EM * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size:
+                out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,
+                                 max(o.size, s.size), o.chars + s.chars)
+                break
+        else:
+            out.append(s)
+    return out
+
+
 def _covers_several(s: Segment, header: list[Segment]) -> bool:
-    """A group label: centred over a run of two or more separate columns of header text below it."""
+    """A group label: over two or more separate columns of header text below it (overlapping
+    them, or centred over a run of them)."""
     spans: list[list[float]] = []
     for o in sorted((o for o in header if o is not s and o.top >= s.bottom - 1), key=lambda o: o.x0):
         if spans and o.x0 < spans[-1][1] - 1:
             spans[-1][1] = max(spans[-1][1], o.x1)
         else:
             spans.append([o.x0, o.x1])
+    if sum(1 for x0, x1 in spans if x1 > s.x0 and x0 < s.x1) >= 2:
+        return True
     for i in range(len(spans)):
         for j in range(i + 1, len(spans)):
             x0, x1 = spans[i][0], spans[j][1]
@@ -210,6 +230,8 @@ def row_breaks(lines: list[list[Segment]]) -> list[float]:
     if not gaps:
         return []
     sizes = sorted(g for g, _ in gaps)
+    typical = sizes[len(sizes) // 2]
+    sizes = [g for g in sizes if g <= 3 * max(typical, 1.0)] or sizes    # a far outlier is a break anyway
     jumps = [(sizes[i + 1] - sizes[i], i) for i in range(len(sizes) - 1)]
     size = min(ln[0].size for ln in lines)
     if not jumps or max(jumps)[0] < 0.25 * size:
@@ -217,7 +239,7 @@ def row_breaks(lines: list[list[Segment]]) -> list[float]:
         return [y for _, y in gaps] if sizes[0] > 0.3 * size else []
     _, i = max(jumps)
     cut = (sizes[i] + sizes[i + 1]) / 2
-    return [y for g, y in gaps if g > cut]
+    return [y for g, y in gaps if g > cut or g > sizes[-1]]
 
 
 def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], settings: Settings,
@@ -236,7 +258,7 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
         top = min(s.top for s in header) - 1
         head_bottom = max(s.bottom for s in header) + 1
         body = lines[last + 1:]
-        data = table_body(body, head_bottom, rules, stacks)
+        data = table_body(body, head_bottom, rules, stacks, plumb_page.height)
         if not data:
             return None
         xs_inner = boundaries(stacks, [s for ln in data for s in ln])
@@ -244,7 +266,7 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
     elif previous is not None and previous.columns:
         xs_inner = previous.columns[1:-1]
         stacks = [(a, b) for a, b in zip(previous.columns, previous.columns[1:])]
-        data = table_body(lines, None, rules, stacks)
+        data = table_body(lines, None, rules, stacks, plumb_page.height)
         if not data or _fit(data, xs_inner) < FIT_SHARE:
             return None
         top = head_bottom = min(s.top for s in data[0]) - 1
@@ -280,9 +302,9 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
 
 
 def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: list[float],
-               stacks: list[tuple[float, float]]) -> list[list[Segment]]:
-    """The lines of the table below its header: up to the bottom rule, a wide gap, or prose
-    running across the columns (a note under the table, a signature)."""
+               stacks: list[tuple[float, float]], height: float) -> list[list[Segment]]:
+    """The lines of the table below its header: up to the bottom rule, a wide gap, prose running
+    across the columns (a note under the table, a signature) or the page margin (furniture)."""
     x_left, x_right = stacks[0][0], stacks[-1][1]
     span = x_right - x_left
     tops = [min(s.top for s in ln) for ln in lines if head_bottom is None or min(s.top for s in ln) >= head_bottom - 1]
@@ -292,8 +314,10 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
     prev_bottom = head_bottom
     for ln in lines:
         top = min(s.top for s in ln)
-        if head_bottom is not None and top < head_bottom - 1:
+        if head_bottom is not None and top < head_bottom - 1 or top < MARGIN * height:
             continue
+        if max(s.bottom for s in ln) > (1 - MARGIN) * height:
+            break
         if limit is not None and top > limit:
             break
         size = max(s.size for s in ln)

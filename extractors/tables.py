@@ -109,9 +109,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell]) -> tuple[str, str, str]
         return "total", "合计", seq
     if any(_SUBTOTAL.match(compact(t)) for t in texts):
         return "subtotal", "", SUBTOTAL_AFTER     # its group's category is settled in settle_subtotals
-    if not seq and has_name:
-        c = _CATEGORY_NAME.match(compact(name.text))
-        if c and not any(_is_number(cells[f].text) for f in ("location", "content") if f in cells):
+    if not seq:     # a heading row 一、产业发展类 wherever it stands when 序号 is blank
+        heads = [c for c in map(_CATEGORY_NAME.match, map(compact, texts)) if c]
+        if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) for t in texts):
+            c = heads[0]
             return "subtotal", c.group(3), c.group(1) or c.group(2)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and not has_name or (m and m.group(2)):

@@ -27,7 +27,7 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     """An amount in 万元 from a table cell or phrase; '' and dashes → None."""
     if text is None or _BLANK.match(text):
         return None
-    t = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
     m = _NUMBER.match(t)
     if m:
         value = float(m.group(1))
