@@ -1,6 +1,7 @@
 """Score generated born-digital layout variants: field accuracy overall and per variation axis.
 
     python benchmarks/robustness.py [--n 40] [--seed 1] [--out DIR] [--keep] [--renderers reportlab,docx]
+                                    [--where AXIS=VALUE ...]
     python benchmarks/robustness.py --variant s1-007      # one variant, with the scorer's wrong fields
 
 Generates n seeded SYNTHETIC variants with samples/layouts (renderers and fonts rotate, so every
@@ -148,6 +149,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder and say where it is")
     ap.add_argument("--variant", help="run one variant (e.g. s1-007) and print the scorer's wrong fields")
     ap.add_argument("--renderers", default="reportlab,docx", help="comma list of renderers to include")
+    ap.add_argument("--where", action="append", default=[], metavar="AXIS=VALUE",
+                    help="only variants with this axis value (repeatable), e.g. --where ruling=none")
     a = ap.parse_args(argv)
     if not SCORER.exists():
         print(f"robustness.py: the scorer {SCORER} is missing; it lives in ../shared/eval beside the repo")
@@ -159,7 +162,13 @@ def main(argv=None) -> int:
         seed, index = parse_id(a.variant)
         specs = [S.make_spec(seed, index)]
     else:
-        specs = variants.pick(a.seed, a.n, set(a.renderers.split(",")))
+        where = dict(w.split("=", 1) for w in a.where if "=" in w)
+        unknown = [f"{k}={v}" for k, v in where.items() if v not in S.AXES.get(k, [])]
+        if unknown or len(where) < len(a.where):
+            print(f"robustness.py: --where {' '.join(unknown or a.where)} names no axis value; axes: "
+                  + "; ".join(f"{k}: {','.join(vs)}" for k, vs in S.AXES.items()))
+            return 0
+        specs = variants.pick(a.seed, a.n, set(a.renderers.split(",")), where=where)
     t0 = time.perf_counter()
     try:
         built = variants.build(specs, work / "pdf")

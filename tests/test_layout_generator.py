@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "layouts"
 sys.path.insert(0, str(LAYOUTS))
 
 import doc as D  # noqa: E402
+import fmt as F  # noqa: E402
 import gold as G  # noqa: E402
 import names as N  # noqa: E402
 import spec as S  # noqa: E402
@@ -73,7 +74,7 @@ def test_layout_gold_adds_up_and_matches_the_stated_counts(seed, index):
     model = D.build(s)
     text = "".join(t for _, t in model.blocks)
     assert f"{len(s.categories)}类{len(projects)}个" in text
-    assert f"{D.money_word(s)}{g['total_aid_funds_wan']:g}万元" in text
+    assert f"{F.narrative_wan(sum(p.aid_c for p in s.projects))}万元" in text
 
 
 @pytest.mark.parametrize("seed,index", SAMPLE)

@@ -5,6 +5,7 @@ the same things; only the typesetting differs.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 import fmt
@@ -50,9 +51,15 @@ def build(spec: PlanSpec) -> DocModel:
     return DocModel(spec.title, notice(spec) + body(spec), table_title(spec), caption(spec), table(spec))
 
 
+def wording(spec: PlanSpec, what: str, options: list[str]) -> str:
+    """A seeded choice among equivalent phrasings (not an axis: a plan's own wording)."""
+    return random.Random(f"{spec.seed}:{spec.index}:{what}").choice(options)
+
+
 def table_title(spec: PlanSpec) -> str:
     what = "东西部协作" if spec.program == "东西部协作" else f"{spec.donor}结对帮扶"
-    return f"{N.COUNTY}{spec.year}年{what}项目资金计划表"
+    return f"{N.COUNTY}{spec.year}年{what}" + wording(spec, "table_title", ["项目资金计划表", "资金项目计划表",
+                                                                          "项目计划安排表"])
 
 
 def caption(spec: PlanSpec) -> str:
@@ -94,8 +101,12 @@ def body(spec: PlanSpec) -> list[tuple[str, str]]:
     parts = "；".join(f"{label_items(c.table_label, len(c.projects))}，计划投资"
                      f"{fmt.narrative_wan(sum(p.aid_c for p in c.projects))}万元" for c in spec.categories)
     stated_total = f"，项目总投资{fmt.narrative_wan(total)}万元" if spec.has("total") else ""
-    task = (f"{spec.year}年，{prog['donor_short']}计划投入{money_word(spec)}{fmt.narrative_wan(aid)}万元{stated_total}。"
-            f"实施{spec.program}项目{len(spec.categories)}类{len(projects)}个，其中：{parts}。")
+    amount = fmt.narrative_wan(aid)
+    task = wording(spec, "task", [
+        f"{spec.year}年，{prog['donor_short']}计划投入{money_word(spec)}{amount}万元{stated_total}。",
+        f"{spec.year}年实施{spec.program}建设项目资金{amount}万元{stated_total}，",
+    ]) + wording(spec, "count", [f"实施{spec.program}项目", "实施项目", "共安排项目"]) + (
+        f"{len(spec.categories)}类{len(projects)}个，其中：{parts}。")
     if ax["narrative"] == "none":
         task += "具体项目详见附件。"
     out.append(("para", task))

@@ -21,16 +21,18 @@ class Variant:
     gold: Path
 
 
-def pick(seed: int, n: int, renderers: set[str] | None = None, start: int = 0) -> list[S.PlanSpec]:
-    """The first n specs of `seed` (from index `start`) whose renderer is allowed."""
+def pick(seed: int, n: int, renderers: set[str] | None = None, start: int = 0,
+         where: dict[str, str] | None = None) -> list[S.PlanSpec]:
+    """The first n specs of `seed` (from index `start`) whose renderer is allowed and whose
+    axes have the values in `where`."""
     out, i = [], start
     while len(out) < n:
         s = S.make_spec(seed, i)
-        if renderers is None or s.renderer in renderers:
+        if (renderers is None or s.renderer in renderers) and all(s.axes.get(k) == v for k, v in (where or {}).items()):
             out.append(s)
         i += 1
         if i - start > 50 * n + 50:
-            raise ValueError(f"no variants with renderer in {sorted(renderers or [])}")
+            raise ValueError(f"no variants with renderer in {sorted(renderers or [])} and axes {where or {}}")
     return out
 
 
