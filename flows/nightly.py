@@ -178,6 +178,8 @@ def run_nightly(sources: str, raw: str, curated: str, settings: Settings = Setti
         got.add(collect_source(source, raw, settings))
     changed, notes = overrides_changed(curated)
     if pending(raw, curated, got.new) or changed or _prefect_server():
+        from flows.embedded import start_server
+        start_server()                     # the temporary server dies with this process (None with a server)
         return nightly(sources=sources, raw=raw, curated=curated, settings=settings, collected=got)
     summary = RunSummary(notes, 0, 0, 0, 0)
     return finish(summary, got, curated, started)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from email.utils import formatdate
@@ -13,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, sample
-from flows.nightly import nightly
+from flows.nightly import nightly, overrides_changed, run_nightly
 from flows.raw import RawStore
 from schemas.settings import Settings
 
@@ -32,6 +36,12 @@ class Site(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.hits.append(self.path)
+        if self.path == "/loop/":                                       # a listing that redirects to itself
+            self.send_response(302)
+            self.send_header("Location", "/loop/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if self.path == "/plans/":
             links = sorted(p.name for p in self.root.glob("*.pdf")) + TROUBLE
             body = "".join(f'<li><a href="files/{n}">{n}</a></li>' for n in links)
@@ -140,3 +150,63 @@ def test_inbox_source_and_missing_sources_file(site, tmp_path, capsys):
     from flows.cli import main
     assert main(["nightly", "--sources", str(tmp_path / "nope.toml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_one_hostile_source_does_not_stop_the_others(site, tmp_path):
+    _, url, hits = site
+    f = tmp_path / "sources.toml"
+    base = url.rsplit("/plans/", 1)[0]
+    f.write_text(f'[[source]]\nname = "looping"\nurl = "{base}/loop/"\n'
+                 f'[[source]]\nname = "gone"\npath = "{tmp_path / "no-inbox"}"\n'
+                 f'[[source]]\nname = "site"\nurl = "{url}"\n')
+    s = run_nightly(str(f), str(tmp_path / "raw"), str(tmp_path / "curated"), FAST)
+    assert len(s.new) == 2 and s.projects == 24 and s.exit_code == 1
+    problems = "\n".join(s.failed)
+    assert f"looping: listing {base}/loop/: redirect loop" in problems
+    assert "gone: inbox" in problems and "is not a directory" in problems
+    assert len(s.failed) == 7 and hits.count("/loop/") == 1              # a loop is not retried
+
+    runs = [json.loads(r.read_text(encoding="utf-8")) for r in (tmp_path / "curated" / "_runs").glob("*.json")]
+    [recorded] = [r for r in runs if r["lines"][-1].startswith("nightly:")]   # the night's own summary
+    assert all(any(p in line for line in recorded["lines"]) for p in s.failed)   # every problem in the run summary
+    assert len(list((tmp_path / "curated" / "quarantine" / "fetch").glob("*.json"))) == 7
+
+
+def test_a_no_op_night_starts_no_prefect(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sample("2026"), inbox / "plan.pdf")
+    src = tmp_path / "sources.toml"
+    src.write_text(f'[[source]]\nname = "inbox"\npath = "{inbox}"\n')
+    first = run_nightly(str(src), str(tmp_path / "raw"), str(tmp_path / "curated"), FAST)
+    assert len(first.new) == 1
+    before = {p: p.read_bytes() for p in (tmp_path / "curated").rglob("*.parquet")}
+    home = tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(home), PREFECT_PROFILES_PATH=str(home / "profiles.toml"))
+    p = subprocess.run([str(Path(sys.executable).parent / "aidplans"), "nightly", "--sources", str(src),
+                        "--raw", str(tmp_path / "raw"), "--curated", str(tmp_path / "curated")],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "nightly: 1 documents listed, 0 new, 0 fetch problems"
+    assert not list(home.rglob("*.db"))                                 # no Prefect server was started
+    assert {p: p.read_bytes() for p in (tmp_path / "curated").rglob("*.parquet")} == before
+
+
+def test_a_file_landed_but_never_curated_is_ingested_next_night(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sample("2023"), inbox / "plan.pdf")
+    f = tmp_path / "sources.toml"
+    f.write_text(f'[[source]]\nname = "inbox"\npath = "{inbox}"\n')
+    RawStore(tmp_path / "raw").add_file(inbox / "plan.pdf", source="inbox:inbox")   # a run stopped after landing
+    s = run_nightly(str(f), str(tmp_path / "raw"), str(tmp_path / "curated"), FAST)
+    assert len(s.new) == 1 and s.projects == 11 and s.exit_code == 0
+    key = pd.read_parquet(tmp_path / "curated" / "documents")["plan_key"].item()
+    (tmp_path / "curated" / "overrides.csv").write_text(f"plan_key,seq,field,value,note\n{key},10,location,峨边彝族自治县沙坪镇,\n",
+                                                        encoding="utf-8")
+    assert overrides_changed(str(tmp_path / "curated"))[0]             # so a night with nothing new still applies it
+    s = run_nightly(str(f), str(tmp_path / "raw"), str(tmp_path / "curated"), FAST)
+    assert s.new == [] and overrides_changed(str(tmp_path / "curated")) == (False, [])
+    projects = pd.read_parquet(tmp_path / "curated" / "projects")
+    assert projects.loc[projects["seq"] == 10, "location"].item() == "峨边彝族自治县沙坪镇"
