@@ -133,3 +133,19 @@ def test_a_hostile_overrides_file_never_crashes_a_run(tmp_path, wired, kind):
         assert after.loc[seq, "content"] == before.loc[seq, "content"]
     out = write_sheet(tmp_path / "export.csv", after.reset_index())
     assert f"\"'{FORMULA}\"".encode() in out.read_bytes() and b'"=cmd' not in out.read_bytes()
+
+
+@pytest.mark.parametrize("broken", [b"\xff\xfeU\x00T\x00F\x00-\x001\x006\x00", b"key,value\nx,y\n", b"\x81\x30\xff\xff" * 8])
+def test_an_unreadable_overrides_file_changes_nothing_in_the_dataset(tmp_path, wired, broken):
+    doc = normalized(sample("2023"))
+    write_curated.fn([DocResult(doc.document.source_file, doc=doc)], str(tmp_path))
+    (tmp_path / "overrides.csv").write_text(f"plan_key,seq,field,value,note\n{plan(doc)},10,location,峨边彝族自治县沙坪镇,\n"
+                                            f"{plan(doc)},7,aid_funds_wan,95,\n", encoding="utf-8")
+    write_curated.fn([], str(tmp_path))
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")}
+    assert len(CuratedStore(tmp_path).read("corrections")) == 2
+    (tmp_path / "overrides.csv").write_bytes(broken)                  # a bad save from Excel
+    summary = write_curated.fn([], str(tmp_path))
+    [note] = [line for line in summary.lines if "overrides.csv" in line]
+    assert "the 2 overrides already applied are kept as they are" in note
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*.parquet")} == before
