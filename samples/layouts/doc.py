@@ -231,25 +231,35 @@ def table(spec: PlanSpec) -> TableModel:
     rows, kinds, spans = [], [], []
     a, b = label_run(keys)
 
-    def add(row, kind):
+    # "一 | 产业合作" (number in the 序号 cell, the name spanning the rest) or one cell "一、产业合作"
+    split = keys[0] == "seq" and a == 0 and b >= 2 and wording(spec, "split_label", ["split", "one"]) == "split"
+
+    def add(row, kind, start=a):
         rows.append(row)
         kinds.append(kind)
-        if kind != "item" and b > a:
-            spans.append((len(rows) - 1, a, len(rows) - 1, b))
+        if kind != "item" and b > start:
+            spans.append((len(rows) - 1, start, len(rows) - 1, b))
+
+    def heading(number: str, sep: str, label: str, amounts: list):
+        row = sums_row(spec, keys, amounts, number + sep + label) if amounts else [""] * len(keys)
+        if split:
+            row[0], row[1] = number, label
+            add(row, "category", start=1)
+        else:
+            row[a] = number + sep + label
+            add(row, "category")
 
     if ax["total_row"] == "top":
         add(sums_row(spec, keys, spec.projects, "合计"), "total")
     for k, c in enumerate(spec.categories, 1):
         cn = fmt.cn_number(k)
         if form == "cn_heading":
-            add(sums_row(spec, keys, c.projects, f"{cn}、{c.table_label}（{len(c.projects)}个）"), "category")
+            heading(cn, "、", f"{c.table_label}（{len(c.projects)}个）", c.projects)
         elif form == "paren_heading":
             count = f"（{len(c.projects)}个）" if spec.index % 2 else ""
-            add(sums_row(spec, keys, c.projects, f"（{cn}）{c.table_label}{count}"), "category")
+            heading(f"（{cn}）", "", f"{c.table_label}{count}", c.projects)
         elif form == "subtotal_after":
-            heading = [""] * len(keys)
-            heading[a] = f"{cn}、{c.table_label}"
-            add(heading, "category")
+            heading(cn, "、", c.table_label, [])
         first = len(rows)
         for i, p in enumerate(c.projects, 1):
             rows.append([cell(spec, key, p, i, c.table_label) for key in keys])

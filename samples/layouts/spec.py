@@ -189,7 +189,7 @@ def choose_columns(rng: random.Random, axes: dict, program: str) -> list[list[st
         keys.append(extras.pop())
     keys = [k for k in STANDARD_ORDER if k in keys]
     if axes["order"] == "shuffled":
-        keys = shuffled(rng, keys)
+        keys = shuffled(rng, keys, together=hr > 1 or rng.random() < 0.5)
     out = []
     for k in keys:
         label = rng.choice(AID_HEADERS[program]) if k == "aid" else rng.choice(HEADERS[k])
@@ -197,15 +197,15 @@ def choose_columns(rng: random.Random, axes: dict, program: str) -> list[list[st
     return out
 
 
-def shuffled(rng: random.Random, keys: list[str]) -> list[str]:
-    """Any order, but 序号 first and the money columns kept together (they share a group header)."""
+def shuffled(rng: random.Random, keys: list[str], together: bool) -> list[str]:
+    """Any order, but 序号 first; the money columns kept together when they share a group header."""
     money = [k for k in keys if k in AMOUNT_KEYS]
     rest = [k for k in keys if k not in AMOUNT_KEYS and k != "seq"]
     rng.shuffle(money)
     if "total" in money:                         # the group header puts 总投资 first
         money.remove("total")
         money.insert(0, "total")
-    blocks = [[k] for k in rest] + [money]
+    blocks = [[k] for k in rest] + ([money] if together else [[k] for k in money])
     rng.shuffle(blocks)
     if blocks[0] == money and len(blocks) > 1:   # keep a text column before the money
         blocks[0], blocks[1] = blocks[1], blocks[0]
