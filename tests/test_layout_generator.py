@@ -175,3 +175,25 @@ def test_layout_docx_fixture_regenerates_byte_identical(tmp_path):
     s = S.make_spec(seed, index)
     out = render_docx.render_many([(D.build(s), s)], tmp_path)[vid]
     assert out.read_bytes() == (FIXTURES / f"{vid}.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("vid", FIXTURE_IDS)
+def test_layout_fixture_prints_its_gold(vid):
+    """The PDF's text (whitespace dropped) holds the gold's document facts and, where the plan has
+    narrative items, every project's name and amount as the narrative writes them."""
+    import pypdfium2 as pdfium
+    g = json.loads((FIXTURES / f"{vid}.gold.json").read_text(encoding="utf-8"))
+    axes = json.loads((FIXTURES / f"{vid}.axes.json").read_text(encoding="utf-8"))
+    pdf = pdfium.PdfDocument(str(FIXTURES / f"{vid}.pdf"))
+    try:
+        text = re.sub(r"\s+", "", "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))))
+    finally:
+        pdf.close()
+    y, m, d = (int(x) for x in g["issue_date"].split("-"))
+    for fact in (g["title"], g["issuer"], f"{y}年{m}月{d}日", f"{g['category_count_stated']}类{g['project_count_stated']}个"):
+        assert fact in text
+    assert (g["doc_number"] in text) if g["doc_number"] else ("〔" not in text)
+    if axes["narrative"] != "none":
+        for p in g["projects"]:
+            assert p["name"] in text
+            assert f"{F.narrative_wan(round(p['aid_funds_wan'] * 100))}万元" in text
