@@ -62,7 +62,11 @@ def load_scorer(path: Path = SCORER):
 
 def page_count(pdf: Path) -> int:
     import pypdfium2 as pdfium
-    return len(pdfium.PdfDocument(str(pdf)))
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 def run_one(v: variants.Variant, work: Path, scorer, verbose: bool = False) -> Result:
