@@ -189,7 +189,7 @@ def main(argv=None) -> int:
         print(line(r), flush=True)
     if not a.variant:
         report(results)
-    if a.out or a.keep:
+    if a.out or a.keep or a.variant:          # one variant: keep its PDF and curated folder to look at
         print(f"kept: {work}")
     else:
         shutil.rmtree(work, ignore_errors=True)
