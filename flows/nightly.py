@@ -111,7 +111,11 @@ def pending(raw: str, curated: str, new: dict[str, str]) -> dict[str, str]:
         except (OSError, ValueError, AttributeError):
             continue
     out = dict(new)
-    for e in RawStore(Path(raw)).by_origin.values():
+    try:
+        entries = list(RawStore(Path(raw)).by_origin.values())
+    except OSError:
+        entries = []                  # every source has already said why raw/ cannot be used
+    for e in entries:
         if e.source.startswith(NIGHTLY_SOURCES) and e.sha256 not in done:
             out.setdefault(e.path, e.origin)
     return out
@@ -134,13 +138,17 @@ def quarantine_fetch_problem(curated: str, line: str) -> None:
 
 def finish(summary: RunSummary, got: Collected, curated: str, started: float) -> RunSummary:
     """The run's summary with every fetch problem in it, noted in quarantine/fetch/ and written to _runs/."""
-    for line in got.problems:
-        quarantine_fetch_problem(curated, line)
+    try:
+        for line in got.problems:
+            quarantine_fetch_problem(curated, line)
+    except OSError as exc:
+        summary.lines.append(f"note: fetch problems not noted in {Path(curated) / 'quarantine' / 'fetch'} "
+                             f"({exc.strerror}); they are in this summary")
     summary.lines = [f"fetch problem: {p}" for p in got.problems] + summary.lines
     summary.failed += got.problems
     summary.rejected += len(got.problems)
-    summary.lines.append(f"nightly: {got.seen} documents listed, {len(got.new)} new, "
-                         f"{len(got.problems)} fetch problems")
+    last = f"nightly: {got.seen} documents listed, {len(got.new)} new, {len(got.problems)} fetch problems"
+    summary.lines.insert(len(summary.lines) - 1 if summary.error else len(summary.lines), last)   # the error stays last
     write_run_summary(curated, summary, started)
     return summary
 
