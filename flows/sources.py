@@ -171,6 +171,8 @@ def host_problems(host: str) -> list[str]:
     """Why `host` cannot be an entry of hosts = [...] ("host" or "host:port")."""
     if "/" in host or "@" in host or not host.strip():
         return ["write a host name or host:port, without scheme or path, e.g. \"cdn.example.gov.cn\""]
+    if "*" in host:
+        return ["wildcards are not followed; list each host"]
     try:
         parts = urlsplit(f"http://{host}/")
         parts.port

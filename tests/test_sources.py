@@ -27,6 +27,8 @@ MALFORMED = {
     "unknown_key": ('[[source]]\nname = "x"\npath = "in"\nhost = ["a"]\n', ["'x'", "host: unknown key"]),
     "bad_hosts": ('[[source]]\nname = "x"\nurl = "https://a.gov.cn/"\nhosts = ["https://cdn.gov.cn/x"]\n',
                   ["'x'", "hosts: 'https://cdn.gov.cn/x': write a host name"]),
+    "wildcard_host": ('[[source]]\nname = "x"\nurl = "https://a.gov.cn/"\nhosts = ["*.gov.cn"]\n',
+                      ["'x'", "hosts: '*.gov.cn': wildcards are not followed"]),
     "hosts_not_list": ('[[source]]\nname = "x"\nurl = "https://a.gov.cn/"\nhosts = "cdn.gov.cn"\n',
                        ["'x'", "hosts: must be a list of host names"]),
     "duplicate_name": ('[[source]]\nname = "x"\npath = "a"\n[[source]]\nname = "x"\npath = "b"\n',
