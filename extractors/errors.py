@@ -50,3 +50,27 @@ class NoPlanTableError(ExtractionError):
 class NotAPlanError(ExtractionError):
     reason = "not a recognisable plan"
     advice = "the title, year or program could not be read; check that this is a 项目实施方案"
+
+
+class PageTooLargeError(ExtractionError):
+    reason = "page too large to read"
+    advice = ("check the page size (a scanner or converter setting?); if the page is real, raise "
+              "max_page_pixels or lower min_ocr_dpi in schemas/settings.py")
+
+
+class MemoryCeilingError(ExtractionError):
+    reason = "reading it would exceed the memory ceiling"
+    advice = ("no scanned plan holds images this large; if this one does, raise max_memory_mb in "
+              "schemas/settings.py on a machine with the memory")
+
+
+class OutOfMemoryError(ExtractionError):
+    reason = "ran out of memory"
+    advice = ("run it again alone (--workers 1), or lower max_memory_mb in schemas/settings.py so "
+              "such files are refused up front")
+
+
+class TimeBudgetError(ExtractionError):
+    reason = "took longer than its time budget"
+    advice = ("a scanned plan takes a few seconds a page; if this file is a long scan, raise "
+              "max_seconds_per_file in schemas/settings.py")

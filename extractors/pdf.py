@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractors.errors import CorruptPdfError, ExtractionError
+from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.grid import Grid, chars_to_text
+from extractors.limits import Deadline
 from extractors.ocr import snap_sizes
 from extractors.pdffile import check_pdf
 # PDFIUM_LOCK and page_chars stay importable from here (flows and samples/scans.py use them)
@@ -35,29 +36,35 @@ class PdfContent:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_pdf(path: Path, data: bytes, settings: Settings) -> PdfContent:
+def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | None = None) -> PdfContent:
     """All pages of a checked PDF as body lines and table grids, duplicated pages removed.
 
     pypdfium2 reads characters and ruling-line segments (fast, in C); a scanned page (an
     image with no usable text layer) is read by OCR, and its ruling lines are found on the
     image. pdfplumber's table finder turns the lines, handed over as explicit edges, into cells.
+    Reading stops at `deadline` (default: max_seconds_per_file from now).
     """
+    deadline = deadline or Deadline.start(path, settings)
     n = check_pdf(path, data, settings)
     try:
         with PDFIUM_LOCK:
-            scans = scan_pages(data, n, settings)
-        read_images(path, scans, settings)
-        return _assemble(path, data, n, scans, settings)
+            scans = scan_pages(path, data, n, settings, deadline)
+        read_images(path, data, scans, settings, deadline)
+        return _assemble(path, data, n, scans, settings, deadline)
     except ExtractionError:
         raise
+    except MemoryError as exc:
+        raise OutOfMemoryError(str(path), "while reading its pages") from exc
     except Exception as exc:  # pdfium and pdfminer raise many types on damaged files
         raise CorruptPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
 
 
-def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings) -> PdfContent:
+def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings,
+              deadline: Deadline) -> PdfContent:
     pages, grids, warnings, seen = [], [], [], {}
     with pdfplumber.open(io.BytesIO(data)) as plumb:
         for scan in scans:
+            deadline.check(f"the tables of page {scan.number}")
             warnings += [f"{path}: {note}" for note in scan.notes]
             chars = scan.chars
             fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)

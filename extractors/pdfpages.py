@@ -9,67 +9,85 @@ import ctypes
 import threading
 from dataclasses import dataclass, field
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from extractors.limits import Deadline, check_page_memory, page_pixels, render_dpi
 from extractors.quality import layer_quality
-from extractors.raster import render_gray
 from schemas.settings import Settings
 
 # flows run documents in a thread pool; concurrent pdfium calls crash the process
 PDFIUM_LOCK = threading.RLock()
 
 SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
+IMAGE_BYTES_PER_PIXEL = 3  # an embedded image decoded (colour; grey and 1-bit take less)
 
 
 @dataclass
 class PageScan:
-    """One page as first read: its layer characters, vector rules and, for scans, its image."""
+    """One page as first read: its layer characters, vector rules, and for scans the dpi its
+    image is read at (0: the page is read from its text layer alone)."""
     number: int
     width: float
     height: float
     chars: list[dict]
     edges: list[dict]
-    image: np.ndarray | None = None
+    dpi: int = 0
     needs_ocr: bool = False
     text_source: str = "text_layer"
     notes: list[str] = field(default_factory=list)
 
 
-def scan_pages(data: bytes, n: int, settings: Settings) -> list[PageScan]:
-    """Characters, rules and (for image pages) a rendering of every page; under the PDFium lock."""
+def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline) -> list[PageScan]:
+    """Characters and rules of every page, and which pages are read from their images and at
+    what dpi (checked against the pixel and memory limits before anything is rendered).
+    Call under the PDFium lock."""
     doc = pdfium.PdfDocument(data)
     scans = []
-    for number in range(1, n + 1):
-        page = doc[number - 1]
-        width, height = page.get_size()
-        chars, edges = page_chars(page, height), page_edges(page, height)
-        scan = PageScan(number, float(width), float(height), chars, edges)
-        has_image = page_image_share(page, width, height) >= SCAN_IMAGE_SHARE
-        quality = layer_quality(chars)
-        if has_image and (not chars or quality < settings.min_layer_quality):
-            scan.needs_ocr, scan.text_source = True, "ocr"
-            if chars:
-                scan.notes.append(f"page {number}: text layer has only {quality:.0%} plausible characters "
-                                  f"(min_layer_quality={settings.min_layer_quality:.0%}); read again by OCR")
-        if has_image and (scan.needs_ocr or len(edges) < 4):
-            scan.image = render_gray(page, settings.ocr_dpi)
-        scan.text_source = scan.text_source if (chars or scan.needs_ocr) else "none"
-        scans.append(scan)
-        page.close()
-    doc.close()
+    try:
+        for number in range(1, n + 1):
+            deadline.check(f"page {number}")
+            page = doc[number - 1]
+            try:
+                scans.append(_scan_page(path, page, number, settings))
+            finally:
+                page.close()
+    finally:
+        doc.close()
     return scans
 
 
-def page_image_share(page, width: float, height: float) -> float:
-    """Share of the page covered by its largest image: a scan is one image over the page;
-    a seal or logo on a born-digital page is small and does not make it a scan."""
-    best = 0.0
+def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
+    width, height = page.get_size()
+    chars, edges = page_chars(page, height), page_edges(page, height)
+    scan = PageScan(number, float(width), float(height), chars, edges)
+    share, image_bytes = page_images(page, width, height)
+    has_image = share >= SCAN_IMAGE_SHARE
+    quality = layer_quality(chars)
+    if has_image and (not chars or quality < settings.min_layer_quality):
+        scan.needs_ocr, scan.text_source = True, "ocr"
+        if chars:
+            scan.notes.append(f"page {number}: text layer has only {quality:.0%} plausible characters "
+                              f"(min_layer_quality={settings.min_layer_quality:.0%}); read again by OCR")
+    if has_image and (scan.needs_ocr or len(edges) < 4):
+        scan.dpi, note = render_dpi(path, number, scan.width, scan.height, settings)
+        check_page_memory(path, number, image_bytes, page_pixels(scan.width, scan.height, scan.dpi), settings)
+        scan.notes += [note] if note else []
+    scan.text_source = scan.text_source if (chars or scan.needs_ocr) else "none"
+    return scan
+
+
+def page_images(page, width: float, height: float) -> tuple[float, int]:
+    """Share of the page covered by its largest image, and the bytes its images take decoded
+    (from their pixel sizes, nothing decoded). A scan is one image over the page; a seal or
+    logo on a born-digital page is small and does not make it a scan."""
+    best, decoded = 0.0, 0
     for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)):
         left, bottom, right, top = obj.get_bounds()
         best = max(best, max(0.0, right - left) * max(0.0, top - bottom) / (width * height))
-    return best
+        w, h = obj.get_px_size()
+        decoded += w * h * IMAGE_BYTES_PER_PIXEL
+    return best, decoded
 
 
 def page_chars(page, height: float) -> list[dict]:

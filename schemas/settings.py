@@ -33,6 +33,10 @@ DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
+DEFAULT_MAX_PAGE_PIXELS = 25_000_000    # a page image larger than this at ocr_dpi is read at a lower dpi
+DEFAULT_MIN_OCR_DPI = 100               # ... but never below this (10.5 pt type is then ~15 px high); else refused
+DEFAULT_MAX_MEMORY_MB = 512             # one page's images while read (embedded images decoded + rendering)
+DEFAULT_MAX_SECONDS_PER_FILE = 600.0    # a file still being read after this is refused (scans: ~2-4 s a page)
 
 
 class SettingsError(ValueError):
@@ -67,6 +71,10 @@ class Settings:
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
+    max_page_pixels: int = DEFAULT_MAX_PAGE_PIXELS
+    min_ocr_dpi: int = DEFAULT_MIN_OCR_DPI
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    max_seconds_per_file: float = DEFAULT_MAX_SECONDS_PER_FILE
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
@@ -111,3 +119,9 @@ class Settings:
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
+        if self.max_page_pixels < 1_000_000 or not 72 <= self.min_ocr_dpi <= self.ocr_dpi:
+            raise SettingsError(f"max_page_pixels must be >= 1000000 and min_ocr_dpi from 72 to ocr_dpi, "
+                                f"got {self.max_page_pixels!r}, {self.min_ocr_dpi!r}")
+        if self.max_memory_mb < 64 or self.max_seconds_per_file <= 0:
+            raise SettingsError(f"max_memory_mb must be >= 64 and max_seconds_per_file > 0, "
+                                f"got {self.max_memory_mb!r}, {self.max_seconds_per_file!r}")
