@@ -32,8 +32,13 @@ class FetchError(Exception):
 
     def __init__(self, url: str, detail: str = ""):
         self.url = url
-        super().__init__(f"{url}: {self.reason}{f' ({detail})' if detail else ''}"
-                         f"{f'; {self.advice}' if self.advice else ''}")
+        super().__init__(shown(f"{url}: {self.reason}{f' ({detail})' if detail else ''}"
+                               f"{f'; {self.advice}' if self.advice else ''}"))
+
+
+def shown(text: str) -> str:
+    """Text from a server (links, headers) safe to print: control and bidi characters as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class HttpStatusError(FetchError):
@@ -80,6 +85,10 @@ class BadRedirectError(FetchError):
     reason = "redirect without a usable Location"
 
 
+class BadAddressError(FetchError):
+    reason = "not a usable address"
+
+
 class DeadlineError(FetchError):
     reason = "not finished within Settings.http_deadline"
     advice = "raise it if the server is only slow"
@@ -124,7 +133,7 @@ def check_address(url: str, scope: Scope, asked: str) -> None:
     try:
         scheme, host, port = origin(url)
     except ValueError as exc:
-        raise BadRedirectError(asked, f"{url!r}: {exc}") from exc
+        raise BadAddressError(asked, f"{url!r}: {exc}") from exc
     where = "" if url == asked else f"redirected to {url}"
     if scheme not in DEFAULT_PORTS:
         raise NotHttpError(asked, where or url)
@@ -204,6 +213,8 @@ def _get(http: httpx.Client, url: str, scope: Scope, settings: Settings, deadlin
             if "location header" in str(exc).lower():
                 raise BadRedirectError(url, str(exc).rstrip(".")) from exc
             raise
+        except httpx.InvalidURL as exc:              # e.g. a control character in a link
+            raise BadAddressError(url, str(exc).rstrip(".")) from exc
         if not location:
             raise BadRedirectError(url, f"{r.status_code} from {current}")
         try:

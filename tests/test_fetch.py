@@ -130,15 +130,20 @@ def test_redirect_loops_and_chains_and_file_targets_are_permanent_failures(serve
     site.redirect("/file.pdf", "file:///etc/passwd")
     site.redirect("/ftp.pdf", "ftp://127.0.0.1/x.pdf")
     site.redirect("/broken.pdf", "http://[::1/x.pdf")
-    url = site.listing("/loop-a.pdf", "/chain0.pdf", "/file.pdf", "/ftp.pdf", "/broken.pdf", "/good.pdf")
+    url = site.listing("/loop-a.pdf", "/chain0.pdf", "/file.pdf", "/ftp.pdf", "/broken.pdf", "/bad\x01name.pdf",
+                       "http://127.0.0.1:99999/x.pdf", "/rlo\u202efdp.pdf", "/good.pdf")
     site.pdf("/good.pdf")
     got, problems = collect(tmp_path, url)
+    assert "bad\\x01name.pdf: not a usable address (Invalid non-printable ASCII character" in problems
+    assert problems.isprintable() or set(problems) - set(filter(str.isprintable, problems)) == {"\n"}
+    assert "99999/x.pdf: not a usable address" in problems
     assert "loop-a.pdf: redirect loop (back to" in problems
     assert "chain0.pdf: too many redirects" in problems
     assert "file.pdf: refused: not an http(s) address (redirected to file:///etc/passwd)" in problems
     assert "ftp.pdf: refused: not an http(s) address" in problems
     assert "broken.pdf: redirect without a usable Location" in problems
-    assert len(got.problems) == 5 and landed(tmp_path) == [site.base + "/good.pdf"]
+    assert "rlo\\u202efdp.pdf: HTTP error (404" in problems                  # shown escaped, never printed raw
+    assert len(got.problems) == 8 and landed(tmp_path) == [site.base + "/good.pdf"]
     assert site.hits.count("/file.pdf") == 1 and site.hits.count("/loop-a.pdf") == 1   # never retried
 
 
