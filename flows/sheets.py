@@ -34,7 +34,11 @@ def neutralise(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if value is None or isinstance(value, (bool, int, Decimal, dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):              # a date column read back from parquet: midnight → the date
+        if value.tzinfo is not None:
+            return value.isoformat()                # Excel has no time zones
+        return value.date() if value.time() == dt.time() else value
+    if value is None or isinstance(value, (bool, int, Decimal, dt.date)):
         return value
     if isinstance(value, float):
         return None if math.isnan(value) else value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import zipfile
 
 import numpy as np
@@ -27,6 +28,8 @@ def test_neutralise_quotes_formula_leads_only():
     assert neutralise(-3) == -3 and neutralise(np.int64(-3)) == -3 and neutralise(-1.5) == -1.5
     assert neutralise(None) is None and neutralise(float("nan")) is None and neutralise(pd.NaT) is None
     assert neutralise(np.array(["-a", "b"])) == "[-a, b]"
+    assert neutralise(pd.Timestamp("2023-02-07")) == dt.date(2023, 2, 7)
+    assert neutralise(pd.Timestamp("2023-02-07 08:30", tz="Asia/Shanghai")) == "2023-02-07T08:30:00+08:00"
 
 
 def test_csv_is_utf8_with_bom_and_formula_safe(tmp_path):
