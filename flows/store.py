@@ -254,7 +254,7 @@ class CuratedStore:
 
     def _discard(self, entries: list[dict]) -> None:
         """Remove what a commit staged, and its journal (best effort: a full disk still allows unlink)."""
-        for path in [e["staged"] for e in entries if e["staged"]] + [JOURNAL]:
+        for path in [e["staged"] for e in entries if e["staged"]] + [JOURNAL + ".tmp", JOURNAL]:
             try:
                 (self.root / path).unlink(missing_ok=True)
             except OSError:
