@@ -93,17 +93,24 @@ def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
         cells[i].text = chars_to_text(chs)
 
 
-def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
-    """Characters → lines (by top) → text, lines joined with newlines."""
-    lines: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= line_tol:
-            lines[-1].append(ch)
+def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
+    """Characters → lines, top to bottom, each left to right: a character joins the line whose
+    vertical middle it shares within line_tol (digits of another font sit lower than the hanzi
+    beside them, so tops differ more than middles)."""
+    lines: list[tuple[list[dict], float]] = []
+    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if lines and abs(mid - lines[-1][1]) <= line_tol:
+            lines[-1][0].append(ch)
         else:
-            lines.append([ch])
+            lines.append(([ch], mid))
+    return [sorted(ln, key=lambda c: c["x0"]) for ln, _ in lines]
+
+
+def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
+    """Characters → lines → text, lines joined with newlines."""
     out = []
-    for ln in lines:
-        ln.sort(key=lambda c: c["x0"])
+    for ln in group_lines(chars, line_tol):
         text, prev = "", None
         for ch in ln:
             if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):

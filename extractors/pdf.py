@@ -15,7 +15,7 @@ from pathlib import Path
 import pdfplumber
 
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
-from extractors.grid import Grid, chars_to_text
+from extractors.grid import Grid, chars_to_text, group_lines
 from extractors.limits import Deadline
 from extractors.ocr import snap_sizes
 from extractors.pdffile import check_pdf
@@ -99,14 +99,8 @@ def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings
         return not any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in grids)
 
     body = [c for c in chars if outside(c) and c["text"].strip()]
-    groups: list[list[dict]] = []
-    for ch in sorted(body, key=lambda c: (round(c["top"]), c["x0"])):
-        if groups and abs(ch["top"] - groups[-1][0]["top"]) <= settings.line_tolerance:
-            groups[-1].append(ch)
-        else:
-            groups.append([ch])
     lines = []
-    for g in groups:
+    for g in group_lines(body, settings.line_tolerance):
         text = chars_to_text(g, settings.line_tolerance)
         lines.append(Line(text, number, min(c["x0"] for c in g), min(c["top"] for c in g),
                           max(c["x1"] for c in g), max(c["bottom"] for c in g),

@@ -12,11 +12,12 @@ Two ways, tried in order:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from pdfplumber.table import TableFinder, TableSettings
 
-from extractors.grid import Grid, build_grid
+from extractors.grid import Grid, build_grid, group_lines
 from normalizers.vocab import match_label
 from schemas.settings import Settings
 
@@ -27,6 +28,7 @@ MARGIN = 0.06          # share of the page height at top and bottom where only p
 RULE_SHARE = 0.25       # a horizontal rule at least this share of the page wide can bound a table row
 GUTTER_EM = 0.3         # em: a gap this wide between two characters of a line separates two cells
 WRAP_GAP_EM = 0.3       # em: lines of one header cell stand at most this far apart
+ROW_KEY_EM = 0.4        # em: cells whose centres (or tops) are this close stand in one row
 RULE_SNAP = 4.0         # points: a text gap this close to a rule is that rule
 FIT_SHARE = 0.6         # share of a continuation page's lines that must keep within the columns
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
@@ -83,15 +85,8 @@ def _finder_grids(plumb_page, number: int, v: list[dict], h: list[dict], chars: 
 
 def text_lines(chars: list[dict], line_tol: float) -> list[list[Segment]]:
     """Characters → lines (by top) → segments split at gutters wider than GUTTER_EM."""
-    rows: list[list[dict]] = []
-    for ch in sorted((c for c in chars if c["text"].strip()), key=lambda c: (c["top"], c["x0"])):
-        if rows and abs(ch["top"] - rows[-1][0]["top"]) <= line_tol:
-            rows[-1].append(ch)
-        else:
-            rows.append([ch])
     out = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
+    for row in group_lines([c for c in chars if c["text"].strip()], line_tol):
         segs: list[list[dict]] = [[row[0]]]
         for ch in row[1:]:
             size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
@@ -134,6 +129,8 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
             break
         if gap > WRAP_GAP_EM * size and not any(_is_label(s, settings) for s in nxt):
             break                       # a wide gap, then text that is no label: the first row
+        if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
+            break                       # a cell's sentence or figures: the first row, however close
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
         last += 1
@@ -144,23 +141,29 @@ def _header_like(line: list[Segment]) -> bool:
     return all(len(s.text) <= 16 and not _DATA_TEXT.match(s.text) and not _CAPTION.search(s.text) for s in line)
 
 
-def column_stacks(header: list[Segment]) -> tuple[list[tuple[float, float]], list[Segment]]:
-    """Header segments → one (x0, x1) per column, left to right, and the group labels
-    (a label over two or more separate labels below it: 资金来源 over 协作资金 | 县级配套)."""
+def column_stacks(header: list[Segment], settings: Settings
+                  ) -> tuple[list[tuple[float, float]], list[Segment], list[str | None]]:
+    """Header segments → one (x0, x1) per column, left to right, the group labels (a label over
+    two or more separate labels below it: 资金来源 over 协作资金 | 县级配套), and the field each
+    column's header text names."""
     header = join_wrapped(header)
     groups = [s for s in header if _covers_several(s, header)]
     rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
-    stacks: list[list[float]] = []
+    stacks: list[list] = []
     for s in rest:
         for st in stacks:
             overlap = min(st[1], s.x1) - max(st[0], s.x0)
             if overlap > 0.3 * min(st[1] - st[0], s.x1 - s.x0):
-                st[0], st[1] = min(st[0], s.x0), max(st[1], s.x1)
+                st[0], st[1], st[2] = min(st[0], s.x0), max(st[1], s.x1), st[2] + [s]
                 break
         else:
-            stacks.append([s.x0, s.x1])
-    stacks.sort()
-    return [(a, b) for a, b in stacks], groups
+            stacks.append([s.x0, s.x1, [s]])
+    stacks.sort(key=lambda st: st[0])
+    fields = []
+    for st in stacks:
+        field, score = match_label("".join(x.text for x in sorted(st[2], key=lambda x: x.top)))
+        fields.append(field if score >= settings.header_match_min else None)
+    return [(a, b) for a, b, _ in stacks], groups, fields
 
 
 def join_wrapped(segs: list[Segment]) -> list[Segment]:
@@ -202,7 +205,7 @@ def boundaries(stacks: list[tuple[float, float]], data: list[Segment]) -> list[f
     data segments between the two header stacks' centres."""
     out = []
     for (a0, a1), (b0, b1) in zip(stacks, stacks[1:]):
-        lo, hi = (a0 + a1) / 2, (b0 + b1) / 2
+        lo, hi = (a1, b0) if a1 < b0 else ((a0 + a1) / 2, (b0 + b1) / 2)    # never through a header label
         inside = [s for s in data if s.x1 > lo and s.x0 < hi]
         cuts = sorted({lo, hi, a1, b0, *[x for s in inside for x in (s.x0, s.x1) if lo <= x <= hi]})
         best = None
@@ -216,89 +219,218 @@ def boundaries(stacks: list[tuple[float, float]], data: list[Segment]) -> list[f
     return out
 
 
-def row_breaks(lines: list[list[Segment]]) -> list[float]:
-    """y between rows of a table without row rules: the gaps between text lines that are
-    clearly wider than the gaps inside a wrapped cell (two classes split at the largest jump)."""
-    spans = sorted((min(s.top for s in ln), max(s.bottom for s in ln)) for ln in lines)
-    merged: list[list[float]] = []
-    for top, bottom in spans:
-        if merged and top < merged[-1][1] - 0.5:
-            merged[-1][1] = max(merged[-1][1], bottom)
-        else:
-            merged.append([top, bottom])
-    gaps = [(b[0] - a[1], (a[1] + b[0]) / 2) for a, b in zip(merged, merged[1:])]
-    if not gaps:
+@dataclass
+class Block:
+    """The lines of one cell as stacked in one column."""
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def column_blocks(lines: list[list[Segment]], columns: list[float]) -> list[list[Block]]:
+    """Each column's text cut into cells: a line under another no further than the table's usual
+    line gap (plus WRAP_GAP_EM) goes on the same cell."""
+    per: list[list[Segment]] = [[] for _ in range(len(columns) - 1)]
+    for ln in lines:
+        for s in ln:
+            per[_column(s.centre, columns)].append(s)
+    gaps = _line_gaps(per)
+    within = gaps[len(gaps) // 4] if gaps else 0.0           # the gap between lines of one cell
+    out = []
+    for segs in per:
+        blocks: list[Block] = []
+        for s in sorted(segs, key=lambda s: s.top):
+            if blocks and s.top - blocks[-1].bottom <= within + WRAP_GAP_EM * s.size:
+                blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
+            else:
+                blocks.append(Block(s.top, s.bottom, s.size))
+        out.append(blocks)
+    return out
+
+
+def _line_gaps(per: list[list[Segment]]) -> list[float]:
+    """Gaps under each line to the next line of the same column, where they are under an em."""
+    out = []
+    for segs in per:
+        ordered = sorted(segs, key=lambda s: s.top)
+        out += [b.top - a.bottom for a, b in zip(ordered, ordered[1:]) if -0.5 < b.top - a.bottom < a.size]
+    return sorted(out)
+
+
+def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
+    """y between the rows of a table drawn without row rules.
+
+    The cells of one row share their centre (cells set middle) or their top (set at the top):
+    the key that more cells of different columns share is the table's, each group of cells
+    sharing it is a row, and a row ends where the next begins (half way across the gap)."""
+    blocks = [b for col in column_blocks(lines, columns) for b in col]
+    if not blocks:
         return []
-    sizes = sorted(g for g, _ in gaps)
-    typical = sizes[len(sizes) // 2]
-    sizes = [g for g in sizes if g <= 3 * max(typical, 1.0)] or sizes    # a far outlier is a break anyway
-    jumps = [(sizes[i + 1] - sizes[i], i) for i in range(len(sizes) - 1)]
-    size = min(ln[0].size for ln in lines)
-    if not jumps or max(jumps)[0] < 0.25 * size:
-        # one class of gaps: either every line is a row, or no line breaks a row
-        return [y for _, y in gaps] if sizes[0] > 0.3 * size else []
-    _, i = max(jumps)
-    cut = (sizes[i] + sizes[i + 1]) / 2
-    return [y for g, y in gaps if g > cut or g > sizes[-1]]
+    size = min(b.size for b in blocks)
+    best: list[list[Block]] = []
+    for key in (lambda b: b.centre, lambda b: b.top):
+        rows: list[list[Block]] = []
+        for b in sorted(blocks, key=key):
+            if rows and key(b) - key(rows[-1][0]) <= ROW_KEY_EM * size:
+                rows[-1].append(b)
+            else:
+                rows.append([b])
+        shared = [r for r in rows if len(r) >= 2]
+        if sum(map(len, shared)) > sum(map(len, best)):
+            best = shared
+    extents = sorted((min(b.top for b in r), max(b.bottom for b in r)) for r in best)
+    breaks = []
+    for (t0, b0), (t1, b1) in zip(extents, extents[1:]):
+        if t1 >= b0 - 0.5:
+            breaks.append((b0 + t1) / 2)
+    return breaks
+
+
+@dataclass
+class Frame:
+    """A table located on a page by its text: header extent, column stacks, body lines."""
+    top: float
+    head_bottom: float
+    stacks: list[tuple[float, float]]
+    inner: list[float]                 # x of the boundaries between columns
+    data: list[list[Segment]]
+    groups: list[Segment]
+    merging: list[int]                 # columns whose cells may span rows (类别)
 
 
 def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], settings: Settings,
                  previous: Grid | None = None) -> Grid | None:
     """A table without vertical rules, by the alignment of its text (None when there is none)."""
     lines = text_lines(chars, settings.line_tolerance)
-    width = plumb_page.width
-    rules = sorted({round(e["top"], 1) for e in edges if e["width"] > RULE_SHARE * width})
+    rules = sorted({round(e["top"], 1) for e in edges if e["width"] > RULE_SHARE * plumb_page.width})
+    frame = locate(lines, rules, plumb_page.height, settings, previous)
+    if frame is None:
+        return None
+    segs = [s for ln in frame.data for s in ln]
+    columns = [min([s.x0 for s in segs] + [frame.stacks[0][0]]) - 2, *frame.inner,
+               max([s.x1 for s in segs] + [frame.stacks[-1][1]]) + 2]
+    bands = row_bands(frame, rules, columns)
+    spans = merged_spans(frame, bands, columns)
+    v, h = edges_for(frame, bands, columns, spans, segs)
+    skip = {id(c) for g in frame.groups for c in g.chars}
+    grids = _finder_grids(plumb_page, number, v, h, [c for c in chars if id(c) not in skip], columns)
+    if not grids:
+        return None
+    grids[0].group_labels = " ".join(g.text for g in frame.groups)
+    return grids[0]
+
+
+def locate(lines: list[list[Segment]], rules: list[float], height: float, settings: Settings,
+           previous: Grid | None) -> Frame | None:
+    """The table under a header found by its labels, or the previous page's table going on."""
     band = header_band(lines, rules, settings)
     if band is not None:
         first, last = band
         header = [s for ln in lines[first:last + 1] for s in ln]
-        stacks, groups = column_stacks(header)
+        stacks, groups, fields = column_stacks(header, settings)
         if len(stacks) < 3:
             return None
-        top = min(s.top for s in header) - 1
         head_bottom = max(s.bottom for s in header) + 1
-        body = lines[last + 1:]
-        data = table_body(body, head_bottom, rules, stacks, plumb_page.height)
+        data = table_body(lines[last + 1:], head_bottom, rules, stacks, height)
         if not data:
             return None
-        xs_inner = boundaries(stacks, [s for ln in data for s in ln])
-        skip = {id(c) for s in groups for c in s.chars}
-    elif previous is not None and previous.columns:
-        xs_inner = previous.columns[1:-1]
-        stacks = [(a, b) for a, b in zip(previous.columns, previous.columns[1:])]
-        data = table_body(lines, None, rules, stacks, plumb_page.height)
-        if not data or _fit(data, xs_inner) < FIT_SHARE:
-            return None
-        top = head_bottom = min(s.top for s in data[0]) - 1
-        skip, groups = set(), []
-    else:
+        inner = boundaries(stacks, [s for ln in data for s in ln])
+        return Frame(min(s.top for s in header) - 1, head_bottom, stacks, inner, data, groups,
+                     [j for j, f in enumerate(fields) if f == "category"])
+    if previous is None or not previous.columns:
         return None
-    segs = [s for ln in data for s in ln]
-    left = min([s.x0 for s in segs] + [stacks[0][0]]) - 2
-    right = max([s.x1 for s in segs] + [stacks[-1][1]]) + 2
-    bottom = max(s.bottom for s in segs) + 1
+    inner = previous.columns[1:-1]
+    stacks = list(zip(previous.columns, previous.columns[1:]))
+    data = table_body(lines, None, rules, stacks, height)
+    if not data or _fit(data, inner) < FIT_SHARE:
+        return None
+    top = min(s.top for s in data[0]) - 1
+    return Frame(top, top, stacks, inner, data, [], [])
+
+
+def _column(x: float, columns: list[float]) -> int:
+    return max(0, min(len(columns) - 2, bisect_right(columns, x) - 1))
+
+
+def row_bands(frame: Frame, rules: list[float], columns: list[float]) -> list[tuple[float, float]]:
+    """(top, bottom) of the header band and of each body row: rows from the rules inside the
+    body and from the gaps between its lines (cells of merging columns left out, since a label
+    merged over two rows stands across the gap between them)."""
+    data = frame.data
+    bottom = max(s.bottom for ln in data for s in ln) + 1
     data_top = min(s.top for s in data[0])
     inner_rules = [r for r in rules if data_top + 1 < r < bottom - 1]
-    breaks = [y for y in row_breaks(data) if all(abs(y - r) > RULE_SNAP for r in inner_rules)]
-    ys = sorted(set(round(y, 2) for y in [head_bottom, *inner_rules, *breaks, bottom] if head_bottom <= y <= bottom))
-    bands = ([(top, head_bottom)] if head_bottom > top + 1 else []) + list(zip(ys, ys[1:]))
-    columns = [left, *xs_inner, right]
+    plain = [[s for s in ln if _column(s.centre, columns) not in frame.merging] for ln in data]
+    breaks = row_breaks([ln for ln in plain if ln], columns)
+    breaks = [y for y in breaks if all(abs(y - r) > RULE_SNAP for r in inner_rules)]
+    ys = sorted({round(y, 2) for y in [frame.head_bottom, *inner_rules, *breaks, bottom]
+                 if frame.head_bottom <= y <= bottom})
+    head = [(frame.top, frame.head_bottom)] if frame.head_bottom > frame.top + 1 else []
+    return head + list(zip(ys, ys[1:]))
+
+
+def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float]
+                 ) -> dict[int, list[tuple[int, int]]]:
+    """Column → (first, last) body bands a cell of a merging column covers: the run of rows,
+    free of other text in that column, centred on its text (a 类别 label merged over rows)."""
+    first_body = 1 if frame.head_bottom > frame.top + 1 else 0
+    out: dict[int, list[tuple[int, int]]] = {}
+    for j in frame.merging:
+        cells = [s for ln in frame.data for s in ln if _column(s.centre, columns) == j]
+        rows = {k: [s for s in cells if y0 <= (s.top + s.bottom) / 2 <= y1]
+                for k, (y0, y1) in enumerate(bands) if k >= first_body}
+        for k, texts in rows.items():
+            if not texts:
+                continue
+            centre = (min(s.top for s in texts) + max(s.bottom for s in texts)) / 2
+            best = (abs((bands[k][0] + bands[k][1]) / 2 - centre), k, k)
+            for a in range(k, first_body - 1, -1):
+                if a != k and rows.get(a):
+                    break
+                for b in range(k, len(bands)):
+                    if b != k and rows.get(b):
+                        break
+                    off = abs((bands[a][0] + bands[b][1]) / 2 - centre)
+                    if off < best[0] - 0.5:
+                        best = (off, a, b)
+            if best[2] > best[1] and best[0] <= texts[0].size:
+                out.setdefault(j, []).append((best[1], best[2]))
+    return out
+
+
+def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[float],
+              spans: dict[int, list[tuple[int, int]]], segs: list[Segment]) -> tuple[list[dict], list[dict]]:
+    """Explicit lines for the table finder: a vertical at each boundary of each band unless text
+    runs across it there (a heading row over several columns), a horizontal under each band
+    except across a cell merged over that row boundary."""
     v, h = [], []
+    header = frame.head_bottom > frame.top + 1
     for k, (y0, y1) in enumerate(bands):
         inside = [s for s in segs if y0 <= (s.top + s.bottom) / 2 <= y1]
         for j, x in enumerate(columns):
-            spanned = 0 < j < len(columns) - 1 and not (k == 0 and band is not None) and \
+            spanned = 0 < j < len(columns) - 1 and not (k == 0 and header) and \
                 any(s.x0 < x - 0.5 * s.size and s.x1 > x + 0.5 * s.size for s in inside)
             if not spanned:
                 v.append(_vline(x, y0, y1))
-        h.append(_hline(left, right, y0))
-    h.append(_hline(left, right, bands[-1][1]))
-    placed = [c for c in chars if id(c) not in skip]
-    grids = _finder_grids(plumb_page, number, v, h, placed, columns)
-    if not grids:
-        return None
-    grids[0].group_labels = " ".join(s.text for s in groups) if band is not None else ""
-    return grids[0]
+        h += _row_line(columns, y0, [j for j, runs in spans.items() if any(a < k <= b for a, b in runs)])
+    h.append(_hline(columns[0], columns[-1], bands[-1][1]))
+    return v, h
+
+
+def _row_line(columns: list[float], y: float, gaps: list[int]) -> list[dict]:
+    """A horizontal rule across the table at y, broken where a merged cell continues."""
+    out, x = [], columns[0]
+    for j in sorted(gaps):
+        if columns[j] > x:
+            out.append(_hline(x, columns[j], y))
+        x = columns[j + 1]
+    if columns[-1] > x:
+        out.append(_hline(x, columns[-1], y))
+    return out
 
 
 def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: list[float],

@@ -24,6 +24,9 @@ _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
+DATE_FIELDS = ("deadline", "construction_period")
+_MONTH = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}(?!\d)")
+_YEARS = re.compile(r"^\d{4}年?(\s*[-—–－~～至到]+\s*\d{4}年?)?$")
 
 
 @dataclass
@@ -60,6 +63,8 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]
                 continue
             field, score = match_label(cell.text)
             if field and score >= settings.header_match_min:
+                if field in DATE_FIELDS:
+                    field = date_column_kind(grid, c, n_header) or field
                 scored.append((score, -r, c, field))
                 break
     columns: dict[int, str] = {}
@@ -67,6 +72,20 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]
         if field not in columns.values() and c not in columns:
             columns[c] = field
     return columns
+
+
+def date_column_kind(grid: Grid, c: int, n_header: int) -> str | None:
+    """建设期限 heads a deadline in some plans and a span of years in others: the cells say which
+    (months written: deadline; years only: construction_period; None when they do not say)."""
+    texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
+             if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+    months = sum(bool(_MONTH.search(t)) for t in texts)
+    years = sum(bool(_YEARS.match(t)) for t in texts)
+    if months > years and months >= len(texts) / 2:
+        return "deadline"
+    if years > months and years >= len(texts) / 2:
+        return "construction_period"
+    return None
 
 
 def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Mapping | None:
@@ -115,7 +134,7 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell]) -> tuple[str, str, str]
             c = heads[0]
             return "subtotal", c.group(3), c.group(1) or c.group(2)
     m = _CATEGORY_NO.match(seq) if seq else None
-    if m and not has_name or (m and m.group(2)):
+    if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
         return "subtotal", label, m.group(1)
     if _ITEM_NO.match(seq) or has_name:
@@ -168,12 +187,12 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
                 continue
             _carry_merged(grid, r, cells, open_cells, mapping)
             kind, label, numeral = classify(grid, r, cells)
-            if kind == "empty":
-                continue
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
             if first and _continues(readings[-1], row):
                 _join(readings[-1][-1], row)
                 first = False
+                continue
+            if kind == "empty":
                 continue
             first = False
             if _starts_over(readings[-1], row):
@@ -188,7 +207,8 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
 def _continues(reading: list[TableRow], row: TableRow) -> bool:
     """The first row on a page is the rest of the last row of the page before: it has no
     number of its own where the items have numbers, or no name while other cells go on."""
-    if not reading or reading[-1].kind != "item" or row.kind != "item":
+    if not reading or reading[-1].kind != "item" or row.kind not in ("item", "empty") \
+            or not any(c.text for c in row.cells.values()):
         return False
     last = reading[-1]
     numbered = bool(last.numeral)
@@ -247,7 +267,7 @@ def _starts_over(reading: list[TableRow], row: TableRow) -> bool:
         return False
     if row.kind == "total":
         return any(r.kind == "total" for r in reading)
-    return row.kind == "subtotal" and bool(row.numeral) and any(
+    return row.kind == "subtotal" and bool(row.numeral) and row.numeral != SUBTOTAL_AFTER and any(
         r.kind == "subtotal" and r.numeral == row.numeral for r in reading)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 Errors = Literal["raise", "null"]
 
 _YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*[日号]?)?)?")
+_WRAPPED_DIGITS = re.compile(r"(?<=[\d.\-/])\s+(?=\d)")     # 2027.1⏎1: a number wrapped in its cell
 _Y = re.compile(r"^(\d{4})\s*年?(?:底|末)?$")
 _PERIOD = re.compile(r"^(\d{4})\s*年?\s*(?:[-—–－~～至到]+\s*(\d{4})\s*年?)?$")
 
@@ -25,7 +26,7 @@ def parse_date(text: str | None, errors: Errors = "raise") -> str | None:
     """'2023 年 2 月 7 日' → '2023-02-07', '2026年11月' → '2026-11', '2026年' → '2026'."""
     if text is None or not text.strip():
         return None
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = _WRAPPED_DIGITS.sub("", unicodedata.normalize("NFKC", text).strip())
     m = _YMD.search(t)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
