@@ -18,6 +18,7 @@ from types import MethodType
 import cv2
 import numpy as np
 
+from extractors.limits import Deadline
 from schemas.settings import Settings
 from schemas.types import Line
 
@@ -26,6 +27,7 @@ _POOL_LOCK = threading.Lock()
 # at most one OCR per core at a time in this process, whatever runs documents in parallel:
 # each engine holds a few hundred MB of onnxruntime buffers (docs/NOTES.md, "OCR memory")
 _SLOTS = threading.BoundedSemaphore(os.cpu_count() or 1)
+_CALL = threading.local()   # the deadline of the OCR this thread is running (checked line by line)
 BOX_TO_FONT = 1.3        # a detected line box is about this many times the font size
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
@@ -54,6 +56,7 @@ def engine(settings: Settings):
             "EngineConfig.onnxruntime.enable_cpu_mem_arena": False,   # on: no faster within noise, more memory
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1}), settings.ocr_rec_squeeze))
+        _interruptible(found[1])
     try:
         yield found[1]
     finally:
@@ -93,10 +96,39 @@ def _narrowed(ocr, squeeze: float):
     return ocr
 
 
-def ocr_chars(img: np.ndarray, dpi: int, settings: Settings) -> list[dict]:
-    """Characters read from a grey page image, positioned in points (top-left origin)."""
+class _Interruptible:
+    """A recogniser session that checks the running OCR's deadline before each line it reads:
+    a page of dense noise has thousands of "lines" (15 s of OCR on one core), so a file's
+    time budget cannot wait for the page to end."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        deadline = getattr(_CALL, "deadline", None)
+        if deadline is not None:
+            deadline.check(_CALL.step)
+        return self._session(batch)
+
+
+def _interruptible(ocr) -> None:
+    rec = ocr.text_rec or ocr._load_rec_model()   # rapidocr loads it lazily
+    rec.session = _Interruptible(rec.session)
+
+
+def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None,
+              step: str = "OCR") -> list[dict]:
+    """Characters read from a grey page image, positioned in points (top-left origin).
+    With a deadline, reading stops (TimeBudgetError) before the first line read after it."""
     with engine(settings) as ocr:
-        result = ocr(img, return_word_box=True)
+        _CALL.deadline, _CALL.step = deadline, step
+        try:
+            result = ocr(img, return_word_box=True)
+        finally:
+            _CALL.deadline = None
     if result is None or not getattr(result, "txts", None):
         return []
     scale = 72.0 / dpi

@@ -67,23 +67,23 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
             page.close()
     dpi = scan.dpi
     if scan.needs_ocr:
-        img, turned = _upright(img, dpi, settings)
+        img, turned = _upright(img, dpi, settings, deadline)
         if turned:
             scan.width, scan.height = scan.height, scan.width
             scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
         deadline.check(f"OCR of {step}")
         img = _straight(img)
-        scan.chars = ocr_chars(img, dpi, settings)
+        scan.chars = ocr_chars(img, dpi, settings, deadline, f"OCR of {step}")
     else:
         deadline.check(f"checking the text layer of {step}")
-        agreement = strip_agreement(img, scan.chars, dpi, settings)
+        agreement = strip_agreement(img, scan.chars, dpi, settings, deadline)
         if agreement < settings.min_layer_agreement:
             scan.notes.append(f"page {scan.number}: text layer shares only {agreement:.0%} of its characters "
                               f"with a fresh OCR of the page (min_layer_agreement="
                               f"{settings.min_layer_agreement:.0%}); read again by OCR")
             deadline.check(f"OCR of {step}")
             img, scan.text_source = _straight(img), "ocr"
-            scan.chars = ocr_chars(img, dpi, settings)
+            scan.chars = ocr_chars(img, dpi, settings, deadline, f"OCR of {step}")
         elif abs(skew_angle(img)) >= 0.3:
             scan.notes.append(f"page {scan.number}: text layer over a tilted scan; table cells may be misread")
     if len(scan.edges) < 4:
@@ -91,7 +91,7 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         scan.edges = ruling_lines(img, dpi)
 
 
-def _upright(img: np.ndarray, dpi: int, settings: Settings) -> tuple[np.ndarray, int]:
+def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None) -> tuple[np.ndarray, int]:
     """The page image turned so its text lines run across (a quarter turn either way is tried
     on a strip and the reading with more confident characters wins), and the turn in degrees."""
     if not lines_run_vertically(img):
@@ -100,7 +100,7 @@ def _upright(img: np.ndarray, dpi: int, settings: Settings) -> tuple[np.ndarray,
     def confidence(turned: np.ndarray) -> float:
         y0, y1 = _strip_rows(turned)
         strip = np.ascontiguousarray(turned[y0:y1])
-        return sum(c.get("conf", 0.0) for c in ocr_chars(strip, dpi, settings))
+        return sum(c.get("conf", 0.0) for c in ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
     left, right = np.ascontiguousarray(np.rot90(img, 1)), np.ascontiguousarray(np.rot90(img, 3))
     return (left, 90) if confidence(left) >= confidence(right) else (right, 270)
 
@@ -110,11 +110,12 @@ def _straight(img: np.ndarray) -> np.ndarray:
     return deskew(img, angle) if abs(angle) >= 0.05 else img
 
 
-def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings) -> float:
+def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,
+                    deadline: Deadline | None = None) -> float:
     """bag_agreement of the layer's characters and a fresh OCR of a band across the page
     (the band from 40% to 55% of its height, where body text or the table usually runs)."""
     y0, y1 = _strip_rows(img)
-    fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), dpi, settings)
+    fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), dpi, settings, deadline, "checking a text layer")
     scale = 72.0 / dpi
     inside = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
     return bag_agreement("".join(c["text"] for c in inside), "".join(c["text"] for c in fresh))
