@@ -60,10 +60,11 @@ def parser() -> argparse.ArgumentParser:
     def cmd(name):
         return sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
 
-    def common(p, raw=True):
+    def common(p, raw=True, wait=True):
         p.add_argument("--curated", default="curated", metavar="DIR", help="output dataset (default: curated)")
-        p.add_argument("--no-wait", action="store_true",
-                       help="fail at once (exit 2) when another run is writing the dataset, instead of waiting")
+        if wait:
+            p.add_argument("--no-wait", action="store_true",
+                           help="fail at once (exit 2) when another run is writing the dataset, instead of waiting")
         if raw:
             p.add_argument("--raw", default="raw", metavar="DIR", help="raw landing zone (default: raw)")
 
@@ -88,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
     sv = cmd("serve")
     sv.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default: '{DEFAULT_CRON}', 02:30 daily)")
     sv.add_argument("--sources", default="sources.toml", metavar="FILE")
-    common(sv)
+    common(sv, wait=False)
     return ap
 
 
@@ -152,11 +153,9 @@ def _dispatch(args, command: str):
     from flows.sources import load_sources
     load_sources(args.sources)                # fail early, with the file named
     if args.command == "nightly":
-        from flows import nightly as nightly_mod
-        if hasattr(nightly_mod, "run_nightly"):
-            return nightly_mod.run_nightly(sources=args.sources, raw=args.raw, curated=args.curated)
-        _start_prefect()
-        return nightly_mod.nightly(sources=args.sources, raw=args.raw, curated=args.curated)
+        from flows.nightly import run_nightly          # decides its no-op itself, then starts Prefect
+        with _writer(args.curated, args.no_wait, command):
+            return run_nightly(sources=args.sources, raw=args.raw, curated=args.curated)
     from flows.nightly import nightly
     nightly.serve(name="aidplans-nightly", cron=args.cron,
                   parameters={"sources": os.path.abspath(args.sources), "raw": os.path.abspath(args.raw),

@@ -8,8 +8,9 @@ pandera at module level, so a run with nothing to do can decide so in a fraction
 Which copy of a plan is current (`rank`): published beats scanned; then fewer review flags
 (every flag except the descriptive `shared_amount`, `deadline_before_issue`, `new_category`);
 then more projects; then the newer file: a copy read in this run is newer than one already in
-the dataset, and within a run the later modification time wins (equal times: the path that
-sorts last). The other copies are listed in `documents.alternates`.
+the dataset, and within a run the later modification time of the file as the user gave it
+wins (a backfilled file: its original's; equal times: the path that sorts last). The other
+copies are listed in `documents.alternates`.
 """
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def choose_current(results: list[DocResult], store: CuratedStore,
             continue
         first_of[d.sha256] = d.source_file
         key = rank(d.source_kind, review_flags(d.flags, [p.flags for p in r.doc.projects]), len(r.doc.projects),
-                   True, _mtime(d.source_file), d.source_file)
+                   True, _mtime(label(d.source_file)), d.source_file)
         by_key.setdefault(d.plan_key, []).append((key, r.doc, d.source_file, d.sha256))
     chosen = []
     for plan_key, cands in by_key.items():

@@ -76,3 +76,38 @@ def test_every_command_is_documented_in_the_readme():
     assert set(commands) == set(COMMANDS)
     for name in commands:
         assert f"aidplans {name}" in readme
+
+
+def test_a_no_op_run_decides_so_before_prefect_is_imported(tmp_path):
+    import subprocess
+    import sys
+    import dataclasses
+
+    from conftest import normalized
+    from flows.curate import DocResult, curate
+    from schemas.version import pipeline_version
+    curated = tmp_path / "c"
+    doc = normalized(sample("2023"))        # stamped with the code as it is now (the tree may be edited)
+    doc = dataclasses.replace(doc, document=dataclasses.replace(doc.document,
+                                                                pipeline_version=pipeline_version.__wrapped__()))
+    assert curate([DocResult(str(sample("2023")), doc=doc)], str(curated)).exit_code == 0
+    code = ("import sys, flows.cli as c; rc = c.main(['run', sys.argv[1], '--curated', sys.argv[2]]); "
+            "print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported'); sys.exit(rc)")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", code, str(sample("2023")), str(curated)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 unchanged" in done.stdout and "prefect not imported" in done.stdout
+
+
+def test_with_a_prefect_server_configured_a_no_op_run_is_still_recorded(tmp_path, monkeypatch):
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+    curated = tmp_path / "c"
+    assert main(["run", str(sample("2023")), "--curated", str(curated)]) == 0
+    with get_client(sync_client=True) as client:
+        before = len(client.read_flow_runs())
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    assert main(["run", str(sample("2023")), "--curated", str(curated)]) == 0
+    with get_client(sync_client=True) as client:
+        assert len(client.read_flow_runs()) == before + 1
