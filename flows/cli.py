@@ -188,16 +188,16 @@ def _must_write(curated: str, writable: bool) -> None:
 
 
 def _run(args, command: str):
-    from flows.curate import noop_summary, write_run_summary
-    from flows.curate import discover
+    from flows.curate import discover, noop_summary, write_run_summary
     started = time.time()
     with _writer(args.curated, args.no_wait, command) as writable:
-        if not args.force and not _server_configured():
-            summary = noop_summary([str(p) for p in discover(args.paths)], args.curated, started)
-            if summary is not None:
-                write_run_summary(args.curated, summary, started)
-                return summary
-        _must_write(args.curated, writable)
+        noop = None if args.force else \
+            noop_summary([str(p) for p in discover(args.paths)], args.curated, started)
+        if noop is not None and not _server_configured():
+            write_run_summary(args.curated, noop, started)
+            return noop
+        if noop is None:
+            _must_write(args.curated, writable)
         _start_prefect()
         from flows.ingest import ingest, task_runner
         flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask))
@@ -205,20 +205,19 @@ def _run(args, command: str):
 
 
 def _backfill(args, command: str):
-    from flows.curate import backfill_line, noop_summary, write_run_summary
-    from flows.curate import discover
+    from flows.curate import backfill_line, discover, noop_summary, write_run_summary
     from flows.raw import land
     started = time.time()
     with _writer(args.curated, args.no_wait, command) as writable:
-        if not _server_configured():
-            files = [str(p) for p in discover([args.directory])]
-            landed, notes, unreadable = land(files, args.raw, f"backfill:{args.directory}")
-            summary = None if unreadable else noop_summary([p for p, _ in landed.values()], args.curated, started)
-            if summary is not None:
-                summary.lines = notes + [backfill_line(summary, len(files), len(landed), args.curated)]
-                write_run_summary(args.curated, summary, started)
-                return summary
-        _must_write(args.curated, writable)
+        files = [str(p) for p in discover([args.directory])]
+        landed, notes, unreadable = land(files, args.raw, f"backfill:{args.directory}")
+        noop = None if unreadable else noop_summary([p for p, _ in landed.values()], args.curated, started)
+        if noop is not None and not _server_configured():
+            noop.lines = notes + [backfill_line(noop, len(files), len(landed), args.curated)]
+            write_run_summary(args.curated, noop, started)
+            return noop
+        if noop is None:
+            _must_write(args.curated, writable)
         _start_prefect()
         from flows.backfill import backfill
         return backfill(directory=args.directory, raw=args.raw, curated=args.curated, chunk_size=args.chunk,

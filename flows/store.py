@@ -111,7 +111,7 @@ class CuratedStore:
         out = []
         for year, path in self._parts(table).items():
             names = [c for c in columns if c != "plan_year"]
-            for row in pq.read_table(path, columns=names).to_pylist():
+            for row in pq.ParquetFile(path).read(columns=names).to_pylist():     # no pandas, no dataset
                 out.append({**row, "plan_year": year})
         return out
 

@@ -131,6 +131,24 @@ def test_sigkill_at_random_moments_x20_leaves_one_whole_commit(tmp_path):
     assert moved >= 3, f"only {moved} of 20 kills came after a further commit; the kills should spread over commits"
 
 
+def test_snapshot_readers_see_one_whole_commit_while_a_writer_commits(tmp_path):
+    cur = tmp_path / "c"
+    doc = normalized(sample("2026"))
+    p = worker("loop", pickled(tmp_path, doc), str(cur), "1")
+    try:
+        assert p.stdout.readline().strip() == "ready", p.stderr.read()[-2000:]
+        seen = set()
+        t = time.time()
+        while time.time() - t < 8:
+            marks = versions(cur)
+            assert all(len(v) == 1 for v in marks.values()) and len(set.union(*marks.values())) == 1, marks
+            seen |= marks["projects"]
+    finally:
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait()
+    assert len(seen) >= 3, f"the writer committed too little to test against: {seen}"
+
+
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_sigkill_right_after_each_rename_of_a_commit(tmp_path, k):
     cur = tmp_path / "c"
