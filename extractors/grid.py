@@ -95,16 +95,20 @@ def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
 
 def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
-    vertical middle it shares within line_tol (digits of another font sit lower than the hanzi
-    beside them, so tops differ more than middles)."""
+    baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
+    than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
     lines: list[tuple[list[dict], float]] = []
-    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
-        mid = (ch["top"] + ch["bottom"]) / 2
+    for ch in sorted(chars, key=lambda c: (_level(c), c["x0"])):
+        mid = _level(ch)
         if lines and abs(mid - lines[-1][1]) <= line_tol:
             lines[-1][0].append(ch)
         else:
             lines.append(([ch], mid))
     return [sorted(ln, key=lambda c: c["x0"]) for ln, _ in lines]
+
+
+def _level(ch: dict) -> float:
+    return ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2
 
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:

@@ -94,13 +94,15 @@ def page_chars(page, height: float) -> list[dict]:
     """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
     tp = page.get_textpage()
     out = []
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     for i in range(tp.count_chars()):
         text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
         if not text.strip():
             continue
         left, bottom, right, top = tp.get_charbox(i, loose=True)
+        pdfium_raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
         out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
-                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i)})
+                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i), "baseline": height - oy.value})
     tp.close()
     return out
 

@@ -282,7 +282,12 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
         shared = [r for r in rows if len(r) >= 2]
         if sum(map(len, shared)) > sum(map(len, best)):
             best = shared
-    extents = sorted((min(b.top for b in r), max(b.bottom for b in r)) for r in best)
+    keys = [sum(b.centre for b in r) / len(r) for r in best]
+    extents = []
+    for r, k in zip(best, keys):   # a cell run together with the next row's (no padding) holds another
+        own = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)] or r   # row's middle
+        extents.append((min(b.top for b in own), max(b.bottom for b in own)))
+    extents.sort()
     breaks = []
     for (t0, b0), (t1, b1) in zip(extents, extents[1:]):
         if t1 >= b0 - 0.5:
