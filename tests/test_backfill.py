@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import DATA, ROOT, SAMPLES
 from flows.raw import RawStore
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -44,7 +45,7 @@ def dataset(curated: Path):
     return docs, projects
 
 
-def test_killed_backfill_resumes_to_the_same_rows(tmp_path):
+def test_killed_backfill_resumes_to_the_same_rows(tmp_path, capsys):
     archive = tmp_path / "archive"
     n = corpus(archive, copies=4)
     raw, curated = tmp_path / "raw", tmp_path / "curated"
@@ -58,7 +59,14 @@ def test_killed_backfill_resumes_to_the_same_rows(tmp_path):
     landed_before = len(pd.read_parquet(curated / "documents")) if (curated / "documents").exists() else 0
 
     from flows.cli import main
-    assert main(["backfill", str(archive), "--raw", str(raw), "--curated", str(curated), "--chunk", "3"]) == 0
+    bad, twin = archive / "year1" / "broken.pdf", archive / "year2" / "twin.pdf"
+    shutil.copy(DATA / "not_a_pdf.pdf", bad)
+    shutil.copy(next(archive.rglob("*-0.pdf")), twin)                  # the same content under another name
+    capsys.readouterr()
+    assert main(["backfill", str(archive), "--raw", str(raw), "--curated", str(curated), "--chunk", "3"]) == 1
+    out = capsys.readouterr().out
+    assert f"rejected {bad}: " in out and str(raw / "store") not in out       # the user's names, never the store's
+    assert f"{twin}: same content as " in out
 
     docs, projects = dataset(curated)
     assert landed_before >= 1
@@ -67,10 +75,10 @@ def test_killed_backfill_resumes_to_the_same_rows(tmp_path):
     shas = set(docs["sha256"]) | {s for a in docs["alternate_sha256"] for s in a}
     assert len(shas) == n                                               # every file accounted for, once
     store = RawStore(raw)
-    assert len({e.sha256 for e in store.entries}) == n
+    assert len({e.sha256 for e in store.entries}) == n + 1              # and the broken one, landed as it is
     assert not list(curated.rglob(".*.tmp")) and not (curated / "_journal.json").exists()
 
     again = subprocess.run([sys.executable, "-m", "flows.cli", "backfill", str(archive), "--raw", str(raw),
                             "--curated", str(curated)], cwd=ROOT, capture_output=True, text=True,
                            env={**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"})
-    assert again.returncode == 0 and f"{n} already in" in again.stdout
+    assert again.returncode == 0 and f"{n + 1} distinct, {n + 1} already in" in again.stdout
