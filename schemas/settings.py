@@ -34,7 +34,7 @@ DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
 DEFAULT_MAX_PAGE_PIXELS = 25_000_000    # a page image larger than this at ocr_dpi is read at a lower dpi
-DEFAULT_MIN_OCR_DPI = 100               # ... but never below this (10.5 pt type is then ~15 px high); else refused
+DEFAULT_MIN_OCR_DPI = 100               # ... but not below this (8 pt table text reads as at 200 dpi); else refused
 DEFAULT_MAX_MEMORY_MB = 512             # one page's images while read (embedded images decoded + rendering)
 DEFAULT_MAX_SECONDS_PER_FILE = 600.0    # a file still being read after this is refused (scans: ~2-4 s a page)
 
