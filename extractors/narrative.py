@@ -39,12 +39,14 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     out: list[Paragraph] = []
     prev: Line | None = None
     skip = furniture(pages)
-    sizes = [round(ln.size) for p in pages for ln in p.lines]
-    body_size = max(set(sizes), key=sizes.count) if sizes else 0
     for page in pages:
         body = [ln for ln in page.lines if ln.text.strip() and (page.number, ln.top) not in skip]
         if not body:
             continue
+        weight: dict[int, int] = {}
+        for ln in body:                       # the page's body type size: the size most text is set in
+            weight[round(ln.size)] = weight.get(round(ln.size), 0) + len(ln.text)
+        body_size = max(weight, key=weight.get)
         left = min(ln.x0 for ln in body)
         right = sorted(ln.x1 for ln in body)[int(0.9 * (len(body) - 1))]
         for ln in body:

@@ -27,7 +27,8 @@ _DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四�
 MARGIN = 0.06          # share of the page height at top and bottom where only page furniture stands
 RULE_SHARE = 0.25       # a horizontal rule at least this share of the page wide can bound a table row
 GUTTER_EM = 0.3         # em: a gap this wide between two characters of a line separates two cells
-WRAP_GAP_EM = 0.3       # em: lines of one header cell stand at most this far apart
+CELL_GAP_EM = 0.3       # em: beyond the table's usual line gap, what still keeps two lines in one cell
+WRAP_GAP_EM = 0.6       # em: lines of one cell stand at most this far apart (line spacing 1.6)
 ROW_KEY_EM = 0.4        # em: cells whose centres (or tops) are this close stand in one row
 RULE_SNAP = 4.0         # points: a text gap this close to a rule is that rule
 FIT_SHARE = 0.6         # share of a continuation page's lines that must keep within the columns
@@ -121,6 +122,11 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         first -= 1
     last = start
     size = max(s.size for s in lines[start])
+    under = [r for r in rules if max(s.bottom for s in lines[start]) < r < lines[start][0].top + 8 * size]
+    if under:                                # a rule under the header (三线表): the header ends there
+        while last + 1 < len(lines) and min(s.top for s in lines[last + 1]) < under[0]:
+            last += 1
+        return first, last
     while last + 1 < len(lines) and last - start < 8:
         nxt = lines[last + 1]
         top = min(s.top for s in nxt)
@@ -233,7 +239,7 @@ class Block:
 
 def column_blocks(lines: list[list[Segment]], columns: list[float]) -> list[list[Block]]:
     """Each column's text cut into cells: a line under another no further than the table's usual
-    line gap (plus WRAP_GAP_EM) goes on the same cell."""
+    line gap (plus CELL_GAP_EM) goes on the same cell."""
     per: list[list[Segment]] = [[] for _ in range(len(columns) - 1)]
     for ln in lines:
         for s in ln:
@@ -244,7 +250,7 @@ def column_blocks(lines: list[list[Segment]], columns: list[float]) -> list[list
     for segs in per:
         blocks: list[Block] = []
         for s in sorted(segs, key=lambda s: s.top):
-            if blocks and s.top - blocks[-1].bottom <= within + WRAP_GAP_EM * s.size:
+            if blocks and s.top - blocks[-1].bottom <= within + CELL_GAP_EM * s.size:
                 blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
             else:
                 blocks.append(Block(s.top, s.bottom, s.size))
