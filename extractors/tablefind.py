@@ -12,6 +12,7 @@ Two ways, tried in order:
 from __future__ import annotations
 
 import re
+import statistics
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -278,6 +279,7 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
         return []
     size = min(b.size for b in blocks)
     best: list[list[Block]] = []
+    best_exact = -1
     for key in (lambda b: b.centre, lambda b: b.top):
         rows: list[list[Block]] = []
         for b in sorted(blocks, key=key):
@@ -286,13 +288,17 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
             else:
                 rows.append([b])
         shared = [r for r in rows if len(r) >= 2]
-        if sum(map(len, shared)) > sum(map(len, best)):
-            best = shared
+        exact = sum(sum(abs(key(b) - statistics.median(map(key, r))) <= 1.0 for b in r) for r in shared)
+        if exact > best_exact:                    # the key cells of a row share exactly wins
+            best, best_exact = shared, exact
     keys = [sum(b.centre for b in r) / len(r) for r in best]
     extents = []
     for r, k in zip(best, keys):   # a cell run together with the next row's (no padding) holds another
         own = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)] or r   # row's middle
         extents.append((min(b.top for b in own), max(b.bottom for b in own)))
+    for b in blocks:            # a lone cell clear of every row (a heading over the columns) is a row
+        if all(b.bottom <= t0 + 1.5 or b.top >= b0 - 1.5 for t0, b0 in extents):
+            extents.append((b.top, b.bottom))
     extents.sort()
     breaks = []
     for (t0, b0), (t1, b1) in zip(extents, extents[1:]):

@@ -38,19 +38,25 @@ class Mapping:
 
 
 def header_rows(grid: Grid, settings: Settings) -> int:
-    """How many rows at the top of the grid are header lines (0: a continuation without header)."""
+    """How many rows at the top of the grid are header lines (0: a continuation without header):
+    a row naming two fields or more, and the rows under it that hold only short labels
+    (资金来源 over 协作资金 | 县级配套: a header of two or three rows)."""
     n = 0
     for r in range(min(grid.n_rows, 4)):
-        origins = [grid.owner(r, c) for c in range(grid.n_cols)]
-        own = [cell for c, cell in enumerate(origins) if cell is not None and cell.row == r and cell.col == c]
-        hits = sum(1 for cell in own if cell.text and match_label(cell.text)[1] >= settings.header_match_min)
-        from_above = all(cell is None or cell.row < r or not cell.text or
-                         match_label(cell.text)[1] >= settings.header_match_min for cell in origins)
-        if hits >= 2 or (n and hits >= 1 and from_above):
+        own = [cell.text for c in range(grid.n_cols)
+               if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
+        hits = sum(1 for t in own if match_label(t)[1] >= settings.header_match_min)
+        if hits >= 2 or (n and own and all(_header_text(t) for t in own)):
             n = r + 1
         else:
             break
     return n
+
+
+def _header_text(text: str) -> bool:
+    t = compact(text)
+    return len(t) <= 16 and not re.search(r"\d", t) and not _TOTAL.match(t) and not _SUBTOTAL.match(t) \
+        and not _CATEGORY_NAME.match(t)
 
 
 def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]:
