@@ -49,7 +49,7 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
     try:
         with PDFIUM_LOCK:
             scans = scan_pages(path, data, n, settings, deadline)
-        read_images(path, data, scans, settings, deadline)
+        read_images(data, scans, settings, deadline)
         return _assemble(path, data, n, scans, settings, deadline)
     except ExtractionError:
         raise

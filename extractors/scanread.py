@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -22,7 +21,7 @@ from schemas.settings import Settings
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
 
 
-def read_images(path: Path, data: bytes, scans: list[PageScan], settings: Settings, deadline: Deadline) -> None:
+def read_images(data: bytes, scans: list[PageScan], settings: Settings, deadline: Deadline) -> None:
     """Render, deskew, find ruling lines and OCR the pages read from their images, in parallel
     threads; each page is rendered only when a thread takes it up, so at most `ocr_workers`
     page images exist at once. The deadline is checked before every step."""
@@ -57,6 +56,8 @@ def _each(todo: list[PageScan], settings: Settings, one) -> None:
 
 
 def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> None:
+    """One page from its image: its characters (OCR, or its layer if that agrees with a fresh
+    OCR of a strip) and, when it has no vector rules, the ruling lines found on the image."""
     step = f"page {scan.number}"
     deadline.check(f"rendering {step}")
     with PDFIUM_LOCK:

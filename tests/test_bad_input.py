@@ -15,6 +15,8 @@ BAD = {
     "no_plan_table.pdf": "no project plan table found",
     "noise_page.pdf": "not a recognisable plan",
     "missing.pdf": "cannot be read",
+    "bomb_huge_mediabox.pdf": "page too large to read",                  # more in test_limits.py
+    "bomb_30000px_image.pdf": "reading it would exceed the memory ceiling",
 }
 
 
