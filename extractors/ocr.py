@@ -110,7 +110,7 @@ class _Interruptible:
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         deadline = getattr(_CALL, "deadline", None)
         if deadline is not None:
-            deadline.check(_CALL.step)
+            deadline.check(f"the next line in {_CALL.step}")
         return self._session(batch)
 
 
