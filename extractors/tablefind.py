@@ -271,16 +271,17 @@ def _line_gaps(per: list[list[Segment]]) -> list[float]:
 def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
     """y between the rows of a table drawn without row rules.
 
-    The cells of one row share their centre (cells set middle) or their top (set at the top):
-    the key that more cells of different columns share is the table's, each group of cells
-    sharing it is a row, and a row ends where the next begins (half way across the gap)."""
+    The cells of one row share their middle (cells set middle) or their top (set at the top):
+    the key more cells of different columns share exactly is the table's; each group of cells
+    sharing it is a row (not a group of cells run together over two rows), as is a heading line."""
     blocks = [b for col in column_blocks(lines, columns) for b in col]
     if not blocks:
         return []
     size = min(b.size for b in blocks)
     best: list[list[Block]] = []
-    best_exact = -1
-    for key in (lambda b: b.centre, lambda b: b.top):
+    best_exact: tuple[int, int] = (-1, 0)
+    key_of = _centre
+    for key in (_centre, _top):
         rows: list[list[Block]] = []
         for b in sorted(blocks, key=key):
             if rows and key(b) - key(rows[-1][0]) <= ROW_KEY_EM * size:
@@ -289,21 +290,48 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
                 rows.append([b])
         shared = [r for r in rows if len(r) >= 2]
         exact = sum(sum(abs(key(b) - statistics.median(map(key, r))) <= 1.0 for b in r) for r in shared)
-        if exact > best_exact:                    # the key cells of a row share exactly wins
-            best, best_exact = shared, exact
-    keys = [sum(b.centre for b in r) / len(r) for r in best]
-    extents = []
-    for r, k in zip(best, keys):   # a cell run together with the next row's (no padding) holds another
-        own = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)] or r   # row's middle
-        extents.append((min(b.top for b in own), max(b.bottom for b in own)))
-    for b in blocks:            # a lone cell clear of every row (a heading over the columns) is a row
-        if all(b.bottom <= t0 + 1.5 or b.top >= b0 - 1.5 for t0, b0 in extents):
-            extents.append((b.top, b.bottom))
-    extents.sort()
-    breaks = []
-    for (t0, b0), (t1, b1) in zip(extents, extents[1:]):
-        if t1 >= b0 - 0.5:
-            breaks.append((b0 + t1) / 2)
+        if (exact, -len(shared)) > best_exact:    # the key cells of a row share exactly wins,
+            best, best_exact, key_of = shared, (exact, -len(shared)), key     # then the one of fewer rows
+    keys = [statistics.median(map(key_of, r)) for r in best]
+    rows = [(k, r) for k, r in zip(keys, best)     # cells run together with the next row's (no padding)
+            if sum(any(b.top < o < b.bottom for o in keys if abs(o - k) > 1) for b in r) * 2 < len(r)]
+    keys = sorted({round(k, 1) for k, _ in rows} | {round(k, 1) for k in heading_keys(lines, key_of)})
+    if len(keys) < 2:
+        return []
+    return walk(keys, lines, key_of is _centre)
+
+
+def _centre(b) -> float:
+    return (b.top + b.bottom) / 2
+
+
+def _top(b) -> float:
+    return b.top
+
+
+def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
+    """A heading, 小计 or 合计 line is a row of its own."""
+    return [key_of(s) for ln in lines for s in ln
+            if _DATA_TEXT.match(s.text.strip()) and not re.fullmatch(r"[\d.,，\s%-]+", s.text.strip())
+            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip())]
+
+
+def walk(keys: list[float], lines: list[list[Segment]], middle: bool) -> list[float]:
+    """Row boundaries from the rows' keys. Rows set at the top end just above the next top;
+    rows set in the middle end as far below their middle as they began above it (each boundary
+    moved to the nearest gap between text lines, so the walk never drifts into a cell)."""
+    spans = sorted((min(s.top for s in ln), max(s.bottom for s in ln)) for ln in lines)
+    gaps = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] >= a[1] - 0.5]
+    if not gaps:
+        return []
+    breaks, prev = [], spans[0][0] - 0.5
+    for k, nxt in zip(keys, keys[1:]):
+        want = (2 * k - prev) if middle else nxt - 0.5
+        inside = [g for g in gaps if k < g < nxt]
+        if not inside:
+            continue
+        prev = min(inside, key=lambda g: abs(g - want))
+        breaks.append(prev)
     return breaks
 
 
