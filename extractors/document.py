@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from extractors.errors import NoPlanTableError, NotAPlanError
+from extractors.limits import Deadline
 from extractors.metadata import extract_metadata
 from extractors.narrative import narrative_items, paragraphs
 from extractors.pdf import read_pdf
@@ -13,11 +14,15 @@ from schemas.settings import Settings
 from schemas.types import DocumentParts
 
 
-def extract(path: Path, data: bytes | None = None, settings: Settings | None = None) -> DocumentParts:
-    """Read a plan PDF; raises an ExtractionError subclass naming the file when it is not one."""
+def extract(path: Path, data: bytes | None = None, settings: Settings | None = None,
+            sha256: str | None = None) -> DocumentParts:
+    """Read a plan PDF; raises an ExtractionError subclass naming the file when it is not one.
+    `sha256`: the hash the caller already took of `data` (a file is hashed once)."""
     settings = settings or Settings()
     data = path.read_bytes() if data is None else data
-    content = read_pdf(path, data, settings)
+    deadline = Deadline.start(path, settings)
+    content = read_pdf(path, data, settings, deadline)
+    deadline.check("reading the plan's text and tables")
     paras = paragraphs(content.pages)
     md = extract_metadata(paras)
     if not md.title or not md.plan_year or not md.program:
@@ -30,7 +35,7 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     sources = {p.text_source for p in content.pages}
     text_source = "mixed" if len(sources - {"none"}) > 1 else next(iter(sources - {"none"}), "none")
     return DocumentParts(
-        source_file=str(path), sha256=hashlib.sha256(data).hexdigest(), page_count=content.page_count,
+        source_file=str(path), sha256=sha256 or hashlib.sha256(data).hexdigest(), page_count=content.page_count,
         text_source=text_source, source_kind="scanned" if text_source != "text_layer" else "published",
         pages=content.pages, metadata=md, items=narrative_items(paras), rows=rows,
         warnings=content.warnings, witnesses=readings[1:])
