@@ -293,8 +293,11 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
         if (exact, -len(shared)) > best_exact:    # the key cells of a row share exactly wins,
             best, best_exact, key_of = shared, (exact, -len(shared)), key     # then the one of fewer rows
     keys = [statistics.median(map(key_of, r)) for r in best]
-    rows = [(k, r) for k, r in zip(keys, best)     # cells run together with the next row's (no padding)
-            if sum(any(b.top < o < b.bottom for o in keys if abs(o - k) > 1) for b in r) * 2 < len(r)]
+    rows = []
+    for k, r in zip(keys, best):    # cells run together over rows (no padding) hold other rows' keys
+        clean = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)]
+        if len(clean) >= 2:
+            rows.append((k, clean))
     keys = sorted({round(k, 1) for k, _ in rows} | {round(k, 1) for k in heading_keys(lines, key_of)})
     if len(keys) < 2:
         return []
