@@ -4,6 +4,7 @@ file system are real: a small tmpfs mounted for the test (skipped where mounting
 test_store.py injects the same failure without a mount)."""
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from conftest import ROOT, normalized, sample
 from flows.curate import DocResult, curate
 from flows.store import JOURNAL
+from schemas.version import pipeline_version
 
 
 @contextmanager
@@ -47,7 +49,10 @@ def one_line(text: str) -> bool:
 
 
 def land(curated: Path, name: str):
+    """Land a sample plan stamped with the code as it is now (the CLI below fingerprints it afresh)."""
     doc = normalized(sample(name))
+    doc = dataclasses.replace(doc, document=dataclasses.replace(doc.document,
+                                                                pipeline_version=pipeline_version.__wrapped__()))
     assert curate([DocResult(str(sample(name)), doc=doc)], str(curated)).error is None
 
 

@@ -153,19 +153,21 @@ def test_a_commit_that_changes_nothing_writes_nothing(tmp_path):
     assert not (tmp_path / JOURNAL).exists()
 
 
-def test_a_full_disk_is_one_error_and_changes_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("code, advice", [(errno.ENOSPC, "free some space"), (errno.EACCES, "permission denied"),
+                                           (errno.EROFS, "read-only")])
+def test_a_failing_write_is_one_error_and_changes_nothing(tmp_path, monkeypatch, code, advice):
     land(tmp_path, [normalized(sample("2023"))])
     before = snapshot(tmp_path)
     real = store_mod._write_durably
 
-    def full(path, data):
+    def failing(path, data):
         if path.name.endswith(".tmp") and path.name.startswith(".part"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise OSError(code, os.strerror(code), str(path))
         real(path, data)
-    monkeypatch.setattr(store_mod, "_write_durably", full)
+    monkeypatch.setattr(store_mod, "_write_durably", failing)
     summary = land(tmp_path, [normalized(sample("2026"))])
-    assert summary.exit_code == 2 and "No space left on device" in summary.error
-    assert "free some space" in summary.error and "\n" not in summary.error
+    assert summary.exit_code == 2 and os.strerror(code) in summary.error
+    assert advice in summary.error and "\n" not in summary.error
     assert snapshot(tmp_path) == before
     assert not (tmp_path / JOURNAL).exists() and not list(tmp_path.rglob(".*.tmp"))
 
