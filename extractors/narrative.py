@@ -20,9 +20,7 @@ _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})。\s*((?:项目)?总投�
 # fields stated in the item's sentence: 责任单位为…，实施主体为…，计划于…完成
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
 _CLOSING = set("。：:；;！？!?）)”")
-MARGIN = 0.08            # share of the page height at top and bottom where page furniture stands
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 _TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
 
@@ -38,9 +36,8 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     """Join wrapped lines into paragraphs, across page breaks."""
     out: list[Paragraph] = []
     prev: Line | None = None
-    skip = furniture(pages)
     for page in pages:
-        body = [ln for ln in page.lines if ln.text.strip() and (page.number, ln.top) not in skip]
+        body = [ln for ln in page.lines if ln.text.strip()]
         if not body:
             continue
         weight: dict[int, int] = {}
@@ -91,19 +88,6 @@ def sentence_fields(body: str) -> dict[str, str]:
     if d:
         out.setdefault("deadline", squeeze(d.group(1)) or "")
     return out
-
-
-def furniture(pages: list[Page]) -> set[tuple[int, float]]:
-    """(page, top) of page furniture: page numbers and running headers or footers (a line in the
-    top or bottom margin whose text, digits aside, stands on two pages or more)."""
-    marginal = [(p, ln) for p in pages for ln in p.lines
-                if ln.top < MARGIN * p.height or ln.bottom > (1 - MARGIN) * p.height]
-    key = {id(ln): re.sub(r"\d+", "#", ln.text.strip()) for _, ln in marginal}
-    pages_of: dict[str, set[int]] = {}
-    for p, ln in marginal:
-        pages_of.setdefault(key[id(ln)], set()).add(p.number)
-    return {(p.number, ln.top) for p, ln in marginal
-            if _PAGE_NUMBER.match(ln.text.strip()) or len(pages_of[key[id(ln)]]) >= 2}
 
 
 def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pdfplumber
 
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
+from extractors.furniture import furniture
 from extractors.grid import Grid, chars_to_text, group_lines
 from extractors.limits import Deadline
 from extractors.ocr import snap_sizes
@@ -62,11 +63,12 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
 def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings,
               deadline: Deadline) -> PdfContent:
     pages, grids, warnings, seen = [], [], [], {}
+    furnished = furniture(scans, settings)
     with pdfplumber.open(io.BytesIO(data)) as plumb:
         for scan in scans:
             deadline.check(f"the tables of page {scan.number}")
             warnings += [f"{path}: {note}" for note in scan.notes]
-            chars = scan.chars
+            chars = [c for c in scan.chars if id(c) not in furnished]
             fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)
                               .encode()).hexdigest()
             if chars and fp in seen:

@@ -217,8 +217,16 @@ def _continues(reading: list[TableRow], row: TableRow) -> bool:
             or not any(c.text for c in row.cells.values()):
         return False
     last = reading[-1]
-    numbered = bool(last.numeral)
-    return (numbered and not row.numeral) or (not row.text("name") and bool(row.cells))
+    if last.numeral:
+        return not row.numeral
+    if not row.text("name"):
+        return True
+    # no numbers to go by: amounts never wrap, so only one part of a broken row holds them
+    return _has_amount(last) != _has_amount(row)
+
+
+def _has_amount(row: TableRow) -> bool:
+    return any(_is_number(row.cells[f].text) for f in AMOUNT_FIELDS if f in row.cells)
 
 
 def _join(last: TableRow, rest: TableRow) -> None:

@@ -13,6 +13,7 @@ DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item an
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
 DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is that long
+DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bottom where page numbers and running lines stand
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
 DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
@@ -52,6 +53,7 @@ class Settings:
     amount_tolerance: float = DEFAULT_AMOUNT_TOLERANCE
     max_pages: int = DEFAULT_MAX_PAGES
     line_tolerance: float = DEFAULT_LINE_TOLERANCE
+    furniture_margin: float = DEFAULT_FURNITURE_MARGIN
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
@@ -117,6 +119,8 @@ class Settings:
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
             raise SettingsError(f"correction_min must be a score from 0 to 100 and ambiguity_margin >= 0, "
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
+        if not 0 <= self.furniture_margin < 0.5:
+            raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
         if self.max_page_pixels < 1_000_000 or not 72 <= self.min_ocr_dpi <= self.ocr_dpi:
