@@ -198,10 +198,10 @@ def _run(args, command: str):
             return noop
         if noop is None:
             _must_write(args.curated, writable)
-        _start_prefect()
-        from flows.ingest import ingest, task_runner
-        flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask))
-        return flow(paths=args.paths, curated=args.curated, force=args.force, progress=sys.stderr.isatty())
+        with _prefect():
+            from flows.ingest import ingest, task_runner
+            flow = ingest.with_options(task_runner=task_runner(args.workers, args.dask))
+            return flow(paths=args.paths, curated=args.curated, force=args.force, progress=sys.stderr.isatty())
 
 
 def _backfill(args, command: str):
@@ -218,20 +218,28 @@ def _backfill(args, command: str):
             return noop
         if noop is None:
             _must_write(args.curated, writable)
-        _start_prefect()
-        from flows.backfill import backfill
-        return backfill(directory=args.directory, raw=args.raw, curated=args.curated, chunk_size=args.chunk,
-                        workers=args.workers, dask_address=args.dask, progress=True)
+        with _prefect():
+            from flows.backfill import backfill
+            return backfill(directory=args.directory, raw=args.raw, curated=args.curated, chunk_size=args.chunk,
+                            workers=args.workers, dask_address=args.dask, progress=True)
 
 
-def _start_prefect() -> None:
-    """Start Prefect's temporary server tied to this process (no orphan when it is killed)."""
+@contextmanager
+def _prefect():
+    """Prefect's temporary server tied to this process (no orphan when it is killed), and its URL
+    in the settings for the run, so that worker processes use it rather than start their own."""
     from flows.embedded import ServerError, start_server
     try:
-        start_server()
+        url = start_server()
     except RuntimeError as exc:
         raise ServerError(f"Prefect's temporary server did not start ({str(exc).splitlines()[0][:200]}); "
                           f"run again, or start one with `prefect server start` and set PREFECT_API_URL") from exc
+    if url is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield
 
 
 if __name__ == "__main__":

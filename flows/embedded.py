@@ -7,6 +7,11 @@ the server then lives on, reparented to init. Here the server is started from th
 thread before any flow runs, with the kernel's parent-death signal set in the child
 (`prctl(PR_SET_PDEATHSIG, SIGKILL)`), so however this process ends, the server ends with it.
 Prefect's own lazy `SubprocessASGIServer()` calls find this instance and reuse it.
+
+Worker processes (`--workers N`) are spawned by a Prefect thread, so the parent-death signal
+(which follows the spawning thread) cannot be used there: `watch_parent` runs in each worker
+and ends it when its parent is gone; the workers talk to this process's server (its URL is
+put in the settings they inherit) instead of starting their own.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 PR_SET_PDEATHSIG = 1
 
@@ -60,3 +66,12 @@ def start_server() -> str | None:
     server = srv.SubprocessASGIServer()
     server.start()
     return server.api_url
+
+
+def watch_parent(parent_pid: int) -> None:
+    """A worker process's initializer: exit as soon as the process that started it is gone."""
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()

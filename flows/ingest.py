@@ -91,7 +91,10 @@ def task_runner(workers: int = 0, dask_address: str | None = None):
         return DaskTaskRunner(address=dask_address)
     if workers and workers > 1:
         from prefect.task_runners import ProcessPoolTaskRunner
-        return ProcessPoolTaskRunner(max_workers=workers)
+
+        from flows.embedded import watch_parent
+        # a worker ends with this process, however it ends (no orphans)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=watch_parent, initargs=(os.getpid(),))
     from prefect.task_runners import ThreadPoolTaskRunner
     # extraction holds the GIL: more threads than cores only add contention
     return ThreadPoolTaskRunner(max_workers=max(workers, 1) if workers else (os.cpu_count() or 1))

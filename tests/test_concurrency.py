@@ -190,14 +190,15 @@ def test_two_cli_runs_at_once_land_both_plans(tmp_path):
     assert len(snap.projects) == 24
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_a_killed_run_leaves_no_process_behind(tmp_path, sig):
+@pytest.mark.parametrize("sig, extra, child", [(signal.SIGKILL, [], "uvicorn"), (signal.SIGTERM, [], "uvicorn"),
+                                               (signal.SIGKILL, ["--workers", "2"], "spawn_main")])
+def test_a_killed_run_leaves_no_process_behind(tmp_path, sig, extra, child):
     cur = tmp_path / "c"
-    p = cli("run", str(ROOT / "raw" / "samples"), "--curated", str(cur))
+    p = cli("run", str(ROOT / "raw" / "samples"), str(ROOT / "raw" / "scans"), "--curated", str(cur), *extra)
     deadline = time.time() + 300
-    while not any("uvicorn" in c for c in children(p.pid)) and time.time() < deadline and p.poll() is None:
+    while not any(child in c for c in children(p.pid)) and time.time() < deadline and p.poll() is None:
         time.sleep(0.1)
-    assert p.poll() is None, "the run ended before its Prefect server was seen"
+    assert p.poll() is None, f"the run ended before a {child} process was seen"
     time.sleep(random.Random(sig).uniform(0, 3))
     os.kill(p.pid, sig)                                       # the CLI alone, as a user or a supervisor would
     p.communicate(timeout=60)
@@ -208,3 +209,4 @@ def test_a_killed_run_leaves_no_process_behind(tmp_path, sig):
     recover(cur)
     snap = CuratedStore(cur).snapshot()
     assert len(snap.documents) in (0, 2) and len(snap.projects) == (24 if len(snap.documents) else 0)
+    assert not (cur / JOURNAL).exists() and not list(cur.rglob(".*.tmp"))
