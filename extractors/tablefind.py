@@ -23,7 +23,7 @@ from normalizers.vocab import match_label
 from schemas.settings import Settings
 
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
-_DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+[)）].*"
+_DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+([)）].*)?"
                         r"|合\s*计|总\s*计|小\s*计|[一二三四五六七八九十]+)$", re.S)
 MARGIN = 0.06          # share of the page height at top and bottom where only page furniture stands
 RULE_SHARE = 0.25       # a horizontal rule at least this share of the page wide can bound a table row
