@@ -16,7 +16,6 @@ lock file exists yet is read without locks: nobody can write it either.
 """
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import sys

@@ -1,7 +1,9 @@
-"""The curated dataset's tables: pandera models (checks) and arrow schemas (storage types).
+"""The curated dataset's tables: pandera models (checks); the arrow schemas (storage types) are in
+schemas/tables.py and re-exported here.
 
 Both follow ../shared/design/DATA_CONTRACT.md; tests check they name the same columns.
-Validation is lazy: every failure comes back with its column, check and row.
+Validation is lazy: every failure comes back with its column, check and row, and `validate`
+empties a failing value and flags its row rather than dropping a plan (see KEYS).
 """
 from __future__ import annotations
 
