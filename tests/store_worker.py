@@ -2,7 +2,8 @@
 (lock, journal, renames) without Prefect, so that many trials stay cheap.
 
     python tests/store_worker.py race PICKLE NAME BARRIER DIR...   commit the plan in each DIR, in step with a peer
-    python tests/store_worker.py loop PICKLE DIR N                 commit versions N, N+1, … of the plan until killed
+    python tests/store_worker.py loop PICKLE DIR N                 warm up, say ready, read a line, then commit
+                                                                   versions N, N+1, … of the plan until killed
     python tests/store_worker.py once PICKLE DIR N                 commit version N once (AIDPLANS_CRASH_AFTER_RENAME applies)
 """
 from __future__ import annotations
@@ -49,12 +50,14 @@ def main(argv: list[str]) -> None:
             barrier(sync / str(i), name, 2)
             commit(doc, folder)
     elif mode == "loop":
+        from schemas.models import frame, validate
         n = int(argv[3])
-        commit(version(doc, n), argv[2])        # warms the imports: the kills then land in commits
+        validate("projects", frame("projects", version(doc, n).projects))     # warm: imports, first use
         print("ready", flush=True)
+        sys.stdin.readline()                                                   # "go"
         while True:
-            n += 1
             commit(version(doc, n), argv[2])
+            n += 1
     elif mode == "once":
         commit(version(doc, int(argv[3])), argv[2])
 

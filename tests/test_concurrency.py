@@ -35,7 +35,15 @@ def pickled(tmp_path: Path, doc) -> str:
 
 def worker(*args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(WORKER), *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def go(p: subprocess.Popen) -> None:
+    """Let a warmed-up loop worker start committing."""
+    assert p.stdout.readline().strip() == "ready", p.stderr.read()[-2000:]
+    p.stdin.write("go\n")
+    p.stdin.flush()
 
 
 def cli(*args: str) -> subprocess.Popen:
@@ -108,27 +116,41 @@ def test_sigkill_at_random_moments_x20_leaves_one_whole_commit(tmp_path):
     untouched = CuratedStore(cur).read("projects").query("plan_year == 2023").reset_index(drop=True)
     job = pickled(tmp_path, doc)
     rng = random.Random(9)
-    moved = 0
-    for trial in range(20):
-        start = 1000 * (trial + 1)
-        p = worker("loop", job, str(cur), str(start))         # commits `start` before saying ready
-        assert p.stdout.readline().strip() == "ready", p.stderr.read()[-2000:]
-        time.sleep(rng.uniform(0.0, 1.5))
-        os.kill(p.pid, signal.SIGKILL)
-        p.wait()
-        assert session_processes(p.pid) == []
-        seen = versions(cur)                           # a snapshot reader, before anyone recovers
-        recover(cur)
-        after = versions(cur)
-        assert after == seen, f"trial {trial}"
-        assert all(len(v) == 1 for v in after.values()) and len(set.union(*after.values())) == 1, after
-        n = int(next(iter(after["projects"])).split()[1])
-        assert n >= start, f"trial {trial}: commit {start} finished before the kill and was lost"
-        moved += n > start
-        assert not (cur / JOURNAL).exists() and not list(cur.rglob(".*.tmp"))
-        kept = CuratedStore(cur).read("projects").query("plan_year == 2023").reset_index(drop=True)
-        pd.testing.assert_frame_equal(kept, untouched)
-    assert moved >= 3, f"only {moved} of 20 kills came after a further commit; the kills should spread over commits"
+    start = [1000 * (t + 1) for t in range(20)]
+    spawned: list[subprocess.Popen] = []
+
+    def spawn(first: int) -> subprocess.Popen:
+        spawned.append(worker("loop", job, str(cur), str(first)))
+        return spawned[-1]
+    try:
+        last = moved = 0
+        nxt = spawn(start[0])
+        for trial in range(20):
+            p = nxt
+            go(p)
+            nxt = spawn(start[trial + 1]) if trial < 19 else None        # the next one warms up meanwhile
+            time.sleep(rng.uniform(0.2, 2.0))
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait()
+            assert session_processes(p.pid) == []
+            seen = versions(cur)                           # a snapshot reader, before anyone recovers
+            recover(cur)
+            after = versions(cur)
+            assert after == seen, f"trial {trial}"
+            assert all(len(v) == 1 for v in after.values()) and len(set.union(*after.values())) == 1, after
+            n = int(next(iter(after["projects"])).split()[1])
+            assert n == last or n >= start[trial], f"trial {trial}: version {n} is neither before ({last}) nor after"
+            moved += n > start[trial]                      # a commit done, the kill in a later one
+            last = n
+            assert not (cur / JOURNAL).exists() and not list(cur.rglob(".*.tmp"))
+            kept = CuratedStore(cur).read("projects").query("plan_year == 2023").reset_index(drop=True)
+            pd.testing.assert_frame_equal(kept, untouched)
+    finally:
+        for q in spawned:
+            if q.poll() is None:
+                q.kill()
+                q.wait()
+    assert moved >= 3, f"only {moved} of 20 kills came after a finished commit; the kills should spread over commits"
 
 
 def test_snapshot_readers_see_one_whole_commit_while_a_writer_commits(tmp_path):
@@ -136,7 +158,9 @@ def test_snapshot_readers_see_one_whole_commit_while_a_writer_commits(tmp_path):
     doc = normalized(sample("2026"))
     p = worker("loop", pickled(tmp_path, doc), str(cur), "1")
     try:
-        assert p.stdout.readline().strip() == "ready", p.stderr.read()[-2000:]
+        go(p)
+        while not (cur / "projects").exists():
+            time.sleep(0.05)
         seen = set()
         t = time.time()
         while time.time() - t < 8:
