@@ -32,6 +32,7 @@ CELL_GAP_EM = 0.3       # em: beyond the table's usual line gap, what still keep
 WRAP_GAP_EM = 0.6       # em: lines of one cell stand at most this far apart (line spacing 1.6)
 ROW_KEY_EM = 0.4        # em: cells whose centres (or tops) are this close stand in one row
 RULE_SNAP = 4.0         # points: a text gap this close to a rule is that rule
+HEADING_ROW_SEGMENTS = 4   # a row of this few cells may be a heading run over several columns
 FIT_SHARE = 0.6         # share of a continuation page's lines that must keep within the columns
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
 
@@ -453,15 +454,17 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
 def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[float],
               spans: dict[int, list[tuple[int, int]]], segs: list[Segment]) -> tuple[list[dict], list[dict]]:
     """Explicit lines for the table finder: a vertical at each boundary of each band unless text
-    runs across it there (a heading row over several columns), a horizontal under each band
+    runs across it there (a heading row over several columns: a row of few cells, or a 一、/合计
+    line; in other rows a boundary crossed is text set too close), a horizontal under each band
     except across a cell merged over that row boundary."""
     v, h = [], []
     header = frame.head_bottom > frame.top + 1
     for k, (y0, y1) in enumerate(bands):
         inside = [s for s in segs if y0 <= (s.top + s.bottom) / 2 <= y1]
+        heading = [s for s in inside if len(inside) <= HEADING_ROW_SEGMENTS or _DATA_TEXT.match(s.text.strip())]
         for j, x in enumerate(columns):
             spanned = 0 < j < len(columns) - 1 and not (k == 0 and header) and \
-                any(s.x0 < x - 0.5 * s.size and s.x1 > x + 0.5 * s.size for s in inside)
+                any(s.x0 < x - 0.5 * s.size and s.x1 > x + 0.5 * s.size for s in heading)
             if not spanned:
                 v.append(_vline(x, y0, y1))
         h += _row_line(columns, y0, [j for j, runs in spans.items() if any(a < k <= b for a, b in runs)])
