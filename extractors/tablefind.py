@@ -175,17 +175,26 @@ def column_stacks(header: list[Segment], settings: Settings
 
 
 def join_wrapped(segs: list[Segment]) -> list[Segment]:
-    """The lines of one wrapped header cell as one segment: pieces stacked line under line
-    (no wider apart than WRAP_GAP_EM) and centred on one another (计划投资（万 / 元）)."""
+    """The lines of one wrapped header cell as one segment: pieces stacked line under line (no
+    wider apart than WRAP_GAP_EM), centred on one another, and as wide as the line above (a
+    cell's lines fill its width) unless the piece is the cell's last line. A group label over
+    narrow columns (计划投资 over 市中/区帮/扶资) is wider than the lines under it: not joined."""
+    ordered = sorted(segs, key=lambda s: (s.top, s.x0))
     out: list[Segment] = []
-    for s in sorted(segs, key=lambda s: (s.top, s.x0)):
+    last_width: list[float] = []
+    for s in ordered:
+        below = any(o is not s and 0 <= o.top - s.bottom <= WRAP_GAP_EM * s.size + 1
+                    and o.x1 > s.x0 and o.x0 < s.x1 for o in ordered)
         for k, o in enumerate(out):
-            if 0 <= s.top - o.bottom <= WRAP_GAP_EM * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size:
+            stacked = 0 <= s.top - o.bottom <= WRAP_GAP_EM * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size
+            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below):
                 out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,
                                  max(o.size, s.size), o.chars + s.chars)
+                last_width[k] = s.x1 - s.x0
                 break
         else:
             out.append(s)
+            last_width.append(s.x1 - s.x0)
     return out
 
 
