@@ -289,7 +289,7 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
         return []
     size = min(b.size for b in blocks)
     best: list[list[Block]] = []
-    best_exact: tuple[int, int] = (-1, 0)
+    best_score = (-1, 0)
     key_of = _centre
     for key in (_centre, _top):
         rows: list[list[Block]] = []
@@ -299,9 +299,11 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
             else:
                 rows.append([b])
         shared = [r for r in rows if len(r) >= 2]
-        exact = sum(sum(abs(key(b) - statistics.median(map(key, r))) <= 1.0 for b in r) for r in shared)
-        if (exact, -len(shared)) > best_exact:    # the key cells of a row share exactly wins,
-            best, best_exact, key_of = shared, (exact, -len(shared)), key     # then the one of fewer rows
+        # a cell of several lines and a one-line cell of its row share their middles or their tops,
+        # never both: the key more such pairs share exactly is the table's (a tie: fewer rows)
+        score = (sum(_mixed(r, key) for r in shared), -len(shared))
+        if score > best_score:
+            best, best_score, key_of = shared, score, key
     keys = [statistics.median(map(key_of, r)) for r in best]
     rows = []
     for k, r in zip(keys, best):    # cells run together over rows (no padding) hold other rows' keys
@@ -312,6 +314,12 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
     if len(keys) < 2:
         return []
     return walk(keys, lines, key_of is _centre)
+
+
+def _mixed(row: list[Block], key) -> int:
+    """Cells of several lines in the row whose key equals a one-line cell's key there."""
+    single = [key(b) for b in row if b.bottom - b.top <= 1.5 * b.size]
+    return sum(1 for b in row if b.bottom - b.top > 1.5 * b.size and any(abs(key(b) - k) <= 1.0 for k in single))
 
 
 def _centre(b) -> float:
