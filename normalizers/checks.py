@@ -12,6 +12,7 @@ from schemas.settings import Settings
 from schemas.types import Metadata, ProjectRecord, TableRow
 
 AMOUNTS = ("aid_funds_wan", "total_investment_wan")
+UNCATEGORISED = "未分类"      # the category of projects no heading names (normalizers.records)
 
 
 def _cell_amount(row: TableRow, fieldname: str) -> float | None:
@@ -44,14 +45,14 @@ def arithmetic_flags(records: list[ProjectRecord], rows: list[TableRow], md: Met
                 cat = canonical_category(st.label)[0] or compact(st.label)
                 readings.setdefault((cat, "aid_funds_wan"), []).append(st.amount_wan)
     for sub in subtotals:
-        cat, _ = canonical_category(sub.label)
-        members = [p for p in records if p.category == (cat or sub.label)]
+        cat = canonical_category(sub.label)[0] or compact(sub.label) or UNCATEGORISED
+        members = [p for p in records if p.category == cat]
         for f in AMOUNTS:
             stated = _cell_amount(sub, f)
             got = sum(getattr(p, f) or 0.0 for p in members)
-            confirmed = any(not _differs(v, got, tol) for v in readings.get((cat or sub.label, f), []))
+            confirmed = any(not _differs(v, got, tol) for v in readings.get((cat, f), []))
             if stated is not None and _differs(stated, got, tol) and not confirmed:
-                flags.append(f"subtotal_mismatch:{cat or sub.label}")
+                flags.append(f"subtotal_mismatch:{cat}")
     for total in totals:
         for f in AMOUNTS:
             stated = _cell_amount(total, f)
@@ -69,11 +70,11 @@ def arithmetic_flags(records: list[ProjectRecord], rows: list[TableRow], md: Met
     if _differs(md.total_aid_funds_wan, md.total_aid_funds_capital_wan, tol):
         flags.append("total_mismatch")
     for st in md.categories_stated:
-        cat, _ = canonical_category(st.label)
-        members = [p for p in records if p.category == (cat or compact(st.label))]
+        cat = canonical_category(st.label)[0] or compact(st.label) or UNCATEGORISED
+        members = [p for p in records if p.category == cat]
         if _differs(st.amount_wan, sum(p.aid_funds_wan or 0.0 for p in members), tol) or \
                 (st.count is not None and st.count != len(members)):
-            flags.append(f"subtotal_mismatch:{cat or st.label}")
+            flags.append(f"subtotal_mismatch:{cat}")
     if md.project_count_stated is not None and md.project_count_stated != len(records):
         flags.append("count_mismatch")
     if md.category_count_stated is not None and \

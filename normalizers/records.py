@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from normalizers.checks import arithmetic_flags
+from normalizers.checks import UNCATEGORISED, arithmetic_flags
 from normalizers.numbers import row_amount
 from normalizers.reconcile import reconcile
 from normalizers.text import compact
@@ -46,6 +46,15 @@ def _confidence(flags: list[str]) -> float:
     return round(max(score, 0.0), 3)
 
 
+def doubt_subtotals(projects: list[ProjectRecord], doc_flags: list[str]) -> None:
+    """A category whose items do not add up to its stated subtotal: each of its amounts is in doubt."""
+    short = {f.split(":", 1)[1] for f in doc_flags if f.startswith("subtotal_mismatch:")}
+    for p in projects:
+        if p.category in short and "low_confidence:aid_funds_wan" not in p.flags:
+            p.flags.append("low_confidence:aid_funds_wan")
+            p.confidence = _confidence(p.flags)
+
+
 def normalize(parts: DocumentParts, settings: Settings | None = None) -> NormalizedDocument:
     settings = settings or Settings()
     md = parts.metadata
@@ -59,8 +68,10 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
         category, score = canonical_category(m.category_raw)
         flags = list(m.flags)
         if category is None or score < settings.category_match_min:
-            category = compact(m.category_raw) or "未分类"
+            category = compact(m.category_raw) or UNCATEGORISED
             flags.append("new_category")
+            if not compact(m.category_raw):
+                flags.append("low_confidence:category")      # no heading, row or 类别 cell said it
         deadline = m.values.get("deadline")
         if deadline and md.issue_date and str(deadline) < md.issue_date[: len(str(deadline))]:
             flags.append("deadline_before_issue")
@@ -78,6 +89,7 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     table_total_inv = row_amount(total_row, "total_investment_wan") if total_row else None
     table_total_aid = row_amount(total_row, "aid_funds_wan") if total_row else None
     doc_flags = arithmetic_flags(projects, parts.rows, md, settings, parts.witnesses)
+    doubt_subtotals(projects, doc_flags)
     if any("needs_review" in p.flags for p in projects):
         doc_flags.append("needs_review")
     doc = DocumentRecord(
