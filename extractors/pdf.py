@@ -20,8 +20,7 @@ from extractors.grid import Grid, chars_to_text, group_lines
 from extractors.limits import Deadline
 from extractors.ocr import snap_sizes
 from extractors.pdffile import check_pdf
-# PDFIUM_LOCK and page_chars stay importable from here (flows and samples/scans.py use them)
-from extractors.pdfpages import PDFIUM_LOCK, PageScan, page_chars, scan_pages  # noqa: F401
+from extractors.pdfpages import PDFIUM_LOCK, PageScan, scan_pages
 from extractors.quality import text_quality
 from extractors.scanread import read_images
 from extractors.tablefind import find_grids

@@ -104,22 +104,25 @@ def split_known(files: list[str], known: dict[str, str]) -> tuple[list[str], int
     return todo, unchanged
 
 
-def overrides_pending(curated: str) -> bool:
-    """Whether curated/overrides.csv differs from the overrides applied to the stored plans."""
+def overrides_pending(curated: str) -> tuple[bool, list[str]]:
+    """Whether the overrides file differs from the overrides applied to the stored plans, and its
+    notes (bad lines, unknown plans)."""
     store = CuratedStore(Path(curated))
-    overrides, _ = store.read_overrides()
+    overrides, notes = store.read_overrides()
     if not overrides and not any(r["rule"] == "override" for r in store.rows("corrections", ["rule"])):
-        return False
-    return bool(with_changed_overrides(store, overrides, set()))
+        return False, notes
+    return bool(with_changed_overrides(store, overrides, set())), notes
 
 
 def noop_summary(files: list[str], curated: str, started: float) -> RunSummary | None:
     """The summary of a run over `files` that has nothing to do, or None when there is work.
     Reads only: decided before Prefect starts."""
     todo, unchanged = split_known(files, known_shas(curated))
-    if todo or overrides_pending(curated):
+    if todo:
         return None
-    _, notes = CuratedStore(Path(curated)).read_overrides()
+    pending, notes = overrides_pending(curated)
+    if pending:
+        return None
     summary = RunSummary(list(notes), 0, 0, 0, 0, unchanged=unchanged)
     summary.lines.append(total_line(summary, curated))
     return summary

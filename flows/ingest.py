@@ -36,7 +36,7 @@ def process(path: Path, settings: Settings) -> DocResult:
         return DocResult(str(path), error=f"{path}: cannot be read ({exc.strerror}); check the path and permissions")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        parts = extract(path, data, settings=settings)
+        parts = extract(path, data, settings=settings, sha256=sha)
     except ExtractionError as exc:
         return DocResult(str(path), error=exc.line(), sha256=sha)
     return DocResult(str(path), doc=normalize(parts, settings), warnings=parts.warnings, sha256=sha)

@@ -19,9 +19,8 @@ from pathlib import Path
 from prefect import flow, task
 
 from flows.fetch import FetchError, client, download, pdf_links, scope_of
-from flows.curate import with_changed_overrides
+from flows.curate import overrides_pending
 from flows.ingest import RunSummary, discover, ingest, write_run_summary
-from flows.overrides_file import read_overrides
 from flows.raw import RawStore
 from flows.sources import Source, load_sources
 from flows.store import CuratedStore
@@ -121,13 +120,6 @@ def pending(raw: str, curated: str, new: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def overrides_changed(curated: str) -> tuple[bool, list[str]]:
-    """Whether the overrides file would change a stored plan, and its notes (bad lines, unknown plans)."""
-    store = CuratedStore(Path(curated))
-    overrides, notes = read_overrides(Path(curated), store.read)
-    return bool(with_changed_overrides(store, overrides, set())), notes
-
-
 def quarantine_fetch_problem(curated: str, line: str) -> None:
     qdir = Path(curated) / "quarantine" / "fetch"
     qdir.mkdir(parents=True, exist_ok=True)
@@ -184,7 +176,7 @@ def run_nightly(sources: str, raw: str, curated: str, settings: Settings = Setti
     got = Collected()
     for source in srcs:
         got.add(collect_source(source, raw, settings))
-    changed, notes = overrides_changed(curated)
+    changed, notes = overrides_pending(curated)
     if pending(raw, curated, got.new) or changed or _prefect_server():
         from flows.embedded import start_server
         start_server()                     # the temporary server dies with this process (None with a server)

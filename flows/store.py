@@ -21,7 +21,6 @@ two renames until the next run.
 """
 from __future__ import annotations
 
-import csv
 import errno
 import hashlib
 import json
@@ -44,7 +43,7 @@ if TYPE_CHECKING:                   # pandas is imported where rows are changed:
 
 TABLES = ("documents", "projects", "corrections")
 RENAME_ORDER = ("corrections", "projects", "documents")
-OVERRIDES = "overrides.csv"
+OVERRIDE_FILES = ("overrides.csv", "overrides.xlsx")
 JOURNAL = "_journal.json"
 PART = "part-0.parquet"
 CRASH_HOOK = "AIDPLANS_CRASH_AFTER_RENAME"      # tests: SIGKILL this process right after the k-th rename
@@ -122,25 +121,12 @@ class CuratedStore:
         return {int(p.parent.name.split("=", 1)[1]): p for p in sorted(path.glob(f"plan_year=*/{PART}"))}
 
     def read_overrides(self) -> tuple[list[Override], list[str]]:
-        """curated/overrides.csv (plan_key, seq, field, value, note): the archivists' corrections,
-        and a note for each line that cannot be read."""
-        path = self.root / OVERRIDES
-        if not path.exists():
+        """curated/overrides.csv or .xlsx: the archivists' corrections, and one line per problem
+        (flows/overrides_file.py: encodings, bad lines, unknown plans, conflicting duplicates)."""
+        if not any((self.root / name).exists() for name in OVERRIDE_FILES):
             return [], []
-        out, notes = [], []
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = {"plan_key", "seq", "field", "value"} - set(reader.fieldnames or [])
-            if missing:
-                return [], [f"{path}: no column {', '.join(sorted(missing))}; expected plan_key,seq,field,value,note"]
-            for n, row in enumerate(reader, start=2):
-                seq = (row.get("seq") or "").strip()
-                if seq and not seq.isdigit():
-                    notes.append(f"{path} line {n}: seq must be a project's number or empty, got {seq!r}")
-                    continue
-                out.append(Override((row["plan_key"] or "").strip(), int(seq) if seq else None,
-                                    (row["field"] or "").strip(), row["value"] or "", row.get("note") or "", n))
-        return out, notes
+        from flows.overrides_file import read_overrides   # here: a no-op run imports no pandas
+        return read_overrides(self.root, self.read)
 
     # ---- writing -------------------------------------------------------------------
     @contextmanager
@@ -299,10 +285,9 @@ class CuratedStore:
         """Rows with values that failed validation, with the pandera report beside them."""
         qdir = self.root / "quarantine" / table
         qdir.mkdir(parents=True, exist_ok=True)
-        rows.astype(str).to_csv(qdir / f"{doc_id}.rows.csv", index=False)
-        out = qdir / f"{doc_id}.report.csv"
-        report.astype(str).to_csv(out, index=False)
-        return out
+        from flows.sheets import write_sheet              # formula-safe (OWASP) CSV, as every CSV written
+        write_sheet(qdir / f"{doc_id}.rows.csv", rows.astype(str))
+        return write_sheet(qdir / f"{doc_id}.report.csv", report.astype(str))
 
 
 def _check_entry(root: Path, e: dict) -> None:

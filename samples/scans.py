@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from generate import FONT, register_font, reproducible_pdfium_save  # noqa: E402
 
-from extractors.pdf import page_chars  # noqa: E402
+from extractors.pdfpages import page_chars  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

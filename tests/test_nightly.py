@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, sample
-from flows.nightly import nightly, overrides_changed, run_nightly
+from flows.curate import overrides_pending
+from flows.nightly import nightly, run_nightly
 from flows.raw import RawStore
 from schemas.settings import Settings
 
@@ -205,8 +206,8 @@ def test_a_file_landed_but_never_curated_is_ingested_next_night(tmp_path):
     key = pd.read_parquet(tmp_path / "curated" / "documents")["plan_key"].item()
     (tmp_path / "curated" / "overrides.csv").write_text(f"plan_key,seq,field,value,note\n{key},10,location,峨边彝族自治县沙坪镇,\n",
                                                         encoding="utf-8")
-    assert overrides_changed(str(tmp_path / "curated"))[0]             # so a night with nothing new still applies it
+    assert overrides_pending(str(tmp_path / "curated"))[0]             # so a night with nothing new still applies it
     s = run_nightly(str(f), str(tmp_path / "raw"), str(tmp_path / "curated"), FAST)
-    assert s.new == [] and overrides_changed(str(tmp_path / "curated")) == (False, [])
+    assert s.new == [] and overrides_pending(str(tmp_path / "curated")) == (False, [])
     projects = pd.read_parquet(tmp_path / "curated" / "projects")
     assert projects.loc[projects["seq"] == 10, "location"].item() == "峨边彝族自治县沙坪镇"
