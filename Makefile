@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup bench bench-ocr scans samples clean
+.PHONY: run test setup bench bench-ocr bench-noop bench-limits robustness scans samples clean
 
 $(BIN)/aidplans: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -27,13 +27,26 @@ bench: setup
 bench-ocr: setup
 	$(BIN)/python benchmarks/bench_ocr.py
 
+bench-noop: setup
+	$(BIN)/python benchmarks/bench_noop.py
+
+bench-limits: setup
+	$(BIN)/python benchmarks/bench_limits.py
+
+# born-digital plans of other layouts (generator tools: bash samples/install_generator_tools.sh)
+robustness: setup
+	$(BIN)/python benchmarks/robustness.py --n 40
+
 scans: setup
 	PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore $(BIN)/python benchmarks/score_scans.py
 
 samples: setup
-	$(BIN)/pip install --quiet "reportlab>=4.2"
+	bash samples/install_generator_tools.sh
 	$(BIN)/python samples/generate.py
 	$(BIN)/python samples/scans.py
+	$(BIN)/python samples/bombs.py
+	$(BIN)/python samples/layouts/make_fixtures.py
 
 clean:
-	rm -rf curated/documents curated/projects curated/corrections curated/quarantine curated/_journal.json
+	rm -rf curated/documents curated/projects curated/corrections curated/quarantine curated/_journal.json \
+	       curated/.aidplans*.lock
