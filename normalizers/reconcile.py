@@ -298,12 +298,14 @@ def _by_arithmetic(m: Merged, merged: list[Merged], fieldname: str, candidates: 
 
 def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settings,
               witnesses: list[list[TableRow]] | None = None,
-              stated: dict[str, float] | None = None, scanned: bool = False) -> list[Merged]:
+              stated: dict[str, float] | None = None, scanned: bool = False,
+              counts: list[tuple[str, int]] | None = None) -> list[Merged]:
     """One Merged per project, in document order, with categories from the table's subtotal rows.
 
     `witnesses`: further readings of the table (a scan that holds it twice), aligned to the
     first by name; `stated`: category amounts the narrative states, for the arithmetic;
-    `scanned`: the text was read from a scan (ties between readings may restore a dash).
+    `scanned`: the text was read from a scan (ties between readings may restore a dash);
+    `counts`: (category, number of projects) as the task paragraph states them, in order.
     """
     category_of: dict[int, str] = {}
     current = ""
@@ -313,6 +315,7 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
         elif r.kind == "item":
             category_of[id(r)] = current or _category_cell(r, settings)
     table_items = [r for r in rows if r.kind == "item"]
+    fill_by_counts(table_items, category_of, counts or [])
     seen_in: dict[int, list[TableRow]] = {id(r): [] for r in table_items}
     for reading in witnesses or []:
         others = [r for r in reading if r.kind == "item"]
@@ -329,6 +332,28 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
                                  alone))
     place_amounts(merged, settings, subtotals(rows, witnesses or [], stated or {}))
     return merged
+
+
+def fill_by_counts(items: list[TableRow], category_of: dict[int, str], counts: list[tuple[str, int]]) -> None:
+    """Blank categories (a 类别 label merged over rows it does not visibly reach) from the counts the
+    plan states (产业发展类3个，就业帮扶类2个 …): the groups follow one another in the table, so the
+    n-th group is the next `count` rows. Used only when the counts add up to the table's rows and
+    every category the table does show falls in its group."""
+    if not counts or all(category_of.get(id(r)) for r in items) or sum(c for _, c in counts) != len(items):
+        return
+    spans, start = [], 0
+    for label, n in counts:
+        spans.append((label, items[start:start + n]))
+        start += n
+    for label, group in spans:
+        for r in group:
+            shown = category_of.get(id(r))
+            if shown and canonical_category(shown)[0] != canonical_category(label)[0]:
+                return
+    for label, group in spans:
+        shown = next((category_of[id(r)] for r in group if category_of.get(id(r))), label)
+        for r in group:
+            category_of[id(r)] = category_of.get(id(r)) or shown
 
 
 def _category_cell(row: TableRow, settings: Settings) -> str:

@@ -60,7 +60,8 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     md = parts.metadata
     doc_id = doc_id_for(parts.sha256)
     stated = {c.label: c.amount_wan for c in md.categories_stated if c.amount_wan is not None}
-    merged = reconcile(parts.items, parts.rows, settings, parts.witnesses, stated,
+    counts = [(c.label, c.count) for c in md.categories_stated if c.count]
+    merged = reconcile(parts.items, parts.rows, settings, parts.witnesses, stated, counts=counts,
                        scanned=parts.source_kind == "scanned")
     projects: list[ProjectRecord] = []
     corrections: list[Correction] = []

@@ -83,3 +83,21 @@ def test_alignment_keeps_order_and_leaves_strangers_alone():
     matched = [(i.name if i else None, r.text("name") if r else None) for i, r in pairs]
     assert ("农村危房改造", "农村危房改造项目") in matched
     assert ("就业帮扶项目", None) in matched and (None, "完全不同的名称工程") in matched
+
+
+def test_blank_categories_are_filled_from_the_stated_counts_only_when_they_agree():
+    from normalizers.reconcile import fill_by_counts
+    from schemas.types import Cell, TableRow
+
+    def row(cat):
+        return TableRow("item", {"category": Cell(cat, 1, (0, 0, 1, 1))} if cat else {}, 1)
+    rows = [row("产业发展类"), row(""), row(""), row("人才交流"), row("")]
+    cats = {id(r): r.text("category") or "" for r in rows}
+    fill_by_counts(rows, cats, [("产业合作", 3), ("人才交流", 2)])
+    assert [cats[id(r)] for r in rows] == ["产业发展类", "产业发展类", "产业发展类", "人才交流", "人才交流"]
+    cats = {id(r): r.text("category") or "" for r in rows}      # a label outside its group: no guess
+    fill_by_counts(rows, cats, [("产业合作", 4), ("人才交流", 1)])
+    assert [cats[id(r)] for r in rows] == ["产业发展类", "", "", "人才交流", ""]
+    cats = {id(r): r.text("category") or "" for r in rows}      # counts that do not add up: no guess
+    fill_by_counts(rows, cats, [("产业合作", 3), ("人才交流", 3)])
+    assert cats[id(rows[1])] == ""
