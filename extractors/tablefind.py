@@ -108,7 +108,8 @@ def _segment(chs: list[dict]) -> Segment:
 
 
 def _is_label(seg: Segment, settings: Settings) -> bool:
-    return match_label(seg.text)[1] >= settings.header_match_min
+    """A header cell naming a field (项目名称); a labelled line of prose (实施地点：…) is none."""
+    return not re.search(r"[：:，。]", seg.text) and match_label(seg.text)[1] >= settings.header_match_min
 
 
 def header_band(lines: list[list[Segment]], rules: list[float], settings: Settings) -> tuple[int, int] | None:
@@ -405,6 +406,8 @@ def locate(lines: list[list[Segment]], rules: list[float], height: float, settin
         if not data:
             return None
         inner = boundaries(stacks, [s for ln in data for s in ln])
+        if _fit(data, inner) < FIT_SHARE:
+            return None                  # prose under a line that only looked like a header
         return Frame(min(s.top for s in header) - 1, head_bottom, stacks, inner, data, groups,
                      [j for j, f in enumerate(fields) if f == "category"])
     if previous is None or not previous.columns:
