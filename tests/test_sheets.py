@@ -55,7 +55,9 @@ def test_xlsx_cells_are_text_never_formulas(tmp_path):
     ws = load_workbook(out).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("field", "value", "n", "x")
-    assert [r[1] for r in rows[1:len(HOSTILE) + 1]] == ["'" + v for v in HOSTILE]
+    # XML writers without lxml store a carriage return as a line feed: the guard quote is what counts
+    assert [r[1].replace("\r", "\n") for r in rows[1:len(HOSTILE) + 1]] == \
+        ["'" + v.replace("\r", "\n") for v in HOSTILE]
     assert all(c.data_type == "s" for c in ws["B"][1:len(HOSTILE) + 1])
     assert rows[7][1] == "峨边彝族自治县沙坪镇" and rows[8][1] == "a\\x00\\x1b[31mb"
     assert rows[1][2] == -1 and rows[1][3] == -1.5 and rows[2][3] is None
