@@ -19,13 +19,11 @@ from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount
 from normalizers.records import NormalizedDocument
 from normalizers.text import as_text
+from schemas.tables import column_names
 from schemas.types import Correction, Override, ProjectRecord
 
-PROJECT_FIELDS = ("category", "subcategory", "name", "content", "location", "aid_funds_wan",
-                  "total_investment_wan", "construction_period", "responsible_leader", "responsible_unit",
-                  "implementing_entity", "deadline", "beneficiary_linkage", "ownership", "notes")
-DOCUMENT_FIELDS = ("title", "doc_number", "issuer", "issue_date", "donor", "recipient", "total_aid_funds_wan",
-                   "total_investment_wan", "project_count_stated", "category_count_stated")
+PROJECT_FIELDS = column_names("projects", overridable=True)      # declared in schemas/tables.py
+DOCUMENT_FIELDS = column_names("documents", overridable=True)
 
 
 # C0 and C1 controls (NUL, ANSI escapes, tabs and line breaks in a one-line value), DEL,

@@ -19,11 +19,10 @@ from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
 from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, place_parts
 from schemas.settings import Settings
+from schemas.tables import column_names
 from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
 
-TEXT_FIELDS = ("name", "content", "location", "construction_period", "responsible_leader",
-               "responsible_unit", "implementing_entity", "deadline", "beneficiary_linkage",
-               "ownership", "notes")
+TEXT_FIELDS = column_names("projects", merged=True)      # declared in schemas/tables.py
 _AID = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)(\d+(?:\.\d+)?)万元")
 _TOTAL = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
 _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"

@@ -1,7 +1,7 @@
-"""The curated dataset's tables: pandera models (checks); the arrow schemas (storage types) are in
-schemas/tables.py and re-exported here.
+"""The curated dataset's pandera models (value checks), built from the one column declaration in
+schemas/tables.py (COLUMNS: names, types, nullability and per-column checks); the checks across
+values of a column or across columns are written here.
 
-Both follow ../shared/design/DATA_CONTRACT.md; tests check they name the same columns.
 Validation is lazy: every failure comes back with its column, check and row, and `validate`
 empties a failing value and flags its row rather than dropping a plan (see KEYS).
 """
@@ -13,115 +13,56 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.tables import ARROW  # noqa: F401  (the storage types, re-exported)
+from schemas.tables import ARROW, COLUMNS, Column  # noqa: F401  (ARROW: the storage types, re-exported)
 
-PROGRAMS = ["东西部协作", "结对帮扶", "对口支援"]
-SOURCE_KINDS = ["published", "scanned"]
-TEXT_SOURCES = ["text_layer", "ocr", "mixed"]
 _FLAG = r"^[a-z_]+(:[^\s]+)?$"
-ISO_PARTIAL = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-PERIOD = r"^\d{4}(-\d{4})?$"
+
 
 def _flags_ok(s: pd.Series) -> pd.Series:
     return s.map(lambda v: v is not None and all(_flag_ok(f) for f in v))
 
 
-class Documents(pa.DataFrameModel):
-    doc_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
-    source_file: Series[str]
-    sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
-    title: Series[str] = pa.Field(str_length={"min_value": 4})
-    doc_number: Series[str] = pa.Field(nullable=True)
-    issuer: Series[str] = pa.Field(nullable=True)
-    issue_date: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
-    plan_year: Series[int] = pa.Field(ge=1990, le=2100)
-    program: Series[str] = pa.Field(isin=PROGRAMS)
-    donor: Series[str] = pa.Field(str_length={"min_value": 2})
-    recipient: Series[str] = pa.Field(str_length={"min_value": 2})
-    total_aid_funds_wan: Series[float] = pa.Field(nullable=True, ge=0)
-    total_investment_wan: Series[float] = pa.Field(nullable=True, ge=0)
-    project_count_stated: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    category_count_stated: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
-    source_kind: Series[str] = pa.Field(isin=SOURCE_KINDS)
-    text_source: Series[str] = pa.Field(isin=TEXT_SOURCES)
-    page_count: Series[int] = pa.Field(ge=1)
-    flags: Series[object]
-    pipeline_version: Series[str]
-    plan_key: Series[str] = pa.Field(unique=True)
-    alternates: Series[object]
-    alternate_sha256: Series[object]
-    origin: Series[str]
+def _dtype(c: Column):
+    """The pandas type a column is checked as: dates as ISO text before storage, lists as objects."""
+    if c.type == "int":
+        return pd.Int64Dtype if c.nullable else int
+    return {"str": str, "date": str, "float": float}.get(c.type, object)
 
+
+def _model(table: str, checks: dict) -> type[pa.DataFrameModel]:
+    """A pandera model with one field per declared column, in order, plus `checks` (methods)."""
+    class Config:
+        coerce = True
+        strict = True
+    ns = {"__annotations__": {}, "Config": Config, "__doc__": f"the {table} table (schemas/tables.py)", **checks}
+    for c in COLUMNS[table]:
+        ns["__annotations__"][c.name] = Series[_dtype(c)]
+        ns[c.name] = pa.Field(nullable=c.nullable, description=c.meaning, **c.checks)
+    return type(table.title(), (pa.DataFrameModel,), ns)
+
+
+def _flags():
+    """A fresh check per model (pandera keeps state on the decorated function)."""
     @pa.check("flags", name="flags_are_snake_case")
     def _flags(cls, s: pd.Series) -> pd.Series:
         return _flags_ok(s)
-
-    class Config:
-        coerce = True
-        strict = True
+    return _flags
 
 
-class Projects(pa.DataFrameModel):
-    project_id: Series[str] = pa.Field(unique=True)
-    doc_id: Series[str]
-    plan_year: Series[int] = pa.Field(ge=1990, le=2100)
-    program: Series[str] = pa.Field(isin=PROGRAMS)
-    donor: Series[str] = pa.Field(str_length={"min_value": 2})
-    recipient: Series[str] = pa.Field(str_length={"min_value": 2})
-    seq: Series[int] = pa.Field(ge=1)
-    category: Series[str] = pa.Field(str_length={"min_value": 2})
-    category_raw: Series[str]
-    subcategory: Series[str] = pa.Field(nullable=True)
-    name: Series[str] = pa.Field(str_length={"min_value": 2})
-    content: Series[str] = pa.Field(nullable=True)
-    location: Series[str] = pa.Field(nullable=True)
-    aid_funds_wan: Series[float] = pa.Field(nullable=True, ge=0)
-    total_investment_wan: Series[float] = pa.Field(nullable=True, ge=0)
-    construction_period: Series[str] = pa.Field(nullable=True, str_matches=PERIOD)
-    responsible_leader: Series[str] = pa.Field(nullable=True)
-    responsible_unit: Series[str] = pa.Field(nullable=True)
-    implementing_entity: Series[str] = pa.Field(nullable=True)
-    deadline: Series[str] = pa.Field(nullable=True, str_matches=ISO_PARTIAL)
-    beneficiary_linkage: Series[str] = pa.Field(nullable=True)
-    ownership: Series[str] = pa.Field(nullable=True)
-    notes: Series[str] = pa.Field(nullable=True)
-    source_pages: Series[object]
-    flags: Series[object]
-    confidence: Series[float] = pa.Field(ge=0, le=1)
-
-    @pa.check("flags", name="flags_are_snake_case")
-    def _flags(cls, s: pd.Series) -> pd.Series:
-        return _flags_ok(s)
-
-    @pa.dataframe_check(name="seq_unique_within_document")
-    def _seq(cls, df: pd.DataFrame) -> pd.Series:
-        return ~df.duplicated(["doc_id", "seq"], keep=False)
-
-    @pa.dataframe_check(name="total_investment_covers_aid")
-    def _total_covers_aid(cls, df: pd.DataFrame) -> pd.Series:
-        both = df["aid_funds_wan"].notna() & df["total_investment_wan"].notna()
-        return ~both | (df["total_investment_wan"] + 1e-6 >= df["aid_funds_wan"])
-
-    class Config:
-        coerce = True
-        strict = True
+@pa.dataframe_check(name="seq_unique_within_document")
+def _seq(cls, df: pd.DataFrame) -> pd.Series:
+    return ~df.duplicated(["doc_id", "seq"], keep=False)
 
 
-class Corrections(pa.DataFrameModel):
-    doc_id: Series[str]
-    project_id: Series[str] = pa.Field(nullable=True)
-    field: Series[str]
-    original: Series[str]
-    corrected: Series[str]
-    rule: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
-    score: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
-    plan_year: Series[int]
+@pa.dataframe_check(name="total_investment_covers_aid")
+def _total_covers_aid(cls, df: pd.DataFrame) -> pd.Series:
+    both = df["aid_funds_wan"].notna() & df["total_investment_wan"].notna()
+    return ~both | (df["total_investment_wan"] + 1e-6 >= df["aid_funds_wan"])
 
-    class Config:
-        coerce = True
-        strict = True
 
+Documents = _model("documents", {"_flags": _flags()})
+Projects = _model("projects", {"_flags": _flags(), "_seq": _seq, "_total_covers_aid": _total_covers_aid})
+Corrections = _model("corrections", {})
 
 MODELS = {"documents": Documents, "projects": Projects, "corrections": Corrections}
 
