@@ -20,7 +20,12 @@ COMMANDS = {
     "backfill": "land a directory tree of historical PDFs in raw/ and ingest it, resumably, with progress",
     "nightly": "fetch new documents from the sources file (inboxes, HTTP listings) and ingest only those",
     "serve": "serve the nightly flow on a cron schedule (needs a Prefect server: see README)",
+    "query": "run DuckDB SQL over the dataset (views documents, projects, corrections, quarantine)",
+    "export": "write the dataset as CSV, XLSX, parquet or SQLite files for other tools",
+    "report": "write a static HTML report: charts of the funds, documents, flagged records",
+    "dictionary": "write docs/DATA.md, the data dictionary, from the column declaration",
 }
+RESEARCH = ("query", "export", "report", "dictionary")
 DEFAULT_CRON = "30 2 * * *"
 
 
@@ -90,7 +95,29 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default: '{DEFAULT_CRON}', 02:30 daily)")
     sv.add_argument("--sources", default="sources.toml", metavar="FILE")
     common(sv, wait=False)
+    _research_commands(cmd)
     return ap
+
+
+def _research_commands(cmd) -> None:
+    """query, export, report, dictionary: they read one commit of the dataset and never write it."""
+    from flows.research.commands import EXPORT_FORMATS, QUERY_FORMATS
+    curated = {"default": "curated", "metavar": "DIR", "help": "the dataset (default: curated)"}
+    q = cmd("query")
+    q.add_argument("sql", metavar="SQL", help='e.g. "select plan_year, sum(aid_funds_wan) from projects group by all"')
+    q.add_argument("--curated", **curated)
+    q.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output (default: an aligned table)")
+    ex = cmd("export")
+    ex.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="file format")
+    ex.add_argument("--curated", **curated)
+    ex.add_argument("--out", metavar="PATH", help="folder (csv, parquet) or file (xlsx, sqlite); default under exports/")
+    rp = cmd("report")
+    rp.add_argument("--curated", **curated)
+    rp.add_argument("--out", default="report", metavar="DIR", help="folder for index.html (default: report)")
+    rp.add_argument("--screenshot", metavar="PNG", help="also save a screenshot of the page (needs chromium)")
+    di = cmd("dictionary")
+    di.add_argument("--out", default="docs/DATA.md", metavar="FILE", help="where to write it (default: docs/DATA.md)")
+    di.add_argument("--check", action="store_true", help="write nothing; exit 1 when FILE differs from the declaration")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         ap.print_help()
         return 2
+    if args.command in RESEARCH:
+        from flows.research.commands import run_command       # reads the dataset; never Prefect
+        return run_command(args)
     inputs = {"run": getattr(args, "paths", []), "backfill": [getattr(args, "directory", "")],
               "nightly": [getattr(args, "sources", "")], "serve": [getattr(args, "sources", "")]}[args.command]
     missing = [p for p in inputs if not os.path.exists(p)]

@@ -172,7 +172,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-ARROW = {table: pa_arrow.schema([(c.name, ARROW_TYPES[c.type]) for c in cols]) for table, cols in COLUMNS.items()}
+
+def arrow_schema(table: str) -> pa_arrow.Schema:
+    """The storage types of a table's declared columns, in order."""
+    return pa_arrow.schema([(c.name, ARROW_TYPES[c.type]) for c in COLUMNS[table]])
+
+
+ARROW = {table: arrow_schema(table) for table in COLUMNS}
 
 
 def column_names(table: str, **roles: bool) -> tuple[str, ...]:
