@@ -31,6 +31,7 @@ class Grid:
     slots: list[list[int | None]]
     columns: list[float] | None = None   # x of the column boundaries, for a grid found by text alignment
     group_labels: str = ""               # header text over several columns, not placed in a cell (资金来源（元）)
+    merging: list[int] | None = None     # columns whose cells may span rows (类别), for a grid found by alignment
 
     @property
     def n_rows(self) -> int:
@@ -79,10 +80,24 @@ def build_grid(page_number: int, rects: list[BBox], chars: list[dict], tol: floa
     return Grid(page_number, bbox, cells, slots)
 
 
+# full-width punctuation is drawn in one half of its em box: closing marks on the left, opening on the right
+_INK_LEFT, _INK_RIGHT = set("，。、；：！？）】」』〉》”’"), set("（【「『〈《“‘")
+
+
+def ink_centre(ch: dict) -> float:
+    """x of the middle of a character's ink (a full-width ） at a cell's edge stays in its cell)."""
+    x0, x1 = ch["x0"], ch["x1"]
+    if ch["text"] in _INK_LEFT:
+        return x0 + (x1 - x0) / 4
+    if ch["text"] in _INK_RIGHT:
+        return x1 - (x1 - x0) / 4
+    return (x0 + x1) / 2
+
+
 def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
     buckets: dict[int, list[dict]] = {}
     for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        cx, cy = ink_centre(ch), (ch["top"] + ch["bottom"]) / 2
         if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
             continue
         r, c = min(_index(ys, cy, 0), len(slots) - 1), min(_index(xs, cx, 0), len(slots[0]) - 1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pdfplumber.table import TableFinder, TableSettings
 
@@ -34,6 +34,7 @@ ROW_KEY_EM = 0.4        # em: cells whose centres (or tops) are this close stand
 RULE_SNAP = 4.0         # points: a text gap this close to a rule is that rule
 HEADING_ROW_SEGMENTS = 4   # a row of this few cells may be a heading run over several columns
 FIT_SHARE = 0.6         # share of a continuation page's lines that must keep within the columns
+_HEADING_MARK = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+([)）].*)?$|[合总小]\s*计)")
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
 
 
@@ -74,14 +75,15 @@ def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict]) -
 
 
 def _finder_grids(plumb_page, number: int, v: list[dict], h: list[dict], chars: list[dict],
-                  columns: list[float] | None = None) -> list[Grid]:
+                  columns: list[float] | None = None, min_rows: int = 2) -> list[Grid]:
+    """Grids of at least `min_rows` rows (a table going on from the page before may hold one)."""
     settings = {**TABLE_SETTINGS, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
                 "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
     tables = TableFinder(plumb_page, TableSettings.resolve(settings)).tables
     grids = [build_grid(number, list(t.cells), chars) for t in tables]
     for g in grids:
         g.columns = columns
-    return [g for g in grids if g.n_rows >= 2 and g.n_cols >= 3]
+    return [g for g in grids if g.n_rows >= min_rows and g.n_cols >= 3]
 
 
 # ---- aligned columns ------------------------------------------------------------------
@@ -140,10 +142,18 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
             break                       # a wide gap, then text that is no label: the first row
         if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
             break                       # a cell's sentence or figures: the first row, however close
+        above = [s for ln in lines[first:last + 1] for s in ln]
+        if not any(_is_label(s, settings) or _wraps_under(s, above) for s in nxt):
+            break                       # no label, nor the next line of one: a row's first line
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
         last += 1
     return first, last
+
+
+def _wraps_under(s: Segment, above: list[Segment]) -> bool:
+    """s is the next line of a header cell above it: under it, in its column, a line gap away."""
+    return any(h.x1 > s.x0 and h.x0 < s.x1 and -1 <= s.top - h.bottom <= WRAP_GAP_EM * s.size + 1 for h in above)
 
 
 def _header_like(line: list[Segment]) -> bool:
@@ -367,6 +377,7 @@ class Frame:
     data: list[list[Segment]]
     groups: list[Segment]
     merging: list[int]                 # columns whose cells may span rows (类别)
+    overflow: list[Segment] = field(default_factory=list)   # header text run past the header rule
 
 
 def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], settings: Settings,
@@ -374,7 +385,9 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
     """A table without vertical rules, by the alignment of its text (None when there is none)."""
     lines = text_lines(chars, settings.line_tolerance)
     rules = sorted({round(e["top"], 1) for e in edges if e["width"] > RULE_SHARE * plumb_page.width})
-    frame = locate(lines, rules, plumb_page.height, settings, previous)
+    widest = max((e["width"] for e in edges), default=0.0)
+    across = [r for r in rules if any(round(e["top"], 1) == r and e["width"] >= 0.9 * widest for e in edges)]
+    frame = locate(lines, rules, plumb_page.height, settings, previous, across)
     if frame is None:
         return None
     segs = [s for ln in frame.data for s in ln]
@@ -383,33 +396,37 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
     bands = row_bands(frame, rules, columns)
     spans = merged_spans(frame, bands, columns)
     v, h = edges_for(frame, bands, columns, spans, segs)
-    skip = {id(c) for g in frame.groups for c in g.chars}
-    grids = _finder_grids(plumb_page, number, v, h, [c for c in chars if id(c) not in skip], columns)
+    skip = {id(c) for g in frame.groups + frame.overflow for c in g.chars}
+    grids = _finder_grids(plumb_page, number, v, h, [c for c in chars if id(c) not in skip], columns,
+                          min_rows=1 if frame.head_bottom <= frame.top + 1 else 2)
     if not grids:
         return None
     grids[0].group_labels = " ".join(g.text for g in frame.groups)
+    grids[0].merging = frame.merging
     return grids[0]
 
 
 def locate(lines: list[list[Segment]], rules: list[float], height: float, settings: Settings,
-           previous: Grid | None) -> Frame | None:
-    """The table under a header found by its labels, or the previous page's table going on."""
+           previous: Grid | None, across: list[float] | None = None) -> Frame | None:
+    """The table under a header found by its labels, or the previous page's table going on.
+    `across`: the rules drawn across the whole table (not a group label's underline)."""
     band = header_band(lines, rules, settings)
     if band is not None:
         first, last = band
         header = [s for ln in lines[first:last + 1] for s in ln]
+        head_bottom, spill, overflow = _header_end(header, across or [])
+        header = [s for s in header if s not in spill]
         stacks, groups, fields = column_stacks(header, settings)
         if len(stacks) < 3:
             return None
-        head_bottom = max(s.bottom for s in header) + 1
-        data = table_body(lines[last + 1:], head_bottom, rules, stacks, height)
+        data = table_body(([spill] if spill else []) + lines[last + 1:], head_bottom, rules, stacks, height)
         if not data:
             return None
         inner = boundaries(stacks, [s for ln in data for s in ln])
         if _fit(data, inner) < FIT_SHARE:
             return None                  # prose under a line that only looked like a header
         return Frame(min(s.top for s in header) - 1, head_bottom, stacks, inner, data, groups,
-                     [j for j, f in enumerate(fields) if f == "category"])
+                     [j for j, f in enumerate(fields) if f == "category"], overflow)
     if previous is None or not previous.columns:
         return None
     inner = previous.columns[1:-1]
@@ -418,7 +435,21 @@ def locate(lines: list[list[Segment]], rules: list[float], height: float, settin
     if not data or _fit(data, inner) < FIT_SHARE:
         return None
     top = min(s.top for s in data[0]) - 1
-    return Frame(top, top, stacks, inner, data, [], [])
+    return Frame(top, top, stacks, inner, data, [], list(previous.merging or []))
+
+
+def _header_end(header: list[Segment], across: list[float]) -> tuple[float, list[Segment], list[Segment]]:
+    """(bottom of the header, the first row's segments set tight under the header rule, header
+    text running over the rule). The rule under a header ends it: a narrow header cell's last
+    line may run past it (kept for the label, left out of the cells), and the first row's
+    opening line (（三 of a wrapped numeral) may reach above the next header line's bottom."""
+    bottom = max(s.bottom for s in header)
+    cut = max((r for r in across if min(s.top for s in header) + 1 < r < bottom), default=None)
+    if cut is None:
+        return bottom + 1, [], []
+    spill = [s for s in header if s.bottom > cut and _DATA_TEXT.match(s.text.strip())]
+    overflow = [s for s in header if s not in spill and (s.top + s.bottom) / 2 > cut]
+    return cut, spill, overflow
 
 
 def _column(x: float, columns: list[float]) -> int:
@@ -444,31 +475,122 @@ def row_bands(frame: Frame, rules: list[float], columns: list[float]) -> list[tu
 
 def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float]
                  ) -> dict[int, list[tuple[int, int]]]:
-    """Column → (first, last) body bands a cell of a merging column covers: the run of rows,
-    free of other text in that column, centred on its text (a 类别 label merged over rows)."""
+    """Column → (first, last) body bands each label of a merging column (类别) covers.
+
+    The rows between two barriers (合计, 小计, a heading row) are shared out among the labels
+    standing there: a label set at the top of its cell covers its row and the rows under it up
+    to the next label; a label set in the middle covers the run of rows it is centred on."""
     first_body = 1 if frame.head_bottom > frame.top + 1 else 0
+    body = list(range(first_body, len(bands)))
     out: dict[int, list[tuple[int, int]]] = {}
+    barriers = {k for k in body if _barrier(frame, bands[k], columns)}
     for j in frame.merging:
-        cells = [s for ln in frame.data for s in ln if _column(s.centre, columns) == j]
-        rows = {k: [s for s in cells if y0 <= (s.top + s.bottom) / 2 <= y1]
-                for k, (y0, y1) in enumerate(bands) if k >= first_body}
-        for k, texts in rows.items():
-            if not texts:
-                continue
-            centre = (min(s.top for s in texts) + max(s.bottom for s in texts)) / 2
-            best = (abs((bands[k][0] + bands[k][1]) / 2 - centre), k, k)
-            for a in range(k, first_body - 1, -1):
-                if a != k and rows.get(a):
-                    break
-                for b in range(k, len(bands)):
-                    if b != k and rows.get(b):
-                        break
-                    off = abs((bands[a][0] + bands[b][1]) / 2 - centre)
-                    if off < best[0] - 0.5:
-                        best = (off, a, b)
-            if best[2] > best[1] and best[0] <= texts[0].size:
-                out.setdefault(j, []).append((best[1], best[2]))
+        labels = _labels(frame, bands, columns, j, body)
+        if not labels:
+            continue
+        top_set = all(abs(top - bands[k][0]) <= 0.8 * size for k, top, _, size in labels) and \
+            all(any(k == s for k, *_ in labels) for s in _section_starts(body, barriers, labels))
+        starts = _numbering_starts(frame, bands, columns)
+        for section in _sections(body, barriers):
+            inside = [lb for lb in labels if lb[0] in section]
+            restart = [k for k in section if k in starts]
+            if len(restart) == len(inside) >= 2 and abs(restart[0] - inside[0][0]) <= 1:
+                runs = [(a, b - 1) for a, b in zip(restart, restart[1:] + [section[-1] + 1])]
+            else:
+                runs = _top_runs(section, inside) if top_set else _centred_runs(section, inside, bands)
+            out.setdefault(j, []).extend((a, b) for a, b in runs if b > a)
     return out
+
+
+def _numbering_starts(frame: Frame, bands: list[tuple[float, float]], columns: list[float]) -> set[int]:
+    """Bands where a numbering that starts again for each group (1, 2, 3, 1, 2, …) says 1: a
+    column of small whole numbers only, holding 1 more than once."""
+    per: dict[int, list[tuple[int, str]]] = {}
+    for ln in frame.data:
+        for s in ln:
+            k = next((k for k, (y0, y1) in enumerate(bands) if y0 <= (s.top + s.bottom) / 2 <= y1), None)
+            if k is not None:
+                per.setdefault(_column(s.centre, columns), []).append((k, s.text.strip()))
+    for j, cells in sorted(per.items()):
+        if j in frame.merging or not all(re.fullmatch(r"\d{1,3}", t) for _, t in cells):
+            continue
+        ones = {k for k, t in cells if t == "1"}
+        if len(ones) >= 2:
+            return ones
+    return set()
+
+
+def _barrier(frame: Frame, band: tuple[float, float], columns: list[float]) -> bool:
+    """A 合计/小计/heading row: no label's cell runs across it."""
+    texts = [s.text.strip() for ln in frame.data for s in ln
+             if band[0] <= (s.top + s.bottom) / 2 <= band[1] and _column(s.centre, columns) not in frame.merging]
+    return any(re.fullmatch(r"[合总小]\s*计|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+[)）].*", t)
+               for t in texts)
+
+
+def _labels(frame: Frame, bands, columns, j: int, body: list[int]) -> list[tuple[int, float, float, float]]:
+    """(band, top, centre, size) of each label in column j: its lines stacked close together."""
+    segs = sorted((s for ln in frame.data for s in ln if _column(s.centre, columns) == j), key=lambda s: s.top)
+    blocks: list[list] = []
+    for s in segs:
+        if blocks and s.top - blocks[-1][-1].bottom <= WRAP_GAP_EM * s.size + 1:
+            blocks[-1].append(s)
+        else:
+            blocks.append([s])
+    out = []
+    for bl in blocks:
+        top, bottom = bl[0].top, max(s.bottom for s in bl)
+        centre = (top + bottom) / 2
+        k = next((k for k in body if bands[k][0] <= centre <= bands[k][1]), None)
+        if k is not None:
+            out.append((k, top, centre, bl[0].size))
+    return out
+
+
+def _sections(body: list[int], barriers: set[int]) -> list[list[int]]:
+    out: list[list[int]] = [[]]
+    for k in body:
+        if k in barriers:
+            out.append([])
+        else:
+            out[-1].append(k)
+    return [s for s in out if s]
+
+
+def _section_starts(body, barriers, labels) -> list[int]:
+    """The first row of each section that holds a label."""
+    return [s[0] for s in _sections(body, barriers) if any(lb[0] in s for lb in labels)]
+
+
+def _top_runs(section: list[int], labels) -> list[tuple[int, int]]:
+    ks = [lb[0] for lb in labels]
+    return [(k, (ks[i + 1] - 1) if i + 1 < len(ks) else section[-1]) for i, k in enumerate(ks)]
+
+
+def _centred_runs(section: list[int], labels, bands) -> list[tuple[int, int]]:
+    """Cut the section into one run per label (rows before the first label or after the last
+    may stay out), each run as nearly centred on its label as the cuts allow."""
+    if not labels:
+        return []
+    ks = [lb[0] for lb in labels]
+    first, last = section[0], section[-1]
+
+    def cost(a: int, b: int, i: int) -> float:
+        return abs((bands[a][0] + bands[b][1]) / 2 - labels[i][2])
+
+    # best[i][b]: least cost of runs 0..i with run i ending at b (its start given by the previous end)
+    best: list[dict[int, tuple[float, list[tuple[int, int]]]]] = []
+    for i, k in enumerate(ks):
+        ends = range(k, (ks[i + 1] if i + 1 < len(ks) else last + 1))
+        row: dict[int, tuple[float, list[tuple[int, int]]]] = {}
+        for b in ends:
+            if i == 0:
+                row[b] = min(((cost(a, b, 0), [(a, b)]) for a in range(first, k + 1)), key=lambda t: t[0])
+            else:
+                row[b] = min(((c + cost(e + 1, b, i), runs + [(e + 1, b)]) for e, (c, runs) in best[-1].items()
+                              if e + 1 <= k), key=lambda t: t[0])
+        best.append(row)
+    return min(best[-1].values(), key=lambda t: t[0])[1]
 
 
 def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[float],
@@ -481,7 +603,8 @@ def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[floa
     header = frame.head_bottom > frame.top + 1
     for k, (y0, y1) in enumerate(bands):
         inside = [s for s in segs if y0 <= (s.top + s.bottom) / 2 <= y1]
-        heading = [s for s in inside if len(inside) <= HEADING_ROW_SEGMENTS or _DATA_TEXT.match(s.text.strip())]
+        marked = any(_HEADING_MARK.match(s.text.strip()) for s in inside)    # （三）民生保障类 across cells
+        heading = [s for s in inside if len(inside) <= HEADING_ROW_SEGMENTS or marked or _DATA_TEXT.match(s.text.strip())]
         for j, x in enumerate(columns):
             spanned = 0 < j < len(columns) - 1 and not (k == 0 and header) and \
                 any(s.x0 < x - 0.5 * s.size and s.x1 > x + 0.5 * s.size for s in heading)

@@ -8,7 +8,7 @@ their repeated headers are dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
 from normalizers.text import compact
@@ -186,16 +186,19 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
         mapping = grid_mapping(grid, mapping, settings)
         if mapping is None:
             continue
-        first = True
+        first, joined = True, {}
         for r in range(mapping.header_rows, grid.n_rows):
             cells = row_cells(grid, r, mapping)
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
                 continue
             _carry_merged(grid, r, cells, open_cells, mapping)
+            for f, c in cells.items():
+                if (f, c.bbox) in joined:
+                    cells[f] = replace(c, text=joined[f, c.bbox])
             kind, label, numeral = classify(grid, r, cells)
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
             if first and _continues(readings[-1], row):
-                _join(readings[-1][-1], row)
+                joined = _join(readings[-1][-1], row)
                 first = False
                 continue
             if kind == "empty":
@@ -229,7 +232,11 @@ def _has_amount(row: TableRow) -> bool:
     return any(_is_number(row.cells[f].text) for f in AMOUNT_FIELDS if f in row.cells)
 
 
-def _join(last: TableRow, rest: TableRow) -> None:
+def _join(last: TableRow, rest: TableRow) -> dict[tuple[str, tuple], str]:
+    """Append the rest of a row broken by a page break to its first part. Returns the joined
+    text of each cell that goes on merged over more rows of the new page (a 类别 label cut in
+    two by the break: 片区 | 任务), keyed by (field, cell box), for those rows to take too."""
+    joined = {}
     for f, c in rest.cells.items():
         if not c.text or c.merged_from_above:
             continue
@@ -237,15 +244,21 @@ def _join(last: TableRow, rest: TableRow) -> None:
         text = (before.text + c.text) if before is not None and before.text else c.text
         last.cells[f] = Cell(text, before.page if before else c.page, before.bbox if before else c.bbox,
                              before.span if before else 1, before.merged_from_above if before else False)
+        if c.span > 1:
+            joined[f, c.bbox] = text
+    return joined
 
 
 def _open_at_bottom(grid: Grid, mapping: Mapping) -> dict[str, Cell]:
-    """Text cells of the grid's last row that were merged over several rows down to the page end."""
-    if grid.columns is not None or grid.n_rows == 0:
+    """Text cells of the grid's last row that were merged over several rows down to the page end
+    (in a table found by alignment, only those of its merging columns: 类别)."""
+    if grid.n_rows == 0:
         return {}
     out = {}
     r = grid.n_rows - 1
     for c, f in mapping.columns.items():
+        if grid.columns is not None and c not in (grid.merging or []):
+            continue
         cell = grid.owner(r, c)
         if cell is not None and cell.text and cell.rowspan > 1 and cell.row < r and f not in AMOUNT_FIELDS \
                 and f not in ("seq", "name"):
