@@ -13,6 +13,7 @@ json_each() unnests them. Dates are ISO text (2023-02-07) there.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -83,6 +84,8 @@ def read_csv(path: str | Path, table: str | None = None):
             frame[n] = frame[n].map(lambda v: json.loads(v) if isinstance(v, str) else v)
         elif n in frame and c.type == "int" and not c.nullable:
             frame[n] = frame[n].astype("int64")
+        elif n in frame and c.type == "date":
+            frame[n] = frame[n].map(lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else None)
     return frame
 
 

@@ -1,0 +1,78 @@
+"""The one column declaration (schemas/tables.py): docs/DATA.md, the arrow schemas, the pandera
+models and the normalizers' field lists all follow it; a column added there reaches all of them."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from flows.cli import main
+from flows.research import dictionary
+from schemas import tables
+from schemas.tables import ARROW, COLUMNS, Column, arrow_schema, column_names
+
+
+def test_data_md_matches_the_declaration():
+    assert (ROOT / "docs" / "DATA.md").read_text(encoding="utf-8") == dictionary.render(), \
+        "docs/DATA.md is out of step with schemas/tables.py: run `aidplans dictionary`"
+
+
+def test_dictionary_check_exits_1_when_the_file_differs(tmp_path, capsys):
+    out = tmp_path / "DATA.md"
+    assert main(["dictionary", "--out", str(out)]) == 0
+    assert main(["dictionary", "--out", str(out), "--check"]) == 0
+    out.write_text(out.read_text(encoding="utf-8").replace("| `seq` |", "| `sequence` |"), encoding="utf-8")
+    assert main(["dictionary", "--out", str(out), "--check"]) == 1
+    assert "aidplans dictionary" in capsys.readouterr().err
+
+
+def test_every_column_of_every_table_is_documented_with_meaning_source_and_example():
+    text = dictionary.render()
+    for table, cols in COLUMNS.items():
+        assert f"## {table}" in text
+        for c in cols:
+            assert c.meaning and c.source and f"| `{c.name}` |" in text
+            assert c.example or c.nullable, f"{table}.{c.name} has no example"
+            assert (c.unit == "万元") == c.name.endswith("_wan")
+
+
+def test_arrow_models_and_normalizers_follow_the_declaration():
+    from normalizers.overrides import DOCUMENT_FIELDS, PROJECT_FIELDS
+    from normalizers.reconcile import TEXT_FIELDS
+    from schemas.models import MODELS
+    for table, cols in COLUMNS.items():
+        names = [c.name for c in cols]
+        assert ARROW[table].names == names == list(MODELS[table].to_schema().columns)
+        schema = MODELS[table].to_schema()
+        assert [n for n in names if schema.columns[n].nullable] == [c.name for c in cols if c.nullable]
+    assert PROJECT_FIELDS == column_names("projects", overridable=True)
+    assert DOCUMENT_FIELDS == column_names("documents", overridable=True)
+    assert TEXT_FIELDS == column_names("projects", merged=True)
+    assert "aid_funds_wan" in PROJECT_FIELDS and "aid_funds_wan" not in TEXT_FIELDS and "name" in TEXT_FIELDS
+
+
+def test_a_column_added_to_the_declaration_reaches_every_derived_list(monkeypatch):
+    """Adding a column is one edit: here a `funding_source` column, set by overrides and merged."""
+    from schemas import models
+    extra = Column("funding_source", "str", "资金来源, where the money comes from", "the table's 资金来源 column",
+                   "东西部协作资金", nullable=True, checks={"str_length": {"min_value": 2}}, overridable=True,
+                   merged=True)
+    monkeypatch.setitem(tables.COLUMNS, "projects", COLUMNS["projects"] + (extra,))
+    assert arrow_schema("projects").field("funding_source").type == "string"
+    assert column_names("projects", overridable=True)[-1] == "funding_source"
+    assert column_names("projects", merged=True)[-1] == "funding_source"
+    assert "| `funding_source` | `str?` |" in dictionary.render()
+    model = models._model("projects", {})
+    assert "funding_source" in model.to_schema().columns
+    row = {c.name: None for c in tables.COLUMNS["projects"]}
+    row.update(project_id="d-1", doc_id="d", plan_year=2023, program="东西部协作", donor="柯桥区", recipient="峨边",
+               seq=1, category="产业合作", category_raw="产业合作", name="项目", source_pages=[1], flags=[],
+               confidence=1.0, funding_source="x")
+    with pytest.raises(Exception, match="str_length"):           # the column's own check runs
+        model.validate(pd.DataFrame([row]), lazy=True)
+    model.validate(pd.DataFrame([dict(row, funding_source="东西部协作资金")]))
+
+
+def test_a_column_type_must_be_known():
+    with pytest.raises(ValueError, match="not one of"):
+        Column("x", "decimal", "m", "s", "1")
