@@ -31,7 +31,7 @@ def browser() -> str | None:
     return next((p for p in map(shutil.which, BROWSERS) if p), None)
 
 
-def view(page: Path, screenshot: Path | None = None, width: int = 1280, height: int = 3200) -> PageView:
+def view(page: Path, screenshot: Path | None = None, width: int = 1280, height: int = 2400) -> PageView:
     """Load `page` (a local file) headless: its DOM, its console messages, and a screenshot if asked."""
     exe = browser()
     if exe is None:

@@ -51,8 +51,10 @@ def _bars(frame: pd.DataFrame, x: str, x_title: str, color: str, color_title: st
         cat, amount, color=alt.Color(color, title=color_title),
         tooltip=[field, color.split(":")[0], alt.Tooltip("aid:Q", format=",.1f")],
     ).properties(title=title, width=WIDTH, height=max(160, 26 * data[field].nunique()) if horizontal else 280)
-    chart = chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
-        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT).configure_title(font=CJK_FONT)
+    chart = chart.configure(font=CJK_FONT) \
+        .configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=12, titleFontSize=13) \
+        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=12, titleFontSize=13) \
+        .configure_title(font=CJK_FONT, fontSize=15)
     try:
         return vlc.vegalite_to_svg(chart.to_dict())
     except Exception as exc:        # noqa: BLE001 - vl-convert raises plain ValueError/RuntimeError

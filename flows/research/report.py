@@ -29,10 +29,13 @@ FLAG_MEANINGS = {
     "low_confidence": "the pipeline doubts this value (close candidates, no heading, sums that do not agree)",
     "invalid": "the value failed validation and was emptied",
 }
+HEADERS = {"plan_year": "year", "total_aid_funds_wan": "aid stated (万元)", "text_source": "text from",
+           "source_kind": "kind", "doc_number": "文号 doc_number"}
 CSS = f"""body{{font-family:"{charts.CJK_FONT}","Noto Sans SC","Source Han Sans SC",sans-serif;margin:2em;color:#222}}
-table{{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.9em}}th,td{{border:1px solid #ccc;padding:3px 6px;
+table{{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.85em}}th,td{{border:1px solid #ccc;padding:3px 6px;
 vertical-align:top;text-align:left}}td.n{{text-align:right}}th{{background:#f2f2f2}}figure.chart{{margin:1em 0 2em}}
-.mono{{font-family:monospace;font-size:0.8em;word-break:break-all;max-width:16em}}td{{max-width:24em}}"""
+.mono{{font-family:monospace;font-size:0.8em;word-break:break-all;white-space:pre-line;min-width:16em}}
+td{{max-width:24em}}td.w{{min-width:14em}}"""
 
 
 class ReportError(RuntimeError):
@@ -110,10 +113,12 @@ def _year_category(projects: pd.DataFrame, docs: pd.DataFrame) -> str:
 
 def _documents(docs: pd.DataFrame, projects: pd.DataFrame) -> str:
     d = docs.assign(projects=docs["doc_id"].map(projects.groupby("doc_id").size()).fillna(0).astype(int),
-                    flags=docs["flags"].map(_list))
+                    flags=docs["flags"].map(_list), pages=docs["page_count"],
+                    file=[f"{s}\nsha256 {h}" + (f"\nfrom {o}" if o and o != s else "")
+                          for s, h, o in zip(docs["source_file"], docs["sha256"], docs["origin"])])
     return _table(d.sort_values(["plan_year", "program"]), [
         "plan_year", "program", "donor", "title", "doc_number", "issue_date", "projects", "total_aid_funds_wan",
-        "source_file", "sha256", "page_count", "text_source", "source_kind", "origin", "flags"], mono={"sha256"})
+        "file", "pages", "text_source", "source_kind", "flags"], mono={"file"})
 
 
 def _flagged(docs: pd.DataFrame, projects: pd.DataFrame) -> str:
@@ -129,7 +134,7 @@ def _flagged(docs: pd.DataFrame, projects: pd.DataFrame) -> str:
             rows.append({"plan": title.get(p["doc_id"], p["doc_id"]), "seq": p["seq"], "name": p["name"], "flag": f,
                          "reason": _meaning(f), "pages": _list(p["source_pages"]), "source_file": src.get(p["doc_id"])})
     return _table(pd.DataFrame(rows, columns=["plan", "seq", "name", "flag", "reason", "pages", "source_file"]),
-                  ["plan", "seq", "name", "flag", "reason", "pages", "source_file"])
+                  ["plan", "seq", "name", "flag", "reason", "pages", "source_file"], mono={"source_file"})
 
 
 def _corrections(corrections: pd.DataFrame, projects: pd.DataFrame) -> str:
@@ -144,17 +149,18 @@ def _meaning(flag: str) -> str:
     return f"{text} ({what})" if what else text
 
 
-def _table(frame: pd.DataFrame, cols: list[str], mono: set[str] = frozenset()) -> str:
+def _table(frame: pd.DataFrame, cols: list[str], mono: set[str] = frozenset(),
+           wide: set[str] = frozenset({"title", "name", "reason", "original", "corrected"})) -> str:
     if frame.empty:
         return "<p>None.</p>"
-    head = "<tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>"
+    head = "<tr>" + "".join(f"<th>{_e(HEADERS.get(c, c))}</th>" for c in cols) + "</tr>"
     body = []
     for _, r in frame.iterrows():
         cells = []
         for c in cols:
             v = r[c]
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            cls = " class=n" if num else (" class=mono" if c in mono else "")
+            cls = " class=n" if num else (" class=mono" if c in mono else (" class=w" if c in wide else ""))
             cells.append(f"<td{cls}>{_num(v) if isinstance(v, float) else _e(_list(v) if _is_list(v) else v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return "<table>" + head + "".join(body) + "</table>"
