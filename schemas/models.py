@@ -60,11 +60,15 @@ def _total_covers_aid(cls, df: pd.DataFrame) -> pd.Series:
     return ~both | (df["total_investment_wan"] + 1e-6 >= df["aid_funds_wan"])
 
 
-Documents = _model("documents", {"_flags": _flags()})
-Projects = _model("projects", {"_flags": _flags(), "_seq": _seq, "_total_covers_aid": _total_covers_aid})
-Corrections = _model("corrections", {})
+def build_models() -> dict[str, type[pa.DataFrameModel]]:
+    """One pandera model per table, from the declaration as it stands."""
+    return {"documents": _model("documents", {"_flags": _flags()}),
+            "projects": _model("projects", {"_flags": _flags(), "_seq": _seq, "_total_covers_aid": _total_covers_aid}),
+            "corrections": _model("corrections", {})}
 
-MODELS = {"documents": Documents, "projects": Projects, "corrections": Corrections}
+
+MODELS = build_models()
+Documents, Projects, Corrections = MODELS["documents"], MODELS["projects"], MODELS["corrections"]
 
 
 def frame(table: str, records: list) -> pd.DataFrame:

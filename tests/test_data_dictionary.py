@@ -76,3 +76,34 @@ def test_a_column_added_to_the_declaration_reaches_every_derived_list(monkeypatc
 def test_a_column_type_must_be_known():
     with pytest.raises(ValueError, match="not one of"):
         Column("x", "decimal", "m", "s", "1")
+
+
+def test_a_declared_column_lands_in_the_dataset_and_the_views_with_no_other_edit(monkeypatch, tmp_path):
+    """A new nullable column, declared and nothing else: the real records of a sample plan go through
+    validation and an atomic commit, the dataset has the column (empty until a stage fills it),
+    and `aidplans query` can select it."""
+    from conftest import normalized, sample
+    from flows.curate import validated
+    from flows.research import data, query
+    from flows.store import Batch, CuratedStore
+    from schemas import models
+    extra = Column("funding_source", "str", "资金来源", "the table's 资金来源 column", "东西部协作资金", nullable=True)
+    monkeypatch.setitem(tables.COLUMNS, "projects", COLUMNS["projects"] + (extra,))
+    monkeypatch.setitem(tables.ARROW, "projects", arrow_schema("projects"))
+    monkeypatch.setitem(models.MODELS, "projects", models.build_models()["projects"])
+    store = CuratedStore(tmp_path / "curated")
+    parts, problems = validated(store, normalized(sample("2023")), "2023 plan")
+    assert problems == [] and "funding_source" in parts["projects"].columns
+    store.commit(Batch(parts["documents"], parts["projects"], parts["corrections"], set()))
+    landed = pd.read_parquet(tmp_path / "curated" / "projects")
+    assert len(landed) == 11 and landed["funding_source"].isna().all()
+    answer = query.run(data.load(tmp_path / "curated"), "select count(funding_source) n, count(*) m from projects")
+    assert answer.to_pylist() == [{"n": 0, "m": 11}]
+
+
+def test_the_record_dataclasses_carry_exactly_the_declared_columns():
+    """The stages' record types (schemas/types.py) produce the values; they name the same columns."""
+    import dataclasses
+    from schemas.types import Correction, DocumentRecord, ProjectRecord
+    for cls, table in ((DocumentRecord, "documents"), (ProjectRecord, "projects"), (Correction, "corrections")):
+        assert [f.name for f in dataclasses.fields(cls)] == list(column_names(table)), cls.__name__
