@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.grid import Grid, build_grid, group_lines
-from normalizers.vocab import match_label
+from normalizers.vocab import canonical_category, match_label
 from schemas.settings import Settings
 
 TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
@@ -71,7 +71,21 @@ def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict]) -
     h = [e for e in edges if e["width"] > 0]
     if len(v) < 2 or len(h) < 2:
         return []
-    return _finder_grids(plumb_page, number, v, h, chars)
+    return _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars)
+
+
+def closing_rules(v: list[dict], h: list[dict]) -> list[dict]:
+    """The rule a table cut by a page break does not draw: where the side rules run on past
+    the last (or before the first) horizontal rule, a rule across their ends closes the row."""
+    x0, x1 = min(e["x0"] for e in v), max(e["x1"] for e in v)
+    out = []
+    bottom, last = max(e["bottom"] for e in v), max(e["top"] for e in h)
+    if bottom > last + TABLE_SETTINGS["snap_tolerance"]:
+        out.append(_hline(x0, x1, bottom))
+    top, first = min(e["top"] for e in v), min(e["top"] for e in h)
+    if top < first - TABLE_SETTINGS["snap_tolerance"]:
+        out.append(_hline(x0, x1, top))
+    return out
 
 
 def _finder_grids(plumb_page, number: int, v: list[dict], h: list[dict], chars: list[dict],
@@ -266,16 +280,20 @@ def column_blocks(lines: list[list[Segment]], columns: list[float]) -> list[list
     for ln in lines:
         for s in ln:
             per[_column(s.centre, columns)].append(s)
+    heading = {id(s) for ln in lines if any(_HEADING_MARK.match(s.text.strip()) for s in ln) for s in ln}
     gaps = _line_gaps(per)
     within = gaps[len(gaps) // 4] if gaps else 0.0           # the gap between lines of one cell
     out = []
     for segs in per:
         blocks: list[Block] = []
+        last = None
         for s in sorted(segs, key=lambda s: s.top):
-            if blocks and s.top - blocks[-1].bottom <= within + CELL_GAP_EM * s.size:
+            alone = id(s) in heading or (last is not None and id(last) in heading)   # a heading row is a row
+            if blocks and not alone and s.top - blocks[-1].bottom <= within + CELL_GAP_EM * s.size:
                 blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
             else:
                 blocks.append(Block(s.top, s.bottom, s.size))
+            last = s
         out.append(blocks)
     return out
 
@@ -322,6 +340,11 @@ def row_breaks(lines: list[list[Segment]], columns: list[float]) -> list[float]:
         if len(clean) >= 2:
             rows.append((k, clean))
     keys = sorted({round(k, 1) for k, _ in rows} | {round(k, 1) for k in heading_keys(lines, key_of)})
+    if rows:        # the rest of a row broken by the page break, above the first row: a row of its own
+        first_top = min(b.top for b in min(rows, key=lambda kr: kr[0])[1])
+        lead = [b for b in blocks if b.bottom < first_top - 0.5]
+        if lead and key_of(lead[0]) < keys[0]:
+            keys.insert(0, round(min(key_of(b) for b in lead), 1))
     if len(keys) < 2:
         return []
     return walk(keys, lines, key_of is _centre)
@@ -394,7 +417,7 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
     columns = [min([s.x0 for s in segs] + [frame.stacks[0][0]]) - 2, *frame.inner,
                max([s.x1 for s in segs] + [frame.stacks[-1][1]]) + 2]
     bands = row_bands(frame, rules, columns)
-    spans = merged_spans(frame, bands, columns)
+    spans = merged_spans(frame, bands, columns, settings)
     v, h = edges_for(frame, bands, columns, spans, segs)
     skip = {id(c) for g in frame.groups + frame.overflow for c in g.chars}
     grids = _finder_grids(plumb_page, number, v, h, [c for c in chars if id(c) not in skip], columns,
@@ -447,9 +470,10 @@ def _header_end(header: list[Segment], across: list[float]) -> tuple[float, list
     cut = max((r for r in across if min(s.top for s in header) + 1 < r < bottom), default=None)
     if cut is None:
         return bottom + 1, [], []
-    spill = [s for s in header if s.bottom > cut and _DATA_TEXT.match(s.text.strip())]
-    overflow = [s for s in header if s not in spill and (s.top + s.bottom) / 2 > cut]
-    return cut, spill, overflow
+    below = [s for s in header if s.bottom > cut and (_DATA_TEXT.match(s.text.strip()) or (s.top + s.bottom) / 2 > cut)]
+    above = [s for s in header if s not in below]
+    overflow = [s for s in below if not _DATA_TEXT.match(s.text.strip()) and _wraps_under(s, above)]
+    return cut, [s for s in below if s not in overflow], overflow
 
 
 def _column(x: float, columns: list[float]) -> int:
@@ -473,7 +497,7 @@ def row_bands(frame: Frame, rules: list[float], columns: list[float]) -> list[tu
     return head + list(zip(ys, ys[1:]))
 
 
-def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float]
+def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float], settings: Settings
                  ) -> dict[int, list[tuple[int, int]]]:
     """Column → (first, last) body bands each label of a merging column (类别) covers.
 
@@ -485,7 +509,7 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
     out: dict[int, list[tuple[int, int]]] = {}
     barriers = {k for k in body if _barrier(frame, bands[k], columns)}
     for j in frame.merging:
-        labels = _labels(frame, bands, columns, j, body)
+        labels = _labels(frame, bands, columns, j, body, settings)
         if not labels:
             continue
         top_set = all(abs(top - bands[k][0]) <= 0.8 * size for k, top, _, size in labels) and \
@@ -528,7 +552,8 @@ def _barrier(frame: Frame, band: tuple[float, float], columns: list[float]) -> b
                for t in texts)
 
 
-def _labels(frame: Frame, bands, columns, j: int, body: list[int]) -> list[tuple[int, float, float, float]]:
+def _labels(frame: Frame, bands, columns, j: int, body: list[int], settings: Settings
+            ) -> list[tuple[int, float, float, float]]:
     """(band, top, centre, size) of each label in column j: its lines stacked close together."""
     segs = sorted((s for ln in frame.data for s in ln if _column(s.centre, columns) == j), key=lambda s: s.top)
     blocks: list[list] = []
@@ -538,13 +563,25 @@ def _labels(frame: Frame, bands, columns, j: int, body: list[int]) -> list[tuple
         else:
             blocks.append([s])
     out = []
-    for bl in blocks:
+    for bl in (part for b in blocks for part in split_labels(b, settings)):
         top, bottom = bl[0].top, max(s.bottom for s in bl)
         centre = (top + bottom) / 2
         k = next((k for k in body if bands[k][0] <= centre <= bands[k][1]), None)
         if k is not None:
             out.append((k, top, centre, bl[0].size))
     return out
+
+
+def split_labels(lines: list[Segment], settings: Settings) -> list[list[Segment]]:
+    """Two labels set line under line with no gap between them (就业/帮扶/类 over 人才/协作) apart:
+    cut where the lines above and the lines below each name a different category."""
+    best = (settings.category_match_min, 0)
+    for i in range(1, len(lines)):
+        (a, sa), (b, sb) = (canonical_category("".join(s.text for s in part)) for part in (lines[:i], lines[i:]))
+        if a and b and a != b and min(sa, sb) >= best[0]:
+            best = (min(sa, sb), i)
+    i = best[1]
+    return [lines[:i], *split_labels(lines[i:], settings)] if i else [lines]
 
 
 def _sections(body: list[int], barriers: set[int]) -> list[list[int]]:

@@ -42,7 +42,8 @@ def header_rows(grid: Grid, settings: Settings) -> int:
     a row naming two fields or more, and the rows under it that hold only short labels
     (资金来源 over 协作资金 | 县级配套: a header of two or three rows)."""
     n = 0
-    for r in range(min(grid.n_rows, 4)):
+    rows = 1 if grid.columns is not None else 4        # a grid found by alignment has one header band
+    for r in range(min(grid.n_rows, rows)):
         own = [cell.text for c in range(grid.n_cols)
                if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
         hits = sum(1 for t in own if match_label(t)[1] >= settings.header_match_min)
