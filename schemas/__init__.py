@@ -1,1 +1,2 @@
-"""Types shared by every stage, the settings object, and the pandera models of the curated dataset."""
+"""Types shared by every stage, the settings object, the curated tables' column declaration (tables.py)
+and the pandera models built from it (models.py)."""

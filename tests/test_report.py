@@ -108,3 +108,10 @@ def test_an_unusable_out_is_one_line_exit_2(tmp_path, capsys):
     assert main(["report", "--curated", str(sample_dataset()), "--out", str(tmp_path / "f")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is a file" in err
+
+
+def test_an_empty_dataset_gives_a_page_without_charts(tmp_path, capsys):
+    (tmp_path / "curated" / "documents").mkdir(parents=True)
+    assert main(["report", "--curated", str(tmp_path / "curated"), "--out", str(tmp_path / "r")]) == 0
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "no charts" in html and "<svg" not in html and "0 plans, 0 projects" in html
