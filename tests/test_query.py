@@ -79,6 +79,13 @@ def test_csv_and_json_formats(curated, capsys):
     assert [json.loads(v) for v in back["source_pages"]] == [list(v) for v in want["source_pages"]]
 
 
+def test_json_is_strict_json_without_nan(curated, capsys):
+    code, out, _ = query(capsys, "select 'nan'::double x, [1.0, 'inf'::double] l, '=1+1' f", "--curated",
+                         str(curated), "--format", "json")
+    assert code == 0 and json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON")) == \
+        [{"x": None, "l": [1.0, None], "f": "=1+1"}]
+
+
 def test_every_view_is_there_with_the_rejected_file_in_quarantine(curated, capsys):
     code, out, _ = query(capsys, "select (select count(*) from documents) d, (select count(*) from projects) p, "
                                  "(select count(*) from corrections) c, (select count(*) from quarantine) q, "

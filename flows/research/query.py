@@ -71,10 +71,21 @@ def render(result: pa.Table, fmt: str) -> str:
     rows = result.to_pylist()
     names = result.column_names
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, default=_json_default, indent=1) + "\n"
+        return json.dumps(_no_nan(rows), ensure_ascii=False, default=_json_default, indent=1) + "\n"
     if fmt == "csv":
         return _csv(result)
     return aligned(names, rows, [_numeric(result.schema.field(n).type) for n in names])
+
+
+def _no_nan(v):
+    """NaN and infinities as null: JSON has no such numbers."""
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(v, dict):
+        return {k: _no_nan(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_no_nan(x) for x in v]
+    return v
 
 
 def _json_default(v):

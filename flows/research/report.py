@@ -72,7 +72,7 @@ def render(tables: dict[str, pa.Table], curated: str = "") -> str:
     docs, projects = tables["documents"].to_pandas(), tables["projects"].to_pandas()
     corrections, quarantine = tables["corrections"].to_pandas(), tables["quarantine"].to_pandas()
     projects["town"] = [town(v) for v in projects["location"]]
-    body = [f"<h1>峨边彝族自治县 帮扶项目实施方案：资金与项目 · Aid plans report</h1>",
+    body = ["<h1>峨边彝族自治县 帮扶项目实施方案：资金与项目 · Aid plans report</h1>",
             f"<p>Dataset <span class=mono>{_e(curated)}</span>: {len(docs)} plans, {len(projects)} projects, "
             f"{_num(projects['aid_funds_wan'].sum())} 万元 of aid funds in the projects; written "
             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC.</p>"]
