@@ -1,5 +1,7 @@
 """The `aidplans` command. Errors become one line of advice; exit 0 all landed, 1 some rejected,
 2 usage or environment (a missing path, a dataset that cannot be written, a busy dataset with --no-wait).
+The researchers' commands (query, export, report, dictionary: flows/research/) exit 0 done, 2 on an
+error (bad SQL, no dataset, an unusable --out), 1 when `dictionary --check` finds the file out of step.
 
 `run` and `backfill` take the dataset's writer lock first, then decide whether anything needs
 doing before Prefect is imported: a run over inputs that are all curated at this pipeline
@@ -100,7 +102,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _research_commands(cmd) -> None:
-    """query, export, report, dictionary: they read one commit of the dataset and never write it."""
+    """query, export, report read one commit of the dataset, dictionary the column declaration;
+    none writes the dataset."""
     from flows.research.commands import EXPORT_FORMATS, QUERY_FORMATS
     curated = {"default": "curated", "metavar": "DIR", "help": "the dataset (default: curated)"}
     q = cmd("query")

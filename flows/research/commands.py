@@ -27,6 +27,10 @@ def run_command(args) -> int:
     except (DatasetError, ExportError, ReportError, ChartError, StoreError) as exc:
         print(f"aidplans {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"aidplans {args.command}: interrupted; the dataset is unchanged (files are replaced whole, "
+              f"so nothing half-written is left under --out)", file=sys.stderr)
+        return 130
 
 
 def _tables(args):
