@@ -1,0 +1,252 @@
+"""A table without vertical rules located by its text: the header found by its labels, a column
+for each stack of header text, the boundaries between columns in the emptiest gutters of the
+rows below, and the body down to the table's end."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.grid import Grid
+from extractors.segments import DATA_TEXT, Segment
+from normalizers.vocab import match_label
+from schemas.settings import Settings
+
+
+_CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
+
+
+@dataclass
+class Frame:
+    """A table located on a page by its text: header extent, column stacks, body lines."""
+    top: float
+    head_bottom: float
+    stacks: list[tuple[float, float]]
+    inner: list[float]                 # x of the boundaries between columns
+    data: list[list[Segment]]
+    groups: list[Segment]
+    merging: list[int]                 # columns whose cells may span rows (类别)
+    overflow: list[Segment] = field(default_factory=list)   # header text run past the header rule
+
+
+def locate(lines: list[list[Segment]], rules: list[float], height: float, settings: Settings,
+           previous: Grid | None, across: list[float] | None = None) -> Frame | None:
+    """The table under a header found by its labels, or the previous page's table going on.
+    `across`: the rules drawn across the whole table (not a group label's underline)."""
+    band = header_band(lines, rules, settings)
+    if band is not None:
+        first, last = band
+        header = [s for ln in lines[first:last + 1] for s in ln]
+        head_bottom, spill, overflow = _header_end(header, across or [], settings)
+        header = [s for s in header if s not in spill]
+        stacks, groups, fields = column_stacks(header, settings)
+        if len(stacks) < 3:
+            return None
+        data = table_body(([spill] if spill else []) + lines[last + 1:], head_bottom, rules, stacks, height, settings)
+        if not data:
+            return None
+        inner = boundaries(stacks, [s for ln in data for s in ln])
+        if _fit(data, inner) < settings.fit_share:
+            return None                  # prose under a line that only looked like a header
+        return Frame(min(s.top for s in header) - 1, head_bottom, stacks, inner, data, groups,
+                     [j for j, f in enumerate(fields) if f == "category"], overflow)
+    if previous is None or not previous.columns:
+        return None
+    inner = previous.columns[1:-1]
+    stacks = list(zip(previous.columns, previous.columns[1:]))
+    data = table_body(lines, None, rules, stacks, height, settings)
+    if not data or _fit(data, inner) < settings.fit_share:
+        return None
+    top = min(s.top for s in data[0]) - 1
+    return Frame(top, top, stacks, inner, data, [], list(previous.merging or []))
+
+
+def _header_end(header: list[Segment], across: list[float], settings: Settings
+                ) -> tuple[float, list[Segment], list[Segment]]:
+    """(bottom of the header, the first row's segments set tight under the header rule, header
+    text running over the rule). The rule under a header ends it: a narrow header cell's last
+    line may run past it (kept for the label, left out of the cells), and the first row's
+    opening line (（三 of a wrapped numeral) may reach above the next header line's bottom."""
+    bottom = max(s.bottom for s in header)
+    cut = max((r for r in across if min(s.top for s in header) + 1 < r < bottom), default=None)
+    if cut is None:
+        return bottom + 1, [], []
+    below = [s for s in header if s.bottom > cut and (DATA_TEXT.match(s.text.strip()) or (s.top + s.bottom) / 2 > cut)]
+    above = [s for s in header if s not in below]
+    overflow = [s for s in below if not DATA_TEXT.match(s.text.strip()) and _wraps_under(s, above, settings)]
+    return cut, [s for s in below if s not in overflow], overflow
+
+
+def header_band(lines: list[list[Segment]], rules: list[float], settings: Settings) -> tuple[int, int] | None:
+    """(first, last) line index of the table header: a line with two or more field labels,
+    the short label lines stacked above it, and the lines below it up to the first data row."""
+    start = next((i for i, ln in enumerate(lines)
+                  if len(ln) >= 3 and sum(_is_label(s, settings) for s in ln) >= 2), None)
+    if start is None:
+        return None
+    first = start
+    while first > 0 and _header_like(lines[first - 1]) and \
+            lines[first][0].top - max(s.bottom for s in lines[first - 1]) <= 1.2 * lines[first][0].size:
+        first -= 1
+    last = start
+    size = max(s.size for s in lines[start])
+    under = [r for r in rules if max(s.bottom for s in lines[start]) < r < lines[start][0].top + 8 * size]
+    if under:                                # a rule under the header (三线表): the header ends there
+        while last + 1 < len(lines) and min(s.top for s in lines[last + 1]) < under[0]:
+            last += 1
+        return first, last
+    while last + 1 < len(lines) and last - start < 8:
+        nxt = lines[last + 1]
+        top = min(s.top for s in nxt)
+        gap = top - max(s.bottom for s in lines[last])
+        if any(DATA_TEXT.match(s.text.strip()) for s in nxt) or gap > 2 * size:
+            break
+        if gap > settings.wrap_gap_em * size and not any(_is_label(s, settings) for s in nxt):
+            break                       # a wide gap, then text that is no label: the first row
+        if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
+            break                       # a cell's sentence or figures: the first row, however close
+        above = [s for ln in lines[first:last + 1] for s in ln]
+        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) for s in nxt):
+            break                       # no label, nor the next line of one: a row's first line
+        if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
+            break
+        last += 1
+    return first, last
+
+
+def _is_label(seg: Segment, settings: Settings) -> bool:
+    """A header cell naming a field (项目名称); a labelled line of prose (实施地点：…) is none."""
+    return not re.search(r"[：:，。]", seg.text) and match_label(seg.text)[1] >= settings.header_match_min
+
+
+def _wraps_under(s: Segment, above: list[Segment], settings: Settings) -> bool:
+    """s is the next line of a header cell above it: under it, in its column, a line gap away."""
+    return any(h.x1 > s.x0 and h.x0 < s.x1 and -1 <= s.top - h.bottom <= settings.wrap_gap_em * s.size + 1 for h in above)
+
+
+def _header_like(line: list[Segment]) -> bool:
+    return all(len(s.text) <= 16 and not DATA_TEXT.match(s.text) and not _CAPTION.search(s.text) for s in line)
+
+
+def column_stacks(header: list[Segment], settings: Settings
+                  ) -> tuple[list[tuple[float, float]], list[Segment], list[str | None]]:
+    """Header segments → one (x0, x1) per column, left to right, the group labels (a label over
+    two or more separate labels below it: 资金来源 over 协作资金 | 县级配套), and the field each
+    column's header text names."""
+    header = join_wrapped(header, settings)
+    groups = [s for s in header if _covers_several(s, header)]
+    rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
+    stacks: list[list] = []
+    for s in rest:
+        for st in stacks:
+            overlap = min(st[1], s.x1) - max(st[0], s.x0)
+            if overlap > 0.3 * min(st[1] - st[0], s.x1 - s.x0):
+                st[0], st[1], st[2] = min(st[0], s.x0), max(st[1], s.x1), st[2] + [s]
+                break
+        else:
+            stacks.append([s.x0, s.x1, [s]])
+    stacks.sort(key=lambda st: st[0])
+    fields = []
+    for st in stacks:
+        field, score = match_label("".join(x.text for x in sorted(st[2], key=lambda x: x.top)))
+        fields.append(field if score >= settings.header_match_min else None)
+    return [(a, b) for a, b, _ in stacks], groups, fields
+
+
+def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
+    """The lines of one wrapped header cell as one segment: pieces stacked line under line (no
+    wider apart than settings.wrap_gap_em), centred on one another, and as wide as the line above (a
+    cell's lines fill its width) unless the piece is the cell's last line. A group label over
+    narrow columns (计划投资 over 市中/区帮/扶资) is wider than the lines under it: not joined."""
+    ordered = sorted(segs, key=lambda s: (s.top, s.x0))
+    out: list[Segment] = []
+    last_width: list[float] = []
+    for s in ordered:
+        below = any(o is not s and 0 <= o.top - s.bottom <= settings.wrap_gap_em * s.size + 1
+                    and o.x1 > s.x0 and o.x0 < s.x1 for o in ordered)
+        for k, o in enumerate(out):
+            stacked = 0 <= s.top - o.bottom <= settings.wrap_gap_em * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size
+            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below):
+                out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,
+                                 max(o.size, s.size), o.chars + s.chars)
+                last_width[k] = s.x1 - s.x0
+                break
+        else:
+            out.append(s)
+            last_width.append(s.x1 - s.x0)
+    return out
+
+
+def _covers_several(s: Segment, header: list[Segment]) -> bool:
+    """A group label: over two or more separate columns of header text below it (overlapping
+    them, or centred over a run of them)."""
+    spans: list[list[float]] = []
+    for o in sorted((o for o in header if o is not s and o.top >= s.bottom - 1), key=lambda o: o.x0):
+        if spans and o.x0 < spans[-1][1] - 1:
+            spans[-1][1] = max(spans[-1][1], o.x1)
+        else:
+            spans.append([o.x0, o.x1])
+    if sum(1 for x0, x1 in spans if x1 > s.x0 and x0 < s.x1) >= 2:
+        return True
+    for i in range(len(spans)):
+        for j in range(i + 1, len(spans)):
+            x0, x1 = spans[i][0], spans[j][1]
+            if x1 - x0 >= s.x1 - s.x0 and abs((x0 + x1) / 2 - s.centre) <= 0.5 * s.size:
+                return True
+    return False
+
+
+def boundaries(stacks: list[tuple[float, float]], data: list[Segment]) -> list[float]:
+    """x of each boundary between neighbouring columns: the widest gap crossed by the fewest
+    data segments between the two header stacks' centres."""
+    out = []
+    for (a0, a1), (b0, b1) in zip(stacks, stacks[1:]):
+        lo, hi = (a1, b0) if a1 < b0 else ((a0 + a1) / 2, (b0 + b1) / 2)    # never through a header label
+        inside = [s for s in data if s.x1 > lo and s.x0 < hi]
+        cuts = sorted({lo, hi, a1, b0, *[x for s in inside for x in (s.x0, s.x1) if lo <= x <= hi]})
+        best = None
+        for x, y in zip(cuts, cuts[1:]):
+            mid = (x + y) / 2
+            crossing = sum(1 for s in inside if s.x0 < mid < s.x1)
+            key = (crossing, -(y - x))
+            if best is None or key < best[0]:
+                best = (key, mid)
+        out.append(best[1] if best else (a1 + b0) / 2)
+    return out
+
+
+def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: list[float],
+               stacks: list[tuple[float, float]], height: float, settings: Settings) -> list[list[Segment]]:
+    """The lines of the table below its header: up to the bottom rule, a wide gap, prose running
+    across the columns (a note under the table, a signature) or the page margin (furniture)."""
+    x_left, x_right = stacks[0][0], stacks[-1][1]
+    span = x_right - x_left
+    tops = [min(s.top for s in ln) for ln in lines if head_bottom is None or min(s.top for s in ln) >= head_bottom - 1]
+    below = [r for r in rules if tops and r > tops[0] + 1]
+    limit = max(below) if below and head_bottom is not None else None
+    out: list[list[Segment]] = []
+    prev_bottom = head_bottom
+    for ln in lines:
+        top = min(s.top for s in ln)
+        if head_bottom is not None and top < head_bottom - 1 or top < settings.table_margin * height:
+            continue
+        if max(s.bottom for s in ln) > (1 - settings.table_margin) * height:
+            break
+        if limit is not None and top > limit:
+            break
+        size = max(s.size for s in ln)
+        if prev_bottom is not None and top - prev_bottom > 4 * size and limit is None:
+            break
+        if all(s.x1 < x_left - 2 * size or s.x0 > x_right + 2 * size for s in ln):
+            continue
+        if len(ln) == 1 and ln[0].x1 - ln[0].x0 > 0.6 * span and len(ln[0].text) > 30 and \
+                not DATA_TEXT.match(ln[0].text):
+            break
+        out.append(ln)
+        prev_bottom = max(s.bottom for s in ln)
+    return out
+
+
+def _fit(lines: list[list[Segment]], xs: list[float]) -> float:
+    """Share of lines none of whose segments runs across a column boundary."""
+    ok = sum(all(not any(s.x0 < x - s.size and s.x1 > x + s.size for x in xs) for s in ln) for ln in lines)
+    return ok / len(lines) if lines else 0.0

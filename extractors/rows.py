@@ -1,0 +1,193 @@
+"""The rows of a table drawn without row rules, from the gaps between its text lines and the
+cells that share their middles or tops; and the ruling lines that draw its rows and columns."""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from extractors.header import Frame
+from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
+from schemas.settings import Settings
+
+
+def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
+              ) -> list[tuple[float, float]]:
+    """(top, bottom) of the header band and of each body row: rows from the rules inside the
+    body and from the gaps between its lines (cells of merging columns left out, since a label
+    merged over two rows stands across the gap between them)."""
+    data = frame.data
+    bottom = max(s.bottom for ln in data for s in ln) + 1
+    data_top = min(s.top for s in data[0])
+    inner_rules = [r for r in rules if data_top + 1 < r < bottom - 1]
+    plain = [[s for s in ln if column_at(s.centre, columns) not in frame.merging] for ln in data]
+    breaks = row_breaks([ln for ln in plain if ln], columns, settings)
+    breaks = [y for y in breaks if all(abs(y - r) > settings.rule_snap for r in inner_rules)]
+    ys = sorted({round(y, 2) for y in [frame.head_bottom, *inner_rules, *breaks, bottom]
+                 if frame.head_bottom <= y <= bottom})
+    head = [(frame.top, frame.head_bottom)] if frame.head_bottom > frame.top + 1 else []
+    return head + list(zip(ys, ys[1:]))
+
+
+@dataclass
+class Block:
+    """The lines of one cell as stacked in one column."""
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Settings) -> list[list[Block]]:
+    """Each column's text cut into cells: a line under another no further than the table's usual
+    line gap (plus settings.cell_gap_em) goes on the same cell."""
+    per: list[list[Segment]] = [[] for _ in range(len(columns) - 1)]
+    for ln in lines:
+        for s in ln:
+            per[column_at(s.centre, columns)].append(s)
+    heading = {id(s) for ln in lines if any(HEADING_MARK.match(s.text.strip()) for s in ln) for s in ln}
+    gaps = _line_gaps(per)
+    within = gaps[len(gaps) // 4] if gaps else 0.0           # the gap between lines of one cell
+    out = []
+    for segs in per:
+        blocks: list[Block] = []
+        last = None
+        for s in sorted(segs, key=lambda s: s.top):
+            alone = id(s) in heading or (last is not None and id(last) in heading)   # a heading row is a row
+            if blocks and not alone and s.top - blocks[-1].bottom <= within + settings.cell_gap_em * s.size:
+                blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
+            else:
+                blocks.append(Block(s.top, s.bottom, s.size))
+            last = s
+        out.append(blocks)
+    return out
+
+
+def _line_gaps(per: list[list[Segment]]) -> list[float]:
+    """Gaps under each line to the next line of the same column, where they are under an em."""
+    out = []
+    for segs in per:
+        ordered = sorted(segs, key=lambda s: s.top)
+        out += [b.top - a.bottom for a, b in zip(ordered, ordered[1:]) if -0.5 < b.top - a.bottom < a.size]
+    return sorted(out)
+
+
+def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Settings) -> list[float]:
+    """y between the rows of a table drawn without row rules.
+
+    The cells of one row share their middle (cells set middle) or their top (set at the top):
+    the key more cells of different columns share exactly is the table's; each group of cells
+    sharing it is a row (not a group of cells run together over two rows), as is a heading line."""
+    blocks = [b for col in column_blocks(lines, columns, settings) for b in col]
+    if not blocks:
+        return []
+    size = min(b.size for b in blocks)
+    best: list[list[Block]] = []
+    best_score = (-1, 0)
+    key_of = _centre
+    for key in (_centre, _top):
+        rows: list[list[Block]] = []
+        for b in sorted(blocks, key=key):
+            if rows and key(b) - key(rows[-1][0]) <= settings.row_key_em * size:
+                rows[-1].append(b)
+            else:
+                rows.append([b])
+        shared = [r for r in rows if len(r) >= 2]
+        # a cell of several lines and a one-line cell of its row share their middles or their tops,
+        # never both: the key more such pairs share exactly is the table's (a tie: fewer rows)
+        score = (sum(_mixed(r, key) for r in shared), -len(shared))
+        if score > best_score:
+            best, best_score, key_of = shared, score, key
+    keys = [statistics.median(map(key_of, r)) for r in best]
+    rows = []
+    for k, r in zip(keys, best):    # cells run together over rows (no padding) hold other rows' keys
+        clean = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)]
+        if len(clean) >= 2:
+            rows.append((k, clean))
+    keys = sorted({round(k, 1) for k, _ in rows} | {round(k, 1) for k in heading_keys(lines, key_of)})
+    if rows:        # the rest of a row broken by the page break, above the first row: a row of its own
+        first_top = min(b.top for b in min(rows, key=lambda kr: kr[0])[1])
+        lead = [b for b in blocks if b.bottom < first_top - 0.5]
+        if lead and key_of(lead[0]) < keys[0]:
+            keys.insert(0, round(min(key_of(b) for b in lead), 1))
+    if len(keys) < 2:
+        return []
+    return walk(keys, lines, key_of is _centre)
+
+
+def _mixed(row: list[Block], key) -> int:
+    """Cells of several lines in the row whose key equals a one-line cell's key there."""
+    single = [key(b) for b in row if b.bottom - b.top <= 1.5 * b.size]
+    return sum(1 for b in row if b.bottom - b.top > 1.5 * b.size and any(abs(key(b) - k) <= 1.0 for k in single))
+
+
+def _centre(b) -> float:
+    return (b.top + b.bottom) / 2
+
+
+def _top(b) -> float:
+    return b.top
+
+
+def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
+    """A heading, 小计 or 合计 line is a row of its own."""
+    return [key_of(s) for ln in lines for s in ln
+            if DATA_TEXT.match(s.text.strip()) and not re.fullmatch(r"[\d.,，\s%-]+", s.text.strip())
+            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip())]
+
+
+def walk(keys: list[float], lines: list[list[Segment]], middle: bool) -> list[float]:
+    """Row boundaries from the rows' keys. Rows set at the top end just above the next top;
+    rows set in the middle end as far below their middle as they began above it (each boundary
+    moved to the nearest gap between text lines, so the walk never drifts into a cell)."""
+    spans = sorted((min(s.top for s in ln), max(s.bottom for s in ln)) for ln in lines)
+    gaps = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] >= a[1] - 0.5]
+    if not gaps:
+        return []
+    breaks, prev = [], spans[0][0] - 0.5
+    for k, nxt in zip(keys, keys[1:]):
+        want = (2 * k - prev) if middle else nxt - 0.5
+        inside = [g for g in gaps if k < g < nxt]
+        if not inside:
+            continue
+        prev = min(inside, key=lambda g: abs(g - want))
+        breaks.append(prev)
+    return breaks
+
+
+def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[float],
+              spans: dict[int, list[tuple[int, int]]], segs: list[Segment], settings: Settings
+              ) -> tuple[list[dict], list[dict]]:
+    """Explicit lines for the table finder: a vertical at each boundary of each band unless text
+    runs across it there (a heading row over several columns: a row of few cells, or a 一、/合计
+    line; in other rows a boundary crossed is text set too close), a horizontal under each band
+    except across a cell merged over that row boundary."""
+    v, h = [], []
+    header = frame.head_bottom > frame.top + 1
+    for k, (y0, y1) in enumerate(bands):
+        inside = [s for s in segs if y0 <= (s.top + s.bottom) / 2 <= y1]
+        marked = any(HEADING_MARK.match(s.text.strip()) for s in inside)    # （三）民生保障类 across cells
+        heading = [s for s in inside if len(inside) <= settings.heading_row_cells or marked or DATA_TEXT.match(s.text.strip())]
+        for j, x in enumerate(columns):
+            spanned = 0 < j < len(columns) - 1 and not (k == 0 and header) and \
+                any(s.x0 < x - 0.5 * s.size and s.x1 > x + 0.5 * s.size for s in heading)
+            if not spanned:
+                v.append(vline(x, y0, y1))
+        h += _row_line(columns, y0, [j for j, runs in spans.items() if any(a < k <= b for a, b in runs)])
+    h.append(hline(columns[0], columns[-1], bands[-1][1]))
+    return v, h
+
+
+def _row_line(columns: list[float], y: float, gaps: list[int]) -> list[dict]:
+    """A horizontal rule across the table at y, broken where a merged cell continues."""
+    out, x = [], columns[0]
+    for j in sorted(gaps):
+        if columns[j] > x:
+            out.append(hline(x, columns[j], y))
+        x = columns[j + 1]
+    if columns[-1] > x:
+        out.append(hline(x, columns[-1], y))
+    return out

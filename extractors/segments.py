@@ -1,0 +1,67 @@
+"""Characters → lines → segments (one cell's line of text), and the ruling lines handed to
+pdfplumber's table finder: what the ways of finding tables share."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from extractors.grid import group_lines
+from schemas.settings import Settings
+
+
+# a cell that is data, never a header label: figures, item and category numerals, 合计/小计
+DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+([)）].*)?"
+                        r"|合\s*计|总\s*计|小\s*计|[一二三四五六七八九十]+)$", re.S)
+# the mark of a heading, 合计 or 小计 row, which may run across columns
+HEADING_MARK = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+([)）].*)?$|[合总小]\s*计)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of characters on one line with no gutter inside: one cell's line of text."""
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    chars: tuple
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def text_lines(chars: list[dict], settings: Settings) -> list[list[Segment]]:
+    """Characters → lines (by top) → segments split at gutters wider than settings.gutter_em."""
+    out = []
+    for row in group_lines([c for c in chars if c["text"].strip()], settings.line_tolerance):
+        segs: list[list[dict]] = [[row[0]]]
+        for ch in row[1:]:
+            size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
+            if ch["x0"] - segs[-1][-1]["x1"] > settings.gutter_em * size:
+                segs.append([ch])
+            else:
+                segs[-1].append(ch)
+        out.append([_segment(s) for s in segs])
+    return out
+
+
+def _segment(chs: list[dict]) -> Segment:
+    size = max((c.get("size") or (c["bottom"] - c["top"])) for c in chs)
+    return Segment("".join(c["text"] for c in chs), min(c["x0"] for c in chs), max(c["x1"] for c in chs),
+                   min(c["top"] for c in chs), max(c["bottom"] for c in chs), size, tuple(chs))
+
+
+def column_at(x: float, columns: list[float]) -> int:
+    return max(0, min(len(columns) - 2, bisect_right(columns, x) - 1))
+
+
+def vline(x: float, top: float, bottom: float) -> dict:
+    return {"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0,
+            "height": bottom - top}
+
+
+def hline(x0: float, x1: float, y: float) -> dict:
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0}
