@@ -15,6 +15,15 @@ DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
 DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is that long
 DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bottom where page numbers and running lines stand
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
+DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
+DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
+DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
+DEFAULT_CELL_GAP_EM = 0.3              # em: beyond the table's usual line gap, what still keeps two lines in one cell
+DEFAULT_WRAP_GAP_EM = 0.6              # em: the lines of one cell stand at most this far apart (line spacing 1.6)
+DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are this close stand in one row
+DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
+DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
+DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
 DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
 DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 2**20   # a plan PDF is a few MB; refuse anything this large
@@ -31,6 +40,8 @@ DEFAULT_OCR_DET_SIDE = 960              # longest side (px) the text detector se
 DEFAULT_OCR_REC_SQUEEZE = 0.5           # lines wider than 320 px are narrowed to this share (not below 320) to be read
 DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible characters is re-read by OCR
 DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share with a fresh OCR of a strip
+DEFAULT_LAYER_RUN_GAP = 1.5             # line heights: characters of an OCR layer closer than this are one run, re-spaced evenly
+DEFAULT_MAX_RULE_MARK_SHARE = 0.01      # a layer region with more | and look-alikes than this share read across table rules
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
@@ -54,6 +65,15 @@ class Settings:
     max_pages: int = DEFAULT_MAX_PAGES
     line_tolerance: float = DEFAULT_LINE_TOLERANCE
     furniture_margin: float = DEFAULT_FURNITURE_MARGIN
+    table_margin: float = DEFAULT_TABLE_MARGIN
+    rule_share: float = DEFAULT_RULE_SHARE
+    gutter_em: float = DEFAULT_GUTTER_EM
+    cell_gap_em: float = DEFAULT_CELL_GAP_EM
+    wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
+    row_key_em: float = DEFAULT_ROW_KEY_EM
+    rule_snap: float = DEFAULT_RULE_SNAP
+    heading_row_cells: int = DEFAULT_HEADING_ROW_CELLS
+    fit_share: float = DEFAULT_FIT_SHARE
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
@@ -70,6 +90,8 @@ class Settings:
     ocr_rec_squeeze: float = DEFAULT_OCR_REC_SQUEEZE
     min_layer_quality: float = DEFAULT_MIN_LAYER_QUALITY
     min_layer_agreement: float = DEFAULT_MIN_LAYER_AGREEMENT
+    layer_run_gap: float = DEFAULT_LAYER_RUN_GAP
+    max_rule_mark_share: float = DEFAULT_MAX_RULE_MARK_SHARE
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
@@ -113,7 +135,10 @@ class Settings:
         if not 0.3 <= self.ocr_rec_squeeze <= 1:
             raise SettingsError(f"ocr_rec_squeeze must be from 0.3 to 1 (1: crops as they are), "
                                 f"got {self.ocr_rec_squeeze!r}")
-        for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality"):
+        if self.layer_run_gap <= 0:
+            raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
+        for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
+                     "max_rule_mark_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
@@ -121,6 +146,14 @@ class Settings:
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
+        for name in ("table_margin", "rule_share", "fit_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap"):
+            if not 0 <= getattr(self, name) <= 10:
+                raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
+        if self.heading_row_cells < 1:
+            raise SettingsError(f"heading_row_cells must be >= 1, got {self.heading_row_cells!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
         if self.max_page_pixels < 1_000_000 or not 72 <= self.min_ocr_dpi <= self.ocr_dpi:
