@@ -46,3 +46,23 @@ def test_layout_reads_right(pdf, tmp_path):
     score = _scorer().score(tmp_path / "curated", gold, verbose=True)
     assert score["records_found"] == score["records_gold"] and score["spurious"] == 0, score
     assert score["field_accuracy"] >= MIN_ACCURACY, (AXES[pdf.stem], score)
+
+
+REGRESSIONS = Path(__file__).parent / "data" / "layout_regressions"    # samples/layouts/make_regressions.py
+
+
+@pytest.mark.parametrize("pdf", sorted(REGRESSIONS.glob("*.pdf")), ids=lambda p: p.stem)
+def test_layout_regression(pdf, tmp_path):
+    """Each generated plan that once showed a table-reading bug (named in the file) reads whole."""
+    result = process(pdf, Settings())
+    assert result.error is None, result.error
+    write_curated.fn([result], str(tmp_path / "curated"))
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / pdf.with_suffix(".gold.json").name).write_bytes(pdf.with_suffix(".gold.json").read_bytes())
+    score = _scorer().score(tmp_path / "curated", gold, verbose=True)
+    assert score["field_accuracy"] == 1.0 and score["spurious"] == 0 and score["unflagged_wrong"] == 0, score
+
+
+def test_layout_regressions_exist():
+    assert len(list(REGRESSIONS.glob("*.pdf"))) >= 9

@@ -1,0 +1,59 @@
+"""Write the committed layout regression fixtures: generated variants that each reproduced one
+bug of reading tables, kept under the name of what they reproduce.
+
+    .venv/bin/python samples/layouts/make_regressions.py [--out tests/data/layout_regressions]
+
+Each entry names a (seed, index) of the layout generator; the PDF, its gold and its axes are
+written as <name>.pdf / .gold.json / .axes.json. Needs the generator tools
+(samples/install_generator_tools.sh).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import spec as S  # noqa: E402
+import variants  # noqa: E402
+
+ROOT = HERE.parent.parent
+
+# name → (seed, index): what each reproduced, in the words of the fix
+REGRESSIONS = {
+    "class_column_centred_over_touching_rows": (1, 36),        # 类别 label centred on its middle row, no padding
+    "class_column_numbering_restarts_one_row_page": (7, 38),   # groups told by 1,2,3 restarting; 1-row last page
+    "header_rule_overflow_and_heading_across_cells": (7, 9),   # 完成时/间 past the header rule; （三）民生… over 2 cells
+    "heading_row_run_together_with_next_row": (7, 17),         # （三） heading and the next item touching
+    "ruled_row_cut_by_page_break": (7, 15),                    # the side rules run on, no closing rule
+    "class_labels_line_under_line": (11, 27),                  # 就业/帮扶/类 right over 人才/协作
+    "broken_row_rest_above_repeated_header_row": (11, 29),     # 售480万元 alone above row 11
+    "fullwidth_bracket_over_cell_edge": (1, 21),               # （套） whose ） box crosses into the next cell
+    "first_row_line_under_unruled_header": (1, 4),             # 新建… set above the row's other cells
+}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "tests" / "data" / "layout_regressions")
+    a = ap.parse_args(argv)
+    a.out.mkdir(parents=True, exist_ok=True)
+    for old in a.out.glob("*.*"):
+        old.unlink()
+    specs = {name: S.make_spec(seed, index) for name, (seed, index) in REGRESSIONS.items()}
+    built = {b.spec.id: b for b in variants.build(list(specs.values()), a.out)}
+    index = {}
+    for name, s in specs.items():
+        for suffix in (".pdf", ".gold.json", ".axes.json"):
+            (a.out / f"{s.id}{suffix}").rename(a.out / f"{name}{suffix}")
+        index[name] = {"variant": s.id, **s.axes}
+        print(f"wrote {name}.pdf ({built[s.id].spec.id}: {variants.short_axes(s.axes)})")
+    (a.out / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
