@@ -23,18 +23,36 @@ def _labels(line: list[dict], settings: Settings) -> bool:
     return any(match_label(w)[1] >= settings.header_match_min and len(w) >= 2 for w in words + [word])
 
 
+def _header_lines(lines: list[list[dict]], settings: Settings) -> set[int]:
+    """Indexes of the lines of table headers: a line with a field label, and the lines stacked
+    right above it (责 over 任 over 领 of a narrow header cell; 资金规模 over its columns)."""
+    keep = {k for k, line in enumerate(lines) if _labels(line, settings)}
+    for k in sorted(keep, reverse=True):
+        j = k
+        while j > 0 and j - 1 not in keep and _stacked(lines[j - 1], lines[j]):
+            j -= 1
+            keep.add(j)
+    return keep
+
+
+def _stacked(upper: list[dict], lower: list[dict]) -> bool:
+    size = max(c.get("size") or (c["bottom"] - c["top"]) for c in upper)
+    return min(c["top"] for c in lower) - max(c["bottom"] for c in upper) <= size
+
+
 def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
     """ids of the characters of furniture lines: in the top or bottom `furniture_margin` of their
     page, a page number, or a line whose text (digits aside) stands on two pages or more."""
     marginal: list[tuple[int, str, list[dict]]] = []
     for scan in scans:
         band = settings.furniture_margin * scan.height
-        for line in group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance):
+        lines = group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance)
+        header = _header_lines(lines, settings)       # a table header repeated on each page stays
+        for k, line in enumerate(lines):
             if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
                 continue
-            text = "".join(c["text"] for c in line)
-            if not _labels(line, settings):           # a table header repeated on each page stays
-                marginal.append((scan.number, text, line))
+            if k not in header:
+                marginal.append((scan.number, "".join(c["text"] for c in line), line))
     pages_of: dict[str, set[int]] = {}
     for number, text, _ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)

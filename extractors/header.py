@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.grid import Grid
-from extractors.segments import DATA_TEXT, Segment
+from extractors.segments import DATA_TEXT, Segment, segment_of
 from normalizers.vocab import match_label
 from schemas.settings import Settings
 
@@ -38,10 +38,18 @@ def locate(lines: list[list[Segment]], rules: list[float], height: float, settin
         header = [s for ln in lines[first:last + 1] for s in ln]
         head_bottom, spill, overflow = _header_end(header, across or [], settings)
         header = [s for s in header if s not in spill]
+        below = [ln for ln in lines[last + 1:last + 3] if not spill]
+        past = label_tails(header, [s for ln in below for s in ln], settings)
+        overflow += past
+        header += past
+        taken = {id(c) for s in past for c in s.chars}
+        rest = [[segment_of(left) for s in ln if (left := [c for c in s.chars if id(c) not in taken])]
+                for ln in lines[last + 1:]]
         stacks, groups, fields = column_stacks(header, settings)
         if len(stacks) < 3:
             return None
-        data = table_body(([spill] if spill else []) + lines[last + 1:], head_bottom, rules, stacks, height, settings)
+        data = table_body(([spill] if spill else []) + [ln for ln in rest if ln], head_bottom, rules, stacks,
+                          height, settings)
         if not data:
             return None
         inner = boundaries(stacks, [s for ln in data for s in ln])
@@ -58,6 +66,25 @@ def locate(lines: list[list[Segment]], rules: list[float], height: float, settin
         return None
     top = min(s.top for s in data[0]) - 1
     return Frame(top, top, stacks, inner, data, [], list(previous.merging or []))
+
+
+def label_tails(header: list[Segment], under: list[Segment], settings: Settings) -> list[Segment]:
+    """The last lines of narrow header cells run out under the header (责/任/领 over 导): a piece
+    stacked right under a header cell's lines that makes its label name a field better."""
+    out = []
+    for s in under:
+        if DATA_TEXT.match(s.text.strip()) or not _wraps_under(s, header, settings):
+            continue
+        cell = sorted((h for h in header if h.x0 < s.centre < h.x1 or s.x0 < h.centre < s.x1), key=lambda h: h.top)
+        text = "".join(h.text for h in cell)
+        best = (max(match_label(text)[1], settings.header_match_min), 0)
+        for k in range(1, len(s.chars) + 1):       # the tail may run on into a cell's text (期至 of 期 | 至2027年)
+            score = match_label(text + "".join(c["text"] for c in s.chars[:k]))[1]
+            if score > best[0]:
+                best = (score, k)
+        if cell and best[1]:
+            out.append(segment_of(s.chars[:best[1]]))
+    return out
 
 
 def _header_end(header: list[Segment], across: list[float], settings: Settings

@@ -14,7 +14,7 @@ from schemas.settings import Settings
 DATA_TEXT = re.compile(r"^([\d.,，\s%-]+|[（(]?\d{1,3}[)）]?|[一二三四五六七八九十]+[、.．].*|[（(][一二三四五六七八九十]+([)）].*)?"
                         r"|合\s*计|总\s*计|小\s*计|[一二三四五六七八九十]+)$", re.S)
 # the mark of a heading, 合计 or 小计 row, which may run across columns
-HEADING_MARK = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+([)）].*)?$|[合总小]\s*计)")
+HEADING_MARK = re.compile(r"^([一二三四五六七八九十]+([、.．]|$)|[（(][一二三四五六七八九十]+([)）].*)?$|[合总小]\s*计)")
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,12 @@ def text_lines(chars: list[dict], settings: Settings) -> list[list[Segment]]:
                 segs.append([ch])
             else:
                 segs[-1].append(ch)
-        out.append([_segment(s) for s in segs])
+        out.append([segment_of(s) for s in segs])
     return out
 
 
-def _segment(chs: list[dict]) -> Segment:
+def segment_of(chs) -> Segment:
+    """The segment of these characters (one line, no gutter)."""
     size = max((c.get("size") or (c["bottom"] - c["top"])) for c in chs)
     return Segment("".join(c["text"] for c in chs), min(c["x0"] for c in chs), max(c["x1"] for c in chs),
                    min(c["top"] for c in chs), max(c["bottom"] for c in chs), size, tuple(chs))
