@@ -78,7 +78,7 @@ def label_tails(header: list[Segment], under: list[Segment], settings: Settings)
         cell = sorted((h for h in header if h.x0 < s.centre < h.x1 or s.x0 < h.centre < s.x1), key=lambda h: h.top)
         text = "".join(h.text for h in cell)
         best = (max(match_label(text)[1], settings.header_match_min), 0)
-        for k in range(1, len(s.chars) + 1):       # the tail may run on into a cell's text (期至 of 期 | 至2027年)
+        for k in range(1, min(len(s.chars), settings.header_tail_chars) + 1):   # 期至: 期 | 至2027年
             score = match_label(text + "".join(c["text"] for c in s.chars[:k]))[1]
             if score > best[0]:
                 best = (score, k)

@@ -24,6 +24,7 @@ DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are t
 DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
+DEFAULT_HEADER_TAIL_CHARS = 4          # a header cell's last line run out under the header is this short at most
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
 DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
 DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 2**20   # a plan PDF is a few MB; refuse anything this large
@@ -74,6 +75,7 @@ class Settings:
     rule_snap: float = DEFAULT_RULE_SNAP
     heading_row_cells: int = DEFAULT_HEADING_ROW_CELLS
     fit_share: float = DEFAULT_FIT_SHARE
+    header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
@@ -152,8 +154,9 @@ class Settings:
         for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
-        if self.heading_row_cells < 1:
-            raise SettingsError(f"heading_row_cells must be >= 1, got {self.heading_row_cells!r}")
+        if self.heading_row_cells < 1 or self.header_tail_chars < 0:
+            raise SettingsError(f"heading_row_cells must be >= 1 and header_tail_chars >= 0, got "
+                                f"{self.heading_row_cells!r}, {self.header_tail_chars!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
         if self.max_page_pixels < 1_000_000 or not 72 <= self.min_ocr_dpi <= self.ocr_dpi:
