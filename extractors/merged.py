@@ -34,7 +34,8 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
             if len(restart) == len(inside) >= 2 and abs(restart[0] - inside[0][0]) <= 1:
                 runs = [(a, b - 1) for a, b in zip(restart, restart[1:] + [section[-1] + 1])]
             else:
-                runs = _top_runs(section, inside) if top_set else _centred_runs(section, inside, bands)
+                runs = _top_runs(section, inside) if top_set else \
+                    _centred_runs(section, inside, bands, settings.label_slack_em)
             out.setdefault(j, []).extend((a, b) for a, b in runs if b > a)
     return out
 
@@ -117,16 +118,18 @@ def _top_runs(section: list[int], labels) -> list[tuple[int, int]]:
     return [(k, (ks[i + 1] - 1) if i + 1 < len(ks) else section[-1]) for i, k in enumerate(ks)]
 
 
-def _centred_runs(section: list[int], labels, bands) -> list[tuple[int, int]]:
-    """Cut the section into one run per label (rows before the first label or after the last
-    may stay out), each run as nearly centred on its label as the cuts allow."""
+def _centred_runs(section: list[int], labels, bands, slack: float) -> list[tuple[int, int]]:
+    """Cut the section into one run per label, each run as nearly centred on its label as the
+    cuts allow. Rows before the first label or after the last may stay out, at a cost of
+    `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank)."""
     if not labels:
         return []
     ks = [lb[0] for lb in labels]
     first, last = section[0], section[-1]
 
     def cost(a: int, b: int, i: int) -> float:
-        return abs((bands[a][0] + bands[b][1]) / 2 - labels[i][2])
+        out = (a - first if i == 0 else 0) + (last - b if i == len(ks) - 1 else 0)
+        return abs((bands[a][0] + bands[b][1]) / 2 - labels[i][2]) + slack * labels[i][3] * out
 
     # best[i][b]: least cost of runs 0..i with run i ending at b (its start given by the previous end)
     best: list[dict[int, tuple[float, list[tuple[int, int]]]]] = []

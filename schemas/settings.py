@@ -24,6 +24,7 @@ DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are t
 DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
+DEFAULT_LABEL_SLACK_EM = 0.1           # em per row a merged 类别 label leaves blank, against its centring
 DEFAULT_HEADER_TAIL_CHARS = 4          # a header cell's last line run out under the header is this short at most
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
 DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
@@ -50,6 +51,10 @@ DEFAULT_MAX_PAGE_PIXELS = 25_000_000    # a page image larger than this at ocr_d
 DEFAULT_MIN_OCR_DPI = 100               # ... but not below this (8 pt table text reads as at 200 dpi); else refused
 DEFAULT_MAX_MEMORY_MB = 512             # one page's images while read (embedded images decoded + rendering)
 DEFAULT_MAX_SECONDS_PER_FILE = 600.0    # a file still being read after this is refused (scans: ~2-4 s a page)
+DEFAULT_REVIEW_MIN_CONFIDENCE = 0.95    # aidplans review: a correction scored below this (score/100) is queued
+DEFAULT_REVIEW_CROP_DPI = 110           # review crops are rendered at this resolution
+DEFAULT_REVIEW_CROP_MARGIN = 18.0       # points of page shown around a reading's box
+DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (a narrow cell with its row around)
 
 
 class SettingsError(ValueError):
@@ -76,6 +81,7 @@ class Settings:
     heading_row_cells: int = DEFAULT_HEADING_ROW_CELLS
     fit_share: float = DEFAULT_FIT_SHARE
     header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
+    label_slack_em: float = DEFAULT_LABEL_SLACK_EM
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
@@ -101,6 +107,10 @@ class Settings:
     min_ocr_dpi: int = DEFAULT_MIN_OCR_DPI
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     max_seconds_per_file: float = DEFAULT_MAX_SECONDS_PER_FILE
+    review_min_confidence: float = DEFAULT_REVIEW_MIN_CONFIDENCE
+    review_crop_dpi: int = DEFAULT_REVIEW_CROP_DPI
+    review_crop_margin: float = DEFAULT_REVIEW_CROP_MARGIN
+    review_crop_min_width: float = DEFAULT_REVIEW_CROP_MIN_WIDTH
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
@@ -151,7 +161,7 @@ class Settings:
         for name in ("table_margin", "rule_share", "fit_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap"):
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
@@ -159,6 +169,12 @@ class Settings:
                                 f"{self.heading_row_cells!r}, {self.header_tail_chars!r}")
         if self.line_tolerance <= 0:
             raise SettingsError(f"line_tolerance must be > 0, got {self.line_tolerance!r}")
+        if not 0 <= self.review_min_confidence <= 1 or not 36 <= self.review_crop_dpi <= 600:
+            raise SettingsError(f"review_min_confidence must be a share from 0 to 1 and review_crop_dpi from 36 to "
+                                f"600, got {self.review_min_confidence!r}, {self.review_crop_dpi!r}")
+        if self.review_crop_margin < 0 or self.review_crop_min_width < 0:
+            raise SettingsError(f"review_crop_margin and review_crop_min_width must be >= 0 points, got "
+                                f"{self.review_crop_margin!r}, {self.review_crop_min_width!r}")
         if self.max_page_pixels < 1_000_000 or not 72 <= self.min_ocr_dpi <= self.ocr_dpi:
             raise SettingsError(f"max_page_pixels must be >= 1000000 and min_ocr_dpi from 72 to ocr_dpi, "
                                 f"got {self.max_page_pixels!r}, {self.min_ocr_dpi!r}")
