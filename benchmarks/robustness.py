@@ -96,6 +96,12 @@ def run_pdf(vid: str, axes: dict, pdf: Path, gold: Path, work: Path, scorer, ver
     try:
         r = process(pdf, Settings())
         seconds = time.perf_counter() - t0
+        if r.error:           # rejected: nothing to store or score
+            if verbose:
+                print(f"  pipeline: rejected {r.error}")
+            if log is not None:
+                log.append(f"pipeline: rejected {r.error}")
+            return Result(vid, axes, 0.0, 0, 0, 0, pages, seconds, True, r.error)
         with contextlib.redirect_stdout(io.StringIO()):
             summary = write_curated.fn([r], str(curated))
     except Exception as exc:  # a pipeline crash is a rejected plan here, with its reason
@@ -109,8 +115,8 @@ def run_pdf(vid: str, axes: dict, pdf: Path, gold: Path, work: Path, scorer, ver
             print(f"  pipeline: {line}")
     if log is not None:
         log += [f"pipeline: {ln}" for ln in summary.lines]
-    if r.error or not (curated / "documents").exists():
-        return Result(vid, axes, 0.0, 0, 0, 0, pages, seconds, True, r.error or "no document landed")
+    if not (curated / "documents").exists():
+        return Result(vid, axes, 0.0, 0, 0, 0, pages, seconds, True, "no document landed")
     out = io.StringIO()
     with contextlib.redirect_stdout(out if not verbose else sys.stdout):
         sc = scorer.score(curated, gold_dir, verbose=verbose or log is not None)

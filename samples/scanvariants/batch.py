@@ -62,14 +62,15 @@ def _one(job: tuple) -> scanbuild.ScanVariant:
 
 
 def build(pairs: list[tuple[S.PlanSpec, A.ScanSpec]], out: Path, jobs: int = 1, reuse: bool = True,
-          progress=None) -> list[scanbuild.ScanVariant]:
-    """Render the plans (one LibreOffice call for the docx ones), then scan each (in `jobs` processes)."""
+          progress=None, born: Path | None = None) -> list[scanbuild.ScanVariant]:
+    """Render the plans (one LibreOffice call for the docx ones; into `born`, default `<out>/born`),
+    then scan each (in `jobs` processes)."""
     out.mkdir(parents=True, exist_ok=True)
     done = {k.id: v for s, k in pairs if reuse and (v := _reusable(s, k, out))}
     todo = [(s, k) for s, k in pairs if k.id not in done]
     if todo:
-        born = {v.spec.id: v.pdf for v in variants.build([s for s, _ in todo], out / "born")}
-        jobs_ = [(born[s.id], s, k, out) for s, k in todo]
+        pdfs = {v.spec.id: v.pdf for v in variants.build([s for s, _ in todo], born or out / "born")}
+        jobs_ = [(pdfs[s.id], s, k, out) for s, k in todo]
         if jobs > 1:
             with ProcessPoolExecutor(jobs) as ex:
                 for v in ex.map(_one, jobs_):
