@@ -82,7 +82,7 @@ def run_one(v: variants.Variant, work: Path, scorer, verbose: bool = False) -> R
 
 
 def run_pdf(vid: str, axes: dict, pdf: Path, gold: Path, work: Path, scorer, verbose: bool = False,
-            log: list[str] | None = None) -> Result:
+            log: list[str] | None = None, settings=None) -> Result:
     """Pipeline on one PDF into its own curated folder, scored against its own gold; `log` gets
     the pipeline's lines and the scorer's wrong fields."""
     from flows.ingest import process, write_curated
@@ -94,7 +94,7 @@ def run_pdf(vid: str, axes: dict, pdf: Path, gold: Path, work: Path, scorer, ver
     pages = page_count(pdf)
     t0 = time.perf_counter()
     try:
-        r = process(pdf, Settings())
+        r = process(pdf, settings or Settings())
         seconds = time.perf_counter() - t0
         if r.error:           # rejected: nothing to store or score
             if verbose:
@@ -220,25 +220,30 @@ def scans(a, scorer, work: Path) -> int:
                   + "; ".join(f"{k}: {','.join(vs)}" for k, vs in batch.ALL_AXES.items()))
             return 0
         pairs = batch.pick(a.seed, a.n, where=where, renderers=set(a.renderers.split(",")))
+    from schemas.settings import Settings
+    settings = Settings(ocr_workers=1) if a.jobs > 1 else Settings()   # the other cores make scans
+    shown = {**scanaxes.SCAN_AXES, **S.AXES}
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    results: list[Result] = []
     t0 = time.perf_counter()
-    made = lambda v: print(f"made {v.id} ({time.perf_counter() - t0:.0f}s)", flush=True)  # noqa: E731
+
+    def read(v) -> None:          # each scan is read as soon as it is made (or found made)
+        log: list[str] = []
+        r = run_pdf(v.id, v.axes, v.pdf, v.gold, work, scorer, verbose=bool(a.variant), log=log, settings=settings)
+        (logs / f"{v.id}.txt").write_text("\n".join(log) + "\n", encoding="utf-8")
+        results.append(r)
+        print(f"[{len(results)}/{len(pairs)} {time.perf_counter() - t0:.0f}s] " + scan_line(r, scanaxes.SCAN_AXES),
+              flush=True)
+
     try:
-        built = batch.build(pairs, work / "scans", jobs=max(1, a.jobs), progress=made)
+        batch.build(pairs, work / "scans", jobs=max(1, a.jobs), progress=read)
     except Exception as exc:  # a missing tool: one line with the advice
         print(f"robustness.py: cannot generate scan variants ({type(exc).__name__}: {exc}); run "
               "samples/install_generator_tools.sh and samples/install_scan_tools.sh")
         return 0
-    print(f"generated {len(built)} scan variants in {time.perf_counter() - t0:.0f}s into {work / 'scans'}")
-    shown = {**scanaxes.SCAN_AXES, **S.AXES}
-    logs = work / "logs"
-    logs.mkdir(exist_ok=True)
-    results = []
-    for v in built:
-        log: list[str] = []
-        r = run_pdf(v.id, v.axes, v.pdf, v.gold, work, scorer, verbose=bool(a.variant), log=log)
-        (logs / f"{v.id}.txt").write_text("\n".join(log) + "\n", encoding="utf-8")
-        results.append(r)
-        print(scan_line(r, scanaxes.SCAN_AXES), flush=True)
+    order = {k.id: i for i, (_, k) in enumerate(pairs)}
+    results.sort(key=lambda r: order[r.id])
     if not a.variant:
         scan_report(results, shown)
     if a.out or a.keep or a.variant:
@@ -261,8 +266,9 @@ def main(argv=None) -> int:
     ap.add_argument("--scans", action="store_true",
                     help="scan variants k<seed>-<index> (samples/scanvariants) instead of born-digital ones")
     ap.add_argument("--jobs", type=int, default=1,
-                    help="--scans: make scans in this many processes (OCR layers, one core each); the "
-                         "pipeline then reads them one at a time (its OCR already uses every core)")
+                    help="--scans: make scans in this many processes (OCR layers, one core each) while "
+                         "this one reads each finished scan on one core (ocr_workers=1); default 1: make "
+                         "and read in turn, the pipeline's OCR on every core")
     a = ap.parse_args(argv)
     if not SCORER.exists():
         print(f"robustness.py: the scorer {SCORER} is missing; it lives in ../shared/eval beside the repo")

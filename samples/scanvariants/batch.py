@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -64,23 +64,28 @@ def _one(job: tuple) -> scanbuild.ScanVariant:
 def build(pairs: list[tuple[S.PlanSpec, A.ScanSpec]], out: Path, jobs: int = 1, reuse: bool = True,
           progress=None, born: Path | None = None) -> list[scanbuild.ScanVariant]:
     """Render the plans (one LibreOffice call for the docx ones; into `born`, default `<out>/born`),
-    then scan each (in `jobs` processes)."""
+    then scan each (in `jobs` processes). `progress(variant)` is called in this process for each scan
+    as it is ready (reused ones first), while the other scans are still being made."""
     out.mkdir(parents=True, exist_ok=True)
     done = {k.id: v for s, k in pairs if reuse and (v := _reusable(s, k, out))}
     todo = [(s, k) for s, k in pairs if k.id not in done]
-    if todo:
-        pdfs = {v.spec.id: v.pdf for v in variants.build([s for s, _ in todo], born or out / "born")}
-        jobs_ = [(pdfs[s.id], s, k, out) for s, k in todo]
-        if jobs > 1:
-            with ProcessPoolExecutor(jobs) as ex:
-                for v in ex.map(_one, jobs_):
-                    done[v.id] = v
-                    if progress:
-                        progress(v)
-        else:
-            for j in jobs_:
-                v = _one(j)
+    report = progress or (lambda v: None)
+    pdfs = {v.spec.id: v.pdf for v in variants.build([s for s, _ in todo], born or out / "born")} if todo else {}
+    jobs_ = [(pdfs[s.id], s, k, out) for s, k in todo]
+    if jobs > 1 and jobs_:
+        with ProcessPoolExecutor(jobs) as ex:
+            futures = [ex.submit(_one, j) for j in jobs_]
+            for v in list(done.values()):
+                report(v)
+            for f in as_completed(futures):
+                v = f.result()
                 done[v.id] = v
-                if progress:
-                    progress(v)
+                report(v)
+    else:
+        for v in list(done.values()):
+            report(v)
+        for j in jobs_:
+            v = _one(j)
+            done[v.id] = v
+            report(v)
     return [done[k.id] for _, k in pairs]
