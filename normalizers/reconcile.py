@@ -23,8 +23,8 @@ from schemas.tables import column_names
 from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
 
 TEXT_FIELDS = column_names("projects", merged=True)      # declared in schemas/tables.py
-_AID = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)(\d+(?:\.\d+)?)万元")
-_TOTAL = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
+AID_CLAUSE = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)(\d+(?:\.\d+)?)万元")
+TOTAL_CLAUSE = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
 _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"
                            r"\d+(?:\.\d+)?万元[，,、]?)+")
 
@@ -39,6 +39,8 @@ class Merged:
     row: TableRow | None
     category_raw: str
     witnesses: list[TableRow] = field(default_factory=list)   # the same row in other table readings
+    readings: list[int] = field(default_factory=list)         # each witness's reading number (2: the second …)
+    category_row: TableRow | None = None                      # the subtotal row that named the category
     values: dict[str, object] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
@@ -88,7 +90,7 @@ def narrative_amounts(item: NarrativeItem | None) -> tuple[float | None, float |
     if item is None:
         return None, None
     text = compact(item.body)
-    aid, total = _AID.search(text), _TOTAL.search(text)
+    aid, total = AID_CLAUSE.search(text), TOTAL_CLAUSE.search(text)
     return (parse_amount(aid.group(1), errors="null") if aid else None,
             parse_amount(total.group(1), errors="null") if total else None)
 
@@ -307,28 +309,35 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
     `counts`: (category, number of projects) as the task paragraph states them, in order.
     """
     category_of: dict[int, str] = {}
-    current = ""
+    heading_of: dict[int, TableRow] = {}
+    current, heading = "", None
     for r in rows:
         if r.kind == "subtotal" and r.numeral != SUBTOTAL_AFTER:
-            current = r.label
+            current, heading = r.label, r
         elif r.kind == "item":
             category_of[id(r)] = current or _category_cell(r, settings)
+            if current:
+                heading_of[id(r)] = heading
     table_items = [r for r in rows if r.kind == "item"]
     fill_by_counts(table_items, category_of, counts or [])
     seen_in: dict[int, list[TableRow]] = {id(r): [] for r in table_items}
-    for reading in witnesses or []:
+    reading_of: dict[int, list[int]] = {id(r): [] for r in table_items}
+    for number, reading in enumerate(witnesses or [], start=2):
         others = [r for r in reading if r.kind == "item"]
         pairs = align_names([r.text("name") or "" for r in table_items], [r.text("name") or "" for r in others],
                             settings.item_match_min)
         for i, j in pairs:
             if i is not None and j is not None:
                 seen_in[id(table_items[i])].append(others[j])
+                reading_of[id(table_items[i])].append(number)
     merged = []
     for item, row in align(items, table_items, settings):
         raw = (category_of.get(id(row)) if row else "") or (item.heading if item else "")
         alone = (item is None and bool(items)) or (row is None and bool(table_items))
-        merged.append(merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned,
-                                 alone))
+        m = merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned, alone)
+        m.readings = reading_of.get(id(row), []) if row else []
+        m.category_row = heading_of.get(id(row)) if row else None
+        merged.append(m)
     place_amounts(merged, settings, subtotals(rows, witnesses or [], stated or {}))
     return merged
 

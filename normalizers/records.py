@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from normalizers.checks import UNCATEGORISED, arithmetic_flags
 from normalizers.numbers import row_amount
+from normalizers.provenance import Provenance, provenance
 from normalizers.reconcile import reconcile
 from normalizers.text import compact
 from normalizers.vocab import canonical_category
@@ -21,6 +22,7 @@ class NormalizedDocument:
     document: DocumentRecord
     projects: list[ProjectRecord]
     corrections: list[Correction]
+    provenance: list[Provenance] = field(default_factory=list)    # where each value was printed
 
 
 def doc_id_for(sha256: str) -> str:
@@ -103,4 +105,4 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
         source_kind=parts.source_kind, text_source=parts.text_source, page_count=parts.page_count,
         flags=doc_flags, pipeline_version=PIPELINE_VERSION,
         plan_key=plan_key(md.title, md.doc_number, md.plan_year, md.program))
-    return NormalizedDocument(doc, projects, corrections)
+    return NormalizedDocument(doc, projects, corrections, provenance(parts, doc, projects, merged))
