@@ -28,11 +28,9 @@ def extract_metadata(paras: list[Paragraph]) -> Metadata:
     md = Metadata()
     ti = _title_index(texts)
     if ti is not None:
-        title = texts[ti]
-        if re.match(r"^\d{4}年", title) and ti > 0 and len(texts[ti - 1]) <= 15 and texts[ti - 1][-1:] in "县市区州旗":
-            title = texts[ti - 1] + title
+        title = "".join(texts[_title_start(paras, texts, ti):ti + 1])
         md.title = title
-        y = re.search(r"(\d{4})年", title)
+        y = re.search(r"(20\d{2})\s*年", title) or re.search(r"(20\d{2})", title)
         md.plan_year = int(y.group(1)) if y else None
     front = texts[:ti] if ti else texts[:8]
     for t in front:
@@ -69,6 +67,26 @@ def _signature(md: Metadata, texts: list[str]) -> None:
         return
 
 
+def _title_start(paras: list[Paragraph], texts: list[str], ti: int) -> int:
+    """First paragraph of a title set on several lines that were not joined (an OCR layer's
+    line boxes make centred lines look uneven): the paragraphs just before it on its page in
+    the same type size, larger than the body's, none a sentence, an office or a 文号."""
+    weight: dict[float, int] = {}
+    for p, t in zip(paras, texts):
+        weight[round(p.size)] = weight.get(round(p.size), 0) + len(t)
+    body = max(weight, key=weight.get) if weight else 0
+    k = ti
+    while k > 0 and paras[k - 1].page == paras[ti].page and abs(paras[k - 1].size - paras[ti].size) <= 0.5 \
+            and paras[ti].size > body + 1 and texts[k - 1] and texts[k - 1][-1] not in "。；：，:;,." \
+            and len("".join(texts[k - 1:ti + 1])) < 60 and not _ISSUER.match(texts[k - 1]) \
+            and not _DOC_NUMBER.search(texts[k - 1]):
+        k -= 1
+    if k == ti and re.match(r"^\d{4}年", texts[ti]) and ti > 0 and len(texts[ti - 1]) <= 15 \
+            and texts[ti - 1][-1:] in "县市区州旗":
+        k = ti - 1          # the county on its own line above the year (same size or not)
+    return k
+
+
 def _title_index(texts: list[str]) -> int | None:
     for i, t in enumerate(texts):
         if t.endswith(("实施方案", "工作方案", "项目计划")) and "关于" not in t and "《" not in t and len(t) < 60:
@@ -77,9 +95,13 @@ def _title_index(texts: list[str]) -> int | None:
 
 
 def _task_text(texts: list[str]) -> str:
-    """The 工作任务 section's opening paragraphs, up to its first （一） heading."""
+    """The 工作任务 section's opening paragraphs, up to its first （一） heading; where no such
+    heading can be read (an OCR misread of it), from the first paragraph stating the counts."""
+    start = next((i for i, t in enumerate(texts) if _TASKS.match(t)), None)
+    if start is None:
+        start = next((i - 1 for i, t in enumerate(texts) if _COUNTS.search(t) and _TOTAL.search(t)), None)
     for i, t in enumerate(texts):
-        if _TASKS.match(t):
+        if i == start:
             out = []
             for s in texts[i + 1:]:
                 if re.match(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、|^\d+[.．、]", s):

@@ -80,11 +80,19 @@ def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: 
             lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
             warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
             pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source))
-    ocr_lines = snap_sizes([ln for p in pages if p.text_source == "ocr" for ln in p.lines])
-    for p in pages:
-        if p.text_source == "ocr":
-            p.lines, ocr_lines = ocr_lines[:len(p.lines)], ocr_lines[len(p.lines):]
+    scanned = {s.number for s in scans if s.dpi}
+    _snap(pages, lambda p: p.text_source == "ocr")
+    _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer
     return PdfContent(pages, grids, n, warnings)
+
+
+def _snap(pages: list[Page], chosen) -> None:
+    """Line sizes of the chosen pages snapped together (ocr.snap_sizes): sizes an OCR engine
+    estimated from its boxes vary from line to line where the print has one size."""
+    lines = snap_sizes([ln for p in pages if chosen(p) for ln in p.lines])
+    for p in pages:
+        if chosen(p):
+            p.lines, lines = lines[:len(p.lines)], lines[len(p.lines):]
 
 
 def drop_noise(lines: list[Line], settings: Settings) -> tuple[list[Line], list[Line]]:

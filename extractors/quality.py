@@ -16,6 +16,7 @@ from collections import Counter
 import unicodedata
 
 RULE_MARKS = set("|¦│┃丨ǀ[]{}")
+VERTICAL_MARKS = set("|¦│┃ǀ")   # what an OCR engine makes of a table's vertical rules
 _EXTRA = set("·—–‐‑―…〔〕【】《》〈〉「」『』（）()“”‘’、。，；：！？％℃×÷±≤≥")
 
 
@@ -45,6 +46,13 @@ def text_quality(text: str) -> float:
 def layer_quality(chars: list[dict]) -> float:
     """text_quality of a page's text-layer characters."""
     return text_quality("".join(c["text"] for c in chars))
+
+
+def rule_mark_share(chars: list[dict]) -> float:
+    """Share of a layer's characters that are vertical bars: a layer that read a ruled table
+    across its columns wrote the rules as `|` (0.0 for no characters)."""
+    marks = sum(c["text"] in VERTICAL_MARKS for c in chars)
+    return marks / len(chars) if chars else 0.0
 
 
 def bag_agreement(layer: str, fresh: str) -> float:

@@ -14,6 +14,7 @@ MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between 
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
 INK = 170                   # grey level below which a pixel is ink
+TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this share of its width
 QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
 
 
@@ -85,10 +86,36 @@ def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
 
 
 def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
-    """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not."""
+    """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not.
+    A vertical rule runs from one horizontal rule to another (it meets one at each end): the
+    upright stroke of a glyph in a cell touches at most one."""
     h = [e for e in edges if e["height"] == 0]
-    v = [e for e in edges if e["height"] > 0]
 
     def meets(a: dict, b: dict) -> bool:   # a horizontal, b vertical
         return (a["x0"] - tol <= b["x0"] <= a["x1"] + tol) and (b["top"] - tol <= a["top"] <= b["bottom"] + tol)
-    return [a for a in h if any(meets(a, b) for b in v)] + [b for b in v if any(meets(a, b) for a in h)]
+
+    def at(a: dict, b: dict, y: float) -> bool:
+        return a["x0"] - tol <= b["x0"] <= a["x1"] + tol and abs(a["top"] - y) <= tol
+    v = [b for b in edges if b["height"] > 0
+         and any(at(a, b, b["top"]) for a in h) and any(at(a, b, b["bottom"]) for a in h)]
+    return [a for a in h if any(meets(a, b) for b in v)] + v
+
+
+def table_regions(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes (x0, top, x1, bottom, points) of the ruled tables: rules whose vertical
+    extents overlap or touch form one table; a table has a header and a row (three rules
+    across at least TABLE_RULE_SHARE of its width) and two rules down (a ruled box around one
+    line of text, or the strokes of a bold title's glyphs, are no table)."""
+    groups: list[list[dict]] = []
+    for e in sorted(edges, key=lambda e: e["top"]):
+        if groups and e["top"] <= max(g["bottom"] for g in groups[-1]) + tol:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    out = []
+    for g in groups:
+        box = (min(e["x0"] for e in g), min(e["top"] for e in g), max(e["x1"] for e in g), max(e["bottom"] for e in g))
+        across = [e for e in g if e["height"] == 0 and e["width"] >= TABLE_RULE_SHARE * (box[2] - box[0])]
+        if len(across) >= 3 and sum(e["height"] > 0 for e in g) >= 2:
+            out.append(box)
+    return out

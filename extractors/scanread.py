@@ -8,17 +8,23 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
 from extractors.limits import Deadline
 from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
-from extractors.quality import bag_agreement
-from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle
+from extractors.layer import normalise_layer, turn_chars
+from extractors.quality import bag_agreement, rule_mark_share
+from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
 from schemas.settings import Settings
 
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
+MIN_SKEW = 0.05          # degrees: a smaller tilt is left as it is
+NOTE_SKEW = 0.3          # degrees: a layer over a tilt this large is said to be turned
+MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upside-down page reads a few)
+UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
 
 
 def read_images(data: bytes, scans: list[PageScan], settings: Settings, deadline: Deadline) -> None:
@@ -67,29 +73,122 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         finally:
             page.close()
     dpi = scan.dpi
+    img = prepared(img, dpi, settings)
     if scan.needs_ocr:
-        img, turned = _upright(img, dpi, settings, deadline)
-        if turned:
-            scan.width, scan.height = scan.height, scan.width
-            scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
-        deadline.check(f"OCR of {step}")
-        img = _straight(img)
-        scan.chars = ocr_chars(img, dpi, settings, deadline, f"OCR of {step}")
+        img = _ocr_page(img, scan, settings, deadline)
     else:
-        deadline.check(f"checking the text layer of {step}")
-        agreement = strip_agreement(img, scan.chars, dpi, settings, deadline)
-        if agreement < settings.min_layer_agreement:
-            scan.notes.append(f"page {scan.number}: text layer shares only {agreement:.0%} of its characters "
-                              f"with a fresh OCR of the page (min_layer_agreement="
-                              f"{settings.min_layer_agreement:.0%}); read again by OCR")
-            deadline.check(f"OCR of {step}")
-            img, scan.text_source = _straight(img), "ocr"
-            scan.chars = ocr_chars(img, dpi, settings, deadline, f"OCR of {step}")
-        elif abs(skew_angle(img)) >= 0.3:
-            scan.notes.append(f"page {scan.number}: text layer over a tilted scan; table cells may be misread")
+        img = _layer_page(img, scan, settings, deadline)
     if len(scan.edges) < 4:
         deadline.check(f"finding the ruling lines of {step}")
         scan.edges = ruling_lines(img, dpi)
+    if not scan.needs_ocr and scan.text_source == "text_layer":
+        _check_regions(img, scan, settings, deadline)
+        scan.chars = normalise_layer(scan.chars, settings.layer_run_gap, settings.line_tolerance,
+                                     table_regions(scan.edges))
+
+
+def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
+    """A page with a text layer: the layer turned with the image when the scan is tilted, and
+    kept only if it holds few rule marks and agrees with a fresh OCR of a strip; otherwise the
+    page is read again by OCR. Returns the straight image. (A kept layer is normalised by
+    extractors.layer once its tables are known.)"""
+    step = f"page {scan.number}"
+    angle = skew_angle(img)
+    if abs(angle) >= MIN_SKEW:
+        img = deskew(img, angle)
+        scan.chars = turn_chars(scan.chars, angle, scan.width, scan.height)
+        if abs(angle) >= NOTE_SKEW:
+            scan.notes.append(f"page {scan.number}: text layer over a scan tilted {angle:+.1f}°; "
+                              f"turned with the image")
+    deadline.check(f"checking the text layer of {step}")
+    marks = rule_mark_share(scan.chars)
+    agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
+        if marks <= settings.max_rule_mark_share else 0.0
+    if marks > settings.max_rule_mark_share:
+        why = (f"text layer has {marks:.0%} rule marks (| for table rules: read across columns; "
+               f"max_rule_mark_share={settings.max_rule_mark_share:.0%})")
+    elif agreement < settings.min_layer_agreement:
+        why = (f"text layer shares only {agreement:.0%} of its characters with a fresh OCR of the page "
+               f"(min_layer_agreement={settings.min_layer_agreement:.0%})")
+    else:
+        return img
+    scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
+    scan.text_source = "ocr"
+    return _ocr_page(img, scan, settings, deadline)
+
+
+def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
+    """The page's characters read by OCR from its image, turned upright first (a quarter turn
+    found from the ink, half a turn from a reading with little confidence) and straightened.
+    Returns the image as read."""
+    step = f"page {scan.number}"
+    img, turned = _upright(img, scan.dpi, settings, deadline)
+    if turned:
+        scan.width, scan.height = scan.height, scan.width
+        scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
+    deadline.check(f"OCR of {step}")
+    img = _straight(img)
+    scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
+    if _weak(scan.chars, settings) and _upside_down(img, scan.dpi, settings, deadline):
+        img = np.ascontiguousarray(np.rot90(img, 2))
+        scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°")
+        deadline.check(f"OCR of {step}")
+        scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
+    return img
+
+
+def _weak(chars: list[dict], settings: Settings) -> bool:
+    """A reading an upright page would not give: few characters, or little confidence in them."""
+    conf = [c.get("conf", 0.0) for c in chars]
+    return len(conf) < MIN_PAGE_CHARS or sum(conf) / len(conf) < settings.min_page_confidence
+
+
+def _upside_down(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline) -> bool:
+    """True when a strip of the page reads with clearly more confidence turned by 180°."""
+    y0, y1 = _strip_rows(img)
+    strip = np.ascontiguousarray(img[y0:y1])
+
+    def confidence(part: np.ndarray) -> float:
+        return sum(c.get("conf", 0.0) for c in ocr_chars(part, dpi, settings, deadline, "turning a page upright"))
+    return confidence(np.ascontiguousarray(np.rot90(strip, 2))) > UPSIDE_DOWN_MARGIN * confidence(strip)
+
+
+def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
+    """A page image made fit for OCR: a 1-bit scan (only black and white after rendering) is
+    smoothed, as PP-OCR's models were trained on grey images; rendering at `dpi` has already
+    brought a low-resolution scan up to the OCR's working resolution."""
+    sample = img[::7, ::7]
+    grey = np.count_nonzero((sample > 10) & (sample < 245))
+    if not settings.bilevel_smoothing or grey > settings.max_grey_share * sample.size:
+        return img
+    return cv2.GaussianBlur(img, (0, 0), settings.bilevel_smoothing * dpi / 200.0)
+
+
+def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> None:
+    """A kept layer judged table by table: the characters over a ruled region of the image that
+    hold rule marks (the layer read that table across its columns) are replaced by an OCR of
+    that region alone."""
+    scale = 72.0 / scan.dpi
+    for x0, top, x1, bottom in table_regions(scan.edges):
+        inside = [c for c in scan.chars if _within(c, x0, top, x1, bottom)]
+        share = rule_mark_share(inside)
+        if share <= settings.max_rule_mark_share:
+            continue
+        deadline.check(f"OCR of a table on page {scan.number}")
+        px = [max(0, int(v / scale)) for v in (x0, top, x1, bottom)]
+        crop = np.ascontiguousarray(img[px[1]:px[3] + 1, px[0]:px[2] + 1])
+        fresh = [{**c, "x0": c["x0"] + px[0] * scale, "x1": c["x1"] + px[0] * scale,
+                  "top": c["top"] + px[1] * scale, "bottom": c["bottom"] + px[1] * scale}
+                 for c in ocr_chars(crop, scan.dpi, settings, deadline, f"OCR of a table on page {scan.number}")]
+        scan.chars = [c for c in scan.chars if not _within(c, x0, top, x1, bottom)] + fresh
+        scan.notes.append(f"page {scan.number}: the text layer of a table holds {share:.0%} rule marks "
+                          f"(read across its columns; max_rule_mark_share="
+                          f"{settings.max_rule_mark_share:.0%}); that table read again by OCR")
+
+
+def _within(c: dict, x0: float, top: float, x1: float, bottom: float) -> bool:
+    cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
 
 
 def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None) -> tuple[np.ndarray, int]:
@@ -108,7 +207,7 @@ def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline |
 
 def _straight(img: np.ndarray) -> np.ndarray:
     angle = skew_angle(img)
-    return deskew(img, angle) if abs(angle) >= 0.05 else img
+    return deskew(img, angle) if abs(angle) >= MIN_SKEW else img
 
 
 def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,

@@ -5,6 +5,8 @@ between the readings of the same fact.
   not itself a known term, becomes that term (峡边 → 峨边; 柯城 stays: 柯城区 is a real
   place). The score is a rapidfuzz edit distance in which a look-alike substitution costs
   a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
+- `fix_misreads`: a long gazetteer term with one inner hanzi read as any other character
+  (峨边琶族自治县 → 峨边彝族自治县), rule `gazetteer`: what a list of look-alike pairs misses.
 - `vote`: readings of one field (table readings first, the narrative last) → the reading
   most others agree with (equal, or one abbreviating the other); a tie goes to the reading
   nearest the narrative, else nothing changes and it is `ambiguous`.
@@ -27,6 +29,8 @@ from normalizers.vocab import _rows, abbreviates
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
+MIN_MASKED_TERM = 6         # a term this long may be matched with one inner character misread as anything
+MASK = "\0"
 REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
 
 
@@ -129,6 +133,47 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
                     text = text[:start] + term + text[end:]
                     fixes.append(Fix(variant, term, "confusion", round(score, 1)))
             start = text.find(variant, start + 1)
+    text, more, amb = fix_misreads(text, min_score)
+    return text, fixes + more, ambiguous or amb
+
+
+@lru_cache(maxsize=None)
+def _masked() -> dict[str, frozenset[str]]:
+    """Long gazetteer terms with one inner character masked → the terms: an OCR engine reads a
+    rare character as many others (彝 as 琶, 芭, 琴, 芋 …), more than a list of pairs holds.
+    The first and last characters anchor the match (马边彝族自治县 is another county)."""
+    index: dict[str, set[str]] = {}
+    for t in known_terms():
+        if len(t) >= MIN_MASKED_TERM:
+            for i in range(1, len(t) - 1):
+                index.setdefault(t[:i] + MASK + t[i + 1:], set()).add(t)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
+    """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
+    whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
+    so a term must be long enough for one wrong character to stay above `min_score`."""
+    fixes: list[Fix] = []
+    ambiguous = False
+    terms, masked = known_terms(), _masked()
+    for n in sorted({len(k) for k in masked}, reverse=True):
+        i = 0
+        while i + n <= len(text):
+            window = text[i:i + n]
+            cands = set() if window in terms else {t for j in range(1, n - 1) if "\u4e00" <= window[j] <= "\u9fff"
+                                                   for t in masked.get(window[:j] + MASK + window[j + 1:], ())}
+            if len(cands) > 1:
+                ambiguous = True
+            elif cands and not _inside_known(text, i, i + n):
+                term = cands.pop()
+                score = lookalike_score(window, term)
+                if score >= min_score:
+                    text = text[:i] + term + text[i + n:]
+                    fixes.append(Fix(window, term, "gazetteer", round(score, 1)))
+                    i += n
+                    continue
+            i += 1
     return text, fixes, ambiguous
 
 

@@ -44,6 +44,9 @@ DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible char
 DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share with a fresh OCR of a strip
 DEFAULT_LAYER_RUN_GAP = 1.5             # line heights: characters of an OCR layer closer than this are one run, re-spaced evenly
 DEFAULT_MAX_RULE_MARK_SHARE = 0.01      # a layer region with more | and look-alikes than this share read across table rules
+DEFAULT_MIN_PAGE_CONFIDENCE = 0.9       # mean OCR confidence below which a page is tried upside down (on a strip)
+DEFAULT_MAX_GREY_SHARE = 0.1            # a page image with fewer mid-grey pixels than this share is a 1-bit scan
+DEFAULT_BILEVEL_SMOOTHING = 0.8         # px (at 200 dpi): Gaussian sigma that smooths a 1-bit scan before OCR
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
@@ -55,6 +58,7 @@ DEFAULT_REVIEW_MIN_CONFIDENCE = 0.95    # aidplans review: a correction scored b
 DEFAULT_REVIEW_CROP_DPI = 110           # review crops are rendered at this resolution
 DEFAULT_REVIEW_CROP_MARGIN = 18.0       # points of page shown around a reading's box
 DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (a narrow cell with its row around)
+DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 
 
 class SettingsError(ValueError):
@@ -100,6 +104,9 @@ class Settings:
     min_layer_agreement: float = DEFAULT_MIN_LAYER_AGREEMENT
     layer_run_gap: float = DEFAULT_LAYER_RUN_GAP
     max_rule_mark_share: float = DEFAULT_MAX_RULE_MARK_SHARE
+    min_page_confidence: float = DEFAULT_MIN_PAGE_CONFIDENCE
+    max_grey_share: float = DEFAULT_MAX_GREY_SHARE
+    bilevel_smoothing: float = DEFAULT_BILEVEL_SMOOTHING
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
@@ -111,6 +118,7 @@ class Settings:
     review_crop_dpi: int = DEFAULT_REVIEW_CROP_DPI
     review_crop_margin: float = DEFAULT_REVIEW_CROP_MARGIN
     review_crop_min_width: float = DEFAULT_REVIEW_CROP_MIN_WIDTH
+    review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
@@ -147,10 +155,12 @@ class Settings:
         if not 0.3 <= self.ocr_rec_squeeze <= 1:
             raise SettingsError(f"ocr_rec_squeeze must be from 0.3 to 1 (1: crops as they are), "
                                 f"got {self.ocr_rec_squeeze!r}")
+        if self.bilevel_smoothing < 0:
+            raise SettingsError(f"bilevel_smoothing must be >= 0 pixels (0: none), got {self.bilevel_smoothing!r}")
         if self.layer_run_gap <= 0:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
-                     "max_rule_mark_share"):
+                     "max_rule_mark_share", "min_page_confidence", "max_grey_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
@@ -172,6 +182,9 @@ class Settings:
         if not 0 <= self.review_min_confidence <= 1 or not 36 <= self.review_crop_dpi <= 600:
             raise SettingsError(f"review_min_confidence must be a share from 0 to 1 and review_crop_dpi from 36 to "
                                 f"600, got {self.review_min_confidence!r}, {self.review_crop_dpi!r}")
+        if not 0 <= self.review_near_reading <= 100:
+            raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
+                                f"{self.review_near_reading!r}")
         if self.review_crop_margin < 0 or self.review_crop_min_width < 0:
             raise SettingsError(f"review_crop_margin and review_crop_min_width must be >= 0 points, got "
                                 f"{self.review_crop_margin!r}, {self.review_crop_min_width!r}")

@@ -1,0 +1,116 @@
+"""Text layers as archives hold them (issue 11): an OCRmyPDF/tesseract layer normalised, turned
+with a tilted image, judged page by page and table by table; long gazetteer terms restored
+through a misread character, with a corrections rule."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from conftest import DATA, sample
+from extractors.layer import normalise_layer, turn_chars
+from extractors.limits import Deadline
+from extractors.metadata import extract_metadata
+from extractors.narrative import paragraphs
+from extractors.pdf import read_pdf
+from extractors.pdfpages import PageScan, page_chars
+from extractors.raster import deskew, render_gray, ruling_lines, skew_angle, table_regions
+from extractors.scanread import _check_regions
+from normalizers.correct import fix_lookalikes
+from normalizers.text import compact
+from schemas.settings import Settings
+
+TILTED = DATA / "scan_tesseract_layer_tilted_title_and_table.pdf"   # samples/scan_layer_fixtures.py
+
+
+@pytest.fixture(scope="module")
+def tilted():
+    return read_pdf(TILTED, TILTED.read_bytes(), Settings())
+
+
+def test_a_title_whose_layer_lines_were_not_joined_still_gives_the_plan_year(tilted):
+    # was rejected "not a recognisable plan (no plan_year)": the layer's three title lines had
+    # sizes of their own, and 2026年's digits stood after 年 (overlapping word boxes)
+    md = extract_metadata(paragraphs(tilted.pages))
+    assert md.plan_year == 2026 and md.program == "结对帮扶" and md.donor == "乐山市市中区"
+    assert md.title.endswith("2026年乐山市市中区结对帮扶项目实施方案")
+    assert md.total_aid_funds_wan == 750 and md.project_count_stated == 13
+
+
+def test_spaces_between_cjk_words_of_a_layer_are_not_text(tilted):
+    body = [ln.text for ln in tilted.pages[0].lines]
+    assert len(body) > 10
+    assert not any(re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", t) for t in body)
+
+
+def test_a_layer_over_a_tilted_scan_is_turned_with_it(tilted):
+    assert any("page 1" in w and "turned with the image" in w for w in tilted.warnings)
+    title = [ln for ln in tilted.pages[0].lines if compact(ln.text) == "2026年乐山市市中区结对帮扶项目"]
+    assert len(title) == 1                                      # the title's line read whole, as one
+
+
+def test_a_table_page_read_across_its_columns_is_read_again_and_the_body_layer_kept(tilted):
+    assert [p.text_source for p in tilted.pages] == ["text_layer", "ocr"]
+    assert any("page 2" in w and "rule marks" in w and "read again by OCR" in w for w in tilted.warnings)
+    published = read_pdf(sample("2026"), sample("2026").read_bytes(), Settings())
+    truth = [compact(c.text) for g in published.grids if g.page == 6 for c in g.cells if compact(c.text)]
+    cells = [compact(c.text) for g in tilted.grids for c in g.cells if compact(c.text)]
+    assert sum(t in cells for t in truth) / len(truth) >= 0.8
+
+
+def test_a_table_region_of_a_kept_layer_is_read_again_alone():
+    """Region by region: the characters over a ruled table holding | are replaced by an OCR of
+    that table only; the rest of the page's layer is left as it was."""
+    path = DATA / "scan_tesseract_layer_page.pdf"
+    doc = pdfium.PdfDocument(str(path))
+    page = doc[0]
+    width, height = page.get_size()
+    chars, dpi = page_chars(page, height), Settings().ocr_dpi
+    img = render_gray(page, dpi)
+    angle = skew_angle(img)
+    img, chars = deskew(img, angle), turn_chars(chars, angle, width, height)
+    scan = PageScan(1, width, height, chars, ruling_lines(img, dpi), dpi=dpi)
+    regions = table_regions(scan.edges)
+    assert len(regions) == 1
+    x0, top, x1, bottom = regions[0]
+    outside = [c for c in chars
+               if not (x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)]
+    _check_regions(img, scan, Settings(), Deadline.start(path, Settings()))
+    assert any("that table read again by OCR" in n for n in scan.notes)
+    inside = [c["text"] for c in scan.chars if c not in outside]
+    assert "|" not in inside and len(inside) > 200
+    assert all(c in scan.chars for c in outside)
+
+
+def _char(text: str, x0: float, x1: float, top: float = 100.0) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 17, "size": 17.0}
+
+
+def test_a_layer_line_is_respaced_evenly_in_reading_order():
+    # tesseract's words: 峨 | 边 | 芭族 | 自治 with gaps, 县 narrow; 2026 overlapping 年
+    chars = [_char("峨", 84, 96), _char("边", 110, 118), _char("自", 130, 145), _char("治", 145, 160),
+             _char("县", 178, 181), _char(",", 183, 186), _char("2", 190, 197), _char("0", 197, 204),
+             _char("2", 204, 211), _char("6", 225, 232), _char("年", 214, 226), _char("乐", 400, 414)]
+    out = normalise_layer(chars, run_gap=1.5, line_tol=3.0)
+    assert "".join(c["text"] for c in out) == "峨边自治县，2026年乐"
+    first = out[:-1]
+    assert all(abs(a["x1"] - b["x0"]) < 1e-6 for a, b in zip(first, first[1:]))   # no gaps left
+    assert out[0]["x0"] == 84 and out[-1]["x0"] == 400                               # a far word keeps its place
+
+
+def test_characters_turn_as_the_image_does():
+    img = np.full((800, 600), 255, np.uint8)
+    img[100:104, 500:504] = 0
+    ys, xs = np.nonzero(deskew(img, 1.5) < 128)
+    c = turn_chars([_char("x", 500, 504, 100) | {"bottom": 104}], 1.5, 600, 800)[0]
+    assert abs((c["x0"] + c["x1"]) / 2 - xs.mean()) < 1 and abs((c["top"] + c["bottom"]) / 2 - ys.mean()) < 1
+
+
+def test_a_long_place_name_is_restored_through_any_misread_inner_character():
+    for misread in ("峨边琶族自治县大堡镇", "峨边芭族自治县", "峨边生族自治县沙坪镇", "峨边到族自治县中医医院"):
+        text, fixes, ambiguous = fix_lookalikes(misread, Settings().correction_min)
+        assert "峨边彝族自治县" in text and [f.rule for f in fixes] == ["gazetteer"] and not ambiguous
+    for real in ("马边彝族自治县", "柯城区", "峨边彝族自治县人民医院"):    # real places stay as written
+        assert fix_lookalikes(real, Settings().correction_min)[:2] == (real, [])
