@@ -61,10 +61,10 @@ def _total_covers_aid(cls, df: pd.DataFrame) -> pd.Series:
 
 
 def build_models() -> dict[str, type[pa.DataFrameModel]]:
-    """One pandera model per table, from the declaration as it stands."""
-    return {"documents": _model("documents", {"_flags": _flags()}),
-            "projects": _model("projects", {"_flags": _flags(), "_seq": _seq, "_total_covers_aid": _total_covers_aid}),
-            "corrections": _model("corrections", {})}
+    """One pandera model per declared table, with the checks across values written above."""
+    extra = {"documents": lambda: {"_flags": _flags()},
+             "projects": lambda: {"_flags": _flags(), "_seq": _seq, "_total_covers_aid": _total_covers_aid}}
+    return {table: _model(table, extra.get(table, dict)()) for table in COLUMNS}
 
 
 MODELS = build_models()

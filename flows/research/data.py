@@ -1,5 +1,6 @@
-"""The curated dataset as four arrow tables of one commit: documents, projects, corrections (a
-snapshot taken under the store's commit lock) and quarantine (what was set aside, and why)."""
+"""The curated dataset as arrow tables of one commit: every declared table (documents, projects,
+corrections …; a snapshot taken under the store's commit lock) and quarantine (what was set aside,
+and why; read from its notes after the snapshot)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import pyarrow as pa
 from flows.store import CuratedStore
 from schemas.tables import ARROW
 
-TABLES = ("documents", "projects", "corrections", "quarantine")
+TABLES = (*ARROW, "quarantine")             # every declared table (schemas/tables.py), and quarantine
 QUARANTINE = pa.schema([("kind", pa.string()), ("name", pa.string()), ("sha256", pa.string()),
                         ("reason", pa.string()), ("note", pa.string())])
 
@@ -20,14 +21,14 @@ class DatasetError(RuntimeError):
 
 
 def load(curated: str | Path) -> dict[str, pa.Table]:
-    """The four tables, columns in their declared order (schemas/tables.py)."""
+    """The tables by name, columns in their declared order (schemas/tables.py)."""
     root = Path(curated)
     if not (root / "documents").is_dir():
         raise DatasetError(f"no curated dataset at {root} (no documents/ folder); run `aidplans run` first "
                            f"or give --curated the dataset's folder")
     snap = CuratedStore(root).snapshot()
     out = {t: pa.Table.from_pandas(getattr(snap, t)[ARROW[t].names], schema=ARROW[t], preserve_index=False)
-           for t in TABLES[:3]}
+           if hasattr(snap, t) else ARROW[t].empty_table() for t in ARROW}
     out["quarantine"] = quarantine(root)
     return out
 
