@@ -252,10 +252,12 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
     limit = max(below) if below and head_bottom is not None else None
     out: list[list[Segment]] = []
     prev_bottom = head_bottom
-    for ln in lines:
+    for i, ln in enumerate(lines):
         top = min(s.top for s in ln)
-        if head_bottom is not None and top < head_bottom - 1 or top < settings.table_margin * height:
+        if head_bottom is not None and top < head_bottom - 1:
             continue
+        if top < settings.table_margin * height and not _runs_on(ln, lines[i + 1:i + 2], settings):
+            continue                     # a running header; a row's first line goes on into the table
         if max(s.bottom for s in ln) > (1 - settings.table_margin) * height:
             break
         if limit is not None and top > limit:
@@ -271,6 +273,13 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
         out.append(ln)
         prev_bottom = max(s.bottom for s in ln)
     return out
+
+
+def _runs_on(line: list[Segment], following: list[list[Segment]], settings: Settings) -> bool:
+    """The next line follows this one at a cell's line spacing."""
+    size = max(s.size for s in line)
+    return bool(following) and min(s.top for s in following[0]) - max(s.bottom for s in line) <= \
+        settings.wrap_gap_em * size + 1
 
 
 def _fit(lines: list[list[Segment]], xs: list[float]) -> float:

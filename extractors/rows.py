@@ -56,8 +56,9 @@ def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Se
         blocks: list[Block] = []
         last = None
         for s in sorted(segs, key=lambda s: s.top):
-            alone = id(s) in heading or (last is not None and id(last) in heading)   # a heading row is a row
-            if blocks and not alone and s.top - blocks[-1].bottom <= within + settings.cell_gap_em * s.size:
+            # a heading row's cell goes on only at the table's own line gap: the next row may touch it
+            slack = 0.0 if id(s) in heading or (last is not None and id(last) in heading) else settings.cell_gap_em
+            if blocks and s.top - blocks[-1].bottom <= within + slack * s.size + 0.5:
                 blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
             else:
                 blocks.append(Block(s.top, s.bottom, s.size))
@@ -147,6 +148,13 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool) -> list[fl
     gaps = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] >= a[1] - 0.5]
     if not gaps:
         return []
+    clusters: list[list[float]] = []
+    for k in keys:            # keys with no gap between them are one row's (a wrapped heading row's)
+        if clusters and not any(clusters[-1][-1] < g < k for g in gaps):
+            clusters[-1].append(k)
+        else:
+            clusters.append([k])
+    keys = [(c[0] + c[-1]) / 2 if middle else c[0] for c in clusters]
     breaks, prev = [], spans[0][0] - 0.5
     for k, nxt in zip(keys, keys[1:]):
         want = (2 * k - prev) if middle else nxt - 0.5
