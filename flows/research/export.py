@@ -90,30 +90,29 @@ def read_csv(path: str | Path, table: str | None = None):
 
 
 def _xlsx(tables: dict[str, pa.Table], out: Path) -> list[Path]:
+    """A write-only workbook (rows streamed), each cell made safe by flows/sheets.py."""
     from openpyxl import Workbook
-    from openpyxl.cell import Cell
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     from flows.sheets import _xlsx_text, neutralise
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, table in tables.items():
         ws = wb.create_sheet(name)
         frame = plain(table)
         header = [f"{c} ({unit(name, c)})" if unit(name, c) else c for c in frame.columns]
-        rows = [header] + [list(r) for r in frame.itertuples(index=False, name=None)]
+        rows = [header] + [[neutralise(v) for v in r] for r in frame.itertuples(index=False, name=None)]
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(zip(*rows), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, 2 + max(_chars(v) for v in col))
         for row in rows:
             cells = []
             for v in row:
-                v = neutralise(v)
-                cell = Cell(ws, value=_xlsx_text(v) if isinstance(v, str) else v)
+                cell = WriteOnlyCell(ws, value=_xlsx_text(v) if isinstance(v, str) else v)
                 if isinstance(v, str):
                     cell.data_type = "s"          # text, even if it looks like a formula
                 cells.append(cell)
             ws.append(cells)
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(zip(*rows), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, 2 + max(_chars(v) for v in col))
     tmp = out.parent / f".{out.name}.{os.getpid()}.tmp"
     try:
         wb.save(tmp)
