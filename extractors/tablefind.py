@@ -55,6 +55,23 @@ def closing_rules(v: list[dict], h: list[dict]) -> list[dict]:
     top, first = min(e["top"] for e in v), min(e["top"] for e in h)
     if top < first - TABLE_SETTINGS["snap_tolerance"]:
         out.append(hline(x0, x1, top))
+    return out + unruled_breaks(v, h)
+
+
+def unruled_breaks(v: list[dict], h: list[dict]) -> list[dict]:
+    """A row boundary drawn by no rule (a header repeated over the rest of a broken row): where
+    every side rule of the table ends and starts again at the same height and no rule runs."""
+    tol = TABLE_SETTINGS["snap_tolerance"]
+    xs = {round(e["x0"]) for e in v}
+    ends: dict[float, set[int]] = {}
+    for e in v:
+        ends.setdefault(round(e["bottom"]), set()).add(round(e["x0"]))
+    starts = {(round(e["top"]), round(e["x0"])) for e in v}
+    out = []
+    for y, at in sorted(ends.items()):
+        again = {x for x in at if any((y + d, x) in starts for d in range(-int(tol), int(tol) + 1))}
+        if len(xs) >= 3 and len(again) == len(xs) and not any(abs(e["top"] - y) <= tol for e in h):
+            out.append(hline(min(e["x0"] for e in v), max(e["x1"] for e in v), y))
     return out
 
 

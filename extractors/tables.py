@@ -47,7 +47,7 @@ def header_rows(grid: Grid, settings: Settings) -> int:
         own = [cell.text for c in range(grid.n_cols)
                if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
         hits = sum(1 for t in own if match_label(t)[1] >= settings.header_match_min)
-        if hits >= 2 or (n and own and all(_header_text(t) for t in own)):
+        if hits >= 2 or (n and hits and all(_header_text(t) for t in own)):   # not the rest of a broken row
             n = r + 1
         else:
             break
