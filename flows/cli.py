@@ -26,6 +26,8 @@ COMMANDS = {
     "export": "write the dataset as CSV, XLSX, parquet or SQLite files for other tools",
     "report": "write a static HTML report: charts of the funds, documents, flagged records",
     "dictionary": "write docs/DATA.md, the data dictionary, from the column declaration",
+    "review": "write the review queue (flagged values, doubtful corrections, conflicts, quarantined values) "
+              "as CSV/XLSX and an HTML page with crops of the printed page",
 }
 RESEARCH = ("query", "export", "report", "dictionary")
 DEFAULT_CRON = "30 2 * * *"
@@ -98,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--sources", default="sources.toml", metavar="FILE")
     common(sv, wait=False)
     _research_commands(cmd)
+    from flows.review.command import add_arguments
+    add_arguments(cmd("review"))
     return ap
 
 
@@ -129,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         ap.print_help()
         return 2
+    if args.command == "review":
+        from flows.review.command import run_review          # reads the dataset and the overrides file
+        return run_review(args)
     if args.command in RESEARCH:
         from flows.research.commands import run_command       # reads the dataset; never Prefect
         return run_command(args)

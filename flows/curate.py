@@ -111,7 +111,7 @@ def overrides_pending(curated: str) -> tuple[bool, list[str]]:
     overrides, notes = store.read_overrides()
     if not overrides and not any(r["rule"] == "override" for r in store.rows("corrections", ["rule"])):
         return False, notes
-    return bool(with_changed_overrides(store, overrides, set())), notes
+    return bool(with_changed_overrides(store, overrides, set(), notes)), notes
 
 
 def noop_summary(files: list[str], curated: str, started: float) -> RunSummary | None:
@@ -212,6 +212,7 @@ def _mtime(path: str) -> float:
 # ---- stored plans back as records ----------------------------------------------------
 def store_document(store: CuratedStore, doc_id: str) -> NormalizedDocument:
     """A stored plan back as a NormalizedDocument, so its alternates or overrides can change in a commit."""
+    from normalizers.provenance import Provenance
     from normalizers.records import NormalizedDocument
     from schemas.types import Correction, DocumentRecord, ProjectRecord
 
@@ -221,7 +222,8 @@ def store_document(store: CuratedStore, doc_id: str) -> NormalizedDocument:
         names = cls.__dataclass_fields__
         return [cls(**{k: _py(v) for k, v in row.items() if k in names}) for row in df.to_dict("records")]
     doc = records("documents", DocumentRecord)[0]
-    return NormalizedDocument(doc, records("projects", ProjectRecord), records("corrections", Correction))
+    return NormalizedDocument(doc, records("projects", ProjectRecord), records("corrections", Correction),
+                              records("provenance", Provenance))
 
 
 def _py(v):
@@ -236,8 +238,10 @@ def _py(v):
         return v
 
 
-def with_changed_overrides(store: CuratedStore, overrides: list, skip: set[str]) -> list[NormalizedDocument]:
-    """Stored plans whose overrides in curated/overrides.csv differ from those applied to them."""
+def with_changed_overrides(store: CuratedStore, overrides: list, skip: set[str],
+                           notes: list[str] | None = None) -> list[NormalizedDocument]:
+    """Stored plans whose overrides in curated/overrides.csv differ from those applied to them;
+    `notes` gets the lines of overrides that cannot be applied (a run with nothing to do says them too)."""
     from normalizers.overrides import apply_overrides
     docs, corr = store.read("documents"), store.read("corrections")
     keys = {o.plan_key for o in overrides}
@@ -246,7 +250,9 @@ def with_changed_overrides(store: CuratedStore, overrides: list, skip: set[str])
     for _, row in docs[(docs["plan_key"].isin(keys) | docs["doc_id"].isin(applied))
                        & ~docs["doc_id"].isin(skip)].iterrows():
         doc = store_document(store, row["doc_id"])
-        after, _ = apply_overrides(doc, overrides)
+        after, problems = apply_overrides(doc, overrides)
+        if notes is not None:
+            notes += problems
         if _override_rows(doc) != _override_rows(after):
             out.append(doc)
     return out
@@ -292,7 +298,7 @@ def _curate(results: list[DocResult], store: CuratedStore, origins: dict[str, st
     for k, doc in enumerate(chosen):
         chosen[k], applied = apply_overrides(doc, overrides)
         lines += applied
-    frames: dict[str, list] = {"documents": [], "projects": [], "corrections": []}
+    frames: dict[str, list] = {"documents": [], "projects": [], "corrections": [], "provenance": []}
     projects = flags = 0
     for doc in chosen:
         parts, problems = validated(store, doc, label(doc.document.source_file))
@@ -308,8 +314,8 @@ def _curate(results: list[DocResult], store: CuratedStore, origins: dict[str, st
         shown = ", ".join(d["flags"]) if len(d["flags"]) else "none"
         lines.append(f"{label(doc.document.source_file)}: {len(parts['projects'])} projects, plan "
                      f"{doc.document.plan_year} {doc.document.program}, {n_flags} flags (document: {shown})")
-    batch = Batch(*(pd.concat(frames[t], ignore_index=True) if frames[t] else frame(t, [])
-                    for t in ("documents", "projects", "corrections")), replace_doc_ids=set())
+    tables = {t: pd.concat(frames[t], ignore_index=True) if frames[t] else frame(t, []) for t in frames}
+    batch = Batch(**tables, replace_doc_ids=set())
     store.commit(batch)
     rejected = [r for r in results if r.error]
     failed = [relabel(r.error, r.source_file, label(r.source_file)) for r in rejected]
@@ -325,12 +331,13 @@ def _curate(results: list[DocResult], store: CuratedStore, origins: dict[str, st
 
 
 def validated(store: CuratedStore, doc: NormalizedDocument, name: str):
-    """The plan's three frames after validation, and a line per table with failing values.
+    """The plan's frames (documents, projects, corrections, provenance) after validation, and a line per table with failing values.
     None when the document row itself cannot stand (its key failed): the plan is quarantined."""
     from schemas.models import frame, validate
     d = doc.document
     parts, lines = {}, []
-    for table, recs in (("documents", [d]), ("projects", doc.projects), ("corrections", doc.corrections)):
+    for table, recs in (("documents", [d]), ("projects", doc.projects), ("corrections", doc.corrections),
+                        ("provenance", doc.provenance)):
         df = frame(table, recs)
         valid, report = validate(table, df)
         if len(report):

@@ -21,8 +21,9 @@ from schemas.settings import Settings
 from schemas.types import Override
 
 CSV_NAME, XLSX_NAME = "overrides.csv", "overrides.xlsx"
-COLUMNS = ("plan_key", "seq", "field", "value", "note")
+COLUMNS = ("plan_key", "seq", "field", "value", "note", "decision", "reviewer", "date")
 REQUIRED = ("plan_key", "seq", "field", "value")
+DECISIONS = ("", "override", "accept")     # empty: the value is an override (as before decisions existed)
 
 Rows = list[tuple[int, dict[str, str]]]       # (line or row number, cells by column)
 
@@ -128,7 +129,7 @@ def _columns(header: list | None, path: Path) -> list[str]:
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise OverridesFileError(f"{path}: no column {', '.join(missing)} in the first line; "
-                                 f"it must be {','.join(COLUMNS)}")
+                                 f"it must be {','.join(COLUMNS[:5])} (and optionally {','.join(COLUMNS[5:])})")
     return [n if n in COLUMNS else "" for n in names]
 
 
@@ -177,6 +178,12 @@ def _overrides(rows: Rows, label: str) -> tuple[list[Override], list[str]]:
         if seq and not (seq.isascii() and seq.isdigit()):
             notes.append(f"{label} {line}: seq must be a project's number or empty, got {seq[:40]!r}; not applied")
             continue
+        decision = cells.get("decision", "").strip().lower()
+        if decision not in DECISIONS:
+            notes.append(f"{label} {line}: decision must be accept, override or empty, got {decision[:40]!r}; "
+                         f"not applied")
+            continue
         out.append(Override(cells.get("plan_key", "").strip(), int(seq) if seq else None,
-                            cells.get("field", "").strip(), cells.get("value", ""), cells.get("note", ""), line))
+                            cells.get("field", "").strip(), cells.get("value", ""), cells.get("note", ""), line,
+                            decision or "override", cells.get("reviewer", "").strip(), cells.get("date", "").strip()))
     return out, notes

@@ -8,8 +8,8 @@ writer lock (flows/lock.py) in four steps, each safe to crash in:
 2. the staged files are written and fsynced (a partition whose bytes would not change is not
    staged at all, so a commit that changes nothing writes nothing, not even a journal);
 3. the journal says `committed`, with each staged file's SHA-256: this is the commit point;
-4. under the exclusive commit lock the files are renamed into place, corrections first, then
-   projects, documents last, and the journal is removed.
+4. under the exclusive commit lock the files are renamed into place, provenance and corrections
+   first, then projects, documents last, and the journal is removed.
 
 A crash before 3 is rolled back (the staged files the journal names are deleted); after 3 it
 is rolled forward by the next writer. Recovery touches only what the journal names. A
@@ -41,8 +41,8 @@ from schemas.types import Override
 if TYPE_CHECKING:                   # pandas is imported where rows are changed: a no-op run needs none
     import pandas as pd
 
-TABLES = ("documents", "projects", "corrections")
-RENAME_ORDER = ("corrections", "projects", "documents")
+TABLES = ("documents", "projects", "corrections", "provenance")
+RENAME_ORDER = ("provenance", "corrections", "projects", "documents")
 OVERRIDE_FILES = ("overrides.csv", "overrides.xlsx")
 JOURNAL = "_journal.json"
 PART = "part-0.parquet"
@@ -59,19 +59,22 @@ class JournalError(StoreError):
 
 @dataclass
 class Batch:
-    """Rows for a set of plans: replaces every row of `replace_doc_ids` and of the new documents."""
+    """Rows for a set of plans: replaces every row of `replace_doc_ids` and of the new documents
+    (their provenance too: None stands for no provenance rows)."""
     documents: pd.DataFrame
     projects: pd.DataFrame
     corrections: pd.DataFrame
     replace_doc_ids: set[str]
+    provenance: pd.DataFrame | None = None
 
 
 @dataclass
 class Snapshot:
-    """The three tables as of one commit."""
+    """The tables as of one commit."""
     documents: pd.DataFrame
     projects: pd.DataFrame
     corrections: pd.DataFrame
+    provenance: pd.DataFrame
 
 
 class CuratedStore:
@@ -85,7 +88,7 @@ class CuratedStore:
         return _read_parts(table, self._parts(table))
 
     def snapshot(self) -> Snapshot:
-        """The three tables of one commit, for readers (query, export, review): taken under the
+        """The tables of one commit, for readers (query, export, review): taken under the
         shared commit lock; a commit left half-renamed by a crash is read as finished."""
         with lock.commit_view(self.root, exclusive=False):
             pending = self._journal()
@@ -165,6 +168,8 @@ class CuratedStore:
         for table in RENAME_ORDER:
             old = self.read(table) if table != "documents" else docs
             new = getattr(batch, table)
+            if new is None:
+                new = old.iloc[0:0]
             keep = old[~old["doc_id"].isin(gone)]
             merged = pd.concat([keep, new], ignore_index=True) if len(new) else keep
             counts[table] = len(new)
@@ -317,7 +322,7 @@ def _read_parts(table: str, parts: dict[int, Path]) -> pd.DataFrame:
 def _encode(table: str, df: pd.DataFrame) -> bytes:
     """One partition's rows as parquet bytes, sorted so that equal rows give equal bytes."""
     key = "project_id" if table == "projects" else "doc_id"
-    order = [key] if table != "corrections" else ["doc_id", "project_id", "field"]
+    order = [key] if table not in ("corrections", "provenance") else ["doc_id", "project_id", "field"]
     df = df.sort_values(order, kind="stable").drop(columns=["plan_year"])
     schema = ARROW[table].remove(ARROW[table].get_field_index("plan_year")) \
         if "plan_year" in ARROW[table].names else ARROW[table]

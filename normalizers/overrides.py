@@ -5,8 +5,10 @@ control characters, over-long values, lines that contradict each other; it repor
 keys the dataset does not know. Re-applying is idempotent: the overrides already on a
 document are first undone (each is a `corrections` row with rule `override` whose
 `original` is the pipeline's value), then the current ones applied. An override that names
-no such plan row or field is reported, never guessed at; one that matches the value already
-there adds nothing. Values are stored as typed, formula-looking text included (flows/sheets.py
+no such plan row or field is reported, never guessed at; one whose value fails the checks every
+pipeline value passes (the column's type, pattern, range) is reported and not applied; one that
+matches the value already there adds nothing. A line with decision `accept` changes nothing: it
+takes a value out of the review queue (flows/review) while the value stays what was accepted. Values are stored as typed, formula-looking text included (flows/sheets.py
 makes it safe wherever it is written to a spreadsheet).
 """
 from __future__ import annotations
@@ -17,12 +19,14 @@ import unicodedata
 
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount
+from normalizers.provenance import OVERRIDE, Provenance
 from normalizers.records import NormalizedDocument
 from normalizers.text import as_text
 from schemas.tables import column_names
 from schemas.types import Correction, Override, ProjectRecord
 
 PROJECT_FIELDS = column_names("projects", overridable=True)      # declared in schemas/tables.py
+ACCEPT = "accept"       # a decision that keeps the value as it is (flows/review); never changes the dataset
 DOCUMENT_FIELDS = column_names("documents", overridable=True)
 
 
@@ -62,8 +66,9 @@ def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple
         if target is not None:
             setattr(target, c.field, typed(c.field, c.original) if c.original else None)
     out = [c for c in corrections if c.rule != "override"]
+    where_from = [r for r in doc.provenance if r.reading != OVERRIDE]
     notes: list[str] = []
-    for o in (o for o in overrides if o.plan_key == document.plan_key):
+    for o in (o for o in overrides if o.plan_key == document.plan_key and o.decision != ACCEPT):
         where = f"overrides line {o.line}"
         target = document if o.seq is None else by_seq.get(o.seq)
         allowed = DOCUMENT_FIELDS if o.seq is None else PROJECT_FIELDS
@@ -76,18 +81,39 @@ def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple
         try:
             value = typed(o.field, o.value)
         except (ValueError, OverrideError) as exc:
-            notes.append(f"{where}: {exc}; not applied")
+            notes.append(f"{where}: {o.field} {o.value!r}: {exc}; not applied")
             continue
         old = getattr(target, o.field)
         if as_text(old) == as_text(value):
             continue
         setattr(target, o.field, value)
+        if (why := invalid(target, o.field)) is not None:
+            setattr(target, o.field, old)
+            notes.append(f"{where}: {o.field} {o.value!r} {why}; not applied")
+            continue
         if isinstance(target, ProjectRecord):
             target.flags = [f for f in target.flags if f not in (f"conflict:{o.field}", f"low_confidence:{o.field}")]
-        out.append(Correction(document.doc_id, getattr(target, "project_id", None), o.field, as_text(old),
-                              as_text(value), "override", None, None, document.plan_year))
-    return NormalizedDocument(document, projects, out), notes
+        pid = getattr(target, "project_id", None)
+        out.append(Correction(document.doc_id, pid, o.field, as_text(old), as_text(value), "override", None, None,
+                              document.plan_year))
+        where_from.append(Provenance(document.doc_id, pid, o.field, OVERRIDE, text=as_text(value), source=OVERRIDE,
+                                     plan_year=document.plan_year))
+    return NormalizedDocument(document, projects, out, where_from), notes
 
+
+
+def invalid(record, fieldname: str) -> str | None:
+    """Why the record's value of `fieldname` fails the checks every pipeline value passes
+    (schemas/tables.py: the column's pattern, range, list), or None when it passes."""
+    from schemas.models import frame, validate
+    table = "projects" if isinstance(record, ProjectRecord) else "documents"
+    _, report = validate(table, frame(table, [record]))
+    if not len(report):
+        return None
+    mine = report[report["column"].isin([fieldname]) | report["column"].isna()]
+    if not len(mine):
+        return None
+    return f"fails the check {mine.iloc[0]['check']}"
 
 
 def refused_character(text: str) -> str | None:
@@ -115,7 +141,9 @@ def check_overrides(overrides: list[Override], plan_keys: set[str] | None, max_c
         allowed = DOCUMENT_FIELDS if o.seq is None else PROJECT_FIELDS
         if not o.plan_key:
             notes.append(f"{where}: no plan_key; copy it from documents.plan_key; not applied")
-        elif o.field not in allowed:
+        elif o.decision == ACCEPT and not o.field:
+            notes.append(f"{where}: an accept decision needs the field of the item it accepts; not applied")
+        elif o.field not in allowed and o.decision != ACCEPT:
             kind = "a document" if o.seq is None else "a project"
             notes.append(f"{where}: {o.field!r} is not a field of {kind} that can be overridden; "
                          f"use one of {', '.join(allowed)}; not applied")
@@ -127,10 +155,11 @@ def check_overrides(overrides: list[Override], plan_keys: set[str] | None, max_c
         else:
             kept.append(o)
     groups: dict[tuple, list[Override]] = {}
-    for o in kept:
-        groups.setdefault((o.plan_key, o.seq, o.field), []).append(o)
+    for o in kept:          # accepts of several values of one field may stand together: each is keyed on its value
+        groups.setdefault((o.plan_key, o.seq, o.field) if o.decision != ACCEPT else (o.line,), []).append(o)
     out = []
-    for (key, seq, fieldname), same in groups.items():
+    for same in groups.values():
+        key, seq, fieldname = same[0].plan_key, same[0].seq, same[0].field
         if len({o.value.strip() for o in same}) > 1:
             lines = ", ".join(str(o.line) for o in same)
             what = f"project {seq}" if seq is not None else "the document"

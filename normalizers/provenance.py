@@ -320,7 +320,7 @@ def project_rows(loc: Locator, p: ProjectRecord, m: Merged, doc_rows: list[Prove
         if item and item.heading:
             out += loc.text(pid, f, NARRATIVE, item.heading, before=start, page=item.page)
     out += [Provenance(**{**r.__dict__, "project_id": pid}) for r in doc_rows if r.field in FROM_DOCUMENT]
-    for f in PROJECT_COMPUTED:
+    for f in (f for f in PROJECT_COMPUTED if _has(getattr(p, f))):
         v = getattr(p, f)
         out.append(loc.row(pid, f, PIPELINE, ", ".join(map(str, v)) if isinstance(v, list) else as_text(v)))
     out += unlocated(loc, p, out, item, row)

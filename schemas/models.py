@@ -83,7 +83,8 @@ def frame(table: str, records: list) -> pd.DataFrame:
 # is emptied (null) and the row flagged invalid:<column>, so one bad value never withholds a plan.
 KEYS = {"documents": {"doc_id", "sha256", "plan_year", "plan_key", "source_file"},
         "projects": {"project_id", "doc_id", "plan_year", "seq"},
-        "corrections": {"doc_id", "plan_year", "field", "original", "corrected", "rule"}}
+        "corrections": {"doc_id", "plan_year", "field", "original", "corrected", "rule"},
+        "provenance": {"doc_id", "plan_year", "field", "reading"}}
 # a check across columns: the column whose value is emptied when it fails (None: a key, set aside)
 ROW_CHECKS = {"total_investment_covers_aid": "total_investment_wan", "seq_unique_within_document": None}
 

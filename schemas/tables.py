@@ -20,6 +20,8 @@ ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 ISO_PARTIAL = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 PERIOD = r"^\d{4}(-\d{4})?$"
 WAN = "万元"
+PT = "pt (1/72 inch, from the page's top left)"
+PROVENANCE_SOURCES = ["text_layer", "ocr", "pipeline", "override"]
 
 # column type → storage type; `date` is stored as a date and checked as ISO text before storage
 ARROW_TYPES = {"str": pa_arrow.string(), "int": pa_arrow.int64(), "float": pa_arrow.float64(),
@@ -168,6 +170,31 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("score", "float", "match score (0..100) where a fuzzy match decided", "the pipeline", "92.5",
           nullable=True, checks={"ge": 0, "le": 100}),
         C("page", "int", "the page (1-based) of the original value", "the PDF", "8", nullable=True, checks={"ge": 1}),
+        C("plan_year", "int", "the year the plan is for (the partition key)", _FROM_DOC, "2023"),
+    ),
+    "provenance": (
+        C("doc_id", "str", "the document the value stands in", "computed", "0520b6d3d8a032d4"),
+        C("project_id", "str", "the project (empty for a document field)", "computed", "0520b6d3d8a032d4-1",
+          nullable=True),
+        C("field", "str", "the column of documents (project_id empty) or projects the value is in",
+          "the pipeline", "location"),
+        C("reading", "str", "which reading of the plan: narrative (the body text: items, title, overview), table "
+          "(the attachment table), table_<n> (the n-th reading of a scan's table), pipeline (computed, not "
+          "printed), override (overrides.csv)", "the pipeline", "table",
+          checks={"str_matches": r"^(narrative|table(_\d+)?|pipeline|override)$"}),
+        C("page", "int", "the page (1-based) the reading stands on; empty when not printed or not found",
+          "the PDF", "8", nullable=True, checks={"ge": 1}),
+        C("x0", "float", "left edge of the reading's box", "the table cell, or the part of the body lines holding "
+          "the text", "340.94", nullable=True, unit=PT),
+        C("top", "float", "top edge of the reading's box (from the top of the page)", "as x0", "167.92",
+          nullable=True, unit=PT),
+        C("x1", "float", "right edge of the reading's box", "as x0", "392.94", nullable=True, unit=PT),
+        C("bottom", "float", "bottom edge of the reading's box", "as x0", "203.42", nullable=True, unit=PT),
+        C("text", "str", "the reading's text as read, before any correction", "the page", "宜坪乡"),
+        C("source", "str", "how the text was read: text_layer, ocr, pipeline or override",
+          "the page's text source", "text_layer", checks={"isin": PROVENANCE_SOURCES}),
+        C("confidence", "float", "the OCR engine's confidence in the reading, where it gives one",
+          "the OCR engine", "0.93", nullable=True, checks={"ge": 0, "le": 1}),
         C("plan_year", "int", "the year the plan is for (the partition key)", _FROM_DOC, "2023"),
     ),
 }

@@ -186,7 +186,8 @@ class DocumentRecord:
 
 @dataclass(frozen=True)
 class Override:
-    """An archivist's correction of one value (curated/overrides.csv), applied on every run.
+    """An archivist's decision on one value (curated/overrides.csv): `override` sets the value on every
+    run; `accept` keeps the value as it is and takes it out of the review queue while it stays `value`.
 
     `seq` None: a document field. `line`: the line of the file, for messages."""
     plan_key: str
@@ -195,3 +196,6 @@ class Override:
     value: str
     note: str = ""
     line: int = 0
+    decision: str = "override"      # override | accept
+    reviewer: str = ""
+    date: str = ""

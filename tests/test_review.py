@@ -1,0 +1,227 @@
+"""`aidplans review` and the archivist's decisions (issue 14, "Done when"):
+- the HTML queue renders in headless Chromium with highlighted crops of the page (screenshot);
+- the queue is stable, takes --min-confidence and --all;
+- an override changes the dataset and survives a full re-run and a pipeline-version change;
+- an invalid override is reported and not applied;
+- an accepted item does not come back (re-runs, version change); a changed value brings it back."""
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from PIL import Image
+
+from conftest import ROOT
+from flows.cli import main
+from flows.research.browser import browser, view
+from flows.review.crops import OUTLINE
+from flows.store import CuratedStore
+from test_provenance import samples_dataset
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+NEEDS_CHROMIUM = pytest.mark.skipif(browser() is None, reason="chromium is not installed "
+                                    "(apt-get install -y chromium fonts-noto-cjk; .ci/run installs it)")
+SCAN = ROOT / "raw" / "scans" / "2023_east_west_plan.ocr_layer.pdf"
+HEADER = ["plan_key", "seq", "field", "value", "note", "decision", "reviewer", "date"]
+
+
+@lru_cache(maxsize=None)
+def scan_dataset() -> Path:
+    """The 2023 plan's OCR-layer scan alone (it reads the table twice; the votes leave items to review)."""
+    root = Path(tempfile.mkdtemp(prefix="aidplans-review-"))
+    (root / "in").mkdir()
+    shutil.copy(SCAN, root / "in" / SCAN.name)
+    assert main(["run", str(root / "in"), "--curated", str(root / "curated")]) == 0
+    return root / "curated"
+
+
+def copy_of(curated: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "curated"
+    shutil.copytree(curated, out)
+    return out
+
+
+def review(curated: Path, out: Path, *extra: str, capsys=None) -> pd.DataFrame:
+    assert main(["review", "--curated", str(curated), "--out", str(out), *extra]) == 0
+    return pd.read_csv(out / "queue.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def write_overrides(curated: Path, rows: list[dict]) -> None:
+    with open(curated / "overrides.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, HEADER)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def run(curated: Path, *paths, force=False, capsys=None) -> str:
+    if capsys:
+        capsys.readouterr()
+    args = ["run", *map(str, paths), "--curated", str(curated)] + (["--force"] if force else [])
+    assert main(args) == 0
+    return capsys.readouterr().out if capsys else ""
+
+
+def age_pipeline_version(curated: Path) -> None:
+    """What a new pipeline version finds: every stored document written by another version."""
+    for part in (curated / "documents").glob("plan_year=*/part-0.parquet"):
+        t = pq.read_table(part)
+        i = t.schema.get_field_index("pipeline_version")
+        pq.write_table(t.set_column(i, "pipeline_version", pa.array(["0.0.1+older"] * t.num_rows)), part)
+
+
+def project(curated: Path, year: int, seq: int) -> dict:
+    p = CuratedStore(curated).snapshot().projects
+    return p[(p["plan_year"] == year) & (p["seq"] == seq)].iloc[0].to_dict()
+
+
+def plan_key(curated: Path, year: int) -> str:
+    d = CuratedStore(curated).snapshot().documents
+    return d.loc[d["plan_year"] == year, "plan_key"].iloc[0]
+
+
+# ---- the queue and its page ----------------------------------------------------------------------
+@NEEDS_CHROMIUM
+def test_the_page_renders_in_headless_chromium_with_highlighted_crops(tmp_path):
+    out = tmp_path / "review"
+    queue = review(scan_dataset(), out)
+    assert len(queue) >= 5 and set(queue["rules"].str.contains("cross_witness")) == {True, False}
+    page = (out / "index.html").read_text(encoding="utf-8")
+    imgs = [line.split('src="', 1)[1].split('"', 1)[0] for line in page.split("<img")[1:]]
+    sections = page.split('<section class="item"')[1:]
+    assert len(sections) == len(queue) and all("<img" in sec for sec in sections)     # every item has its crops
+    assert len(imgs) >= 2 * len(queue)                 # each value in this scan: at least two readings
+    for src in set(imgs):
+        img = Image.open(out / src).convert("RGB")
+        assert img.size[0] > 200 and img.size[1] > 40
+        red = sum(1 for px in img.getdata() if px == OUTLINE[:3])
+        assert red > 100, src                                  # the reading is framed
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+    seen = view(out / "index.html", tmp_path / "review.png", width=1280, height=2400)
+    assert seen.console == [] and seen.dom.count("<img") == len(imgs)
+    assert f"Review queue: {len(queue)} items" in seen.dom
+    shot = Image.open(tmp_path / "review.png").convert("RGB")
+    assert sum(1 for px in shot.getdata() if px == OUTLINE[:3]) > 500      # the crops are visible on screen
+
+
+def test_the_queue_is_stable_and_takes_the_threshold_and_all(tmp_path):
+    a, b = review(scan_dataset(), tmp_path / "a"), review(scan_dataset(), tmp_path / "b")
+    assert (tmp_path / "a" / "queue.csv").read_bytes() == (tmp_path / "b" / "queue.csv").read_bytes()
+    pd.testing.assert_frame_equal(a, b)
+    keys = list(zip(a["plan_year"], a["seq"].map(lambda s: int(s) if s else -1), a["field"]))
+    assert keys == sorted(keys)
+    none = review(scan_dataset(), tmp_path / "c", "--min-confidence", "0")
+    assert not none["kinds"].str.contains("correction").any()
+    assert none["kinds"].str.contains("flag|readings").all()
+    every = review(scan_dataset(), tmp_path / "d", "--all")
+    assert len(every) >= len(a) and every["kinds"].str.contains("correction").sum() >= \
+        a["kinds"].str.contains("correction").sum()
+    assert main(["review", "--curated", str(scan_dataset()), "--out", str(tmp_path / "e"),
+                 "--min-confidence", "5"]) == 2
+    assert main(["review", "--curated", str(tmp_path / "nothing"), "--out", str(tmp_path / "f")]) == 2
+
+
+def test_a_pdf_that_is_gone_is_said_in_the_item(tmp_path, capsys):
+    root = Path(tempfile.mkdtemp(prefix="aidplans-review-gone-"))
+    (root / "in").mkdir()
+    pdf = root / "in" / "plan.pdf"
+    shutil.copy(ROOT / "raw" / "samples" / "2026_shizhong_pairing_plan.published.pdf", pdf)
+    run(root / "curated", pdf)
+    pdf.unlink()
+    capsys.readouterr()
+    review(root / "curated", tmp_path / "r", "--all")
+    out = capsys.readouterr().out
+    assert "the source PDF" in out and "is gone or changed" in out
+    page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "is gone or changed" in page and "<img" not in page
+
+
+# ---- overrides -----------------------------------------------------------------------------------
+def test_an_override_changes_the_dataset_and_survives_a_rerun_and_a_new_pipeline_version(tmp_path, capsys):
+    cur = copy_of(samples_dataset(), tmp_path)
+    key = plan_key(cur, 2023)
+    before = project(cur, 2023, 10)["location"]
+    write_overrides(cur, [{"plan_key": key, "seq": "10", "field": "location", "value": "峨边彝族自治县沙坪镇",
+                           "note": "paper copy", "reviewer": "A. Archivist", "date": "2026-11-30"}])
+    inbox = ROOT / "raw" / "samples"
+
+    def check():
+        assert project(cur, 2023, 10)["location"] == "峨边彝族自治县沙坪镇"
+        snap = CuratedStore(cur).snapshot()
+        c = snap.corrections[snap.corrections["rule"] == "override"]
+        assert list(zip(c["field"], c["original"], c["corrected"])) == [("location", before, "峨边彝族自治县沙坪镇")]
+        p = snap.provenance
+        assert ((p["reading"] == "override") & (p["field"] == "location")).sum() == 1
+    run(cur, inbox, capsys=capsys)
+    check()
+    run(cur, inbox, force=True, capsys=capsys)              # a full re-run reads both plans again
+    check()
+    age_pipeline_version(cur)
+    out = run(cur, inbox, capsys=capsys)                    # a new version re-processes everything
+    assert "2 landed" in out
+    check()
+
+
+@pytest.mark.parametrize("fieldname, value, check", [("construction_period", "明年", "str_matches"),
+                                                     ("aid_funds_wan", "-5", "greater_than_or_equal_to"),
+                                                     ("deadline", "2023-13-45", "")])
+def test_an_invalid_override_is_reported_and_not_applied(tmp_path, capsys, fieldname, value, check):
+    cur = copy_of(samples_dataset(), tmp_path)
+    was = project(cur, 2023, 3)[fieldname]
+    write_overrides(cur, [{"plan_key": plan_key(cur, 2023), "seq": "3", "field": fieldname, "value": value}])
+    out = run(cur, ROOT / "raw" / "samples", capsys=capsys)
+    [line] = [ln for ln in out.splitlines() if "overrides line 2" in ln]
+    assert fieldname in line and "not applied" in line and check in line
+    now = project(cur, 2023, 3)[fieldname]
+    assert (pd.isna(now) and pd.isna(was)) or now == was
+    assert "override" not in set(CuratedStore(cur).snapshot().corrections["rule"])
+
+
+# ---- decisions -----------------------------------------------------------------------------------
+def test_an_accepted_item_leaves_the_queue_and_stays_out_until_its_value_changes(tmp_path, capsys):
+    cur = copy_of(samples_dataset(), tmp_path)
+    queue = review(cur, tmp_path / "r0", "--all")
+    item = queue[(queue["plan_year"] == "2023") & (queue["field"] == "deadline")].iloc[0]
+    accept = {"plan_key": item["plan_key"], "seq": item["seq"], "field": "deadline", "value": item["after"],
+              "decision": "accept", "reviewer": "A. Archivist", "date": "2026-11-30", "note": "as printed"}
+    write_overrides(cur, [accept])
+    inbox = ROOT / "raw" / "samples"
+    out = run(cur, inbox, capsys=capsys)                      # the nightly or a re-run: nothing to do
+    assert "0 landed" in out and "overrides" not in out
+    gone = review(cur, tmp_path / "r1", "--all")
+    assert len(gone) == len(queue) - 1 and not ((gone["plan_key"] == item["plan_key"]) & (gone["seq"] == item["seq"])
+                                                & (gone["field"] == "deadline")).any()
+    assert project(cur, 2023, int(item["seq"]))["deadline"] == item["after"]    # accepting changes nothing
+    run(cur, inbox, force=True, capsys=capsys)
+    assert len(review(cur, tmp_path / "r2", "--all")) == len(queue) - 1
+    age_pipeline_version(cur)
+    run(cur, inbox, capsys=capsys)
+    assert len(review(cur, tmp_path / "r3", "--all")) == len(queue) - 1
+    changed = {**accept, "value": "2022-10-31", "decision": "", "note": "the value changes"}
+    write_overrides(cur, [accept, changed])
+    run(cur, inbox, capsys=capsys)
+    back = review(cur, tmp_path / "r4", "--all")
+    again = back[(back["seq"] == item["seq"]) & (back["field"] == "deadline") & (back["plan_year"] == "2023")]
+    assert len(back) == len(queue) and list(again["after"]) == ["2022-10-31"]
+
+
+def test_an_accept_of_a_scan_item_and_a_bad_decision(tmp_path, capsys):
+    cur = copy_of(scan_dataset(), tmp_path)
+    queue = review(cur, tmp_path / "r0")
+    first = queue.iloc[0]
+    write_overrides(cur, [{"plan_key": first["plan_key"], "seq": first["seq"], "field": first["field"],
+                           "value": first["after"], "decision": "accept", "reviewer": "B", "date": "2026-11-30"},
+                          {"plan_key": first["plan_key"], "seq": "1", "field": "name", "value": "x",
+                           "decision": "maybe"}])
+    capsys.readouterr()
+    left = review(cur, tmp_path / "r1")
+    out = capsys.readouterr().out
+    assert "decision must be accept, override or empty, got 'maybe'" in out
+    assert len(left) == len(queue) - 1
+    assert list(left["item"].astype(int)) == list(range(1, len(left) + 1))
