@@ -59,6 +59,7 @@ DEFAULT_REVIEW_CROP_DPI = 110           # review crops are rendered at this reso
 DEFAULT_REVIEW_CROP_MARGIN = 18.0       # points of page shown around a reading's box
 DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (a narrow cell with its row around)
 DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
+DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 
 
 class SettingsError(ValueError):
@@ -118,6 +119,7 @@ class Settings:
     review_crop_dpi: int = DEFAULT_REVIEW_CROP_DPI
     review_crop_margin: float = DEFAULT_REVIEW_CROP_MARGIN
     review_crop_min_width: float = DEFAULT_REVIEW_CROP_MIN_WIDTH
+    review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
@@ -182,6 +184,9 @@ class Settings:
         if not 0 <= self.review_min_confidence <= 1 or not 36 <= self.review_crop_dpi <= 600:
             raise SettingsError(f"review_min_confidence must be a share from 0 to 1 and review_crop_dpi from 36 to "
                                 f"600, got {self.review_min_confidence!r}, {self.review_crop_dpi!r}")
+        if not 0 <= self.review_near_reading <= 100:
+            raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
+                                f"{self.review_near_reading!r}")
         if not 0 <= self.review_near_reading <= 100:
             raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
                                 f"{self.review_near_reading!r}")
