@@ -5,7 +5,7 @@
   mode: the same images give the same bytes.
 - `rapidocr_lines`: each line rapidocr (its default models and settings) reads on a page image.
 - `ocrmypdf`: Debian's `ocrmypdf -l chi_sim` (tesseract 5) over an image-only scan, with or without
-  `--deskew --rotate-pages`; dates, XMP ids and /ID are then fixed with pikepdf so the output is
+  `--deskew --rotate-pages`; dates, XMP ids, /ID and the layers' random XObject names are then fixed with pikepdf so the output is
   byte-identical from run to run.
 """
 from __future__ import annotations
@@ -108,6 +108,15 @@ if "/Metadata" in pdf.Root:
 for k in ("/CreationDate", "/ModDate"):
     if k in pdf.docinfo:
         pdf.docinfo[k] = "D:20000101000000Z"
+for n, page in enumerate(pdf.pages):          # OCRmyPDF names each page's text layer /OCR-<random>
+    xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+    for name in [k for k in xobjects.keys() if k.startswith("/OCR-")]:
+        fixed = f"/OCR-page{n + 1}"
+        xobjects[fixed] = xobjects[name]
+        del xobjects[name]
+        contents = page.obj.Contents
+        for s in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+            s.write(s.read_bytes().replace(name.encode() + b" ", fixed.encode() + b" "))
 pdf.save(sys.argv[1], static_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
 """
 
