@@ -23,14 +23,19 @@ def _labels(line: list[dict], settings: Settings) -> bool:
     return any(match_label(w)[1] >= settings.header_match_min and len(w) >= 2 for w in words + [word])
 
 
-def _header_lines(lines: list[list[dict]], settings: Settings) -> set[int]:
+def _header_lines(lines: list[list[dict]], top_band: float, settings: Settings) -> set[int]:
     """Indexes of the lines of table headers: a line with a field label, and the lines stacked
-    right above it (责 over 任 over 领 of a narrow header cell; 资金规模 over its columns)."""
+    right above or under it (责 over 任 over 领 of a narrow header cell; 资金规模 over its columns)."""
     keep = {k for k, line in enumerate(lines) if _labels(line, settings)}
-    for k in sorted(keep, reverse=True):
+    for k in sorted(keep):
         j = k
         while j > 0 and j - 1 not in keep and _stacked(lines[j - 1], lines[j]):
             j -= 1
+            keep.add(j)
+        j = k                                    # ... and right under it in the top margin (建设 over 年限)
+        while j + 1 < len(lines) and j + 1 not in keep and _stacked(lines[j], lines[j + 1]) and \
+                min(c["top"] for c in lines[j + 1]) < top_band:
+            j += 1
             keep.add(j)
     return keep
 
@@ -47,7 +52,7 @@ def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
     for scan in scans:
         band = settings.furniture_margin * scan.height
         lines = group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance)
-        header = _header_lines(lines, settings)       # a table header repeated on each page stays
+        header = _header_lines(lines, band, settings)       # a table header repeated on each page stays
         for k, line in enumerate(lines):
             if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
                 continue

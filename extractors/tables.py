@@ -100,6 +100,10 @@ def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Ma
     n = header_rows(grid, settings)
     if n:
         columns = map_columns(grid, n, settings)
+        if previous and previous.n_cols == grid.n_cols:     # the header repeated, a label cut short (建设)
+            for c, field in previous.columns.items():
+                if c not in columns and field not in columns.values():
+                    columns[c] = field
         if "name" in columns.values() and len(columns) >= 3:
             return Mapping(columns, n, grid.n_cols)
         return None
