@@ -36,6 +36,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     """Join wrapped lines into paragraphs, across page breaks."""
     out: list[Paragraph] = []
     prev: Line | None = None
+    prev_left = 0.0
     for page in pages:
         body = [ln for ln in page.lines if ln.text.strip()]
         if not body:
@@ -53,16 +54,17 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
                     and _centred(ln, page.width) and prev.page == ln.page \
                     and abs(size - prev.size) <= 0.5 and ln.top - prev.bottom < size:
                 out[-1].text += ln.text.strip()   # a title set on two centred lines
-                prev = ln
+                prev, prev_left = ln, left
                 continue
             starts = (prev is None or indented or abs(size - (prev.size or size)) > 0.5
                       or (prev.page == ln.page and prev.x1 < right - 2.0 * size and _ends(prev, left, right))
+                      or prev.x0 > prev_left + 3.0 * size        # a line set apart (a signature) stands alone
                       or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1))[1] >= 95)
             if starts or not out:
                 out.append(Paragraph(ln.text.strip(), ln.page, size))
             else:
                 out[-1].text += ln.text.strip()
-            prev = ln
+            prev, prev_left = ln, left
     return out
 
 

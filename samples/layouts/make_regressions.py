@@ -33,6 +33,14 @@ REGRESSIONS = {
     "broken_row_rest_above_repeated_header_row": (11, 29),     # 售480万元 alone above row 11
     "fullwidth_bracket_over_cell_edge": (1, 21),               # （套） whose ） box crosses into the next cell
     "first_row_line_under_unruled_header": (1, 4),             # 新建… set above the row's other cells
+    "header_cells_run_past_header_rule": (23, 30),             # 责任领|导, 建设周|期至; 责 kept off furniture
+    "bare_numeral_heading_row": (23, 23),                      # 三 | 消费帮扶（3个） touching the next row
+    "class_label_centred_leaves_no_blank_row": (23, 4),        # 基础设施… centred over a whole page's rows
+    "wrapped_heading_row_walked_from_its_middle": (31, 24),    # （一 / ） and 1668000 / 0 over two lines
+    "first_line_of_row_in_top_margin": (31, 18),               # 2021 at the very top of a page
+    "ruled_header_over_rest_of_broken_row": (31, 14),          # no rule under a repeated header
+    "group_underline_is_no_header_rule": (43, 30),             # 计划投资（元） underlined over its columns
+    "repeated_header_labels_cut_short": (43, 19),              # 建设 of 建设年限 on later pages
 }
 
 
