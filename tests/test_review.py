@@ -118,7 +118,7 @@ def test_the_queue_is_stable_and_takes_the_threshold_and_all(tmp_path):
     assert keys == sorted(keys)
     none = review(scan_dataset(), tmp_path / "c", "--min-confidence", "0")
     assert not none["kinds"].str.contains("correction").any()
-    assert none["kinds"].str.contains("flag|readings").all()
+    assert none["kinds"].str.contains("flag|readings|missing").all()
     every = review(scan_dataset(), tmp_path / "d", "--all")
     assert len(every) >= len(a) and every["kinds"].str.contains("correction").sum() >= \
         a["kinds"].str.contains("correction").sum()

@@ -88,7 +88,9 @@ def _crops(items: list[ReviewItem], snap, curated: Path, out: Path, settings: Se
     lines: list[str] = []
     crops: dict[int, list[Crop]] = {}
     for n, it in enumerate(items):
-        rows = where.get((it.doc_id, it.project_id, it.field), [])
+        rows, label = where.get((it.doc_id, it.project_id, it.field), []), "{}"
+        if not rows and it.project_id:              # an empty value: show where its project stands
+            rows, label = where.get((it.doc_id, it.project_id, "name"), []), "{} (the project's name; this value has no reading)"
         if not rows:
             continue
         if it.doc_id not in found:
@@ -100,7 +102,7 @@ def _crops(items: list[ReviewItem], snap, curated: Path, out: Path, settings: Se
         if pdf is None:
             continue
         crops[n] = [Crop(renderer.crop(pdf, it.sha256, int(r["page"]), (r["x0"], r["top"], r["x1"], r["bottom"])),
-                         r["reading"], int(r["page"]), r["text"]) for r in rows]
+                         label.format(r["reading"]), int(r["page"]), r["text"]) for r in rows]
     return crops, lines
 
 
