@@ -43,8 +43,17 @@ def _scorer():
     return module
 
 
+def _scan_make_fixtures():
+    """samples/scanvariants/make_fixtures.py (samples/layouts has a module of the same name)."""
+    path = ROOT / "samples" / "scanvariants" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("scan_make_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_scan_fixtures_span_every_scan_axis_and_case():
-    import make_fixtures
+    make_fixtures = _scan_make_fixtures()
     assert len(IDS) >= 12
     seen = {(a, INDEX[v]["axes"][a]) for v in IDS for a in A.SCAN_AXES}
     assert {(a, x) for a, xs in A.SCAN_AXES.items() for x in xs} <= seen
