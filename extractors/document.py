@@ -24,7 +24,7 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     content = read_pdf(path, data, settings, deadline)
     deadline.check("reading the plan's text and tables")
     paras = paragraphs(content.pages)
-    md = extract_metadata(paras)
+    md = extract_metadata(paras, settings)
     if not md.title or not md.plan_year or not md.program:
         missing = [k for k in ("title", "plan_year", "program") if not getattr(md, k)]
         raise NotAPlanError(str(path), "no " + ", no ".join(missing))

@@ -3,15 +3,24 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from extractors.narrative import Paragraph
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
 from normalizers.text import compact, squeeze
-from normalizers.vocab import find_party, find_program
+from normalizers.correct import fix_lookalikes
+from normalizers.vocab import _rows, find_party, find_program
+from schemas.settings import Settings
 from schemas.types import CategoryStatement, Metadata
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*\d{1,4}\s*号")
+# 文号: the year in 〔〕 (GB/T 9704); OCR writes those as [ ], 【】, （）, 《》 or 〈〉
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(《〈]\s*(\d{4})\s*[〕\]】）)》〉]\s*\d{1,4}\s*号")
+_YEAR_BRACKETS = re.compile(r"[〔\[【（(《〈](\d{4})[〕\]】）)》〉]")
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{4,30}(?:人民政府办公室|人民政府|办公室|委员会|领导小组|局|中心))(?:文件)?$")
+_TITLE_ENDS = ("实施方案", "工作方案", "项目计划")
+_TITLE_TAIL = 8          # characters: a paragraph this short may be a title's wrapped end
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
 _NUM = r"(\d+(?:\.\d+)?)"
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
@@ -22,8 +31,10 @@ _CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个
 _TASKS = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(工作任务|主要任务|建设任务|项目安排)")
 
 
-def extract_metadata(paras: list[Paragraph]) -> Metadata:
-    """Everything the contract's documents table needs from the text; None where not stated."""
+def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -> Metadata:
+    """Everything the contract's documents table needs from the text; None where not stated.
+    Program and parties are looked up through OCR misreads (`_lookup`); values are as printed."""
+    settings = settings or Settings()
     texts = [compact(p.text) for p in paras]
     md = Metadata()
     ti = _title_index(texts)
@@ -36,7 +47,7 @@ def extract_metadata(paras: list[Paragraph]) -> Metadata:
     for t in front:
         m = _DOC_NUMBER.search(t)
         if m and md.doc_number is None:
-            md.doc_number = re.sub(r"\s+", "", m.group(0)).replace("[", "〔").replace("]", "〕")
+            md.doc_number = _YEAR_BRACKETS.sub(r"〔\1〕", re.sub(r"\s+", "", m.group(0)))
         if _ISSUER.match(t) and md.issuer is None:
             md.issuer = _ISSUER.match(t).group(1)
         d = _DATE_LINE.match(t)
@@ -44,10 +55,10 @@ def extract_metadata(paras: list[Paragraph]) -> Metadata:
             md.issue_date = parse_date(d.group(1), errors="null")
     if md.issue_date is None or md.issuer is None:
         _signature(md, texts[ti + 1:] if ti is not None else texts)
-    alltext = "".join(texts)
-    md.program = find_program(md.title or "") or find_program(alltext)
-    md.donor = find_party(md.title or "", "donor", md.program) or find_party(alltext, "donor", md.program)
-    md.recipient = find_party(md.title or "", "recipient") or find_party(alltext, "recipient")
+    title, alltext = _lookup(md.title or "", settings), "".join(texts)
+    md.program = find_program(title) or find_program(alltext) or _near_alias(title, "programs.csv", settings)
+    md.donor = find_party(title, "donor", md.program) or find_party(alltext, "donor", md.program)
+    md.recipient = find_party(title, "recipient") or find_party(alltext, "recipient")
     _stated_totals(md, _task_text(texts))
     return md
 
@@ -76,6 +87,9 @@ def _title_start(paras: list[Paragraph], texts: list[str], ti: int) -> int:
         weight[round(p.size)] = weight.get(round(p.size), 0) + len(t)
     body = max(weight, key=weight.get) if weight else 0
     k = ti
+    if len(texts[ti]) <= _TITLE_TAIL and ti > 0 and paras[ti - 1].page == paras[ti].page \
+            and texts[ti - 1][-1:] not in "。；：，:;,.":
+        k = ti = ti - 1      # a title's last characters wrapped onto a line of their own (sized apart by OCR)
     while k > 0 and paras[k - 1].page == paras[ti].page and abs(paras[k - 1].size - paras[ti].size) <= 0.5 \
             and paras[ti].size > body + 1 and texts[k - 1] and texts[k - 1][-1] not in "。；：，:;,." \
             and len("".join(texts[k - 1:ti + 1])) < 60 and not _ISSUER.match(texts[k - 1]) \
@@ -88,9 +102,32 @@ def _title_start(paras: list[Paragraph], texts: list[str], ti: int) -> int:
 
 
 def _title_index(texts: list[str]) -> int | None:
+    """The paragraph ending the title: it ends with 实施方案 (or one of its look-alike misreads:
+    one character off, 实施方桉), is no 关于…通知 line and quotes no other document."""
     for i, t in enumerate(texts):
-        if t.endswith(("实施方案", "工作方案", "项目计划")) and "关于" not in t and "《" not in t and len(t) < 60:
+        whole = texts[i - 1] + t if i > 0 and len(t) <= _TITLE_TAIL else t   # 实 | 施方案 wrapped
+        if any(Levenshtein.distance(whole[-len(e):], e) <= (1 if len(whole) > len(e) + 4 else 0) for e in _TITLE_ENDS) \
+                and "关于" not in whole and "《" not in whole and len(whole) < 60:
             return i
+    return None
+
+
+def _lookup(text: str, settings: Settings) -> str:
+    """A copy of `text` with misread gazetteer words restored, to look names up in (the value
+    stored stays as printed; correcting it is normalizers' work, with a corrections row)."""
+    return fix_lookalikes(text, settings.correction_min)[0] or ""
+
+
+def _near_alias(text: str, table: str, settings: Settings) -> str | None:
+    """The program whose alias `text` holds with an OCR misread or two (rapidfuzz partial
+    ratio at least `metadata_match_min`); None when two programs match as well."""
+    scores: dict[str, float] = {}
+    for r in _rows(table):
+        if len(r["alias"]) >= 4:
+            scores[r["program"]] = max(scores.get(r["program"], 0.0), fuzz.partial_ratio(r["alias"], text))
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= settings.metadata_match_min and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return ranked[0][0]
     return None
 
 

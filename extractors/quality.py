@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import unicodedata
+
+from extractors.grid import group_lines
 
 RULE_MARKS = set("|¦│┃丨ǀ[]{}")
 VERTICAL_MARKS = set("|¦│┃ǀ")   # what an OCR engine makes of a table's vertical rules
@@ -53,6 +56,49 @@ def rule_mark_share(chars: list[dict]) -> float:
     across its columns wrote the rules as `|` (0.0 for no characters)."""
     marks = sum(c["text"] in VERTICAL_MARKS for c in chars)
     return marks / len(chars) if chars else 0.0
+
+
+def box_imprecision(chars: list[dict], line_tol: float) -> float:
+    """Share of a layer's hanzi whose box width is more than a quarter off the median of its
+    line: printed hanzi are one em wide, so a layer that spread each word over a rough word box
+    (tesseract's) is imprecise, one placed glyph by glyph is not (0.0 for no hanzi)."""
+    off = total = 0
+    for line in group_lines(chars, line_tol):
+        widths = [c["x1"] - c["x0"] for c in line if "\u4e00" <= c["text"] <= "\u9fff"]
+        if len(widths) >= 3:
+            mid = float(np.median(widths))
+            off += sum(abs(w - mid) > 0.25 * mid for w in widths)
+            total += len(widths)
+    return off / total if total else 0.0
+
+
+def _columned(chars: list[dict], run_gap: float, line_tol: float) -> list[tuple[list[dict], bool]]:
+    """Text lines of three characters or more, each with whether it stands in three or more
+    runs apart by over `run_gap` line heights (a table's row)."""
+    out = []
+    for line in group_lines(chars, line_tol):
+        if len(line) >= 3:
+            height = max(c["bottom"] for c in line) - min(c["top"] for c in line)
+            runs = 1 + sum(b["x0"] - a["x1"] > run_gap * height for a, b in zip(line, line[1:]))
+            out.append((line, runs >= 3))
+    return out
+
+
+def tabular_share(chars: list[dict], run_gap: float, line_tol: float) -> float:
+    """Share of the text lines that are a table's rows (0.0 for no lines)."""
+    lines = _columned(chars, run_gap, line_tol)
+    return sum(row for _, row in lines) / len(lines) if lines else 0.0
+
+
+def tabular_band(chars: list[dict], run_gap: float, line_tol: float, min_rows: int) -> tuple[float, float] | None:
+    """(top, bottom) of the band from the first to the last line standing in columns, one line
+    height more each way (a header line over them), or None with fewer than `min_rows` such lines."""
+    rows = [line for line, row in _columned(chars, run_gap, line_tol) if row]
+    if len(rows) < min_rows:
+        return None
+    top, bottom = min(c["top"] for c in rows[0]), max(c["bottom"] for c in rows[-1])
+    pad = max(c["bottom"] - c["top"] for c in rows[0])
+    return top - pad, bottom + pad
 
 
 def bag_agreement(layer: str, fresh: str) -> float:

@@ -13,7 +13,11 @@ MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer th
 MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
+MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
+NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
 INK = 170                   # grey level below which a pixel is ink
+FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
+MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it high)
 TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this share of its width
 QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
 
@@ -25,7 +29,9 @@ def render_gray(page, dpi: int) -> np.ndarray:
 
 
 def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) -> float:
-    """Tilt of the text lines in degrees (positive: counter-clockwise), by projection profiles."""
+    """Tilt of the text lines in degrees (positive: counter-clockwise), by projection profiles.
+    Searched within ±NEAR_SKEW first; only a tilt at that edge is looked for up to ±max_degrees
+    (a wider search alone can prefer a false peak of a page of columns)."""
     ys, xs = np.nonzero(img < INK)
     if len(xs) < 500:
         return 0.0
@@ -33,10 +39,19 @@ def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) ->
         pick = np.random.default_rng(0).choice(len(xs), 60000, replace=False)
         xs, ys = xs[pick], ys[pick]
     xs = xs - img.shape[1] / 2
+    near = min(NEAR_SKEW, max_degrees)
+    best = _sharpest(xs, ys, np.arange(-near, near + step / 2, step))
+    if abs(best) >= near - step / 2 and max_degrees > near:
+        side = np.arange(near, max_degrees + step / 2, step)
+        best = _sharpest(xs, ys, side * np.sign(best))
+    return best
+
+
+def _sharpest(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> float:
+    """The angle whose projection of the ink rows is sharpest (largest sum of squared counts)."""
     best, best_score = 0.0, -1.0
-    for a in np.arange(-max_degrees, max_degrees + step / 2, step):
-        t = np.deg2rad(a)
-        proj = np.round(ys + xs * np.tan(t)).astype(np.int64)
+    for a in angles:
+        proj = np.round(ys + xs * np.tan(np.deg2rad(a))).astype(np.int64)
         counts = np.bincount(proj - proj.min())
         score = float(np.dot(counts, counts))
         if score > best_score:
@@ -61,9 +76,15 @@ def deskew(img: np.ndarray, angle: float) -> np.ndarray:
 
 
 def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
-    """Horizontal and vertical rules of the image as pdfplumber line dicts (points)."""
+    """Horizontal and vertical rules of the image as pdfplumber line dicts (points); where none
+    are found at the ink level, rules printed faint (light grey) are looked for."""
+    edges = _rules(img, dpi, INK)
+    return edges if len(edges) >= 4 else _rules(img, dpi, FAINT_INK)
+
+
+def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
     scale = 72.0 / dpi
-    ink = (img < INK).astype(np.uint8)
+    ink = (img < ink_level).astype(np.uint8)
     thick_px = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
     edges: list[dict] = []
     for horizontal in (True, False):
@@ -87,8 +108,9 @@ def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
 
 def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not.
-    A vertical rule runs from one horizontal rule to another (it meets one at each end): the
-    upright stroke of a glyph in a cell touches at most one."""
+    A short vertical rule runs from one horizontal rule to another (it meets one at each end):
+    the upright stroke of a glyph in a cell (at most MAX_STROKE_PT) touches at most one. A longer
+    one, broken by noise or a faint print, needs to meet one only."""
     h = [e for e in edges if e["height"] == 0]
 
     def meets(a: dict, b: dict) -> bool:   # a horizontal, b vertical
@@ -96,16 +118,17 @@ def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
 
     def at(a: dict, b: dict, y: float) -> bool:
         return a["x0"] - tol <= b["x0"] <= a["x1"] + tol and abs(a["top"] - y) <= tol
-    v = [b for b in edges if b["height"] > 0
-         and any(at(a, b, b["top"]) for a in h) and any(at(a, b, b["bottom"]) for a in h)]
+    v = [b for b in edges if b["height"] > 0 and (
+        any(at(a, b, b["top"]) for a in h) and any(at(a, b, b["bottom"]) for a in h)
+        or b["height"] > MAX_STROKE_PT and any(meets(a, b) for a in h))]
     return [a for a in h if any(meets(a, b) for b in v)] + v
 
 
 def table_regions(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[tuple[float, float, float, float]]:
     """Bounding boxes (x0, top, x1, bottom, points) of the ruled tables: rules whose vertical
     extents overlap or touch form one table; a table has a header and a row (three rules
-    across at least TABLE_RULE_SHARE of its width) and two rules down (a ruled box around one
-    line of text, or the strokes of a bold title's glyphs, are no table)."""
+    across at least TABLE_RULE_SHARE of its width), three rules down and is MIN_TABLE_PT wide
+    (a ruled box around one line of text, or the strokes of glyphs, are no table)."""
     groups: list[list[dict]] = []
     for e in sorted(edges, key=lambda e: e["top"]):
         if groups and e["top"] <= max(g["bottom"] for g in groups[-1]) + tol:
@@ -116,6 +139,7 @@ def table_regions(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[tu
     for g in groups:
         box = (min(e["x0"] for e in g), min(e["top"] for e in g), max(e["x1"] for e in g), max(e["bottom"] for e in g))
         across = [e for e in g if e["height"] == 0 and e["width"] >= TABLE_RULE_SHARE * (box[2] - box[0])]
-        if len(across) >= 3 and sum(e["height"] > 0 for e in g) >= 2:
+        if len(across) >= 3 and sum(e["height"] > 0 for e in g) >= 3 and box[2] - box[0] >= MIN_TABLE_PT \
+                and box[3] - box[1] >= MIN_TABLE_PT / 4:
             out.append(box)
     return out

@@ -16,7 +16,7 @@ from extractors.limits import Deadline
 from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import normalise_layer, turn_chars
-from extractors.quality import bag_agreement, rule_mark_share
+from extractors.quality import bag_agreement, box_imprecision, rule_mark_share, tabular_band, tabular_share
 from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
 from schemas.settings import Settings
 
@@ -24,6 +24,7 @@ STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text laye
 MIN_SKEW = 0.05          # degrees: a smaller tilt is left as it is
 NOTE_SKEW = 0.3          # degrees: a layer over a tilt this large is said to be turned
 MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upside-down page reads a few)
+MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
 
 
@@ -93,7 +94,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     page is read again by OCR. Returns the straight image. (A kept layer is normalised by
     extractors.layer once its tables are known.)"""
     step = f"page {scan.number}"
-    angle = skew_angle(img)
+    angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
         img = deskew(img, angle)
         scan.chars = turn_chars(scan.chars, angle, scan.width, scan.height)
@@ -102,11 +103,20 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
                               f"turned with the image")
     deadline.check(f"checking the text layer of {step}")
     marks = rule_mark_share(scan.chars)
+    across = lines_run_vertically(img)
+    rough = box_imprecision(scan.chars, settings.line_tolerance)
+    table = rough > settings.max_box_imprecision and \
+        tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
     agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
-        if marks <= settings.max_rule_mark_share else 0.0
-    if marks > settings.max_rule_mark_share:
+        if marks <= settings.max_rule_mark_share and not across and not table else 0.0
+    if across:
+        why = "the page image lies a quarter turn off its text layer"
+    elif marks > settings.max_rule_mark_share:
         why = (f"text layer has {marks:.0%} rule marks (| for table rules: read across columns; "
                f"max_rule_mark_share={settings.max_rule_mark_share:.0%})")
+    elif table:
+        why = (f"text layer places {rough:.0%} of its hanzi only roughly (max_box_imprecision="
+               f"{settings.max_box_imprecision:.0%}), and the page is mostly a table whose columns need them placed")
     elif agreement < settings.min_layer_agreement:
         why = (f"text layer shares only {agreement:.0%} of its characters with a fresh OCR of the page "
                f"(min_layer_agreement={settings.min_layer_agreement:.0%})")
@@ -119,19 +129,25 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
 
 def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
     """The page's characters read by OCR from its image, turned upright first (a quarter turn
-    found from the ink, half a turn from a reading with little confidence) and straightened.
+    found from the ink, half a turn from a reading with little confidence or when the quarter
+    turn was chosen on the tilted image, whose strip reads poorly either way) and straightened.
     Returns the image as read."""
     step = f"page {scan.number}"
-    img, turned = _upright(img, scan.dpi, settings, deadline)
+    turned = _upright(img, scan.dpi, settings, deadline)
     if turned:
+        img = np.ascontiguousarray(np.rot90(img, turned // 90))
         scan.width, scan.height = scan.height, scan.width
         scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
     deadline.check(f"OCR of {step}")
-    img = _straight(img)
+    angle = skew_angle(img, settings.max_skew)
+    if abs(angle) >= MIN_SKEW:
+        img = deskew(img, angle)
     scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
-    if _weak(scan.chars, settings) and _upside_down(img, scan.dpi, settings, deadline):
+    if (turned or _weak(scan.chars, settings)) and _upside_down(img, scan.dpi, settings, deadline):
         img = np.ascontiguousarray(np.rot90(img, 2))
-        scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°")
+        scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°"
+                          if not turned else f"page {scan.number}: the quarter turn was the wrong way; read turned by "
+                          f"{(turned + 180) % 360}°")
         deadline.check(f"OCR of {step}")
         scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
     return img
@@ -149,8 +165,14 @@ def _upside_down(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadli
     strip = np.ascontiguousarray(img[y0:y1])
 
     def confidence(part: np.ndarray) -> float:
-        return sum(c.get("conf", 0.0) for c in ocr_chars(part, dpi, settings, deadline, "turning a page upright"))
+        return hanzi_confidence(ocr_chars(part, dpi, settings, deadline, "turning a page upright"))
     return confidence(np.ascontiguousarray(np.rot90(strip, 2))) > UPSIDE_DOWN_MARGIN * confidence(strip)
+
+
+def hanzi_confidence(chars: list[dict]) -> float:
+    """Summed confidence of the hanzi read: digits and Latin letters turned a quarter are still
+    read (and confidently), hanzi are not, so only they tell which way a page is up."""
+    return sum(c.get("conf", 0.0) for c in chars if "\u4e00" <= c["text"] <= "\u9fff")
 
 
 def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
@@ -166,24 +188,36 @@ def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
 
 def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> None:
     """A kept layer judged table by table: the characters over a ruled region of the image that
-    hold rule marks (the layer read that table across its columns) are replaced by an OCR of
-    that region alone."""
+    hold rule marks (the layer read that table across its columns), and, in a layer that places
+    its characters only roughly, the band of lines standing in columns (an unruled table, whose
+    columns need them placed), are replaced by an OCR of that region alone."""
+    for box in table_regions(scan.edges):
+        share = rule_mark_share([c for c in scan.chars if _within(c, *box)])
+        if share > settings.max_rule_mark_share:
+            _reread(img, scan, box, settings, deadline)
+            scan.notes.append(f"page {scan.number}: the text layer of a table holds {share:.0%} rule marks "
+                              f"(read across its columns; max_rule_mark_share="
+                              f"{settings.max_rule_mark_share:.0%}); that table read again by OCR")
+    rough = box_imprecision(scan.chars, settings.line_tolerance)
+    band = tabular_band(scan.chars, settings.layer_run_gap, settings.line_tolerance, MIN_TABLE_ROWS)
+    if band and rough > settings.max_box_imprecision:
+        _reread(img, scan, (0.0, band[0], scan.width, band[1]), settings, deadline)
+        scan.notes.append(f"page {scan.number}: the text layer places {rough:.0%} of its hanzi only roughly "
+                          f"(max_box_imprecision={settings.max_box_imprecision:.0%}) and holds a table; "
+                          f"that table read again by OCR")
+
+
+def _reread(img: np.ndarray, scan: PageScan, box: tuple[float, float, float, float], settings: Settings,
+            deadline: Deadline) -> None:
+    """The layer's characters inside `box` (points) replaced by an OCR of that part of the image."""
     scale = 72.0 / scan.dpi
-    for x0, top, x1, bottom in table_regions(scan.edges):
-        inside = [c for c in scan.chars if _within(c, x0, top, x1, bottom)]
-        share = rule_mark_share(inside)
-        if share <= settings.max_rule_mark_share:
-            continue
-        deadline.check(f"OCR of a table on page {scan.number}")
-        px = [max(0, int(v / scale)) for v in (x0, top, x1, bottom)]
-        crop = np.ascontiguousarray(img[px[1]:px[3] + 1, px[0]:px[2] + 1])
-        fresh = [{**c, "x0": c["x0"] + px[0] * scale, "x1": c["x1"] + px[0] * scale,
-                  "top": c["top"] + px[1] * scale, "bottom": c["bottom"] + px[1] * scale}
-                 for c in ocr_chars(crop, scan.dpi, settings, deadline, f"OCR of a table on page {scan.number}")]
-        scan.chars = [c for c in scan.chars if not _within(c, x0, top, x1, bottom)] + fresh
-        scan.notes.append(f"page {scan.number}: the text layer of a table holds {share:.0%} rule marks "
-                          f"(read across its columns; max_rule_mark_share="
-                          f"{settings.max_rule_mark_share:.0%}); that table read again by OCR")
+    deadline.check(f"OCR of a table on page {scan.number}")
+    px = [max(0, int(v / scale)) for v in box]
+    crop = np.ascontiguousarray(img[px[1]:px[3] + 1, px[0]:px[2] + 1])
+    fresh = [{**c, "x0": c["x0"] + px[0] * scale, "x1": c["x1"] + px[0] * scale,
+              "top": c["top"] + px[1] * scale, "bottom": c["bottom"] + px[1] * scale}
+             for c in ocr_chars(crop, scan.dpi, settings, deadline, f"OCR of a table on page {scan.number}")]
+    scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
 
 
 def _within(c: dict, x0: float, top: float, x1: float, bottom: float) -> bool:
@@ -191,23 +225,19 @@ def _within(c: dict, x0: float, top: float, x1: float, bottom: float) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None) -> tuple[np.ndarray, int]:
-    """The page image turned so its text lines run across (a quarter turn either way is tried
-    on a strip and the reading with more confident characters wins), and the turn in degrees."""
+def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None) -> int:
+    """The quarter turn (90 or 270 degrees, counter-clockwise; 0: none) that makes the page's
+    text lines run across: when the ink suggests a turn, both turns and none are tried on a
+    strip and the reading with more confident characters wins."""
     if not lines_run_vertically(img):
-        return img, 0
+        return 0
 
     def confidence(turned: np.ndarray) -> float:
         y0, y1 = _strip_rows(turned)
         strip = np.ascontiguousarray(turned[y0:y1])
-        return sum(c.get("conf", 0.0) for c in ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
-    left, right = np.ascontiguousarray(np.rot90(img, 1)), np.ascontiguousarray(np.rot90(img, 3))
-    return (left, 90) if confidence(left) >= confidence(right) else (right, 270)
-
-
-def _straight(img: np.ndarray) -> np.ndarray:
-    angle = skew_angle(img)
-    return deskew(img, angle) if abs(angle) >= MIN_SKEW else img
+        return hanzi_confidence(ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
+    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img) for turn in (90, 270, 0)}
+    return max(tried, key=tried.get)      # 0 stays in the race: a table of narrow columns looks turned
 
 
 def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,

@@ -47,6 +47,10 @@ DEFAULT_MAX_RULE_MARK_SHARE = 0.01      # a layer region with more | and look-al
 DEFAULT_MIN_PAGE_CONFIDENCE = 0.9       # mean OCR confidence below which a page is tried upside down (on a strip)
 DEFAULT_MAX_GREY_SHARE = 0.1            # a page image with fewer mid-grey pixels than this share is a 1-bit scan
 DEFAULT_BILEVEL_SMOOTHING = 0.8         # px (at 200 dpi): Gaussian sigma that smooths a 1-bit scan before OCR
+DEFAULT_MAX_SKEW = 3.5                  # degrees: the largest tilt of a scanned page measured and undone
+DEFAULT_METADATA_MATCH_MIN = 75.0       # rapidfuzz partial ratio for a misread title to name a program (one wrong of 4)
+DEFAULT_MAX_BOX_IMPRECISION = 0.15      # share of a layer's hanzi boxes off their line's width (tesseract: 0.35-0.5; glyph-placed: <0.02)
+DEFAULT_TABULAR_LINE_SHARE = 0.15       # share of a page's lines in three runs or more: the page holds a table
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
@@ -108,6 +112,10 @@ class Settings:
     min_page_confidence: float = DEFAULT_MIN_PAGE_CONFIDENCE
     max_grey_share: float = DEFAULT_MAX_GREY_SHARE
     bilevel_smoothing: float = DEFAULT_BILEVEL_SMOOTHING
+    max_skew: float = DEFAULT_MAX_SKEW
+    metadata_match_min: float = DEFAULT_METADATA_MATCH_MIN
+    max_box_imprecision: float = DEFAULT_MAX_BOX_IMPRECISION
+    tabular_line_share: float = DEFAULT_TABULAR_LINE_SHARE
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
@@ -124,7 +132,7 @@ class Settings:
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
-        for name in ("header_match_min", "item_match_min", "category_match_min"):
+        for name in ("header_match_min", "item_match_min", "category_match_min", "metadata_match_min"):
             v = getattr(self, name)
             if not 0 <= v <= 100:
                 raise SettingsError(f"{name} must be a rapidfuzz score from 0 to 100, got {v!r}")
@@ -157,12 +165,15 @@ class Settings:
         if not 0.3 <= self.ocr_rec_squeeze <= 1:
             raise SettingsError(f"ocr_rec_squeeze must be from 0.3 to 1 (1: crops as they are), "
                                 f"got {self.ocr_rec_squeeze!r}")
+        if not 0 < self.max_skew <= 10:
+            raise SettingsError(f"max_skew must be from 0 to 10 degrees, got {self.max_skew!r}")
         if self.bilevel_smoothing < 0:
             raise SettingsError(f"bilevel_smoothing must be >= 0 pixels (0: none), got {self.bilevel_smoothing!r}")
         if self.layer_run_gap <= 0:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
-                     "max_rule_mark_share", "min_page_confidence", "max_grey_share"):
+                     "max_rule_mark_share", "min_page_confidence", "max_grey_share",
+                     "max_box_imprecision", "tabular_line_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:

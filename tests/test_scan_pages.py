@@ -12,7 +12,7 @@ from conftest import DATA, sample
 from extractors.pdf import read_pdf
 from extractors.pdfpages import page_chars
 from extractors.quality import bag_agreement
-from extractors.raster import render_gray
+from extractors.raster import deskew, render_gray, ruling_lines, skew_angle
 from extractors.scanread import prepared
 from schemas.settings import Settings
 
@@ -51,3 +51,49 @@ def test_a_1bit_scan_is_smoothed_before_ocr_and_a_grey_one_left_alone():
     grey = render_gray(pdfium.PdfDocument(str(DATA / "scan_image_only_page.pdf"))[0], dpi)
     assert prepared(grey, dpi, Settings()) is grey
     assert prepared(bilevel, dpi, Settings(bilevel_smoothing=0)) is bilevel
+
+
+# rules and tilt on synthetic page images (pure functions)
+
+def _grid(ink: int = 0, stroke: bool = False) -> np.ndarray:
+    img = np.full((800, 1000), 255, np.uint8)
+    for y in (100, 200, 300, 400):
+        img[y:y + 2, 100:900] = ink
+    for x in (100, 400, 650, 900):
+        img[100:402, x:x + 2] = ink
+    if stroke:                                 # the upright stroke of a glyph standing on a rule
+        img[200:215, 500:502] = 0
+    return img
+
+
+def test_faint_rules_are_found_when_no_rule_is_dark():
+    edges = ruling_lines(_grid(ink=200), dpi=72)
+    assert len([e for e in edges if e["height"] == 0]) == 4 and len([e for e in edges if e["height"] > 0]) == 4
+
+
+def test_an_upright_stroke_touching_one_rule_does_not_split_a_column():
+    edges = ruling_lines(_grid(stroke=True), dpi=72)
+    assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [101, 401, 651, 901]
+
+
+@pytest.mark.parametrize("angle", [2.6, -3.0])
+def test_a_tilt_up_to_three_degrees_is_measured(angle):
+    img = deskew(_grid(), -angle)
+    assert abs(skew_angle(img, Settings().max_skew) - angle) <= 0.1
+
+
+def test_metadata_is_read_through_ocr_misreads():
+    from extractors.metadata import _DOC_NUMBER, _title_index, _near_alias
+    assert _title_index(["峨边县人民政府办公室", "峨边彝族自治县2023年东西部协作建设项目实施方桉"]) == 1
+    assert _near_alias("峨边县2026年乐山市市中区结对帮抚项目实施方案", "programs.csv", Settings()) == "结对帮扶"
+    assert _near_alias("峨边县2026年项目实施方案", "programs.csv", Settings()) is None
+    assert _DOC_NUMBER.search("峨边府办发〈2024〉3号") and _DOC_NUMBER.search("峨边府办发【2024〕59号")
+
+
+def test_a_title_whose_last_characters_wrapped_onto_a_line_sized_apart_is_read():
+    # a rapidocr layer sized the wrapped 施方案 larger than the title's first line: was "no title"
+    from extractors.metadata import extract_metadata
+    from extractors.narrative import Paragraph
+    md = extract_metadata([Paragraph("峨边彝族自治县2027年乐山市市中区结对帮扶项目实", 1, 16.5),
+                           Paragraph("施方案", 1, 19.2), Paragraph("为深入贯彻落实……特制定本实施方案。", 1, 13.8)])
+    assert md.title == "峨边彝族自治县2027年乐山市市中区结对帮扶项目实施方案" and md.plan_year == 2027
