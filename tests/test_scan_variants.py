@@ -32,6 +32,8 @@ import spec as S  # noqa: E402
 
 INDEX = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
 IDS = sorted(k for k in INDEX if not k.startswith("_"))
+# the slowest to read (pytest --durations under load 10 on 2 cores: 143, 76 and 69 s; the others 8-56 s)
+SLOW_TO_READ = {"k3-047", "k3-030", "k3-041"}
 
 
 def _scorer():
@@ -62,7 +64,7 @@ def test_scan_fixtures_span_every_scan_axis_and_case():
     assert sum((DATA / f"{v}.pdf").stat().st_size for v in IDS) < 15_000_000
 
 
-@pytest.mark.parametrize("vid", IDS)
+@pytest.mark.parametrize("vid", [pytest.param(v, marks=pytest.mark.slow) if v in SLOW_TO_READ else v for v in IDS])
 def test_scan_variant_lands_at_least_its_floor(vid, tmp_path):
     """No crash, at most one clean line when rejected, and the field accuracy at or above the floor."""
     pdf = DATA / f"{vid}.pdf"
