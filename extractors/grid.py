@@ -32,6 +32,7 @@ class Grid:
     columns: list[float] | None = None   # x of the column boundaries, for a grid found by text alignment
     group_labels: str = ""               # header text over several columns, not placed in a cell (资金来源（元）)
     merging: list[int] | None = None     # columns whose cells may span rows (类别), for a grid found by alignment
+    head_rows: int | None = None         # header rows of a grid found by alignment (0: the table goes on)
 
     @property
     def n_rows(self) -> int:

@@ -107,7 +107,8 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
     """(first, last) line index of the table header: a line with two or more field labels,
     the short label lines stacked above it, and the lines below it up to the first data row."""
     start = next((i for i, ln in enumerate(lines)
-                  if len(ln) >= 3 and sum(_is_label(s, settings) for s in ln) >= 2), None)
+                  if len(ln) >= 3 and sum(_is_label(s, settings) and not _tail(s, lines[max(0, i - 3):i], settings)
+                                          for s in ln) >= 2), None)
     if start is None:
         return None
     first = start
@@ -132,7 +133,7 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
             break                       # a cell's sentence or figures: the first row, however close
         above = [s for ln in lines[first:last + 1] for s in ln]
-        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) and _goes_on(s, above) for s in nxt):
+        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) for s in nxt):
             break                       # no label, nor the next line of one: a row's first line
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
@@ -145,16 +146,15 @@ def _is_label(seg: Segment, settings: Settings) -> bool:
     return not re.search(r"[：:，。]", seg.text) and match_label(seg.text)[1] >= settings.header_match_min
 
 
+def _tail(s: Segment, above: list[list[Segment]], settings: Settings) -> bool:
+    """s ends a cell's longer text on the line above (项目 of 干部人才交流培训|项目): no label."""
+    return any(u.x1 > s.x0 and u.x0 < s.x1 and -1 <= s.top - u.bottom <= settings.wrap_gap_em * s.size + 1
+               and len(u.text) > 6 and not _is_label(u, settings) for ln in above for u in ln)
+
+
 def _wraps_under(s: Segment, above: list[Segment], settings: Settings) -> bool:
     """s is the next line of a header cell above it: under it, in its column, a line gap away."""
     return any(h.x1 > s.x0 and h.x0 < s.x1 and -1 <= s.top - h.bottom <= settings.wrap_gap_em * s.size + 1 for h in above)
-
-
-def _goes_on(s: Segment, above: list[Segment]) -> bool:
-    """s read on from the header text above it names its field no worse (限 under 建设期 does;
-    东 of a first row's 东西部协作资金 under 资金来源 does not)."""
-    text = "".join(h.text for h in sorted((h for h in above if h.x1 > s.x0 and h.x0 < s.x1), key=lambda h: h.top))
-    return match_label(text + s.text)[1] >= match_label(text)[1]
 
 
 def _header_like(line: list[Segment]) -> bool:

@@ -122,9 +122,9 @@ def _centred_runs(section: list[int], labels, bands, slack: float) -> list[tuple
     """Cut the section into one run per label, each run as nearly centred on its label as the
     cuts allow. Rows before the first label or after the last may stay out, at a cost of
     `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank)."""
-    if not labels:
-        return []
     ks = [lb[0] for lb in labels]
+    if not labels or len(set(ks)) < len(ks):          # two labels in one row: no runs to share out
+        return []
     first, last = section[0], section[-1]
 
     def cost(a: int, b: int, i: int) -> float:

@@ -110,4 +110,5 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
         return None
     grids[0].group_labels = " ".join(g.text for g in frame.groups)
     grids[0].merging = frame.merging
+    grids[0].head_rows = 1 if frame.head_bottom > frame.top + 1 else 0
     return grids[0]

@@ -41,9 +41,10 @@ def header_rows(grid: Grid, settings: Settings) -> int:
     """How many rows at the top of the grid are header lines (0: a continuation without header):
     a row naming two fields or more, and the rows under it that hold only short labels
     (资金来源 over 协作资金 | 县级配套: a header of two or three rows)."""
+    if grid.head_rows is not None:                      # a grid found by alignment: its header band, or none
+        return grid.head_rows
     n = 0
-    rows = 1 if grid.columns is not None else 4        # a grid found by alignment has one header band
-    for r in range(min(grid.n_rows, rows)):
+    for r in range(min(grid.n_rows, 4)):
         own = [cell.text for c in range(grid.n_cols)
                if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
         hits = sum(1 for t in own if match_label(t)[1] >= settings.header_match_min)

@@ -66,3 +66,11 @@ def test_layout_regression(pdf, tmp_path):
 
 def test_layout_regressions_exist():
     assert len(list(REGRESSIONS.glob("*.pdf"))) >= 9
+
+
+def test_two_labels_in_one_row_share_out_no_runs():
+    """A scan's layer may put two 类别 labels in one row: no runs, not a crash (was ValueError)."""
+    from extractors.merged import _centred_runs
+    bands = [(0.0, 10.0), (10.0, 20.0), (20.0, 30.0)]
+    assert _centred_runs([0, 1, 2], [(1, 12.0, 15.0, 9.0), (1, 16.0, 18.0, 9.0)], bands, 0.1) == []
+    assert _centred_runs([0, 1, 2], [(1, 12.0, 15.0, 9.0)], bands, 0.1) == [(0, 2)]
