@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup bench bench-ocr bench-noop bench-limits robustness scans samples clean
+.PHONY: run test test-all robustness-scans setup bench bench-ocr bench-noop bench-limits robustness scans samples clean
 
 $(BIN)/aidplans: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# also the slow tests: scan fixtures still below issue 11's bar, OCR-layer regeneration
+test-all: setup
+	$(BIN)/python -m pytest -q -m "slow or not slow"
+
 bench: setup
 	$(BIN)/python benchmarks/bench_published.py
 
@@ -36,6 +40,10 @@ bench-limits: setup
 # born-digital plans of other layouts (generator tools: bash samples/install_generator_tools.sh)
 robustness: setup
 	$(BIN)/python benchmarks/robustness.py --n 40
+
+# generated scans (tools: samples/install_generator_tools.sh and samples/install_scan_tools.sh)
+robustness-scans: setup
+	$(BIN)/python benchmarks/robustness.py --scans --n 40 --jobs 2
 
 scans: setup
 	PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore $(BIN)/python benchmarks/score_scans.py

@@ -32,8 +32,10 @@ import spec as S  # noqa: E402
 
 INDEX = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
 IDS = sorted(k for k in INDEX if not k.startswith("_"))
-# the slowest to read (pytest --durations under load 10 on 2 cores: 143, 76 and 69 s; the others 8-56 s)
-SLOW_TO_READ = {"k3-047", "k3-030", "k3-041"}
+# read in `make test`: the fixtures that land today (their floors guard what works); the others, whose
+# floors are still 0.00 (rejected when made), are read by `make test-all` (8-143 s each under load)
+QUICK_TO_READ = {"k3-054", "k3-056", "k3-123"}
+SLOW_TO_READ = {v for v in IDS if v not in QUICK_TO_READ}
 
 
 def _scorer():
