@@ -112,7 +112,9 @@ def test_sigkill_at_random_moments_x20_leaves_one_whole_commit(tmp_path):
     cur = tmp_path / "c"
     other, doc = normalized(sample("2023")), normalized(sample("2026"))
     curate([DocResult(other.document.source_file, doc=other)], str(cur))
+    t0 = time.perf_counter()
     curate([DocResult(doc.document.source_file, doc=version(doc, 0))], str(cur))
+    one_commit = time.perf_counter() - t0               # kills spread over a few commits, at any load
     untouched = CuratedStore(cur).read("projects").query("plan_year == 2023").reset_index(drop=True)
     job = pickled(tmp_path, doc)
     rng = random.Random(9)
@@ -129,7 +131,7 @@ def test_sigkill_at_random_moments_x20_leaves_one_whole_commit(tmp_path):
             p = nxt
             go(p)
             nxt = spawn(start[trial + 1]) if trial < 19 else None        # the next one warms up meanwhile
-            time.sleep(rng.uniform(0.2, 2.0))
+            time.sleep(rng.uniform(0.2, max(2.0, 3 * one_commit)))
             os.kill(p.pid, signal.SIGKILL)
             p.wait()
             assert session_processes(p.pid) == []
