@@ -133,7 +133,8 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
             break                       # a cell's sentence or figures: the first row, however close
         above = [s for ln in lines[first:last + 1] for s in ln]
-        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) for s in nxt):
+        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) and (len(nxt) > 1 or _goes_on(s, above))
+                   for s in nxt):
             break                       # no label, nor the next line of one: a row's first line
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
@@ -155,6 +156,13 @@ def _tail(s: Segment, above: list[list[Segment]], settings: Settings) -> bool:
 def _wraps_under(s: Segment, above: list[Segment], settings: Settings) -> bool:
     """s is the next line of a header cell above it: under it, in its column, a line gap away."""
     return any(h.x1 > s.x0 and h.x0 < s.x1 and -1 <= s.top - h.bottom <= settings.wrap_gap_em * s.size + 1 for h in above)
+
+
+def _goes_on(s: Segment, above: list[Segment]) -> bool:
+    """A lone piece under the header reads on from the header text above it naming its field no
+    worse (限 under 建设期 does; 东 of a first row's 东西部协作资金 under 资金来源 does not)."""
+    text = "".join(h.text for h in sorted((h for h in above if h.x1 > s.x0 and h.x0 < s.x1), key=lambda h: h.top))
+    return match_label(text + s.text)[1] >= match_label(text)[1]
 
 
 def _header_like(line: list[Segment]) -> bool:
