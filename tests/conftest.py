@@ -37,3 +37,18 @@ def prefect_harness():
 
 def sample(name: str) -> Path:
     return next(p for p in SAMPLES if p.name.startswith(name))
+
+
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
+
+
+@lru_cache(maxsize=None)
+def scorer():
+    """../shared/eval/score.py as a module (evaluation only: tests score against gold with it)."""
+    import importlib.util
+    if not SCORER.exists():
+        pytest.fail(f"{SCORER} is missing: the shared scorer must stand beside the project (../shared)")
+    spec = importlib.util.spec_from_file_location("score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

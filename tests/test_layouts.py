@@ -3,29 +3,30 @@ spec, gold written from the same spec): each is read, normalised and stored, the
 the shared scorer against its own gold. `pytest -k layout` runs these."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
+from conftest import scorer
 from flows.ingest import process, write_curated
 from schemas.settings import Settings
 
 DATA = Path(__file__).parent / "data" / "layouts"
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 FIXTURES = sorted(DATA.glob("*.pdf"))
 AXES = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
 MIN_ACCURACY = 0.97        # issue 10: the 10th percentile over generated layouts
 
 
-def _scorer():
-    if not SCORER.exists():
-        pytest.fail(f"{SCORER} is missing: the shared scorer must stand beside the project (../shared)")
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def read_and_score(pdf: Path, tmp_path: Path) -> dict:
+    """Read one generated plan, store it, and score it against its own gold."""
+    result = process(pdf, Settings())
+    assert result.error is None, result.error
+    write_curated.fn([result], str(tmp_path / "curated"))
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / pdf.with_suffix(".gold.json").name).write_bytes(pdf.with_suffix(".gold.json").read_bytes())
+    return scorer().score(tmp_path / "curated", gold, verbose=True)
 
 
 def test_layout_fixtures_span_every_axis():
@@ -37,13 +38,7 @@ def test_layout_fixtures_span_every_axis():
 
 @pytest.mark.parametrize("pdf", FIXTURES, ids=lambda p: p.stem)
 def test_layout_reads_right(pdf, tmp_path):
-    result = process(pdf, Settings())
-    assert result.error is None, result.error
-    write_curated.fn([result], str(tmp_path / "curated"))
-    gold = tmp_path / "gold"
-    gold.mkdir()
-    (gold / pdf.with_suffix(".gold.json").name).write_bytes(pdf.with_suffix(".gold.json").read_bytes())
-    score = _scorer().score(tmp_path / "curated", gold, verbose=True)
+    score = read_and_score(pdf, tmp_path)
     assert score["records_found"] == score["records_gold"] and score["spurious"] == 0, score
     assert score["field_accuracy"] >= MIN_ACCURACY, (AXES[pdf.stem], score)
 
@@ -54,13 +49,7 @@ REGRESSIONS = Path(__file__).parent / "data" / "layout_regressions"    # samples
 @pytest.mark.parametrize("pdf", sorted(REGRESSIONS.glob("*.pdf")), ids=lambda p: p.stem)
 def test_layout_regression(pdf, tmp_path):
     """Each generated plan that once showed a table-reading bug (named in the file) reads whole."""
-    result = process(pdf, Settings())
-    assert result.error is None, result.error
-    write_curated.fn([result], str(tmp_path / "curated"))
-    gold = tmp_path / "gold"
-    gold.mkdir()
-    (gold / pdf.with_suffix(".gold.json").name).write_bytes(pdf.with_suffix(".gold.json").read_bytes())
-    score = _scorer().score(tmp_path / "curated", gold, verbose=True)
+    score = read_and_score(pdf, tmp_path)
     assert score["field_accuracy"] == 1.0 and score["spurious"] == 0 and score["unflagged_wrong"] == 0, score
 
 

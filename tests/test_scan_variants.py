@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import scorer
 from flows.ingest import process, write_curated
 from schemas.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "scans_gen"
-SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 for _p in (ROOT / "samples" / "scanvariants", ROOT / "samples" / "layouts"):
     sys.path.insert(0, str(_p))
 
@@ -36,15 +36,6 @@ IDS = sorted(k for k in INDEX if not k.startswith("_"))
 # floors are still 0.00 (rejected when made), are read by `make test-all` (8-143 s each under load)
 QUICK_TO_READ = {"k3-054", "k3-056", "k3-123"}
 SLOW_TO_READ = {v for v in IDS if v not in QUICK_TO_READ}
-
-
-def _scorer():
-    if not SCORER.exists():
-        pytest.fail(f"{SCORER} is missing: the shared scorer must stand beside the project (../shared)")
-    spec = importlib.util.spec_from_file_location("score", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _scan_make_fixtures():
@@ -80,7 +71,7 @@ def test_scan_variant_lands_at_least_its_floor(vid, tmp_path):
     gold = tmp_path / "gold"
     gold.mkdir()
     shutil.copy(DATA / f"{vid}.gold.json", gold / f"{vid}.gold.json")
-    score = _scorer().score(tmp_path / "curated", gold, verbose=True)
+    score = scorer().score(tmp_path / "curated", gold, verbose=True)
     assert score["field_accuracy"] >= floor, (vid, INDEX[vid]["axes"], score)
 
 
