@@ -47,8 +47,8 @@ def _stacked(upper: list[dict], lower: list[dict]) -> bool:
 
 def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
     """ids of the characters of furniture lines: in the top or bottom `furniture_margin` of their
-    page, a page number, or a line whose text (digits aside) stands on two pages or more."""
-    marginal: list[tuple[int, str, list[dict]]] = []
+    page, a page number standing apart, or a line whose text (digits aside) stands on two pages or more."""
+    marginal: list[tuple[int, str, list[dict], bool]] = []
     for scan in scans:
         band = settings.furniture_margin * scan.height
         lines = group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance)
@@ -57,9 +57,17 @@ def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
             if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
                 continue
             if k not in header:
-                marginal.append((scan.number, "".join(c["text"] for c in line), line))
+                marginal.append((scan.number, "".join(c["text"] for c in line), line, _apart(lines, k)))
     pages_of: dict[str, set[int]] = {}
-    for number, text, _ in marginal:
+    for number, text, _, _ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
-    return {id(c) for number, text, line in marginal
-            if _PAGE_NUMBER.match(text) or len(pages_of[re.sub(r"\d+", "#", text)]) >= 2 for c in line}
+    return {id(c) for _, text, line, apart in marginal
+            if (apart if _PAGE_NUMBER.match(text) else len(pages_of[re.sub(r"\d+", "#", text)]) >= 2)
+            for c in line}
+
+
+def _apart(lines: list[list[dict]], k: int) -> bool:
+    """No line within a line's spacing above or below: a page number stands apart, a table cell's
+    last line (the 3 of 2022-2023 at the foot of a page) does not."""
+    return not (k > 0 and _stacked(lines[k - 1], lines[k])) and \
+        not (k + 1 < len(lines) and _stacked(lines[k], lines[k + 1]))

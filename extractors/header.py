@@ -132,12 +132,13 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
             break                       # a wide gap, then text that is no label: the first row
         if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
             break                       # a cell's sentence or figures: the first row, however close
-        above = [s for ln in lines[first:last + 1] for s in ln]
-        if not any(_is_label(s, settings) or _wraps_under(s, above, settings) and (len(nxt) > 1 or _goes_on(s, above))
-                   for s in nxt):
-            break                       # no label, nor the next line of one: a row's first line
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
+        above = [s for ln in lines[first:last + 1] for s in ln]
+        if gap >= 0 and not all(_is_label(s, settings) or _wraps_under(s, above, settings)
+                                and (len(nxt) > 1 or _goes_on(s, above)) for s in nxt):
+            break                       # a piece neither label nor the next line of one: a row's first line
+        # (a line reaching up into the one above is a lower header row: 县级配 beside 项目总投)
         last += 1
     return first, last
 

@@ -31,8 +31,9 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
         for section in _sections(body, barriers):
             inside = [lb for lb in labels if lb[0] in section]
             restart = [k for k in section if k in starts]
-            if len(restart) == len(inside) >= 2 and abs(restart[0] - inside[0][0]) <= 1:
-                runs = [(a, b - 1) for a, b in zip(restart, restart[1:] + [section[-1] + 1])]
+            numbered = [(a, b - 1) for a, b in zip(restart, restart[1:] + [section[-1] + 1])]
+            if len(restart) == len(inside) >= 2 and all(a - 1 <= lb[0] <= b for (a, b), lb in zip(numbered, inside)):
+                runs = numbered          # each label stands in (or just over) its own numbered run
             else:
                 runs = _top_runs(section, inside) if top_set else \
                     _centred_runs(section, inside, bands, settings.label_slack_em)

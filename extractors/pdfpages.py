@@ -95,16 +95,48 @@ def page_chars(page, height: float) -> list[dict]:
     tp = page.get_textpage()
     out = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    clips: dict = {}
     for i in range(tp.count_chars()):
         text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
         if not text.strip():
             continue
         left, bottom, right, top = tp.get_charbox(i, loose=True)
+        if _clipped_out(tp.raw, i, (left + right) / 2, (bottom + top) / 2, clips):
+            continue
         pdfium_raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
         out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
                     "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i), "baseline": height - oy.value})
     tp.close()
     return out
+
+
+def _clipped_out(textpage, i: int, x: float, y: float, clips: dict) -> bool:
+    """The character's centre lies outside its text object's clip path: drawn but never shown (a
+    fixed-height table cell cuts its overflow off), so it is not read. `clips` caches each object's
+    clip box; a clip of several paths is taken at the box of them all, which only ever keeps more."""
+    obj = pdfium_raw.FPDFText_GetTextObject(textpage, i)
+    if not obj:
+        return False
+    key = ctypes.cast(obj, ctypes.c_void_p).value
+    if key not in clips:
+        clips[key] = _clip_box(obj)
+    box = clips[key]
+    return box is not None and not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
+
+
+def _clip_box(obj) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped."""
+    clip = pdfium_raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xs, ys = [], []
+    for p in range(pdfium_raw.FPDFClipPath_CountPaths(clip)):
+        for k in range(pdfium_raw.FPDFClipPath_CountPathSegments(clip, p)):
+            pdfium_raw.FPDFPathSegment_GetPoint(pdfium_raw.FPDFClipPath_GetPathSegment(clip, p, k), x, y)
+            xs.append(x.value)
+            ys.append(y.value)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
 def page_edges(page, height: float) -> list[dict]:
