@@ -13,6 +13,7 @@ from schemas.settings import Settings
 
 
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
+_UNIT_PIECE = re.compile(r"[（(]\s*万?元?\s*[)）]?|[（(]?\s*万?元\s*[)）]")
 
 
 @dataclass
@@ -162,6 +163,8 @@ def _wraps_under(s: Segment, above: list[Segment], settings: Settings) -> bool:
 def _goes_on(s: Segment, above: list[Segment]) -> bool:
     """A lone piece under the header reads on from the header text above it naming its field no
     worse (限 under 建设期 does; 东 of a first row's 东西部协作资金 under 资金来源 does not)."""
+    if _UNIT_PIECE.fullmatch(s.text.strip()):
+        return True                      # the unit of the column, wrapped: （万 | 元）
     text = "".join(h.text for h in sorted((h for h in above if h.x1 > s.x0 and h.x0 < s.x1), key=lambda h: h.top))
     return match_label(text + s.text)[1] >= match_label(text)[1]
 
@@ -176,7 +179,7 @@ def column_stacks(header: list[Segment], settings: Settings
     two or more separate labels below it: 资金来源 over 协作资金 | 县级配套), and the field each
     column's header text names."""
     header = join_wrapped(header, settings)
-    groups = [s for s in header if _covers_several(s, header)]
+    groups = [s for s in header if _covers_several(s, header, settings)]
     rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
     stacks: list[list] = []
     for s in rest:
@@ -198,7 +201,8 @@ def column_stacks(header: list[Segment], settings: Settings
 def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
     """The lines of one wrapped header cell as one segment: pieces stacked line under line (no
     wider apart than settings.wrap_gap_em), centred on one another, and as wide as the line above (a
-    cell's lines fill its width) unless the piece is the cell's last line. A group label over
+    cell's lines fill its width) unless the piece is the cell's last line or closes a bracket the
+    line above opened. A group label over
     narrow columns (计划投资 over 市中/区帮/扶资) is wider than the lines under it: not joined."""
     ordered = sorted(segs, key=lambda s: (s.top, s.x0))
     out: list[Segment] = []
@@ -208,7 +212,8 @@ def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
                     and o.x1 > s.x0 and o.x0 < s.x1 for o in ordered)
         for k, o in enumerate(out):
             stacked = 0 <= s.top - o.bottom <= settings.wrap_gap_em * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size
-            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below):
+            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below
+                            or _closes(o.text, s.text)):
                 out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,
                                  max(o.size, s.size), o.chars + s.chars)
                 last_width[k] = s.x1 - s.x0
@@ -219,11 +224,19 @@ def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
     return out
 
 
-def _covers_several(s: Segment, header: list[Segment]) -> bool:
+def _closes(upper: str, lower: str) -> bool:
+    """lower closes a bracket left open in upper (计划投资（万 over 元）): one label wrapped."""
+    opened = sum(upper.count(b) for b in "（(") - sum(upper.count(b) for b in "）)")
+    return opened > 0 and any(b in lower for b in "）)")
+
+
+def _covers_several(s: Segment, header: list[Segment], settings: Settings) -> bool:
     """A group label: over two or more separate columns of header text below it (overlapping
     them, or centred over a run of them)."""
-    spans: list[list[float]] = []
-    for o in sorted((o for o in header if o is not s and o.top >= s.bottom - 1), key=lambda o: o.x0):
+    under = [o for o in header if o is not s and o.top >= s.bottom - 1]
+    leaves = [o for o in under if not any(u.top >= o.bottom - 1 and u.x1 > o.x0 and u.x0 < o.x1 for u in under)]
+    spans: list[list[float]] = []            # the lowest header text: a group under s is no column
+    for o in sorted(leaves, key=lambda o: o.x0):
         if spans and o.x0 < spans[-1][1] - 1:
             spans[-1][1] = max(spans[-1][1], o.x1)
         else:
@@ -233,7 +246,7 @@ def _covers_several(s: Segment, header: list[Segment]) -> bool:
     for i in range(len(spans)):
         for j in range(i + 1, len(spans)):
             x0, x1 = spans[i][0], spans[j][1]
-            if x1 - x0 >= s.x1 - s.x0 and abs((x0 + x1) / 2 - s.centre) <= 0.5 * s.size:
+            if x1 - x0 >= s.x1 - s.x0 and abs((x0 + x1) / 2 - s.centre) <= settings.group_centre_em * s.size:
                 return True
     return False
 

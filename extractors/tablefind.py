@@ -28,20 +28,28 @@ def find_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
                settings: Settings | None = None, previous: Grid | None = None) -> list[Grid]:
     """The page's table grids: ruled ones, else one found by column alignment."""
     settings = settings or Settings()
-    grids = ruled_grids(plumb_page, number, edges, chars)
+    grids = ruled_grids(plumb_page, number, edges, chars, previous)
     if grids or not chars:
         return grids
     grid = aligned_grid(plumb_page, number, edges, chars, settings, previous)
     return [grid] if grid is not None else []
 
 
-def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict]) -> list[Grid]:
-    """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells."""
+def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
+                previous: Grid | None = None) -> list[Grid]:
+    """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells; a
+    grid of one row only where it goes on from the table of the page before."""
     v = [e for e in edges if e["height"] > 0]
     h = [e for e in edges if e["width"] > 0]
     if len(v) < 2 or len(h) < 2:
         return []
-    return _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars)
+    grids = _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars, min_rows=1)
+    return [g for g in grids if g.n_rows >= 2 or _goes_on(g, previous)]
+
+
+def _goes_on(grid: Grid, previous: Grid | None) -> bool:
+    """A one-row grid is the rest of the previous page's table: on the next page, as many columns."""
+    return previous is not None and previous.page == grid.page - 1 and grid.n_cols == previous.n_cols
 
 
 def closing_rules(v: list[dict], h: list[dict]) -> list[dict]:

@@ -24,7 +24,8 @@ DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are t
 DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
-DEFAULT_LABEL_SLACK_EM = 0.1           # em per row a merged 类别 label leaves blank, against its centring
+DEFAULT_LABEL_SLACK_EM = 1.0           # em per row a merged 类别 label leaves blank, against its centring
+DEFAULT_GROUP_CENTRE_EM = 1.0         # a group label stands centred over its columns within this many ems
 DEFAULT_HEADER_TAIL_CHARS = 4          # a header cell's last line run out under the header is this short at most
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
 DEFAULT_HTTP_READ_TIMEOUT = 60.0        # seconds between bytes
@@ -91,6 +92,7 @@ class Settings:
     fit_share: float = DEFAULT_FIT_SHARE
     header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
     label_slack_em: float = DEFAULT_LABEL_SLACK_EM
+    group_centre_em: float = DEFAULT_GROUP_CENTRE_EM
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
@@ -184,7 +186,8 @@ class Settings:
         for name in ("table_margin", "rule_share", "fit_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em"):
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
+                     "group_centre_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
