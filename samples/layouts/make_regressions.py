@@ -41,6 +41,17 @@ REGRESSIONS = {
     "ruled_header_over_rest_of_broken_row": (31, 14),          # no rule under a repeated header
     "group_underline_is_no_header_rule": (43, 30),             # 计划投资（元） underlined over its columns
     "repeated_header_labels_cut_short": (43, 19),              # 建设 of 建设年限 on later pages
+    "lower_header_row_beside_labels": (59, 15),                # 县级配|自筹资 reaching up beside 项目总投
+    "broken_row_rest_under_repeated_header": (59, 5),          # 水、电… | 务局 | 日前 under a repeated header
+    "header_overflow_clipped_out_of_view": (59, 16),           # 领 of 责任领导 drawn under a fixed-height cell
+    "cell_last_line_at_page_foot": (43, 16),                   # the 3 of 2022-2023 is no page number
+    "class_label_top_set_over_numbered_run": (43, 6),          # 就业帮扶类 on the edge of its 1,2,3 run
+    "group_label_wrapped_at_open_bracket": (101, 39),          # 计划投资（万 | 元） over its columns
+    "group_label_over_group_label": (101, 13),                 # 资金规模（元） over 资金来源 over 市中区帮扶资金
+    "one_row_ruled_continuation_page": (202, 7),               # the rest of a broken row alone on the last page
+    "class_labels_centred_cover_every_row": (202, 3),          # 产业协作 | 片区任务 | 民生保障类, none left blank
+    "wrapped_unit_under_narrow_header": (101, 5),              # 市中/区帮/扶资/金/（万/元）
+    "signature_alone_on_its_page": (101, 37),                  # the issuer line atop the last body page
 }
 
 
