@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from extractors.limits import Deadline
+from extractors.raster import INK
 from schemas.settings import Settings
 from schemas.types import Line
 
@@ -31,6 +32,7 @@ _CALL = threading.local()   # the deadline of the OCR this thread is running (ch
 BOX_TO_FONT = 1.3        # a detected line box is about this many times the font size
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
+INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
 
 
 @contextmanager
@@ -134,8 +136,7 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
     scale = 72.0 / dpi
     chars: list[dict] = []
     for line_box, words in zip(result.boxes, result.word_results):
-        ys = [p[1] for p in line_box]
-        top, bottom = min(ys) * scale, max(ys) * scale
+        top, bottom = (y * scale for y in ink_rows(img, line_box))
         size = _pitch(words, scale) or (bottom - top) / BOX_TO_FONT
         for text, score, box in words:
             text = (text or "").strip()
@@ -149,6 +150,28 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
                     chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
                                   "bottom": bottom, "size": size, "conf": float(score)})
     return chars
+
+
+def ink_rows(img: np.ndarray, box) -> tuple[float, float]:
+    """(top, bottom) in pixels of the ink in a detected line box. The detector pads its boxes
+    by about half a line (unclip), which closes the gaps between a table's rows; ink rows of a
+    neighbouring line reaching into the padding stand apart by an empty band and are left out."""
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    y0, y1 = max(0, int(min(ys))), min(img.shape[0], int(math.ceil(max(ys))))
+    x0, x1 = max(0, int(min(xs))), min(img.shape[1], int(math.ceil(max(xs))))
+    rows = np.flatnonzero((img[y0:y1, x0:x1] < INK).any(axis=1)) if y1 > y0 and x1 > x0 else []
+    if len(rows) == 0:
+        return float(min(ys)), float(max(ys))
+    gap = max(2, int(INK_GAP_SHARE * (y1 - y0)))
+    runs, start = [], rows[0]
+    for a, b in zip(rows, rows[1:]):
+        if b - a > gap:
+            runs.append((start, a))
+            start = b
+    runs.append((start, rows[-1]))
+    middle = (y1 - y0) / 2
+    lo, hi = min(runs, key=lambda r: (0 if r[0] <= middle <= r[1] else 1, -(r[1] - r[0])))
+    return float(y0 + lo), float(y0 + hi + 1)
 
 
 def _pitch(words, scale: float) -> float | None:

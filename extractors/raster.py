@@ -18,6 +18,7 @@ NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
 INK = 170                   # grey level below which a pixel is ink
 FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
 MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it high)
+LONE_RULE_PT = 300.0        # a horizontal rule this long stands without verticals (三线表, a header rule)
 TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this share of its width
 QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
 
@@ -95,7 +96,7 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
         opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
         n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
         for x, y, w, h, _ in stats[1:n]:
-            if horizontal and h <= thick_px:
+            if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 top = (y + h / 2) * scale
                 edges.append({"object_type": "line", "x0": x * scale, "x1": (x + w) * scale, "top": top,
                               "bottom": top, "width": w * scale, "height": 0.0})
@@ -107,7 +108,8 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
 
 
 def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
-    """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not.
+    """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not;
+    a horizontal rule of LONE_RULE_PT or more is one without (the rules of a 三线表).
     A short vertical rule runs from one horizontal rule to another (it meets one at each end):
     the upright stroke of a glyph in a cell (at most MAX_STROKE_PT) touches at most one. A longer
     one, broken by noise or a faint print, needs to meet one only."""
@@ -121,7 +123,7 @@ def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     v = [b for b in edges if b["height"] > 0 and (
         any(at(a, b, b["top"]) for a in h) and any(at(a, b, b["bottom"]) for a in h)
         or b["height"] > MAX_STROKE_PT and any(meets(a, b) for a in h))]
-    return [a for a in h if any(meets(a, b) for b in v)] + v
+    return [a for a in h if a["width"] >= LONE_RULE_PT or any(meets(a, b) for b in v)] + v
 
 
 def table_regions(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[tuple[float, float, float, float]]:
