@@ -13,6 +13,7 @@ from schemas.settings import Settings
 
 
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
+_TITLE = re.compile(r"计划表|明细表|一览表|安排表|实施方案|填报")
 _UNIT_PIECE = re.compile(r"[（(]\s*万?元?\s*[)）]?|[（(]?\s*万?元\s*[)）]")
 
 
@@ -108,8 +109,9 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
     """(first, last) line index of the table header: a line with two or more field labels,
     the short label lines stacked above it, and the lines below it up to the first data row."""
     start = next((i for i, ln in enumerate(lines)
-                  if len(ln) >= 3 and sum(_is_label(s, settings) and not _tail(s, lines[max(0, i - 3):i], settings)
-                                          for s in ln) >= 2), None)
+                  if len(ln) >= 3 and not _TITLE.search("".join(s.text for s in ln))   # a title read in pieces
+                  and sum(_is_label(s, settings) and not _tail(s, lines[max(0, i - 3):i], settings)
+                          for s in ln) >= 2), None)
     if start is None:
         return None
     first = start

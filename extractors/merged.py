@@ -36,7 +36,7 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
                 runs = numbered          # each label stands in (or just over) its own numbered run
             else:
                 runs = _top_runs(section, inside) if top_set else \
-                    _centred_runs(section, inside, bands, settings.label_slack_em)
+                    _centred_runs(section, inside, bands, settings.label_slack_em, goes_on=not first_body)
             out.setdefault(j, []).extend((a, b) for a, b in runs if b > a)
     return out
 
@@ -119,17 +119,19 @@ def _top_runs(section: list[int], labels) -> list[tuple[int, int]]:
     return [(k, (ks[i + 1] - 1) if i + 1 < len(ks) else section[-1]) for i, k in enumerate(ks)]
 
 
-def _centred_runs(section: list[int], labels, bands, slack: float) -> list[tuple[int, int]]:
+def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool = False) -> list[tuple[int, int]]:
     """Cut the section into one run per label, each run as nearly centred on its label as the
     cuts allow. Rows before the first label or after the last may stay out, at a cost of
-    `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank)."""
+    `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank).
+    On a page the table `goes_on` to, rows before the first label stay out freely: they may
+    belong to the label of the page before."""
     ks = [lb[0] for lb in labels]
     if not labels or len(set(ks)) < len(ks):          # two labels in one row: no runs to share out
         return []
     first, last = section[0], section[-1]
 
     def cost(a: int, b: int, i: int) -> float:
-        out = (a - first if i == 0 else 0) + (last - b if i == len(ks) - 1 else 0)
+        out = (a - first if i == 0 and not goes_on else 0) + (last - b if i == len(ks) - 1 else 0)
         return abs((bands[a][0] + bands[b][1]) / 2 - labels[i][2]) + slack * labels[i][3] * out
 
     # best[i][b]: least cost of runs 0..i with run i ending at b (its start given by the previous end)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
 from normalizers.text import compact
-from normalizers.vocab import match_label
+from normalizers.vocab import canonical_category, match_label
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
 
@@ -126,7 +126,7 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
     return out
 
 
-def classify(grid: Grid, r: int, cells: dict[str, Cell]) -> tuple[str, str, str]:
+def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> tuple[str, str, str]:
     """(kind, label, numeral) of a data row."""
     texts = [grid.owner(r, c).text.strip() for c in range(grid.n_cols)
              if grid.owner(r, c) is not None and grid.owner(r, c).row == r and grid.owner(r, c).col == c]
@@ -149,11 +149,23 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell]) -> tuple[str, str, str]
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
         return "subtotal", label, m.group(1)
+    if seq and not _ITEM_NO.match(seq) and (label := _heading_label(texts, seq, settings)):
+        return "subtotal", label, ""     # a heading whose numeral OCR misread: （二） as に
     if _ITEM_NO.match(seq) or has_name:
         return "item", "", seq
     amounts = any(_is_number(cells[f].text) for f in AMOUNT_FIELDS if f in cells)
     label = next((compact(t) for t in texts if not _is_number(t)), "")
     return ("subtotal", label, "") if amounts and label else ("empty", "", "")
+
+
+def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:
+    """The category a row names when its only words are one category label (产业发展 | 类, or
+    就业帮扶类 twice across merged cells) beside figures; "" for an item's row of many fields."""
+    words = list(dict.fromkeys(compact(t) for t in texts if not _is_number(t) and compact(t) != seq))
+    label = "".join(words)
+    if not words or len(words) > 2 or canonical_category(label)[1] < settings.category_match_min:
+        return ""
+    return label
 
 
 def _is_number(text: str) -> bool:
@@ -201,7 +213,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
             for f, c in cells.items():
                 if (f, c.bbox) in joined:
                     cells[f] = replace(c, text=joined[f, c.bbox])
-            kind, label, numeral = classify(grid, r, cells)
+            kind, label, numeral = classify(grid, r, cells, settings)
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
             if first and _continues(readings[-1], row):
                 joined = _join(readings[-1][-1], row)
