@@ -21,6 +21,7 @@ PDFIUM_LOCK = threading.RLock()
 
 SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
 IMAGE_BYTES_PER_PIXEL = 3  # an embedded image decoded (colour; grey and 1-bit take less)
+MAX_FORM_DEPTH = 15      # form XObjects nested deeper are not looked into (pypdfium2's get_objects default)
 
 
 @dataclass
@@ -59,9 +60,10 @@ def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline
 
 def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     width, height = page.get_size()
-    chars, edges = page_chars(page, height), page_edges(page, height)
+    paths, images = page_objects(page)
+    chars, edges = page_chars(page, height), page_edges(paths, height)
     scan = PageScan(number, float(width), float(height), chars, edges)
-    share, image_bytes = page_images(page, width, height)
+    share, image_bytes = page_images(images, width, height)
     has_image = share >= SCAN_IMAGE_SHARE
     quality = layer_quality(chars)
     if has_image and (not chars or quality < settings.min_layer_quality):
@@ -77,47 +79,121 @@ def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     return scan
 
 
-def page_images(page, width: float, height: float) -> tuple[float, int]:
+def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
+    """Raw handles of the page's path and image objects, in content order, form XObjects
+    descended into (what pypdfium2's page.get_objects yields, without a helper per object)."""
+    paths: list = []
+    images: list = []
+
+    def walk(count: int, get, parent, level: int) -> None:
+        if count < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(count):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = pdfium_raw.FPDFPageObj_GetType(obj)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_UNKNOWN:
+                raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
+                                         "FPDF_PAGEOBJECT handle?")
+            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                paths.append(obj)
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                images.append(obj)
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                walk(pdfium_raw.FPDFFormObj_CountObjects(obj), pdfium_raw.FPDFFormObj_GetObject, obj, level + 1)
+
+    walk(pdfium_raw.FPDFPage_CountObjects(page.raw), pdfium_raw.FPDFPage_GetObject, page.raw, 0)
+    return paths, images
+
+
+def page_images(images: list, width: float, height: float) -> tuple[float, int]:
     """Share of the page covered by its largest image, and the bytes its images take decoded
     (from their pixel sizes, nothing decoded). A scan is one image over the page; a seal or
     logo on a born-digital page is small and does not make it a scan."""
     best, decoded = 0.0, 0
-    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)):
-        left, bottom, right, top = obj.get_bounds()
-        best = max(best, max(0.0, right - left) * max(0.0, top - bottom) / (width * height))
-        w, h = obj.get_px_size()
-        decoded += w * h * IMAGE_BYTES_PER_PIXEL
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    for obj in images:
+        if not pdfium_raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        area = max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+        best = max(best, area / (width * height))
+        if not pdfium_raw.FPDFImageObj_GetImagePixelSize(obj, w, h):
+            raise pdfium.PdfiumError("Failed to get image size.")
+        decoded += w.value * h.value * IMAGE_BYTES_PER_PIXEL
     return best, decoded
 
 
 def page_chars(page, height: float) -> list[dict]:
     """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
     tp = page.get_textpage()
-    out = []
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    for i in range(tp.count_chars()):
-        text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
-        if not text.strip():
-            continue
-        left, bottom, right, top = tp.get_charbox(i, loose=True)
-        pdfium_raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-        out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
-                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i), "baseline": height - oy.value})
+    out = _text_chars(tp, height)
     tp.close()
     return out
 
 
-def page_edges(page, height: float) -> list[dict]:
+def _text_chars(tp, height: float) -> list[dict]:
+    """page_chars of one text page by raw pdfium calls: each character's text as
+    tp.get_text_range(i, 1) gives it (read once for the page, or per character where the
+    page's text is not one UTF-16 unit per character), its loose box, origin and font size."""
+    raw, n = tp.raw, tp.count_chars()
+    text_of = _page_text(tp, n)
+    rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    text_index, loose_box = pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox
+    origin, font_size = pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize
+    out = []
+    for i in range(n):
+        t = text_index(raw, i)
+        if t == -1:                           # a character left out of the text: no text
+            continue
+        text = text_of(i, t).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
+        if not text.strip():
+            continue
+        if not loose_box(raw, i, rect):
+            tp.get_charbox(i, loose=True)     # raises pypdfium2's error
+        origin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+        out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
+                    "bottom": height - rect.bottom, "size": font_size(raw, i), "baseline": height - oy.value})
+    return out
+
+
+def _page_text(tp, n: int):
+    """(char index, text index) → the character's text: a slice of the page's whole text when
+    that text is one UTF-16 unit per text index (no surrogates), else tp.get_text_range(i, 1)."""
+    def one(i: int, t: int) -> str:
+        return tp.get_text_range(i, 1)
+
+    first = next((t for t in (pdfium_raw.FPDFText_GetTextIndexFromCharIndex(tp.raw, i) for i in range(n))
+                  if t != -1), -1)
+    last = next((t for t in (pdfium_raw.FPDFText_GetTextIndexFromCharIndex(tp.raw, i)
+                             for i in range(n - 1, -1, -1)) if t != -1), -1)
+    if first == -1 or last < first:
+        return one
+    size = last - first + 1
+    buf = (ctypes.c_ushort * (size + 1))()
+    got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
+    units = buf[:size]
+    if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
+        return one
+    text = "".join(map(chr, units))
+    return lambda i, t: text[t - first]
+
+
+def page_edges(paths: list, height: float) -> list[dict]:
     """Straight horizontal and vertical segments of the page's vector paths, as pdfplumber line dicts."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    m = pdfium_raw.FS_MATRIX()
     edges: list[dict] = []
-    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_PATH,)):
-        m = obj.get_matrix()
+    for obj in paths:
+        if not pdfium_raw.FPDFPageObj_GetMatrix(obj, m):
+            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+        a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
         points, start = [], None
-        for j in range(pdfium_raw.FPDFPath_CountSegments(obj.raw)):
-            seg = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, j)
+        for j in range(pdfium_raw.FPDFPath_CountSegments(obj)):
+            seg = pdfium_raw.FPDFPath_GetPathSegment(obj, j)
             pdfium_raw.FPDFPathSegment_GetPoint(seg, x, y)
-            px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
+            px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
             kind = pdfium_raw.FPDFPathSegment_GetType(seg)
             if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
                 start = (px, py)

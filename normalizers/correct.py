@@ -150,17 +150,30 @@ def _masked() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=None)
+def _anchors() -> dict[int, frozenset[tuple[str, str]]]:
+    """Length of a masked term → its (first, last) characters: a window without such a pair
+    matches no masked term (the mask is never on the ends), so fix_misreads skips it."""
+    out: dict[int, set[tuple[str, str]]] = {}
+    for k in _masked():
+        out.setdefault(len(k), set()).add((k[0], k[-1]))
+    return {n: frozenset(v) for n, v in out.items()}
+
+
 def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
     whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
     so a term must be long enough for one wrong character to stay above `min_score`."""
     fixes: list[Fix] = []
     ambiguous = False
-    terms, masked = known_terms(), _masked()
-    for n in sorted({len(k) for k in masked}, reverse=True):
+    terms, masked, anchors = known_terms(), _masked(), _anchors()
+    for n in sorted(anchors, reverse=True):
         i = 0
         while i + n <= len(text):
             window = text[i:i + n]
+            if (window[0], window[-1]) not in anchors[n]:       # no masked term starts and ends so
+                i += 1
+                continue
             cands = set() if window in terms else {t for j in range(1, n - 1) if "\u4e00" <= window[j] <= "\u9fff"
                                                    for t in masked.get(window[:j] + MASK + window[j + 1:], ())}
             if len(cands) > 1:
