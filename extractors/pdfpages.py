@@ -24,6 +24,25 @@ IMAGE_BYTES_PER_PIXEL = 3  # an embedded image decoded (colour; grey and 1-bit t
 MAX_FORM_DEPTH = 15      # form XObjects nested deeper are not looked into (pypdfium2's get_objects default)
 
 
+def _bare(fn):
+    """A pdfium function without ctypes' per-argument checks (most of a call's cost on a
+    character): callers pass only ctypes handles, byref() buffers and ints for int parameters."""
+    return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_TEXT_INDEX, _LOOSE_BOX, _ORIGIN, _FONT_SIZE = map(_bare, (
+    pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
+    pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize))
+_SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
+    pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
+    pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
+
+
+_PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
+    pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
+    pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
+
+
 @dataclass
 class PageScan:
     """One page as first read: its layer characters, vector rules, and for scans the dpi its
@@ -92,7 +111,7 @@ def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
             obj = get(parent, i)
             if not obj:
                 raise pdfium.PdfiumError("Failed to get pageobject.")
-            kind = pdfium_raw.FPDFPageObj_GetType(obj)
+            kind = _OBJ_TYPE(obj)
             if kind == pdfium_raw.FPDF_PAGEOBJ_UNKNOWN:
                 raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
                                          "FPDF_PAGEOBJECT handle?")
@@ -101,9 +120,9 @@ def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
             elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
                 images.append(obj)
             elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
-                walk(pdfium_raw.FPDFFormObj_CountObjects(obj), pdfium_raw.FPDFFormObj_GetObject, obj, level + 1)
+                walk(_FORM_COUNT(obj), _FORM_OBJECT, obj, level + 1)
 
-    walk(pdfium_raw.FPDFPage_CountObjects(page.raw), pdfium_raw.FPDFPage_GetObject, page.raw, 0)
+    walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT, page.raw, 0)
     return paths, images
 
 
@@ -140,21 +159,20 @@ def _text_chars(tp, height: float) -> list[dict]:
     raw, n = tp.raw, tp.count_chars()
     text_of = _page_text(tp, n)
     rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    text_index, loose_box = pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox
-    origin, font_size = pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize
+    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     out = []
     for i in range(n):
-        t = text_index(raw, i)
+        t = _TEXT_INDEX(raw, i)
         if t == -1:                           # a character left out of the text: no text
             continue
         text = text_of(i, t).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
         if not text.strip():
             continue
-        if not loose_box(raw, i, rect):
+        if not _LOOSE_BOX(raw, i, p_rect):
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
-        origin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+        _ORIGIN(raw, i, p_ox, p_oy)
         out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
-                    "bottom": height - rect.bottom, "size": font_size(raw, i), "baseline": height - oy.value})
+                    "bottom": height - rect.bottom, "size": _FONT_SIZE(raw, i), "baseline": height - oy.value})
     return out
 
 
@@ -177,29 +195,32 @@ def _page_text(tp, n: int):
     if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
         return one
     text = "".join(map(chr, units))
-    return lambda i, t: text[t - first]
+    return lambda i, t: text[t - first] if first <= t <= last else one(i, t)
 
 
 def page_edges(paths: list, height: float) -> list[dict]:
     """Straight horizontal and vertical segments of the page's vector paths, as pdfplumber line dicts."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     m = pdfium_raw.FS_MATRIX()
+    p_m = ctypes.byref(m)
+    moveto, lineto = pdfium_raw.FPDF_SEGMENT_MOVETO, pdfium_raw.FPDF_SEGMENT_LINETO
     edges: list[dict] = []
     for obj in paths:
-        if not pdfium_raw.FPDFPageObj_GetMatrix(obj, m):
+        if not _MATRIX(obj, p_m):
             raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
         points, start = [], None
-        for j in range(pdfium_raw.FPDFPath_CountSegments(obj)):
-            seg = pdfium_raw.FPDFPath_GetPathSegment(obj, j)
-            pdfium_raw.FPDFPathSegment_GetPoint(seg, x, y)
+        for j in range(_SEGMENTS(obj)):
+            seg = _SEGMENT(obj, j)
+            _POINT(seg, p_x, p_y)
             px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
-            kind = pdfium_raw.FPDFPathSegment_GetType(seg)
-            if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
+            kind = _KIND(seg)
+            if kind == moveto:
                 start = (px, py)
-            elif kind == pdfium_raw.FPDF_SEGMENT_LINETO and points:
+            elif kind == lineto and points:
                 edges += _segment(points[-1], (px, py), height)
-            if kind == pdfium_raw.FPDF_SEGMENT_LINETO and pdfium_raw.FPDFPathSegment_GetClose(seg) and start:
+            if kind == lineto and _CLOSES(seg) and start:
                 edges += _segment((px, py), start, height)
             points.append((px, py))
     return edges
