@@ -20,7 +20,7 @@ def _labels(line: list[dict], settings: Settings) -> bool:
             word = ""
         word += c["text"]
         prev = c
-    return any(match_label(w)[1] >= settings.header_match_min and len(w) >= 2 for w in words + [word])
+    return any(len(w) >= 2 and match_label(w)[1] >= settings.header_match_min for w in words + [word])
 
 
 def _header_lines(lines: list[list[dict]], top_band: float, settings: Settings) -> set[int]:

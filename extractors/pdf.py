@@ -97,8 +97,8 @@ def _snap(pages: list[Page], chosen) -> None:
 
 def drop_noise(lines: list[Line], settings: Settings) -> tuple[list[Line], list[Line]]:
     """(kept, dropped): a line with few plausible characters is OCR noise (a garbled letterhead)."""
-    kept = [ln for ln in lines if text_quality(ln.text) >= settings.noise_line_quality]
-    return kept, [ln for ln in lines if text_quality(ln.text) < settings.noise_line_quality]
+    noise = [text_quality(ln.text) < settings.noise_line_quality for ln in lines]
+    return [ln for ln, bad in zip(lines, noise) if not bad], [ln for ln, bad in zip(lines, noise) if bad]
 
 
 def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:

@@ -88,6 +88,12 @@ def _variants() -> dict[str, frozenset[str]]:
     return {v: frozenset(ts) for v, ts in index.items()}
 
 
+@lru_cache(maxsize=None)
+def _longest_first() -> tuple[str, ...]:
+    """The misreadings of _variants, longest first (the order fix_lookalikes tries them in)."""
+    return tuple(sorted(_variants(), key=len, reverse=True))
+
+
 def lookalike_score(a: str, b: str) -> float:
     """0..100 similarity where swapping look-alike characters is cheap."""
     if not a and not b:
@@ -117,7 +123,7 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
         return text, [], False
     fixes: list[Fix] = []
     ambiguous = False
-    for variant in sorted(_variants(), key=len, reverse=True):
+    for variant in _longest_first():
         start = text.find(variant)
         while start != -1:
             end = start + len(variant)
