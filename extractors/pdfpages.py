@@ -154,10 +154,11 @@ def page_chars(page, height: float) -> list[dict]:
 
 def _text_chars(tp, height: float) -> list[dict]:
     """page_chars of one text page by raw pdfium calls: each character's text as
-    tp.get_text_range(i, 1) gives it (read once for the page, or per character where the
-    page's text is not one UTF-16 unit per character), its loose box, origin and font size."""
+    tp.get_text_range(i, 1) gives it (taken from the page's text read once where it is one
+    UTF-16 unit per character), its loose box, origin and font size."""
     raw, n = tp.raw, tp.count_chars()
-    text_of = _page_text(tp, n)
+    whole, first = _page_text(tp, n)
+    last = first + len(whole) - 1
     rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     out = []
@@ -165,9 +166,16 @@ def _text_chars(tp, height: float) -> list[dict]:
         t = _TEXT_INDEX(raw, i)
         if t == -1:                           # a character left out of the text: no text
             continue
-        text = text_of(i, t).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
-        if not text.strip():
-            continue
+        if first <= t <= last:
+            text = whole[t - first]
+            if text.isspace():
+                continue
+            if text == "\ufffe":              # pdfium marks a line-end hyphen so
+                text = "-"
+        else:
+            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
+            if not text.strip():
+                continue
         if not _LOOSE_BOX(raw, i, p_rect):
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
         _ORIGIN(raw, i, p_ox, p_oy)
@@ -176,26 +184,21 @@ def _text_chars(tp, height: float) -> list[dict]:
     return out
 
 
-def _page_text(tp, n: int):
-    """(char index, text index) → the character's text: a slice of the page's whole text when
-    that text is one UTF-16 unit per text index (no surrogates), else tp.get_text_range(i, 1)."""
-    def one(i: int, t: int) -> str:
-        return tp.get_text_range(i, 1)
-
-    first = next((t for t in (pdfium_raw.FPDFText_GetTextIndexFromCharIndex(tp.raw, i) for i in range(n))
-                  if t != -1), -1)
-    last = next((t for t in (pdfium_raw.FPDFText_GetTextIndexFromCharIndex(tp.raw, i)
-                             for i in range(n - 1, -1, -1)) if t != -1), -1)
+def _page_text(tp, n: int) -> tuple[str, int]:
+    """(the page's text, the text index of its first character): what tp.get_text_range(i, 1)
+    gives for a character at text index t is text[t - first]. ("", 0) where that does not
+    hold (a character outside the Basic Multilingual Plane, a text longer than asked)."""
+    first = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n)) if t != -1), -1)
+    last = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n - 1, -1, -1)) if t != -1), -1)
     if first == -1 or last < first:
-        return one
+        return "", 0
     size = last - first + 1
     buf = (ctypes.c_ushort * (size + 1))()
     got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
     units = buf[:size]
     if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
-        return one
-    text = "".join(map(chr, units))
-    return lambda i, t: text[t - first] if first <= t <= last else one(i, t)
+        return "", 0
+    return "".join(map(chr, units)), first
 
 
 def page_edges(paths: list, height: float) -> list[dict]:

@@ -60,6 +60,28 @@ def match_label(text: str) -> tuple[str | None, float]:
     return best
 
 
+def names_field(text: str, min_score: float) -> bool:
+    """match_label(text)[1] >= min_score, stopping at the first label that scores enough
+    (the best score is the highest of the labels' scores, so any one reaching it decides)."""
+    if min_score <= 0.0:
+        return True
+    t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
+    if not t:
+        return False
+    for _, label in field_labels():
+        if label == t:
+            return True
+        if label in t and len(label) > SHORT_LABEL:
+            score = 80.0 + 20.0 * len(label) / len(t)
+        elif len(label) <= SHORT_LABEL or 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < min_score - 1e-6:
+            continue
+        else:
+            score = fuzz.ratio(label, t)
+        if score >= min_score:
+            return True
+    return False
+
+
 @lru_cache(maxsize=None)
 def _categories() -> dict[str, str]:
     return {r["printed"]: r["canonical"] for r in _rows("categories.csv")}
