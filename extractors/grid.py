@@ -110,13 +110,17 @@ def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
         cells[i].text = chars_to_text(chs)
 
 
+_X0 = itemgetter("x0")
+
+
 def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
     lines: list[list[dict]] = []
     last = 0.0
-    keyed = sorted((_level(ch), ch["x0"], k, ch) for k, ch in enumerate(chars))   # k: ties keep their order
+    levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    keyed = sorted(zip(levels, map(_X0, chars), range(len(chars)), chars))   # the index: ties keep their order
     for mid, _, _, ch in keyed:
         if lines and abs(mid - last) <= line_tol:
             lines[-1].append(ch)
@@ -126,13 +130,6 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     for ln in lines:
         ln.sort(key=_X0)
     return lines
-
-
-_X0 = itemgetter("x0")
-
-
-def _level(ch: dict) -> float:
-    return ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2
 
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:

@@ -109,7 +109,7 @@ def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    body = [c for c in chars if outside(c) and c["text"].strip()]
+    body = [c for c in chars if c["text"].strip() and (not boxes or outside(c))]
     lines = []
     for g in group_lines(body, settings.line_tolerance):
         text = chars_to_text(g, settings.line_tolerance)
