@@ -68,18 +68,27 @@ def names_field(text: str, min_score: float) -> bool:
     t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
     if not t:
         return False
-    for _, label in field_labels():
-        if label == t:
-            return True
-        if label in t and len(label) > SHORT_LABEL:
-            score = 80.0 + 20.0 * len(label) / len(t)
-        elif len(label) <= SHORT_LABEL or 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < min_score - 1e-6:
-            continue
-        else:
-            score = fuzz.ratio(label, t)
-        if score >= min_score:
-            return True
+    if t in _label_set():
+        return True
+    n = len(t)
+    for label, k in _long_labels():
+        if label in t:
+            if 80.0 + 20.0 * k / n >= min_score:
+                return True
+        elif 200.0 * min(k, n) / (k + n) >= min_score - 1e-6 and fuzz.ratio(label, t) >= min_score:
+            return True                   # (fuzz.ratio cannot pass the bound: lengths alone)
     return False
+
+
+@lru_cache(maxsize=None)
+def _label_set() -> frozenset[str]:
+    return frozenset(label for _, label in field_labels())
+
+
+@lru_cache(maxsize=None)
+def _long_labels() -> tuple[tuple[str, int], ...]:
+    """Labels longer than SHORT_LABEL with their lengths (a short one names a field only whole)."""
+    return tuple((label, len(label)) for _, label in field_labels() if len(label) > SHORT_LABEL)
 
 
 @lru_cache(maxsize=None)
