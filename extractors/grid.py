@@ -7,8 +7,8 @@ page, instead of cropping the page for every cell.
 from __future__ import annotations
 
 from bisect import bisect_right
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from schemas.types import BBox
 

@@ -76,7 +76,7 @@ def names_field(text: str, min_score: float) -> bool:
             if 80.0 + 20.0 * k / n >= min_score:
                 return True
         elif 200.0 * min(k, n) / (k + n) >= min_score - 1e-6 and fuzz.ratio(label, t) >= min_score:
-            return True                   # (fuzz.ratio cannot pass the bound: lengths alone)
+            return True                   # (past the bound fuzz.ratio cannot reach min_score: lengths alone)
     return False
 
 
