@@ -5,14 +5,15 @@ import re
 
 from extractors.grid import group_lines
 from extractors.pdfpages import PageScan
-from normalizers.vocab import match_label
+from normalizers.vocab import names_field
 from schemas.settings import Settings
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
 
 
-def _labels(line: list[dict], settings: Settings) -> bool:
-    """True when the line holds a table header's field label (项目名称, 总投资 …)."""
+def _labels(line: list[dict], settings: Settings, known: dict[str, bool]) -> bool:
+    """True when the line holds a table header's field label (项目名称, 总投资 …); `known`:
+    the answers for words already looked at (a repeated header, a column's repeated values)."""
     words, word, prev = [], "", None
     for c in line:
         if prev is not None and c["x0"] - prev["x1"] > 0.5 * (c.get("size") or 8):
@@ -20,13 +21,19 @@ def _labels(line: list[dict], settings: Settings) -> bool:
             word = ""
         word += c["text"]
         prev = c
-    return any(match_label(w)[1] >= settings.header_match_min and len(w) >= 2 for w in words + [word])
+    for w in words + [word]:
+        if len(w) >= 2 and w not in known:
+            known[w] = names_field(w, settings.header_match_min)
+        if len(w) >= 2 and known[w]:
+            return True
+    return False
 
 
-def _header_lines(lines: list[list[dict]], top_band: float, settings: Settings) -> set[int]:
+def _header_lines(lines: list[list[dict]], top_band: float, settings: Settings,
+                  known: dict[str, bool]) -> set[int]:
     """Indexes of the lines of table headers: a line with a field label, and the lines stacked
     right above or under it (责 over 任 over 领 of a narrow header cell; 资金规模 over its columns)."""
-    keep = {k for k, line in enumerate(lines) if _labels(line, settings)}
+    keep = {k for k, line in enumerate(lines) if _labels(line, settings, known)}
     for k in sorted(keep):
         j = k
         while j > 0 and j - 1 not in keep and _stacked(lines[j - 1], lines[j]):
@@ -49,10 +56,11 @@ def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
     """ids of the characters of furniture lines: in the top or bottom `furniture_margin` of their
     page, a page number standing apart, or a line whose text (digits aside) stands on two pages or more."""
     marginal: list[tuple[int, str, list[dict], bool]] = []
+    known: dict[str, bool] = {}
     for scan in scans:
         band = settings.furniture_margin * scan.height
         lines = group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance)
-        header = _header_lines(lines, band, settings)       # a table header repeated on each page stays
+        header = _header_lines(lines, band, settings, known)       # a table header repeated on each page stays
         for k, line in enumerate(lines):
             if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 
 from schemas.types import BBox
 
@@ -109,22 +110,26 @@ def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
         cells[i].text = chars_to_text(chs)
 
 
+_X0 = itemgetter("x0")
+
+
 def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
-    lines: list[tuple[list[dict], float]] = []
-    for ch in sorted(chars, key=lambda c: (_level(c), c["x0"])):
-        mid = _level(ch)
-        if lines and abs(mid - lines[-1][1]) <= line_tol:
-            lines[-1][0].append(ch)
+    lines: list[list[dict]] = []
+    last = 0.0
+    levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    keyed = sorted(zip(levels, map(_X0, chars), range(len(chars)), chars))   # the index: ties keep their order
+    for mid, _, _, ch in keyed:
+        if lines and abs(mid - last) <= line_tol:
+            lines[-1].append(ch)
         else:
-            lines.append(([ch], mid))
-    return [sorted(ln, key=lambda c: c["x0"]) for ln, _ in lines]
-
-
-def _level(ch: dict) -> float:
-    return ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2
+            lines.append([ch])
+            last = mid
+    for ln in lines:
+        ln.sort(key=_X0)
+    return lines
 
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:

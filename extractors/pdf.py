@@ -68,7 +68,7 @@ def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: 
             deadline.check(f"the tables of page {scan.number}")
             warnings += [f"{path}: {note}" for note in scan.notes]
             chars = [c for c in scan.chars if id(c) not in furnished]
-            fp = hashlib.sha1("".join(f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars)
+            fp = hashlib.sha1("".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
                               .encode()).hexdigest()
             if chars and fp in seen:
                 warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
@@ -97,17 +97,19 @@ def _snap(pages: list[Page], chosen) -> None:
 
 def drop_noise(lines: list[Line], settings: Settings) -> tuple[list[Line], list[Line]]:
     """(kept, dropped): a line with few plausible characters is OCR noise (a garbled letterhead)."""
-    kept = [ln for ln in lines if text_quality(ln.text) >= settings.noise_line_quality]
-    return kept, [ln for ln in lines if text_quality(ln.text) < settings.noise_line_quality]
+    noise = [text_quality(ln.text) < settings.noise_line_quality for ln in lines]
+    return [ln for ln, bad in zip(lines, noise) if not bad], [ln for ln, bad in zip(lines, noise) if bad]
 
 
 def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:
     """Body text lines outside every table, top to bottom."""
+    boxes = [g.bbox for g in grids]
+
     def outside(ch: dict) -> bool:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        return not any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in grids)
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    body = [c for c in chars if outside(c) and c["text"].strip()]
+    body = [c for c in chars if c["text"].strip() and (not boxes or outside(c))]
     lines = []
     for g in group_lines(body, settings.line_tolerance):
         text = chars_to_text(g, settings.line_tolerance)

@@ -21,6 +21,26 @@ PDFIUM_LOCK = threading.RLock()
 
 SCAN_IMAGE_SHARE = 0.5   # a page whose largest image covers this much of it is a scan
 IMAGE_BYTES_PER_PIXEL = 3  # an embedded image decoded (colour; grey and 1-bit take less)
+MAX_FORM_DEPTH = 15      # form XObjects nested deeper are not looked into (pypdfium2's get_objects default)
+
+
+def _bare(fn):
+    """A pdfium function without ctypes' per-argument checks (most of a call's cost on a
+    character): callers pass only ctypes handles, byref() buffers and ints for int parameters."""
+    return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_TEXT_INDEX, _LOOSE_BOX, _ORIGIN, _FONT_SIZE = map(_bare, (
+    pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
+    pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize))
+_SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
+    pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
+    pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
+
+
+_PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
+    pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
+    pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
 
 
 @dataclass
@@ -59,9 +79,10 @@ def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline
 
 def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     width, height = page.get_size()
-    chars, edges = page_chars(page, height), page_edges(page, height)
+    paths, images = page_objects(page)
+    chars, edges = page_chars(page, height), page_edges(paths, height)
     scan = PageScan(number, float(width), float(height), chars, edges)
-    share, image_bytes = page_images(page, width, height)
+    share, image_bytes = page_images(images, width, height)
     has_image = share >= SCAN_IMAGE_SHARE
     quality = layer_quality(chars)
     if has_image and (not chars or quality < settings.min_layer_quality):
@@ -77,37 +98,110 @@ def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     return scan
 
 
-def page_images(page, width: float, height: float) -> tuple[float, int]:
+def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
+    """Raw handles of the page's path and image objects, in content order, form XObjects
+    descended into (what pypdfium2's page.get_objects yields, without a helper per object)."""
+    paths: list = []
+    images: list = []
+
+    def walk(count: int, get, parent, level: int) -> None:
+        if count < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(count):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = _OBJ_TYPE(obj)
+            if kind == pdfium_raw.FPDF_PAGEOBJ_UNKNOWN:
+                raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
+                                         "FPDF_PAGEOBJECT handle?")
+            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                paths.append(obj)
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                images.append(obj)
+            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                walk(_FORM_COUNT(obj), _FORM_OBJECT, obj, level + 1)
+
+    walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT, page.raw, 0)
+    return paths, images
+
+
+def page_images(images: list, width: float, height: float) -> tuple[float, int]:
     """Share of the page covered by its largest image, and the bytes its images take decoded
     (from their pixel sizes, nothing decoded). A scan is one image over the page; a seal or
     logo on a born-digital page is small and does not make it a scan."""
     best, decoded = 0.0, 0
-    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,)):
-        left, bottom, right, top = obj.get_bounds()
-        best = max(best, max(0.0, right - left) * max(0.0, top - bottom) / (width * height))
-        w, h = obj.get_px_size()
-        decoded += w * h * IMAGE_BYTES_PER_PIXEL
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    for obj in images:
+        if not pdfium_raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        area = max(0.0, right.value - left.value) * max(0.0, top.value - bottom.value)
+        best = max(best, area / (width * height))
+        if not pdfium_raw.FPDFImageObj_GetImagePixelSize(obj, w, h):
+            raise pdfium.PdfiumError("Failed to get image size.")
+        decoded += w.value * h.value * IMAGE_BYTES_PER_PIXEL
     return best, decoded
 
 
 def page_chars(page, height: float) -> list[dict]:
     """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
     tp = page.get_textpage()
-    out = []
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    clips: dict = {}
-    for i in range(tp.count_chars()):
-        text = tp.get_text_range(i, 1).replace("\ufffe", "-")   # pdfium marks a line-end hyphen so
-        if not text.strip():
-            continue
-        left, bottom, right, top = tp.get_charbox(i, loose=True)
-        if _clipped_out(tp.raw, i, (left + right) / 2, (bottom + top) / 2, clips):
-            continue
-        pdfium_raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-        out.append({"text": text, "x0": left, "x1": right, "top": height - top, "bottom": height - bottom,
-                    "size": pdfium_raw.FPDFText_GetFontSize(tp.raw, i), "baseline": height - oy.value})
+    out = _text_chars(tp, height)
     tp.close()
     return out
+
+
+def _text_chars(tp, height: float) -> list[dict]:
+    """page_chars of one text page by raw pdfium calls: each character's text as
+    tp.get_text_range(i, 1) gives it (taken from the page's text read once where it is one
+    UTF-16 unit per character), its loose box, origin and font size; characters clipped out of
+    view left out."""
+    raw, n = tp.raw, tp.count_chars()
+    whole, first = _page_text(tp, n)
+    last = first + len(whole) - 1
+    rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    out, clips = [], {}
+    for i in range(n):
+        t = _TEXT_INDEX(raw, i)
+        if t == -1:                           # a character left out of the text: no text
+            continue
+        if first <= t <= last:
+            text = whole[t - first]
+            if text.isspace():
+                continue
+            if text == "\ufffe":              # pdfium marks a line-end hyphen so
+                text = "-"
+        else:
+            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
+            if not text.strip():
+                continue
+        if not _LOOSE_BOX(raw, i, p_rect):
+            tp.get_charbox(i, loose=True)     # raises pypdfium2's error
+        if _clipped_out(raw, i, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2, clips):
+            continue
+        _ORIGIN(raw, i, p_ox, p_oy)
+        out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
+                    "bottom": height - rect.bottom, "size": _FONT_SIZE(raw, i), "baseline": height - oy.value})
+    return out
+
+
+def _page_text(tp, n: int) -> tuple[str, int]:
+    """(the page's text, the text index of its first character): what tp.get_text_range(i, 1)
+    gives for a character at text index t is text[t - first]. ("", 0) where that does not
+    hold (a character outside the Basic Multilingual Plane, a text longer than asked)."""
+    first = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n)) if t != -1), -1)
+    last = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n - 1, -1, -1)) if t != -1), -1)
+    if first == -1 or last < first:
+        return "", 0
+    size = last - first + 1
+    buf = (ctypes.c_ushort * (size + 1))()
+    got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
+    units = buf[:size]
+    if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
+        return "", 0
+    return "".join(map(chr, units)), first
 
 
 def _clipped_out(textpage, i: int, x: float, y: float, clips: dict) -> bool:
@@ -139,23 +233,29 @@ def _clip_box(obj) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
-def page_edges(page, height: float) -> list[dict]:
+def page_edges(paths: list, height: float) -> list[dict]:
     """Straight horizontal and vertical segments of the page's vector paths, as pdfplumber line dicts."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    p_x, p_y = ctypes.byref(x), ctypes.byref(y)
+    m = pdfium_raw.FS_MATRIX()
+    p_m = ctypes.byref(m)
+    moveto, lineto = pdfium_raw.FPDF_SEGMENT_MOVETO, pdfium_raw.FPDF_SEGMENT_LINETO
     edges: list[dict] = []
-    for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_PATH,)):
-        m = obj.get_matrix()
+    for obj in paths:
+        if not _MATRIX(obj, p_m):
+            raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+        a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
         points, start = [], None
-        for j in range(pdfium_raw.FPDFPath_CountSegments(obj.raw)):
-            seg = pdfium_raw.FPDFPath_GetPathSegment(obj.raw, j)
-            pdfium_raw.FPDFPathSegment_GetPoint(seg, x, y)
-            px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
-            kind = pdfium_raw.FPDFPathSegment_GetType(seg)
-            if kind == pdfium_raw.FPDF_SEGMENT_MOVETO:
+        for j in range(_SEGMENTS(obj)):
+            seg = _SEGMENT(obj, j)
+            _POINT(seg, p_x, p_y)
+            px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+            kind = _KIND(seg)
+            if kind == moveto:
                 start = (px, py)
-            elif kind == pdfium_raw.FPDF_SEGMENT_LINETO and points:
+            elif kind == lineto and points:
                 edges += _segment(points[-1], (px, py), height)
-            if kind == pdfium_raw.FPDF_SEGMENT_LINETO and pdfium_raw.FPDFPathSegment_GetClose(seg) and start:
+            if kind == lineto and _CLOSES(seg) and start:
                 edges += _segment((px, py), start, height)
             points.append((px, py))
     return edges

@@ -12,6 +12,7 @@ the share of characters a Chinese government text plausibly holds: GB2312 hanzi 
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import unicodedata
@@ -23,6 +24,7 @@ VERTICAL_MARKS = set("|¦│┃ǀ")   # what an OCR engine makes of a table's ve
 _EXTRA = set("·—–‐‑―…〔〕【】《》〈〉「」『』（）()“”‘’、。，；：！？％℃×÷±≤≥")
 
 
+@lru_cache(maxsize=None)
 def plausible(ch: str) -> bool:
     """A character that ordinary printed Chinese administrative text contains."""
     if ch in RULE_MARKS:
@@ -43,7 +45,7 @@ def text_quality(text: str) -> float:
     chars = [c for c in text if not c.isspace()]
     if not chars:
         return 1.0
-    return sum(plausible(c) for c in chars) / len(chars)
+    return sum(map(plausible, chars)) / len(chars)
 
 
 def layer_quality(chars: list[dict]) -> float:

@@ -18,6 +18,7 @@ Pure functions; every change they make is returned so the caller can log it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,6 +89,12 @@ def _variants() -> dict[str, frozenset[str]]:
     return {v: frozenset(ts) for v, ts in index.items()}
 
 
+@lru_cache(maxsize=None)
+def _longest_first() -> tuple[str, ...]:
+    """The misreadings of _variants, longest first (the order fix_lookalikes tries them in)."""
+    return tuple(sorted(_variants(), key=len, reverse=True))
+
+
 def lookalike_score(a: str, b: str) -> float:
     """0..100 similarity where swapping look-alike characters is cheap."""
     if not a and not b:
@@ -117,7 +124,7 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
         return text, [], False
     fixes: list[Fix] = []
     ambiguous = False
-    for variant in sorted(_variants(), key=len, reverse=True):
+    for variant in _longest_first():
         start = text.find(variant)
         while start != -1:
             end = start + len(variant)
@@ -150,17 +157,35 @@ def _masked() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=None)
+def _anchors() -> dict[int, frozenset[tuple[str, str]]]:
+    """Length of a masked term → its (first, last) characters: a window without such a pair
+    matches no masked term (the mask is never on the ends), so fix_misreads skips it."""
+    out: dict[int, set[tuple[str, str]]] = {}
+    for k in _masked():
+        out.setdefault(len(k), set()).add((k[0], k[-1]))
+    return {n: frozenset(v) for n, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _firsts() -> dict[int, frozenset[str]]:
+    """Length of a masked term → the characters such terms start with."""
+    return {n: frozenset(a for a, _ in pairs) for n, pairs in _anchors().items()}
+
+
 def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
     whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
     so a term must be long enough for one wrong character to stay above `min_score`."""
     fixes: list[Fix] = []
     ambiguous = False
-    terms, masked = known_terms(), _masked()
-    for n in sorted({len(k) for k in masked}, reverse=True):
-        i = 0
-        while i + n <= len(text):
-            window = text[i:i + n]
+    terms, masked, anchors, firsts = known_terms(), _masked(), _anchors(), _firsts()
+    for n in sorted(anchors, reverse=True):
+        after = 0                        # windows start here or later (none inside a fixed term)
+        for i in [i for i, ch in enumerate(text[:max(0, len(text) - n + 1)]) if ch in firsts[n]]:
+            window = text[i:i + n]       # text from `after` on is as when the starts were listed
+            if i < after or (window[0], window[-1]) not in anchors[n]:   # no masked term starts and ends so
+                continue
             cands = set() if window in terms else {t for j in range(1, n - 1) if "\u4e00" <= window[j] <= "\u9fff"
                                                    for t in masked.get(window[:j] + MASK + window[j + 1:], ())}
             if len(cands) > 1:
@@ -171,9 +196,7 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
                 if score >= min_score:
                     text = text[:i] + term + text[i + n:]
                     fixes.append(Fix(window, term, "gazetteer", round(score, 1)))
-                    i += n
-                    continue
-            i += 1
+                    after = i + n
     return text, fixes, ambiguous
 
 
@@ -186,7 +209,15 @@ def key(text: str | None) -> str:
 
 def agrees(a: str, b: str, min_share: float) -> bool:
     """Two readings of one fact agree: equal, or one abbreviates the other (dashes aside)."""
-    x, y = key(a).replace("-", ""), key(b).replace("-", "")
+    return _agree(_undashed(a), _undashed(b), min_share)
+
+
+def _undashed(text: str) -> str:
+    return key(text).replace("-", "")
+
+
+def _agree(x: str, y: str, min_share: float) -> bool:
+    """agrees() of two texts already in _undashed form."""
     return x == y or abbreviates(x, y, min_share) or \
         abbreviates(x.replace("一", ""), y.replace("一", ""), min_share)
 
@@ -202,11 +233,14 @@ def vote(readings: list[str | None], narrative: str | None, min_share: float, ma
     if not cands:
         return None, 0.0, False
     witnesses = [r for r in readings if r] + ([narrative] if narrative else [])
-    support = {c: sum(agrees(c, w, min_share) for w in witnesses) for c in cands}
+    times = Counter(witnesses)                       # each distinct witness compared once
+    plain = {w: _undashed(w) for w in times}
+    support = {c: sum(k for w, k in times.items() if _agree(plain[c], plain[w], min_share)) for c in cands}
     if len(cands) == 1:
         return cands[0], support[cands[0]] / len(witnesses), False
     primary = cands[0]
-    near = {c: fuzz.ratio(key(c), key(narrative)) if narrative else 0.0 for c in cands}
+    said = key(narrative) if narrative else ""
+    near = {c: fuzz.ratio(key(c), said) if narrative else 0.0 for c in cands}
     best = max(cands, key=lambda c: (support[c], near[c]))
     if support[best] > support[primary]:
         return best, support[best] / len(witnesses), False

@@ -192,8 +192,12 @@ def _corrected_field(f: str, readings: list[str | None], narrative: str | None, 
     scores: list[float] = []
     fixed: list[str | None] = []
     ambiguous = False
+    done: dict[str | None, tuple] = {}          # readings often repeat: each text is fixed once
     for k, r in enumerate(readings):
-        v, fixes, amb = fix_lookalikes(squeeze(r), settings.correction_min)
+        text = squeeze(r)
+        if text not in done:
+            done[text] = fix_lookalikes(text, settings.correction_min)
+        v, fixes, amb = done[text]
         fixed.append(v)
         if k == 0:
             rules += [x.rule for x in fixes]

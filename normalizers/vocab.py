@@ -24,9 +24,13 @@ def _rows(name: str) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(fh))
 
 
-def field_labels() -> list[tuple[str, str]]:
+@lru_cache(maxsize=None)
+def field_labels() -> tuple[tuple[str, str], ...]:
     """(contract field, printed label) pairs for table headers and narrative labels."""
-    return [(r["field"], r["label"]) for r in _rows("fields.csv")]
+    return tuple((r["field"], r["label"]) for r in _rows("fields.csv"))
+
+
+_UNIT_NOTE = re.compile(r"[（(][^)）]*万元[)）]")
 
 
 def match_label(text: str) -> tuple[str | None, float]:
@@ -36,7 +40,7 @@ def match_label(text: str) -> tuple[str | None, float]:
     '其中：市中区拟安排帮扶资金' names aid_funds_wan and '建设\\n地点' names location.
     """
     t = compact(text).replace("\n", "")
-    t = re.sub(r"[（(][^)）]*万元[)）]", "", t)   # unit notes: 总投资（万元）
+    t = _UNIT_NOTE.sub("", t)            # unit notes: 总投资（万元）
     if not t:
         return None, 0.0
     best: tuple[str | None, float] = (None, 0.0)
@@ -47,11 +51,44 @@ def match_label(text: str) -> tuple[str | None, float]:
             score = 80.0 + 20.0 * len(label) / len(t)
         elif len(label) <= SHORT_LABEL:
             continue                      # 项目, 序号, 备注: only the label itself names the field
+        elif 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < best[1] - 1e-6:
+            continue                      # fuzz.ratio cannot reach the best so far (lengths alone)
         else:
             score = fuzz.ratio(label, t)
         if score > best[1]:
             best = (field, score)
     return best
+
+
+def names_field(text: str, min_score: float) -> bool:
+    """match_label(text)[1] >= min_score, stopping at the first label that scores enough
+    (the best score is the highest of the labels' scores, so any one reaching it decides)."""
+    if min_score <= 0.0:
+        return True
+    t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
+    if not t:
+        return False
+    if t in _label_set():
+        return True
+    n = len(t)
+    for label, k in _long_labels():
+        if label in t:
+            if 80.0 + 20.0 * k / n >= min_score:
+                return True
+        elif 200.0 * min(k, n) / (k + n) >= min_score - 1e-6 and fuzz.ratio(label, t) >= min_score:
+            return True                   # (past the bound fuzz.ratio cannot reach min_score: lengths alone)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _label_set() -> frozenset[str]:
+    return frozenset(label for _, label in field_labels())
+
+
+@lru_cache(maxsize=None)
+def _long_labels() -> tuple[tuple[str, int], ...]:
+    """Labels longer than SHORT_LABEL with their lengths (a short one names a field only whole)."""
+    return tuple((label, len(label)) for _, label in field_labels() if len(label) > SHORT_LABEL)
 
 
 @lru_cache(maxsize=None)
