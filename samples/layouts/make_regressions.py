@@ -52,6 +52,7 @@ REGRESSIONS = {
     "class_labels_centred_cover_every_row": (202, 3),          # 产业协作 | 片区任务 | 民生保障类, none left blank
     "wrapped_unit_under_narrow_header": (101, 5),              # 市中/区帮/扶资/金/（万/元）
     "signature_alone_on_its_page": (101, 37),                  # the issuer line atop the last body page
+    "class_label_not_over_rest_of_broken_row": (59, 6),        # 补齐… centred below the rest of row 9 of 改善民生
 }
 
 
