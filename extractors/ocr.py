@@ -20,7 +20,7 @@ import numpy as np
 
 from extractors.limits import Deadline
 from schemas.settings import Settings
-from schemas.types import Line
+from schemas.types import Line, OcrMark
 
 _POOL: list[tuple[tuple, object]] = []      # idle engines, one per OCR that ran at the same time
 _POOL_LOCK = threading.Lock()
@@ -149,6 +149,11 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
                     chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
                                   "bottom": bottom, "size": size, "conf": float(score)})
     return chars
+
+
+def ocr_marks(chars: list[dict]) -> list[OcrMark]:
+    """The characters OCR read (those carrying the recogniser's confidence), for provenance."""
+    return [OcrMark(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], c["conf"]) for c in chars if "conf" in c]
 
 
 def _pitch(words, scale: float) -> float | None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 from normalizers.numbers import row_amount
 from normalizers.reconcile import AID_CLAUSE, TOTAL_CLAUSE, Merged, narrative_content
 from normalizers.text import as_text, compact
-from schemas.types import Cell, DocumentParts, DocumentRecord, Line, ProjectRecord, TableRow
+from schemas.types import BBox, Cell, DocumentParts, DocumentRecord, Line, OcrMark, Page, ProjectRecord, TableRow
 
 NARRATIVE, TABLE, PIPELINE, OVERRIDE = "narrative", "table", "pipeline", "override"
 # document columns that are facts of the file or the pipeline, not printed in the plan
@@ -49,10 +52,11 @@ class Provenance:
     bottom: float | None = None
     text: str = ""
     source: str = PIPELINE        # text_layer | ocr | pipeline | override
-    confidence: float | None = None
+    confidence: float | None = None   # OCR: the lowest confidence of a character in the box; else None
     plan_year: int | None = None
 
 
+@lru_cache(maxsize=None)
 def _key(ch: str) -> str:
     """One character in comparison form (NFKC, no spaces, one dash, one quote)."""
     t = unicodedata.normalize("NFKC", ch)
@@ -61,13 +65,14 @@ def _key(ch: str) -> str:
     return _QUOTE.sub('"', _DASH.sub("-", t))
 
 
+@lru_cache(maxsize=None)
 def _em(ch: str) -> float:
     """A character's advance in ems, as CJK fonts set it: hanzi and full-width forms 1, the rest ½."""
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 
 
 def _needle(text: str) -> str:
-    return "".join(_key(c) for c in text).rstrip(_TRAIL)
+    return "".join(map(_key, text)).rstrip(_TRAIL)
 
 
 class LineIndex:
@@ -77,15 +82,31 @@ class LineIndex:
         self.lines = lines
         parts, self.owner, self.left, self.right, self.start = [], [], [], [], []
         self.width = [0.0] * len(lines)
+        owner, left, right = self.owner, self.left, self.right
         for i, line in enumerate(lines):
-            self.start.append(len(self.owner))
-            for ch in line.text:
-                k, w = _key(ch), _em(ch)
-                parts.append(k)
-                self.owner += [i] * len(k)
-                self.left += [self.width[i]] * len(k)
-                self.width[i] += w
-                self.right += [self.width[i]] * len(k)
+            self.start.append(len(owner))
+            keys = list(map(_key, line.text))
+            parts += keys
+            if "" not in keys and sum(map(len, keys)) == len(keys):     # one comparison character each
+                rights = list(accumulate(map(_em, line.text)))
+                owner += [i] * len(keys)
+                left += [0.0] + rights[:-1]
+                right += rights
+                self.width[i] = rights[-1] if rights else 0.0
+                continue
+            at = 0.0
+            for k, w in zip(keys, map(_em, line.text)):
+                if len(k) == 1:
+                    owner.append(i)
+                    left.append(at)
+                    at += w
+                    right.append(at)
+                else:
+                    owner += [i] * len(k)
+                    left += [at] * len(k)
+                    at += w
+                    right += [at] * len(k)
+            self.width[i] = at
         self.text = "".join(parts)
 
     def line_of(self, page: int) -> int:
@@ -134,29 +155,63 @@ class LineIndex:
                 hi = mid - 1
         return lo
 
-    def boxes(self, span: tuple[int, int]) -> list[tuple[int, tuple[float, float, float, float]]]:
-        """(page, box) per page the span covers: each line's covered part, by the characters' advances."""
+    def boxes(self, span: tuple[int, int]) -> list[tuple[int, BBox, list[BBox]]]:
+        """(page, box, the box's parts) per page the span covers: each line's covered part, by the
+        characters' advances."""
         return self.boxes_of([span])
 
-    def boxes_of(self, spans: list[tuple[int, int]]) -> list[tuple[int, tuple[float, float, float, float]]]:
-        """(page, box) per page the spans cover, one box per page around all of them."""
-        out: dict[int, list[float]] = {}
+    def boxes_of(self, spans: list[tuple[int, int]]) -> list[tuple[int, BBox, list[BBox]]]:
+        """(page, box, parts) per page the spans cover: one box per page around all of them, and the
+        covered part of each line (where the characters read stand)."""
+        out: dict[int, list[BBox]] = {}
         for a, b in spans:
             self._add(out, a, b)
-        return [(p, tuple(round(v, 2) for v in box)) for p, box in out.items()]
+        return [(p, tuple(round(v, 2) for v in (min(b[0] for b in parts), min(b[1] for b in parts),
+                                               max(b[2] for b in parts), max(b[3] for b in parts))), parts)
+                for p, parts in out.items()]
 
-    def _add(self, out: dict[int, list[float]], a: int, b: int) -> None:
+    def _add(self, out: dict[int, list[BBox]], a: int, b: int) -> None:
         for i in range(self.owner[a], self.owner[b] + 1):
             ln = self.lines[i]
             lo = self.left[a] if i == self.owner[a] else 0.0
             hi = self.right[b] if i == self.owner[b] else self.width[i]
             w = (ln.x1 - ln.x0) / max(self.width[i], 1e-9)
-            box = [ln.x0 + w * lo, ln.top, ln.x0 + w * hi, ln.bottom]
-            if ln.page in out:
-                o = out[ln.page]
-                out[ln.page] = [min(o[0], box[0]), min(o[1], box[1]), max(o[2], box[2]), max(o[3], box[3])]
-            else:
-                out[ln.page] = box
+            out.setdefault(ln.page, []).append((ln.x0 + w * lo, ln.top, ln.x0 + w * hi, ln.bottom))
+
+
+class Marks:
+    """The characters OCR read on each page, to give a reading the recogniser's confidence. Punctuation
+    other than a decimal point is left out: values are compared whatever bracket, quote, dash or comma
+    OCR chose, and the recogniser is least sure of exactly those."""
+
+    def __init__(self, pages: list[Page]):
+        self.pages: dict[int, tuple[list[float], list[OcrMark]]] = {}
+        for p in pages:
+            marks = sorted((m for m in p.ocr if _counts(m.text)), key=_middle)
+            if marks:
+                self.pages[p.number] = ([_middle(m) for m in marks], marks)
+
+    def confidence(self, page: int | None, boxes: list[BBox]) -> float | None:
+        """The lowest confidence of a character OCR read in the boxes (by its middle); None when OCR read none."""
+        if page not in self.pages:
+            return None
+        ys, marks = self.pages[page]
+        low = None
+        for x0, top, x1, bottom in boxes:
+            for m in marks[bisect_left(ys, top):bisect_right(ys, bottom)]:
+                if x0 <= (m.x0 + m.x1) / 2 <= x1 and (low is None or m.confidence < low):
+                    low = m.confidence
+        return None if low is None else round(low, 3)
+
+
+@lru_cache(maxsize=None)
+def _counts(ch: str) -> bool:
+    """A character whose confidence counts: not punctuation, unless a decimal point."""
+    return not unicodedata.category(ch).startswith("P") or _key(ch) == "."
+
+
+def _middle(m: OcrMark) -> float:
+    return (m.top + m.bottom) / 2
 
 
 class Locator:
@@ -165,13 +220,21 @@ class Locator:
     def __init__(self, parts: DocumentParts, doc_id: str, plan_year: int | None):
         self.index = LineIndex([ln for p in parts.pages for ln in p.lines])
         self.sources = {p.number: p.text_source for p in parts.pages}
+        self.marks = Marks(parts.pages)
         self.doc_id, self.plan_year = doc_id, plan_year
 
-    def row(self, pid, fieldname, reading, text, page=None, box=None, source=None) -> Provenance:
+    def row(self, pid, fieldname, reading, text, page=None, box=None, source=None, parts=None) -> Provenance:
+        """A row; a reading with a box gets the confidence of the characters OCR read in it (in `parts`,
+        the covered part of each line, when given) and source `ocr` when there are any."""
         x0, top, x1, bottom = box if box else (None, None, None, None)
         src = source or (self.sources.get(page, "text_layer") if page else PIPELINE)
+        conf = self.marks.confidence(page, parts or [box]) if box else None
         return Provenance(self.doc_id, pid, fieldname, reading, page, x0, top, x1, bottom, text,
-                          "ocr" if src == "ocr" else src, None, self.plan_year)
+                          "ocr" if src == "ocr" or conf is not None else src, conf, self.plan_year)
+
+    def placed(self, pid, fieldname, reading, text, found) -> list[Provenance]:
+        """Rows for a text found in the lines: `found` is boxes() or boxes_of()."""
+        return [self.row(pid, fieldname, reading, text, p, box, parts=parts) for p, box, parts in found]
 
     def cell(self, pid, fieldname, reading, cell: Cell | None) -> list[Provenance]:
         if cell is None or not (cell.text or "").strip():
@@ -187,14 +250,14 @@ class Locator:
         if not spans:
             return [self.row(pid, fieldname, reading, str(text), page, None,
                              self.sources.get(page, "text_layer") if page else "text_layer")]
-        return [self.row(pid, fieldname, reading, str(text), p, box) for p, box in self.index.boxes_of(spans)]
+        return self.placed(pid, fieldname, reading, str(text), self.index.boxes_of(spans))
 
     def first(self, pid, fieldname, reading, candidates, start=0) -> list[Provenance]:
         """Rows for the first candidate text that is found, else for the first candidate, unlocated."""
         for c in candidates:
             span = self.index.find(c, start) if c else None
             if span is not None:
-                return [self.row(pid, fieldname, reading, c, p, box) for p, box in self.index.boxes(span)]
+                return self.placed(pid, fieldname, reading, c, self.index.boxes(span))
         return self.text(pid, fieldname, reading, candidates[0]) if candidates else []
 
 
@@ -226,7 +289,7 @@ def document_rows(loc: Locator, parts: DocumentParts, doc: DocumentRecord) -> li
         out += loc.text(None, f, NARRATIVE, getattr(doc, f))
     title = loc.index.find(doc.title) if doc.title else None
     if title is not None and doc.plan_year and str(doc.plan_year) in doc.title:
-        out += [loc.row(None, "plan_year", NARRATIVE, str(doc.plan_year), p, b) for p, b in loc.index.boxes(title)]
+        out += loc.placed(None, "plan_year", NARRATIVE, str(doc.plan_year), loc.index.boxes(title))
     else:
         out += loc.text(None, "plan_year", NARRATIVE, f"{doc.plan_year}年")
     if doc.issue_date:
@@ -270,7 +333,7 @@ def _item_number(loc: Locator, pid: str, item, start: int) -> list[Provenance]:
         span = loc.index.find(form + item.name[:6], start)
         if span is not None:
             head = (span[0], span[0] + len(_needle(form)) - 1)
-            return [loc.row(pid, "seq", NARRATIVE, item.number, p, b) for p, b in loc.index.boxes(head)]
+            return loc.placed(pid, "seq", NARRATIVE, item.number, loc.index.boxes(head))
     return []
 
 

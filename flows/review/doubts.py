@@ -1,0 +1,182 @@
+"""Values the pipeline let through without a flag that a person should still look at, found in the
+dataset itself (provenance, projects, documents): each rule gives (doc_id, project_id or None, field).
+
+- `readings_differ`: a scan's two readings of a value nearly agree but not quite (one was misread);
+- `readings_interleaved`: a reading holds another reading's characters with a neighbouring field's
+  text between them (two cells read as one, taken by the merge for a longer wording of the same fact);
+- `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell);
+- `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
+  from the first one doubted as a project (`needs_review`, `conflict:name`) on: a project too many
+  or too few before them shifts them;
+- `low_ocr_confidence`: a value whose every OCR reading holds a character read with less confidence
+  than the threshold.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from normalizers.dates import parse_date, parse_period
+from normalizers.text import compact
+from schemas.tables import column_names
+
+READINGS_DIFFER = "readings_differ"
+READINGS_INTERLEAVED = "readings_interleaved"
+VALUE_MISSING = "value_missing"
+SEQ_UNCERTAIN = "seq_uncertain"
+LOW_OCR_CONFIDENCE = "low_ocr_confidence"
+CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
+# a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
+PARAPHRASED = ("content", "beneficiary_linkage")
+# … and these are headings worded otherwise in the narrative and the table, mapped to one category
+NOT_COMPARED = ("category", "category_raw", "subcategory", "seq")      # seq: items are numbered per category
+# fields whose value may hold a neighbour's text by right (a name holds its place, notes anything)
+NOT_INTERLEAVED = PARAPHRASED + NOT_COMPARED + ("name", "notes")
+MIN_LEFTOVER = 2            # characters between a reading's pieces that must be another field's text
+NEIGHBOUR_SHARE = 0.6       # … and the share of that field's reading they must make
+DOUBTED_PROJECT = ("needs_review", "conflict:name")
+Key = tuple[str, "str | None", str]
+
+
+def printed(provenance: pd.DataFrame) -> pd.DataFrame:
+    """The readings printed in the plan (not computed by the pipeline, not an override)."""
+    if not len(provenance):
+        return provenance
+    return provenance[~provenance["reading"].isin(["pipeline", "override"])]
+
+
+def reading_key(fieldname: str, text_read: str) -> str:
+    """What a reading says, compared by meaning where the plan writes a fact several ways
+    (2023年10月30日 / 2023.10.30; 投入资金90万元 / 90)."""
+    if fieldname == "deadline":
+        return parse_date(text_read, errors="null") or compact(text_read)
+    if fieldname == "construction_period":
+        return parse_period(text_read, errors="null") or compact(text_read)
+    if fieldname.endswith("_wan"):
+        digits = re.findall(r"\d+(?:\.\d+)?", compact(text_read))
+        return f"{float(digits[-1]):g}" if digits else compact(text_read)
+    return compact(text_read)
+
+
+def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float) -> list[Key]:
+    """A scan's values two of whose readings are nearly the same but not quite (rapidfuzz ratio ≥
+    `near`, below 100): a slip of OCR in one of them, even where the merge or a vote settled it without
+    a flag. Readings further apart are other wordings of one fact (宜坪乡 / 宜坪乡人民政府), which the
+    merge handles."""
+    rows = printed(provenance)
+    if not len(rows):
+        return []
+    rows = rows[rows["doc_id"].isin(scanned) & ~rows["field"].isin(NOT_COMPARED)]
+    out = []
+    for (doc_id, pid, f), group in rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True):
+        if f in PARAPHRASED:
+            group = group[group["reading"].str.startswith("table")]
+        said = sorted({reading_key(f, t) for t in group["text"]})
+        if any(near <= fuzz.ratio(a, b) < 100 for i, a in enumerate(said) for b in said[i + 1:]):
+            out.append((doc_id, pid or None, f))
+    return out
+
+
+def leftover(short: str, long: str) -> str | None:
+    """The characters of `long` left when `short` is matched in it as a subsequence (leftmost), or None
+    when `short` is not a subsequence of `long` or stands in it in one piece (a longer wording)."""
+    if not short or short in long:
+        return None
+    rest, i = [], 0
+    for ch in long:
+        if i < len(short) and ch == short[i]:
+            i += 1
+        else:
+            rest.append(ch)
+    return "".join(rest) if i == len(short) else None
+
+
+def interleaved_readings(provenance: pd.DataFrame, projects: pd.DataFrame) -> list[Key]:
+    """Project values taken from a reading that holds another reading's characters in pieces, with text
+    between them that is most of another field of the project: 县民族宗教大堡镇人民事务局政府 is
+    县民族宗教事务局 (its narrative reading) and 大堡镇人民政府 (the next column) read as one cell. The
+    merge takes such a reading for a longer wording of the shorter one; a real longer wording (县民宗局 /
+    县民族宗教事务局) leaves characters that are no other field's, or only a part of one."""
+    rows = printed(provenance)
+    if not len(rows) or not len(projects):
+        return []
+    texts: dict[str, dict[str, set[str]]] = {}
+    for pid, f, t in zip(rows["project_id"], rows["field"], rows["text"]):
+        if isinstance(pid, str) and compact(t):
+            texts.setdefault(pid, {}).setdefault(f, set()).add(compact(t))
+    out = []
+    for p in projects.to_dict("records"):
+        fields = texts.get(p["project_id"], {})
+        for f in sorted(set(fields) - set(NOT_INTERLEAVED)):
+            value = compact(text(p.get(f)))
+            others = [t for g, ts in fields.items() if g != f for t in ts]
+            rests = [leftover(short, value) for short in fields[f] if len(short) < len(value)]
+            if any(r and len(r) >= MIN_LEFTOVER and any(r in t and len(r) >= NEIGHBOUR_SHARE * len(t) for t in others)
+                   for r in rests):
+                out.append((p["doc_id"], p["project_id"], f))
+    return out
+
+
+def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> list[Key]:
+    """A scan's empty values in a field that at least `share` of the plan's projects fill: a cell the
+    scan lost more likely than a fact the plan leaves out."""
+    out = []
+    for doc_id, group in projects[projects["doc_id"].isin(scanned)].groupby("doc_id", sort=True):
+        for f in CHECKED_FILLED:
+            filled = group[f].map(lambda v: text(v) != "")
+            if filled.mean() < share:
+                continue
+            for p in group[~filled].to_dict("records"):
+                if not (f.endswith("_wan") and "shared_amount" in list(p["flags"])):
+                    out.append((doc_id, p["project_id"], f))
+    return out
+
+
+def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame) -> list[Key]:
+    """The `seq` of projects that may be numbered wrong: in a plan where the projects found are not as
+    many as the plan states, those from the first project doubted as one (DOUBTED_PROJECT, itself
+    queued for that) on, or every project when none is doubted. A project's number is its place in the
+    plan, so a project too many or too few before it shifts it."""
+    out = []
+    stated = {d["doc_id"]: d["project_count_stated"] for d in documents.to_dict("records")}
+    for doc_id, group in projects.groupby("doc_id", sort=True):
+        n = stated.get(doc_id)
+        if n is None or (isinstance(n, float) and math.isnan(n)) or int(n) == len(group):
+            continue
+        flags = {p["project_id"]: {str(f) for f in (p["flags"] if p["flags"] is not None else [])}
+                 for p in group.to_dict("records")}
+        doubted = not any(fl & set(DOUBTED_PROJECT) for fl in flags.values())   # none doubted: every number
+        for p in group.sort_values("seq").to_dict("records"):
+            mine = bool(flags[p["project_id"]] & set(DOUBTED_PROJECT))
+            if doubted and not mine:
+                out.append((doc_id, p["project_id"], "seq"))
+            doubted = doubted or mine
+    return out
+
+
+def ocr_confidence(provenance: pd.DataFrame) -> dict[Key, float]:
+    """Per value, the confidence of its most confident OCR reading (each reading: its least sure character)."""
+    rows = printed(provenance)
+    if not len(rows) or "confidence" not in rows:
+        return {}
+    rows = rows[rows["confidence"].notna()]
+    best = rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True)["confidence"].max()
+    return {(d, p or None, f): float(c) for (d, p, f), c in best.items()}
+
+
+def text(v) -> str:
+    """A value as the queue shows it: '' for none, 90 not 90.0, lists joined."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    if isinstance(v, float):
+        return f"{v:g}"
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10]
+    return str(v)
