@@ -16,7 +16,8 @@ from conftest import DATA, ROOT, extracted, normalized, sample
 from flows.cli import main
 from flows.store import CuratedStore
 from extractors.pdf import read_pdf
-from normalizers.provenance import LineIndex, chinese_date
+from normalizers.placing import LineIndex
+from normalizers.provenance import chinese_date
 from schemas.settings import Settings
 from schemas.types import Line
 

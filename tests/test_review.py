@@ -292,11 +292,27 @@ def test_numbers_after_a_doubted_project_are_queued_when_the_count_is_off():
     # k1-024 (seed 1): a merged cell read as a project of its own; the one after it is numbered 7, not 6
     projects = frame("projects", [_project(1), _project(2, ["needs_review"]), _project(3), _project(4)])
     docs = pd.DataFrame({"doc_id": ["d"], "project_count_stated": [3]})
-    assert uncertain_numbers(docs, projects) == [("d", "d-3", "seq"), ("d", "d-4", "seq")]
-    assert uncertain_numbers(docs.assign(project_count_stated=[4]), projects) == []
-    assert uncertain_numbers(docs.assign(project_count_stated=[None]), projects) == []
+    none = frame("provenance", [])
+    assert uncertain_numbers(docs, projects, none) == [("d", "d-3", "seq"), ("d", "d-4", "seq")]
+    assert uncertain_numbers(docs.assign(project_count_stated=[4]), projects, none) == []
+    assert uncertain_numbers(docs.assign(project_count_stated=[None]), projects, none) == []
     plain = frame("projects", [_project(1), _project(2)])                 # a project lost, none doubted: all
-    assert uncertain_numbers(docs, plain) == [("d", "d-1", "seq"), ("d", "d-2", "seq")]
+    assert uncertain_numbers(docs, plain, none) == [("d", "d-1", "seq"), ("d", "d-2", "seq")]
+
+
+def test_numbers_not_the_printed_ones_are_queued_in_a_plan_numbered_through():
+    # k1-015 (seed 1): the first project lost, the count not stated; the table prints 2, 3, 4 before them
+    projects = frame("projects", [_project(1), _project(2), _project(3)])
+    docs = pd.DataFrame({"doc_id": ["d"], "project_count_stated": [None]})
+
+    def numbers(*printed):
+        return frame("provenance", [Provenance("d", f"d-{k}", "seq", "table", text=t, plan_year=2025)
+                                    for k, t in enumerate(printed, start=1)])
+    assert uncertain_numbers(docs, projects, numbers("2", "3", "4")) == [("d", f"d-{k}", "seq") for k in (1, 2, 3)]
+    assert uncertain_numbers(docs, projects, numbers("1", "3", "3")) == [("d", "d-2", "seq")]
+    assert uncertain_numbers(docs, projects, numbers("1", "2", "3")) == []
+    assert uncertain_numbers(docs, projects, numbers("1", "2", "1")) == []          # numbered per category
+    assert uncertain_numbers(docs, projects, numbers("1", "1", "1")) == []          # … one project each
 
 
 def test_a_rejected_file_is_one_queue_item_until_a_good_copy_lands(tmp_path, capsys):

@@ -6,8 +6,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
   text between them (two cells read as one, taken by the merge for a longer wording of the same fact);
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell);
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
-  from the first one doubted as a project (`needs_review`, `conflict:name`) on: a project too many
-  or too few before them shifts them;
+  from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
+  or too few before them shifts them); in a plan numbered through, a number not the one printed;
 - `low_ocr_confidence`: a value whose every OCR reading holds a character read with less confidence
   than the threshold.
 """
@@ -135,12 +135,14 @@ def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> l
     return out
 
 
-def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame) -> list[Key]:
-    """The `seq` of projects that may be numbered wrong: in a plan where the projects found are not as
-    many as the plan states, those from the first project doubted as one (DOUBTED_PROJECT, itself
-    queued for that) on, or every project when none is doubted. A project's number is its place in the
-    plan, so a project too many or too few before it shifts it."""
-    out = []
+def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
+    """The `seq` of projects that may be numbered wrong (a project's number is its place in the plan,
+    so a project too many or too few before it shifts it):
+    - in a plan where the projects found are not as many as the plan states, those from the first
+      project doubted as one (DOUBTED_PROJECT, itself queued for that) on, or every project when none is;
+    - in a plan numbered through (the numbers printed before its projects never go down), a project
+      whose printed number is not its `seq`."""
+    out = set()
     stated = {d["doc_id"]: d["project_count_stated"] for d in documents.to_dict("records")}
     for doc_id, group in projects.groupby("doc_id", sort=True):
         n = stated.get(doc_id)
@@ -152,8 +154,33 @@ def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame) -> list[K
         for p in group.sort_values("seq").to_dict("records"):
             mine = bool(flags[p["project_id"]] & set(DOUBTED_PROJECT))
             if doubted and not mine:
-                out.append((doc_id, p["project_id"], "seq"))
+                out.add((doc_id, p["project_id"], "seq"))
             doubted = doubted or mine
+    out.update(misnumbered(projects, provenance))
+    return sorted(out, key=lambda k: (k[0], k[1] or "", k[2]))
+
+
+def misnumbered(projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
+    """Projects of a plan numbered through whose printed number (a reading of `seq` that is a number)
+    is not their `seq`. Numbered through: the printed numbers never go down and most go up; a plan that
+    numbers per category (1, 2, 1, 2, 3, or 1, 1, 1 with one project each) is left alone."""
+    rows = printed(provenance)
+    if not len(rows) or not len(projects):
+        return []
+    rows = rows[(rows["field"] == "seq") & rows["text"].str.strip().str.fullmatch(r"\d{1,4}")]
+    said: dict[str, set[int]] = {}
+    for pid, t in zip(rows["project_id"], rows["text"]):
+        said.setdefault(pid, set()).add(int(t))
+    out = []
+    for doc_id, group in projects.groupby("doc_id", sort=True):
+        numbered = [(int(p["seq"]), p["project_id"], said[p["project_id"]])
+                    for p in group.to_dict("records") if p["project_id"] in said]
+        numbered.sort()
+        lows = [min(n) for _, _, n in numbered]
+        steps = list(zip(lows, lows[1:]))
+        if not steps or any(b < a for a, b in steps) or sum(b > a for a, b in steps) * 2 <= len(steps):
+            continue              # numbered per category: restarting (1, 2, 1), or one project each (1, 1, 1)
+        out += [(doc_id, pid, "seq") for seq, pid, n in numbered if n != {seq}]
     return out
 
 

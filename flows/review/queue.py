@@ -167,7 +167,7 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
     found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
     found += [(k, "readings", READINGS_INTERLEAVED) for k in interleaved_readings(provenance, projects)]
     found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)]
-    found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects)]
+    found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
     for (doc_id, pid, f), kind, rule in found:
         q.add(doc_id, pid, f, kind, rule)
