@@ -2,9 +2,11 @@
 dataset itself (provenance, projects, documents): each rule gives (doc_id, project_id or None, field).
 
 - `readings_differ`: a scan's two readings of a value nearly agree but not quite (one was misread);
-- `readings_interleaved`: a reading holds another reading's characters with a neighbouring field's
-  text between them (two cells read as one, taken by the merge for a longer wording of the same fact);
-- `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell);
+- `value_interleaved`: a value holds another field's value in pieces with other text between them
+  (two cells read as one, taken by the merge for a longer wording of the same fact);
+- `name_misread`: a document's title or issuer names the plan's donor or recipient almost but not quite;
+- `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell), and
+  a document's issuer or date not found (every plan prints them);
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -24,7 +26,8 @@ from normalizers.text import compact
 from schemas.tables import column_names
 
 READINGS_DIFFER = "readings_differ"
-READINGS_INTERLEAVED = "readings_interleaved"
+VALUE_INTERLEAVED = "value_interleaved"
+NAME_MISREAD = "name_misread"
 VALUE_MISSING = "value_missing"
 SEQ_UNCERTAIN = "seq_uncertain"
 LOW_OCR_CONFIDENCE = "low_ocr_confidence"
@@ -35,8 +38,18 @@ PARAPHRASED = ("content", "beneficiary_linkage")
 NOT_COMPARED = ("category", "category_raw", "subcategory", "seq")      # seq: items are numbered per category
 # fields whose value may hold a neighbour's text by right (a name holds its place, notes anything)
 NOT_INTERLEAVED = PARAPHRASED + NOT_COMPARED + ("name", "notes")
-MIN_LEFTOVER = 2            # characters between a reading's pieces that must be another field's text
-NEIGHBOUR_SHARE = 0.6       # … and the share of that field's reading they must make
+# values checked for a neighbour's value read into them, and the values looked for
+INTERLEAVE_CHECKED = ("location", "responsible_unit", "implementing_entity", "responsible_leader",
+                      "beneficiary_linkage", "ownership", "notes")
+INTERLEAVE_PIECES = ("location", "responsible_unit", "implementing_entity", "ownership", "recipient")
+MIN_PIECE = 4               # a value this long at least is looked for in pieces
+INTERLEAVE_SPAN = 3.0       # … its pieces within this many times its length
+MIN_RUN = 2                 # … in pieces this long at least
+MIN_EXTRA = 2               # … in a value this many characters longer (县中医院 in 县中医医院 is a shorter wording)
+LIST_MARK = "、"            # a list of units names each in full (峨边彝族自治县卫生健康局、县中医院): left alone
+NAMED_FIELDS = ("title", "issuer")
+ALWAYS_PRINTED = ("issuer", "issue_date")
+LEVEL = re.compile(r"[省市州盟]")
 DOUBTED_PROJECT = ("needs_review", "conflict:name")
 Key = tuple[str, "str | None", str]
 
@@ -80,44 +93,71 @@ def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float)
     return out
 
 
-def leftover(short: str, long: str) -> str | None:
-    """The characters of `long` left when `short` is matched in it as a subsequence (leftmost), or None
-    when `short` is not a subsequence of `long` or stands in it in one piece (a longer wording)."""
+def tight_subsequence(short: str, long: str, span: float) -> bool:
+    """`short` stands in `long` in pieces (a subsequence, not a substring) within `span` times its length,
+    each piece at least MIN_RUN characters long (县民宗局 takes single characters of 县民族宗教事务局: an
+    abbreviation, not two cells)."""
     if not short or short in long:
-        return None
-    rest, i = [], 0
-    for ch in long:
-        if i < len(short) and ch == short[i]:
-            i += 1
-        else:
-            rest.append(ch)
-    return "".join(rest) if i == len(short) else None
+        return False
+    limit = span * len(short)
+    for start, ch in enumerate(long):
+        if ch != short[0]:
+            continue
+        i, at, runs = 0, start, []
+        while at < len(long) and i < len(short) and at - start < limit:
+            if long[at] == short[i]:
+                if runs and runs[-1][1] == at - 1:
+                    runs[-1][1] = at
+                else:
+                    runs.append([at, at])
+                i += 1
+            at += 1
+        if i == len(short) and min(b - a + 1 for a, b in runs) >= MIN_RUN:
+            return True
+    return False
 
 
-def interleaved_readings(provenance: pd.DataFrame, projects: pd.DataFrame) -> list[Key]:
-    """Project values taken from a reading that holds another reading's characters in pieces, with text
-    between them that is most of another field of the project: 县民族宗教大堡镇人民事务局政府 is
-    县民族宗教事务局 (its narrative reading) and 大堡镇人民政府 (the next column) read as one cell. The
-    merge takes such a reading for a longer wording of the shorter one; a real longer wording (县民宗局 /
-    县民族宗教事务局) leaves characters that are no other field's, or only a part of one."""
-    rows = printed(provenance)
-    if not len(rows) or not len(projects):
-        return []
-    texts: dict[str, dict[str, set[str]]] = {}
-    for pid, f, t in zip(rows["project_id"], rows["field"], rows["text"]):
-        if isinstance(pid, str) and compact(t):
-            texts.setdefault(pid, {}).setdefault(f, set()).add(compact(t))
+def interleaved_values(projects: pd.DataFrame) -> list[Key]:
+    """Project values that hold another field's value of the project in pieces, other characters between
+    them: 县民族宗教大堡镇人民事务局政府 is the unit 县民族宗教事务局 and the entity 大堡镇人民政府 (the next
+    column) read as one cell; 年内峨边彝族民工自治县 holds the county with a neighbour's text inside. The
+    merge took such a reading for a longer wording of the plain one. The content, a paraphrase, is not
+    checked; a value listing units (、) is not either."""
     out = []
     for p in projects.to_dict("records"):
-        fields = texts.get(p["project_id"], {})
-        for f in sorted(set(fields) - set(NOT_INTERLEAVED)):
-            value = compact(text(p.get(f)))
-            others = [t for g, ts in fields.items() if g != f for t in ts]
-            rests = [leftover(short, value) for short in fields[f] if len(short) < len(value)]
-            if any(r and len(r) >= MIN_LEFTOVER and any(r in t and len(r) >= NEIGHBOUR_SHARE * len(t) for t in others)
-                   for r in rests):
+        said = {f: compact(text(p.get(f))) for f in INTERLEAVE_CHECKED + INTERLEAVE_PIECES}
+        pieces = {f: v for f, v in said.items() if f in INTERLEAVE_PIECES and len(v) >= MIN_PIECE}
+        for f in INTERLEAVE_CHECKED:
+            if LIST_MARK not in said[f] and any(g != f and len(said[f]) - len(v) >= MIN_EXTRA and
+                                                tight_subsequence(v, said[f], INTERLEAVE_SPAN) for g, v in pieces.items()):
                 out.append((p["doc_id"], p["project_id"], f))
     return out
+
+
+def misread_names(documents: pd.DataFrame, near: float) -> list[Key]:
+    """A document's title or issuer that names the plan's own donor or recipient (as the plan spells them
+    elsewhere) almost but not exactly (rapidfuzz partial ratio ≥ `near`, not printed whole or by a
+    shorter official ending: 绍兴市柯桥区 for 浙江省绍兴市柯桥区): 峨边芋族自治县 for 峨边彝族自治县."""
+    out = []
+    for d in documents.to_dict("records"):
+        names = [compact(text(d.get(f))) for f in ("recipient", "donor")]
+        for f in NAMED_FIELDS:
+            said = compact(text(d.get(f)))
+            if said and any(n and not any(e in said for e in official_endings(n)) and
+                            fuzz.partial_ratio(n, said) >= near for n in names):
+                out.append((d["doc_id"], None, f))
+    return out
+
+
+def official_endings(name: str) -> list[str]:
+    """A place name and its endings after each level (浙江省绍兴市柯桥区 → 绍兴市柯桥区, 柯桥区)."""
+    return [name] + [name[m.end():] for m in LEVEL.finditer(name) if m.end() < len(name)]
+
+
+def missing_document_values(documents: pd.DataFrame) -> list[Key]:
+    """Document fields every plan prints (its issuer, its date) that the pipeline did not find."""
+    return [(d["doc_id"], None, f) for d in documents.to_dict("records") for f in ALWAYS_PRINTED
+            if not text(d.get(f))]
 
 
 def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> list[Key]:

@@ -57,7 +57,7 @@ def make_review(curated: str | Path, out: str | Path, min_confidence: float | No
     items, accepted = build_queue(snap.documents, snap.projects, snap.corrections, snap.provenance,
                                   quarantined_values(curated, snap.documents), accepts, threshold, include_all,
                                   settings.review_near_reading, settings.review_filled_share,
-                                  rejected_files(curated, snap.documents))
+                                  rejected_files(curated, snap.documents), settings.review_near_name)
     review = Review([], items, accepted, notes=list(notes))
     out.mkdir(parents=True, exist_ok=True)
     if crops:
@@ -135,7 +135,7 @@ def render(review: Review, curated: Path, threshold: float, include_all: bool) -
             f"<h1>Review queue: {len(review.items)} items</h1>",
             f"<p>From <code>{e(str(curated))}</code>: review-flagged values, reconciliation conflicts, {what}, and "
             f"values set aside by validation, files the pipeline rejected, and values read in a doubtful way "
-            f"(rules <code>readings_*</code>, <code>value_missing</code>, <code>seq_uncertain</code>). "
+            f"(rules <code>readings_differ</code>, <code>value_interleaved</code>, <code>name_misread</code>, <code>value_missing</code>, <code>seq_uncertain</code>). "
             f"{len(review.accepted)} accepted items are not shown. To decide, copy "
             f"an item's row of <code>queue.csv</code> into the overrides file with <code>decision</code> "
             f"<code>accept</code> (or the right <code>value</code>), your name and the date.</p>"]

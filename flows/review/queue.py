@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.review.doubts import (LOW_OCR_CONFIDENCE, READINGS_DIFFER, READINGS_INTERLEAVED, SEQ_UNCERTAIN,
-                                 VALUE_MISSING, differing_readings, interleaved_readings, missing_values,
-                                 ocr_confidence, text, uncertain_numbers)
+from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, READINGS_DIFFER, SEQ_UNCERTAIN,
+                                 VALUE_INTERLEAVED, VALUE_MISSING, differing_readings, interleaved_values,
+                                 misread_names, missing_document_values, missing_values, ocr_confidence, text,
+                                 uncertain_numbers)
 from normalizers.text import compact, squeeze
 from schemas.types import Override
 
@@ -142,9 +143,10 @@ def _pid(v) -> str | None:
 def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd.DataFrame,
                 provenance: pd.DataFrame, quarantined: list[dict], accepts: list[Override],
                 min_confidence: float, include_all: bool = False, near: float = 85.0, filled_share: float = 0.5,
-                rejected: list[ReviewItem] = ()) -> tuple[list[ReviewItem], list[ReviewItem]]:
+                rejected: list[ReviewItem] = (), near_name: float = 70.0) -> tuple[list[ReviewItem], list[ReviewItem]]:
     """(the queue in its stable order, the items an accept decision took out of it); `near`: see
-    doubts.differing_readings, `filled_share`: doubts.missing_values; `rejected`: rejected_files()."""
+    doubts.differing_readings, `filled_share`: doubts.missing_values, `near_name`: doubts.misread_names;
+    `rejected`: rejected_files()."""
     q = Queue(documents, projects, provenance)
     confidence = ocr_confidence(provenance)
     for d in q.docs.values():
@@ -165,8 +167,10 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
         q.add(c["doc_id"], _pid(c["project_id"]), c["field"], "correction", c["rule"], score, before=text(c["original"]))
     scanned = {d["doc_id"] for d in q.docs.values() if d["source_kind"] == "scanned"}
     found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
-    found += [(k, "readings", READINGS_INTERLEAVED) for k in interleaved_readings(provenance, projects)]
-    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)]
+    found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
+    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
+    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)
+              + missing_document_values(documents)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
     for (doc_id, pid, f), kind, rule in found:
