@@ -44,7 +44,8 @@ INTERLEAVE_CHECKED = ("location", "responsible_unit", "implementing_entity", "re
 INTERLEAVE_PIECES = ("location", "responsible_unit", "implementing_entity", "ownership", "recipient")
 MIN_PIECE = 4               # a value this long at least is looked for in pieces
 INTERLEAVE_SPAN = 3.0       # … its pieces within this many times its length
-MIN_RUN = 2                 # … in pieces this long at least
+MIN_RUN = 2                 # … most of it (RUN_SHARE) in pieces this long at least
+RUN_SHARE = 0.75
 MIN_EXTRA = 2               # … in a value this many characters longer (县中医院 in 县中医医院 is a shorter wording)
 LIST_MARK = "、"            # a list of units names each in full (峨边彝族自治县卫生健康局、县中医院): left alone
 NAMED_FIELDS = ("title", "issuer")
@@ -95,8 +96,8 @@ def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float)
 
 def tight_subsequence(short: str, long: str, span: float) -> bool:
     """`short` stands in `long` in pieces (a subsequence, not a substring) within `span` times its length,
-    each piece at least MIN_RUN characters long (县民宗局 takes single characters of 县民族宗教事务局: an
-    abbreviation, not two cells)."""
+    RUN_SHARE of its characters in pieces of MIN_RUN or more (县民宗局 takes single characters of
+    县民族宗教事务局: an abbreviation, not two cells)."""
     if not short or short in long:
         return False
     limit = span * len(short)
@@ -112,7 +113,7 @@ def tight_subsequence(short: str, long: str, span: float) -> bool:
                     runs.append([at, at])
                 i += 1
             at += 1
-        if i == len(short) and min(b - a + 1 for a, b in runs) >= MIN_RUN:
+        if i == len(short) and sum(b - a + 1 for a, b in runs if b - a + 1 >= MIN_RUN) >= RUN_SHARE * len(short):
             return True
     return False
 
