@@ -170,7 +170,7 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
     found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
     found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
     found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)
-              + missing_document_values(documents)]
+              + missing_document_values(documents, scanned)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
     for (doc_id, pid, f), kind, rule in found:
