@@ -151,11 +151,6 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
     return chars
 
 
-def ocr_marks(chars: list[dict]) -> list[OcrMark]:
-    """The characters OCR read (those carrying the recogniser's confidence), for provenance."""
-    return [OcrMark(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], c["conf"]) for c in chars if "conf" in c]
-
-
 def _pitch(words, scale: float) -> float | None:
     """Type size from character pitch: a CJK character (and full-width punctuation) is one em wide."""
     xs = [p[0] for _, _, box in words for p in box]
@@ -178,3 +173,8 @@ def snap_sizes(lines: list[Line]) -> list[Line]:
             clusters.append([v])
     snap = {v: max(set(c), key=c.count) for c in clusters for v in c}
     return [replace(ln, size=snap.get(ln.size, ln.size)) for ln in lines]
+
+
+def ocr_marks(chars: list[dict]) -> list[OcrMark]:
+    """The characters OCR read (those carrying the recogniser's confidence), for provenance."""
+    return [OcrMark(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], c["conf"]) for c in chars if "conf" in c]
