@@ -10,7 +10,10 @@ flag, as the scorer counts it), and the queue's length per plan.
 tests/data/scans_gen or a `robustness.py --scans --out` folder's scans/). Each PDF lands alone in its
 own curated folder (process + write_curated, no Prefect server), its queue is built as
 `aidplans review` builds it (no crops), and its wrong values are found by the scorer's own matching
-and comparisons. Evaluation only: no pipeline code reads the gold. Always exits 0 (it measures).
+and comparisons. A plan the pipeline rejects is stored as the pipeline stores it (quarantine/files) and
+is one queue item (rule `rejected`) pointing at the file; all its values are wrong. The coverage is
+given both ways: those values covered by that item, and not (counted as missed). Evaluation only: no
+pipeline code reads the gold. Always exits 0 (it measures).
 """
 from __future__ import annotations
 
@@ -45,7 +48,8 @@ class Coverage:
     accuracy: float = 0.0
     seconds: float = 0.0
     missed: list[str] = field(default_factory=list)
-    note: str = ""
+    note: str = ""               # why the pipeline rejected the plan ("" when it landed)
+    rejected_item: bool = False  # a rejected plan: the queue holds one item for its file
 
     @property
     def covered(self) -> int:
@@ -64,8 +68,11 @@ def wrong_values(sc, docs, projects, gold: dict) -> list[tuple[str, str | None, 
     matched as score.py matches (plan by year and program, projects by name score ≥ 60, greedily)."""
     key = (int(gold["plan_year"]), sc.canon(gold["program"]))
     d = docs[(docs["plan_year"].astype(int) == key[0]) & (docs["program"].map(sc.canon) == key[1])]
-    if d.empty:
-        return []
+    if d.empty:     # the plan landed under another year or program: every value is wrong
+        doc_id = docs["doc_id"].iloc[0] if len(docs) == 1 else ""
+        flags = list(docs["flags"].iloc[0]) if len(docs) == 1 else []
+        return [(doc_id, None, f"unmatched:{f}", flags) for f in sc.DOC_FIELDS if f in gold] + \
+            [(doc_id, None, f"unmatched:{f}", flags) for g in gold["projects"] for f in sc.PROJECT_FIELDS if f in g]
     drow = d.iloc[0]
     out = [(drow["doc_id"], None, f, list(drow["flags"])) for f in sc.DOC_FIELDS
            if f in gold and not sc.field_ok(f, gold[f], drow.get(f))]
@@ -99,24 +106,28 @@ def measure(vid: str, pdf: Path, gold_path: Path, work: Path, sc, min_confidence
     t0 = time.perf_counter()
     r = process(pdf, Settings())
     cov = Coverage(vid, seconds=time.perf_counter() - t0)
-    if r.error:
-        cov.note = f"rejected: {r.error}"
-        return cov
     with contextlib.redirect_stdout(io.StringIO()):
         write_curated.fn([r], str(curated))
     review = make_review(curated, work / "review" / vid, min_confidence, crops=False)
-    snap = CuratedStore(curated).snapshot()
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    cov.queue = len(review.items)
+    if r.error:
+        cov.note = f"rejected: {r.error}"
+        cov.wrong = len([f for f in sc.DOC_FIELDS if f in gold]) + \
+            sum(1 for g in gold["projects"] for f in sc.PROJECT_FIELDS if f in g)
+        cov.rejected_item = any("rejected" in it.kinds and it.sha256 == r.sha256 for it in review.items)
+        return cov
+    snap = CuratedStore(curated).snapshot()
     gold_dir = work / "gold" / vid
     gold_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(gold_path, gold_dir / gold_path.name)
     with contextlib.redirect_stdout(io.StringIO()):
         cov.accuracy = sc.score(curated, gold_dir, verbose=False)["field_accuracy"]
     queued = {(it.doc_id, it.project_id, it.field) for it in review.items}
-    cov.queue = len(review.items)
     for doc_id, pid, f, flags in wrong_values(sc, snap.documents, snap.projects, gold):
         cov.wrong += 1
-        if (doc_id, pid, f) in queued or (f.startswith("missing:") and (doc_id, None, "project_count_stated") in queued):
+        if (doc_id, pid, f) in queued or (f.startswith("missing:") and (doc_id, None, "project_count_stated") in queued) \
+                or (f.startswith("unmatched:") and {(doc_id, None, "plan_year"), (doc_id, None, "program")} & queued):
             cov.in_queue += 1
         elif sc.review_flags(flags):
             cov.flagged += 1
@@ -152,7 +163,8 @@ def main(argv=None) -> int:
     for vid, pdf, gold in sources(args):
         cov = measure(vid, pdf, gold, work, sc, args.min_confidence)
         results.append(cov)
-        share = f"{cov.covered / cov.wrong:.3f}" if cov.wrong else "  -  "
+        share = ("item " if cov.rejected_item else "none ") if cov.note else \
+            f"{cov.covered / cov.wrong:.3f}" if cov.wrong else "  -  "
         print(f"{vid:40} acc={cov.accuracy:.3f} wrong={cov.wrong:>3} queued={cov.in_queue:>3} "
               f"flagged={cov.flagged:>3} covered={share} queue={cov.queue:>3} {cov.seconds:6.1f}s"
               + (f"  missed: {', '.join(cov.missed)}" if cov.missed else "") + (f"  [{cov.note}]" if cov.note else ""),
@@ -160,17 +172,26 @@ def main(argv=None) -> int:
     if not results:
         print("no PDFs given: --bundled and/or --generated DIR")
         return 0
-    wrong = sum(r.wrong for r in results)
-    covered = sum(r.covered for r in results)
-    queues = [r.queue for r in results if not r.note]
-    print(f"\n{len(results)} plans, {sum(bool(r.note) for r in results)} rejected; wrong values {wrong}: "
-          f"in the queue {sum(r.in_queue for r in results)}, flagged only {sum(r.flagged for r in results)}, "
-          f"missed {wrong - covered}; coverage {covered / wrong if wrong else 1:.3f}")
-    if queues:
-        print(f"queue length per plan: median {statistics.median(queues):g}, mean {statistics.mean(queues):.1f}, "
-              f"max {max(queues)}, total {sum(queues)}; plans with every value right: "
-              f"{sum(1 for r in results if not r.wrong and not r.note)} (their queue: "
-              f"{sum(r.queue for r in results if not r.wrong and not r.note)} items)")
+    landed = [r for r in results if not r.note]
+    rejected = [r for r in results if r.note]
+    wrong = sum(r.wrong for r in landed)
+    covered = sum(r.covered for r in landed)
+    by_item = sum(r.wrong for r in rejected if r.rejected_item)
+    every = wrong + sum(r.wrong for r in rejected)
+    print(f"\n{len(results)} plans, {len(rejected)} rejected ({sum(r.rejected_item for r in rejected)} with their "
+          f"queue item); landed plans: wrong values {wrong}: in the queue {sum(r.in_queue for r in landed)}, "
+          f"flagged only {sum(r.flagged for r in landed)}, missed {wrong - covered}; "
+          f"coverage {covered / wrong if wrong else 1:.4f}")
+    if rejected:
+        print(f"with the rejected plans' {every - wrong} values: coverage {(covered + by_item) / every:.4f} counting "
+              f"them covered by their file's queue item, {covered / every:.4f} counting them missed")
+    for label, group in (("landed plan", landed), ("plan, rejected ones included", results)):
+        queues = [r.queue for r in group]
+        if queues:
+            print(f"queue length per {label}: median {statistics.median(queues):g}, mean "
+                  f"{statistics.mean(queues):.1f}, max {max(queues)}, total {sum(queues)}")
+    print(f"landed plans with every value right: {sum(1 for r in landed if not r.wrong)} (their queue: "
+          f"{sum(r.queue for r in landed if not r.wrong)} items)")
     return 0
 
 

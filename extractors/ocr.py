@@ -21,7 +21,7 @@ import numpy as np
 from extractors.limits import Deadline
 from extractors.raster import INK
 from schemas.settings import Settings
-from schemas.types import Line
+from schemas.types import Line, OcrMark
 
 _POOL: list[tuple[tuple, object]] = []      # idle engines, one per OCR that ran at the same time
 _POOL_LOCK = threading.Lock()
@@ -196,3 +196,8 @@ def snap_sizes(lines: list[Line]) -> list[Line]:
             clusters.append([v])
     snap = {v: max(set(c), key=c.count) for c in clusters for v in c}
     return [replace(ln, size=snap.get(ln.size, ln.size)) for ln in lines]
+
+
+def ocr_marks(chars: list[dict]) -> list[OcrMark]:
+    """The characters OCR read (those carrying the recogniser's confidence), for provenance."""
+    return [OcrMark(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], c["conf"]) for c in chars if "conf" in c]

@@ -18,7 +18,7 @@ from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.furniture import furniture
 from extractors.grid import Grid, chars_to_text, group_lines
 from extractors.limits import Deadline
-from extractors.ocr import snap_sizes
+from extractors.ocr import ocr_marks, snap_sizes
 from extractors.pdffile import check_pdf
 from extractors.pdfpages import PDFIUM_LOCK, PageScan, scan_pages
 from extractors.quality import text_quality
@@ -79,7 +79,7 @@ def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: 
             grids += page_grids
             lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
             warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
-            pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source))
+            pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars)))
     scanned = {s.number for s in scans if s.dpi}
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer

@@ -1,23 +1,21 @@
 """Where each value was printed: one `provenance` row per reading of a value (the narrative, the
-table, the N-th table reading of a scan), with its page, box in PDF points and text as read.
+table, the N-th table reading of a scan), with its page, box in PDF points, text as read and, for a
+reading OCR made, the recogniser's confidence.
 
 Table values carry their cell's page and box. Narrative values and the document's metadata are
-found again among the page's body lines (`Page.lines`): the reading's text is looked up in the
-document's lines joined into one comparison string, and its box is the part of the lines it
-covers (each character's advance scaled along its line: a hanzi one em, a digit half). A value not found on any line still gets a
-row naming its reading, without a page; a value the pipeline computed (ids, flags, confidence)
+found again among the page's body lines (normalizers/placing.py). A value not found on any line still
+gets a row naming its reading, without a page; a value the pipeline computed (ids, flags, confidence)
 gets one row with reading `pipeline`.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from normalizers.numbers import row_amount
+from normalizers.placing import MIN_PIECE, LineIndex, Marks, needle
 from normalizers.reconcile import AID_CLAUSE, TOTAL_CLAUSE, Merged, narrative_content
 from normalizers.text import as_text, compact
-from schemas.types import Cell, DocumentParts, DocumentRecord, Line, ProjectRecord, TableRow
+from schemas.types import Cell, DocumentParts, DocumentRecord, ProjectRecord, TableRow
 
 NARRATIVE, TABLE, PIPELINE, OVERRIDE = "narrative", "table", "pipeline", "override"
 # document columns that are facts of the file or the pipeline, not printed in the plan
@@ -26,13 +24,7 @@ DOC_COMPUTED = ("doc_id", "source_file", "sha256", "page_count", "source_kind", 
 # project columns copied from the document row: their places are the document's
 FROM_DOCUMENT = ("plan_year", "program", "donor", "recipient")
 PROJECT_COMPUTED = ("project_id", "doc_id", "source_pages", "flags", "confidence")
-_DASH = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\-]")
-_QUOTE = re.compile(r"[\u201C\u201D\u201E\u201F\u00AB\u00BB\u300C\u300D\u300E\u300F\"\u2018\u2019']")
-_TRAIL = "。.,;:、，；："
 _CN_DIGITS = "〇一二三四五六七八九"
-MIN_PIECE = 6            # a text found in pieces: the shortest piece that counts (characters)
-PIECE_GAP = 400          # … and how far after the last piece the next may begin
-PIECES_SHARE = 0.6       # … and the share of the text the pieces must hold
 
 
 @dataclass
@@ -49,114 +41,8 @@ class Provenance:
     bottom: float | None = None
     text: str = ""
     source: str = PIPELINE        # text_layer | ocr | pipeline | override
-    confidence: float | None = None
+    confidence: float | None = None   # OCR: the lowest confidence of a character in the box; else None
     plan_year: int | None = None
-
-
-def _key(ch: str) -> str:
-    """One character in comparison form (NFKC, no spaces, one dash, one quote)."""
-    t = unicodedata.normalize("NFKC", ch)
-    if t.isspace():
-        return ""
-    return _QUOTE.sub('"', _DASH.sub("-", t))
-
-
-def _em(ch: str) -> float:
-    """A character's advance in ems, as CJK fonts set it: hanzi and full-width forms 1, the rest ½."""
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
-
-
-def _needle(text: str) -> str:
-    return "".join(_key(c) for c in text).rstrip(_TRAIL)
-
-
-class LineIndex:
-    """A document's body lines as one comparison string, to find where a text was printed."""
-
-    def __init__(self, lines: list[Line]):
-        self.lines = lines
-        parts, self.owner, self.left, self.right, self.start = [], [], [], [], []
-        self.width = [0.0] * len(lines)
-        for i, line in enumerate(lines):
-            self.start.append(len(self.owner))
-            for ch in line.text:
-                k, w = _key(ch), _em(ch)
-                parts.append(k)
-                self.owner += [i] * len(k)
-                self.left += [self.width[i]] * len(k)
-                self.width[i] += w
-                self.right += [self.width[i]] * len(k)
-        self.text = "".join(parts)
-
-    def line_of(self, page: int) -> int:
-        """The first line on `page` or after it (len(lines) if none)."""
-        return next((i for i, ln in enumerate(self.lines) if ln.page >= page), len(self.lines))
-
-    def find(self, text: str | None, start: int = 0, before: int | None = None) -> tuple[int, int] | None:
-        """(first, last) character positions of `text` from line `start` on (or the last occurrence
-        before line `before`); a match from the document's start when none follows `start`."""
-        n = _needle(text or "")
-        if len(n) < 1 or not self.text:
-            return None
-        if before is not None:
-            end = self.start[before] if before < len(self.start) else len(self.text)
-            pos = self.text.rfind(n, 0, end)
-        else:
-            pos = self.text.find(n, self.start[start] if start < len(self.start) else len(self.text))
-            if pos < 0 and start:
-                pos = self.text.find(n)
-        return (pos, pos + len(n) - 1) if pos >= 0 else None
-
-    def pieces(self, text: str, start: int = 0) -> list[tuple[int, int]]:
-        """Spans of `text` printed in pieces (a narrative sentence with labelled lines between its
-        parts): the longest prefix found, then the longest prefix of the rest soon after it, …;
-        [] unless the pieces hold at least PIECES_SHARE of the text."""
-        n, spans, i = _needle(text), [], 0
-        at = self.start[start] if start < len(self.start) else len(self.text)
-        while i < len(n):
-            limit = len(self.text) if not spans else at + PIECE_GAP
-            k = self._longest(n[i:], at, limit)
-            if k < MIN_PIECE:
-                i += 1
-                continue
-            pos = self.text.find(n[i:i + k], at, limit + k)
-            spans.append((pos, pos + k - 1))
-            at, i = pos + k, i + k
-        return spans if sum(b - a + 1 for a, b in spans) >= PIECES_SHARE * len(n) else []
-
-    def _longest(self, n: str, at: int, limit: int) -> int:
-        lo, hi = 0, len(n)                        # a found prefix's prefixes are found too
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.text.find(n[:mid], at, limit + mid) >= 0:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
-
-    def boxes(self, span: tuple[int, int]) -> list[tuple[int, tuple[float, float, float, float]]]:
-        """(page, box) per page the span covers: each line's covered part, by the characters' advances."""
-        return self.boxes_of([span])
-
-    def boxes_of(self, spans: list[tuple[int, int]]) -> list[tuple[int, tuple[float, float, float, float]]]:
-        """(page, box) per page the spans cover, one box per page around all of them."""
-        out: dict[int, list[float]] = {}
-        for a, b in spans:
-            self._add(out, a, b)
-        return [(p, tuple(round(v, 2) for v in box)) for p, box in out.items()]
-
-    def _add(self, out: dict[int, list[float]], a: int, b: int) -> None:
-        for i in range(self.owner[a], self.owner[b] + 1):
-            ln = self.lines[i]
-            lo = self.left[a] if i == self.owner[a] else 0.0
-            hi = self.right[b] if i == self.owner[b] else self.width[i]
-            w = (ln.x1 - ln.x0) / max(self.width[i], 1e-9)
-            box = [ln.x0 + w * lo, ln.top, ln.x0 + w * hi, ln.bottom]
-            if ln.page in out:
-                o = out[ln.page]
-                out[ln.page] = [min(o[0], box[0]), min(o[1], box[1]), max(o[2], box[2]), max(o[3], box[3])]
-            else:
-                out[ln.page] = box
 
 
 class Locator:
@@ -165,13 +51,21 @@ class Locator:
     def __init__(self, parts: DocumentParts, doc_id: str, plan_year: int | None):
         self.index = LineIndex([ln for p in parts.pages for ln in p.lines])
         self.sources = {p.number: p.text_source for p in parts.pages}
+        self.marks = Marks(parts.pages)
         self.doc_id, self.plan_year = doc_id, plan_year
 
-    def row(self, pid, fieldname, reading, text, page=None, box=None, source=None) -> Provenance:
+    def row(self, pid, fieldname, reading, text, page=None, box=None, source=None, parts=None) -> Provenance:
+        """A row; a reading with a box gets the confidence of the characters OCR read in it (in `parts`,
+        the covered part of each line, when given) and source `ocr` when there are any."""
         x0, top, x1, bottom = box if box else (None, None, None, None)
         src = source or (self.sources.get(page, "text_layer") if page else PIPELINE)
+        conf = self.marks.confidence(page, parts or [box]) if box else None
         return Provenance(self.doc_id, pid, fieldname, reading, page, x0, top, x1, bottom, text,
-                          "ocr" if src == "ocr" else src, None, self.plan_year)
+                          "ocr" if src == "ocr" or conf is not None else src, conf, self.plan_year)
+
+    def placed(self, pid, fieldname, reading, text, found) -> list[Provenance]:
+        """Rows for a text found in the lines: `found` is boxes() or boxes_of()."""
+        return [self.row(pid, fieldname, reading, text, p, box, parts=parts) for p, box, parts in found]
 
     def cell(self, pid, fieldname, reading, cell: Cell | None) -> list[Provenance]:
         if cell is None or not (cell.text or "").strip():
@@ -187,14 +81,14 @@ class Locator:
         if not spans:
             return [self.row(pid, fieldname, reading, str(text), page, None,
                              self.sources.get(page, "text_layer") if page else "text_layer")]
-        return [self.row(pid, fieldname, reading, str(text), p, box) for p, box in self.index.boxes_of(spans)]
+        return self.placed(pid, fieldname, reading, str(text), self.index.boxes_of(spans))
 
     def first(self, pid, fieldname, reading, candidates, start=0) -> list[Provenance]:
         """Rows for the first candidate text that is found, else for the first candidate, unlocated."""
         for c in candidates:
             span = self.index.find(c, start) if c else None
             if span is not None:
-                return [self.row(pid, fieldname, reading, c, p, box) for p, box in self.index.boxes(span)]
+                return self.placed(pid, fieldname, reading, c, self.index.boxes(span))
         return self.text(pid, fieldname, reading, candidates[0]) if candidates else []
 
 
@@ -226,7 +120,7 @@ def document_rows(loc: Locator, parts: DocumentParts, doc: DocumentRecord) -> li
         out += loc.text(None, f, NARRATIVE, getattr(doc, f))
     title = loc.index.find(doc.title) if doc.title else None
     if title is not None and doc.plan_year and str(doc.plan_year) in doc.title:
-        out += [loc.row(None, "plan_year", NARRATIVE, str(doc.plan_year), p, b) for p, b in loc.index.boxes(title)]
+        out += loc.placed(None, "plan_year", NARRATIVE, str(doc.plan_year), loc.index.boxes(title))
     else:
         out += loc.text(None, "plan_year", NARRATIVE, f"{doc.plan_year}年")
     if doc.issue_date:
@@ -269,8 +163,8 @@ def _item_number(loc: Locator, pid: str, item, start: int) -> list[Provenance]:
     for form in (f"{item.number}.", f"{item.number}、", f"{item.number}．", f"（{item.number}）", f"({item.number})"):
         span = loc.index.find(form + item.name[:6], start)
         if span is not None:
-            head = (span[0], span[0] + len(_needle(form)) - 1)
-            return [loc.row(pid, "seq", NARRATIVE, item.number, p, b) for p, b in loc.index.boxes(head)]
+            head = (span[0], span[0] + len(needle(form)) - 1)
+            return loc.placed(pid, "seq", NARRATIVE, item.number, loc.index.boxes(head))
     return []
 
 

@@ -64,6 +64,8 @@ DEFAULT_REVIEW_CROP_DPI = 110           # review crops are rendered at this reso
 DEFAULT_REVIEW_CROP_MARGIN = 18.0       # points of page shown around a reading's box
 DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (a narrow cell with its row around)
 DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
+DEFAULT_REVIEW_FILLED_SHARE = 0.5       # a scan's empty value is queued when this share of its plan's projects fill the field
+DEFAULT_REVIEW_NEAR_NAME = 70.0          # a title or issuer naming the plan's county this nearly (partial ratio), not exactly: misread
 DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 
 
@@ -130,6 +132,8 @@ class Settings:
     review_crop_margin: float = DEFAULT_REVIEW_CROP_MARGIN
     review_crop_min_width: float = DEFAULT_REVIEW_CROP_MIN_WIDTH
     review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
+    review_filled_share: float = DEFAULT_REVIEW_FILLED_SHARE
+    review_near_name: float = DEFAULT_REVIEW_NEAR_NAME
     review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
@@ -204,6 +208,11 @@ class Settings:
         if not 0 <= self.review_near_reading <= 100:
             raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
                                 f"{self.review_near_reading!r}")
+        if not 0 <= self.review_near_name <= 100:
+            raise SettingsError(f"review_near_name must be a rapidfuzz score from 0 to 100, got {self.review_near_name!r}")
+        if not 0 < self.review_filled_share <= 1:
+            raise SettingsError(f"review_filled_share must be a share above 0 and at most 1, got "
+                                f"{self.review_filled_share!r}")
         if self.review_crop_margin < 0 or self.review_crop_min_width < 0:
             raise SettingsError(f"review_crop_margin and review_crop_min_width must be >= 0 points, got "
                                 f"{self.review_crop_margin!r}, {self.review_crop_min_width!r}")

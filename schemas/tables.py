@@ -191,9 +191,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         C("x1", "float", "right edge of the reading's box", "as x0", "392.94", nullable=True, unit=PT),
         C("bottom", "float", "bottom edge of the reading's box", "as x0", "203.42", nullable=True, unit=PT),
         C("text", "str", "the reading's text as read, before any correction", "the page", "宜坪乡"),
-        C("source", "str", "how the text was read: text_layer, ocr, pipeline or override",
-          "the page's text source", "text_layer", checks={"isin": PROVENANCE_SOURCES}),
-        C("confidence", "float", "the OCR engine's confidence in the reading, where it gives one",
+        C("source", "str", "how the text was read: text_layer, ocr (a page read by OCR, or a table of a "
+          "scan's text layer read again by OCR), pipeline or override", "the page's text source", "text_layer",
+          checks={"isin": PROVENANCE_SOURCES}),
+        C("confidence", "float", "for an `ocr` reading, the lowest confidence the OCR engine (rapidocr) gave a "
+          "character of it (0..1; characters with their middle in the box, line by line for a narrative "
+          "reading; punctuation other than a decimal point left out); empty for a text-layer reading (a PDF's own text, or an OCR layer a scan came with: no "
+          "per-character confidence), a reading with no place on a page, `pipeline` and `override` rows",
           "the OCR engine", "0.93", nullable=True, checks={"ge": 0, "le": 1}),
         C("plan_year", "int", "the year the plan is for (the partition key)", _FROM_DOC, "2023"),
     ),

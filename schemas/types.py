@@ -25,6 +25,17 @@ class Line:
     size: float = 0.0
 
 
+@dataclass(frozen=True)
+class OcrMark:
+    """One character read by OCR: its box in points and the recogniser's confidence in it (0..1)."""
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
 @dataclass
 class Page:
     number: int            # 1-based
@@ -32,6 +43,7 @@ class Page:
     height: float
     lines: list[Line]      # body text outside any table, in reading order
     text_source: Literal["text_layer", "ocr", "none"] = "text_layer"   # where its characters came from
+    ocr: list[OcrMark] = field(default_factory=list)   # every character OCR read (a whole page, or a table re-read)
 
 
 @dataclass(frozen=True)

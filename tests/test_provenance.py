@@ -12,10 +12,13 @@ import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import ROOT, extracted, normalized, sample
+from conftest import DATA, ROOT, extracted, normalized, sample
 from flows.cli import main
 from flows.store import CuratedStore
-from normalizers.provenance import LineIndex, chinese_date
+from extractors.pdf import read_pdf
+from normalizers.placing import LineIndex
+from normalizers.provenance import chinese_date
+from schemas.settings import Settings
 from schemas.types import Line
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -94,7 +97,7 @@ def test_a_reading_found_over_two_lines_gets_the_part_of_each_line():
     lines = [Line("实施地点：宜坪", 3, 100, 10, 240, 24), Line("乡宜坪村。", 3, 60, 30, 160, 44)]
     idx = LineIndex(lines)
     span = idx.find("宜坪乡宜坪村")
-    [(page, (x0, top, x1, bottom))] = idx.boxes(span)
+    [(page, (x0, top, x1, bottom), _)] = idx.boxes(span)
     assert page == 3 and x0 == 60 and top == 10 and bottom == 44
     assert x1 == 240 and idx.find("沙坪镇") is None
 
@@ -110,3 +113,36 @@ def test_a_scan_with_two_table_readings_names_each_reading():
     assert {"narrative", "table", "table_2"} <= readings
     assert {r.source for r in doc.provenance if r.reading.startswith("table")} <= {"text_layer", "ocr"}
     assert len(extracted(ROOT / "raw" / "scans" / "2023_east_west_plan.ocr_layer.pdf").witnesses) == 1
+
+
+def _counts(ch: str) -> bool:
+    import unicodedata
+    return not unicodedata.category(ch).startswith("P") or ch in ".．"
+
+
+def test_ocr_readings_carry_the_recognisers_confidence_and_text_layer_readings_none():
+    """A reading of an OCR'd page has the lowest confidence rapidocr gave a character (not punctuation)
+    inside its box; a text-layer reading, a computed value, an unplaced one have none."""
+    path = ROOT / "raw" / "scans" / "2023_east_west_plan.ocr_layer.pdf"
+    doc, parts = normalized(path), extracted(path)
+    marks = {p.number: [m for m in p.ocr if _counts(m.text)] for p in parts.pages}
+    ocr = [r for r in doc.provenance if r.source == "ocr"]
+    assert len(ocr) >= 20 and all(r.confidence is not None and 0 <= r.confidence <= 1 for r in ocr)
+    assert all(r.confidence is None for r in doc.provenance if r.source != "ocr")
+    assert any(r.source == "text_layer" and r.page for r in doc.provenance)
+    for r in ocr:
+        inside = [m.confidence for m in marks[r.page]
+                  if r.x0 <= (m.x0 + m.x1) / 2 <= r.x1 and r.top <= (m.top + m.bottom) / 2 <= r.bottom]
+        # a narrative box is the lines' covered parts: its least sure character is one of the box's
+        assert round(min(inside), 3) <= r.confidence and r.confidence in {round(c, 3) for c in inside}, r
+
+
+def test_a_page_read_by_ocr_keeps_every_characters_confidence():
+    content = read_pdf(DATA / "scan_image_only_page.pdf", (DATA / "scan_image_only_page.pdf").read_bytes(),
+                       Settings())
+    [page] = content.pages
+    assert page.text_source == "ocr" and len(page.ocr) > 50
+    assert all(0 <= m.confidence <= 1 and m.text.strip() and m.x0 < m.x1 and m.top < m.bottom for m in page.ocr)
+    read = "".join(m.text for m in page.ocr)
+    assert all(ch in read for ln in page.lines for ch in ln.text if not ch.isspace())
+    assert sum(m.confidence < 0.9 for m in page.ocr) < len(page.ocr) / 2       # a clean scan reads surely

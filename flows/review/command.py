@@ -14,7 +14,8 @@ def add_arguments(p) -> None:
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
                    help=f"folder for index.html, queue.csv, queue.xlsx and the crops (default: {DEFAULT_OUT})")
     p.add_argument("--min-confidence", type=float, default=None, metavar="X",
-                   help="queue corrections scored below X (0..1, score/100; default: Settings.review_min_confidence)")
+                   help="queue corrections and OCR-read values with a confidence below X (0..1: a correction's "
+                        "score/100, an OCR reading's least sure character; default: Settings.review_min_confidence)")
     p.add_argument("--all", action="store_true", dest="include_all",
                    help="queue every correction (overrides too) and the descriptive flags as well")
 
@@ -24,7 +25,7 @@ def run_review(args) -> int:
     from flows.sheets import SheetError
     from flows.store import StoreError
     if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
-        print(f"aidplans review: --min-confidence must be from 0 to 1 (a correction's score/100), got "
+        print(f"aidplans review: --min-confidence must be from 0 to 1 (a correction's score/100, an OCR reading's confidence), got "
               f"{args.min_confidence:g}", file=sys.stderr)
         return 2
     try:
@@ -43,9 +44,11 @@ def run_review(args) -> int:
         print(line)
     for path in review.paths:
         print(f"wrote {path}")
-    plans = {}
+    plans, rejected = {}, sum(it.plan_year is None for it in review.items)
     for it in review.items:
-        plans[(it.plan_year, it.program)] = plans.get((it.plan_year, it.program), 0) + 1
-    per_plan = ", ".join(f"{y} {p}: {n}" for (y, p), n in sorted(plans.items())) or "none"
+        if it.plan_year is not None:
+            plans[(it.plan_year, it.program)] = plans.get((it.plan_year, it.program), 0) + 1
+    per_plan = ", ".join([f"{y} {p}: {n}" for (y, p), n in sorted(plans.items())] +
+                         ([f"rejected files: {rejected}"] if rejected else [])) or "none"
     print(f"review: {len(review.items)} items ({per_plan}); {len(review.accepted)} accepted and not shown")
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.review.crops import Crop, PdfFinder, Renderer
-from flows.review.queue import ReviewItem, build_queue, quarantined_values
+from flows.review.queue import REJECTED, ReviewItem, build_queue, quarantined_values, rejected_files
 from flows.sheets import write_sheet
 from flows.store import CuratedStore
 from schemas.settings import Settings
@@ -44,9 +44,9 @@ def make_review(curated: str | Path, out: str | Path, min_confidence: float | No
                 include_all: bool = False, settings: Settings = Settings(), crops: bool = True) -> Review:
     """Build the queue from one commit of the dataset and write the sheets and the page under `out`."""
     curated, out = Path(curated), Path(out)
-    if not (curated / "documents").is_dir():
-        raise ReviewError(f"no curated dataset at {curated} (no documents/ folder); run `aidplans run` first "
-                          f"or give --curated the dataset's folder")
+    if not (curated / "documents").is_dir() and not (curated / "quarantine" / "files").is_dir():
+        raise ReviewError(f"no curated dataset at {curated} (no documents/ folder, no rejected files); run "
+                          f"`aidplans run` first or give --curated the dataset's folder")
     if out.exists() and not out.is_dir():
         raise ReviewError(f"--out {out} is a file; the review is a folder (index.html, queue.csv inside)")
     store = CuratedStore(curated)
@@ -56,7 +56,8 @@ def make_review(curated: str | Path, out: str | Path, min_confidence: float | No
     threshold = settings.review_min_confidence if min_confidence is None else min_confidence
     items, accepted = build_queue(snap.documents, snap.projects, snap.corrections, snap.provenance,
                                   quarantined_values(curated, snap.documents), accepts, threshold, include_all,
-                                  settings.review_near_reading)
+                                  settings.review_near_reading, settings.review_filled_share,
+                                  rejected_files(curated, snap.documents), settings.review_near_name)
     review = Review([], items, accepted, notes=list(notes))
     out.mkdir(parents=True, exist_ok=True)
     if crops:
@@ -114,11 +115,12 @@ def queue_frame(items: list[ReviewItem], crops: dict[int, list[Crop]]) -> pd.Dat
         rows.append({"item": n, "plan_year": it.plan_year, "program": it.program, "plan_key": it.plan_key,
                      "seq": it.seq, "project_id": it.project_id, "name": it.name, "field": it.field,
                      "before": it.before, "after": it.after, "rules": ", ".join(it.rules),
-                     "score": it.score, "kinds": ", ".join(it.kinds), "pages": ", ".join(map(str, pages)),
+                     "score": it.score, "ocr_confidence": it.confidence, "kinds": ", ".join(it.kinds),
+                     "pages": ", ".join(map(str, pages)),
                      "source_file": it.source_file, "decision": "", "value": it.after, "reviewer": "",
                      "date": "", "note": ""})
     cols = ["item", "plan_year", "program", "plan_key", "seq", "project_id", "name", "field", "before", "after",
-            "rules", "score", "kinds", "pages", "source_file", *DECISION_COLUMNS]
+            "rules", "score", "ocr_confidence", "kinds", "pages", "source_file", *DECISION_COLUMNS]
     df = pd.DataFrame(rows, columns=cols)
     df["seq"] = df["seq"].astype("Int64")
     return df
@@ -126,12 +128,15 @@ def queue_frame(items: list[ReviewItem], crops: dict[int, list[Crop]]) -> pd.Dat
 
 def render(review: Review, curated: Path, threshold: float, include_all: bool) -> str:
     e = html.escape
-    what = "every correction" if include_all else f"corrections scored below {threshold:g} (of 1)"
+    what = "every correction" if include_all else \
+        f"corrections and OCR readings with a confidence below {threshold:g} (of 1)"
     head = [f"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Review queue: {e(str(curated))}"
             f"</title><style>{CSS}</style></head><body>",
             f"<h1>Review queue: {len(review.items)} items</h1>",
             f"<p>From <code>{e(str(curated))}</code>: review-flagged values, reconciliation conflicts, {what}, and "
-            f"values set aside by validation. {len(review.accepted)} accepted items are not shown. To decide, copy "
+            f"values set aside by validation, files the pipeline rejected, and values read in a doubtful way "
+            f"(rules <code>readings_differ</code>, <code>value_interleaved</code>, <code>name_misread</code>, <code>value_missing</code>, <code>seq_uncertain</code>). "
+            f"{len(review.accepted)} accepted items are not shown. To decide, copy "
             f"an item's row of <code>queue.csv</code> into the overrides file with <code>decision</code> "
             f"<code>accept</code> (or the right <code>value</code>), your name and the date.</p>"]
     head += [f"<p class=\"missing\">{e(line)}</p>" for line in review.notes]
@@ -141,8 +146,11 @@ def render(review: Review, curated: Path, threshold: float, include_all: bool) -
 
 def _item(n: int, it: ReviewItem, crops: list[Crop]) -> str:
     e = html.escape
+    if REJECTED in it.kinds:
+        return _rejected(n, it)
     who = f"project {it.seq} {e(it.name)}" if it.seq is not None else "the document"
     score = "" if it.score is None or (isinstance(it.score, float) and math.isnan(it.score)) else f"{it.score:g}"
+    conf = "" if it.confidence is None else f"{it.confidence:.3f}"
     figs = "".join(f"<figure><img src=\"{e(c.path)}\" alt=\"{e(c.reading)} page {c.page}\">"
                    f"<figcaption>{e(c.reading)}, page {c.page}: {e(c.text[:120])}</figcaption></figure>"
                    for c in crops)
@@ -152,4 +160,17 @@ def _item(n: int, it: ReviewItem, crops: list[Crop]) -> str:
             f"<code>{e(it.field)}</code></h2><table><tr><th>before (as read)</th><td>{e(it.before)}</td></tr>"
             f"<tr><th>after (in the dataset)</th><td>{e(it.after)}</td></tr><tr><th>rule</th>"
             f"<td class=\"rules\">{e(', '.join(it.rules))}</td></tr><tr><th>score</th><td>{score}</td></tr>"
+            f"<tr><th>OCR confidence</th><td>{conf}</td></tr>"
             f"<tr><th>plan_key</th><td><code>{e(it.plan_key)}</code></td></tr></table>{figs}</section>")
+
+
+def _rejected(n: int, it: ReviewItem) -> str:
+    """A file the pipeline rejected: no value of it is in the dataset; the reason and what to do."""
+    e = html.escape
+    return (f"<section class=\"item\" id=\"item-{n}\"><h2>{n}. rejected file · {e(it.name)}</h2><table>"
+            f"<tr><th>file</th><td><code>{e(it.source_file)}</code></td></tr>"
+            f"<tr><th>sha256</th><td><code>{e(it.sha256)}</code></td></tr>"
+            f"<tr><th>why</th><td>{e(it.before)}</td></tr></table>"
+            f"<p class=\"missing\">No value of this file is in the dataset. Look at the file: if it is a plan, "
+            f"a better copy (or a newer pipeline) lands it with <code>aidplans run</code>; the item leaves the "
+            f"queue when it lands or its note in <code>quarantine/files</code> is removed.</p></section>")

@@ -1,26 +1,30 @@
 """The review queue: one item per value a person should look at, built from one commit of the dataset.
 
 What is queued: review-asking flags (`conflict:`, `low_confidence:`, `invalid:`, `needs_review`, and a
-document's `total_mismatch`, `count_mismatch`, `subtotal_mismatch:`), corrections whose score is
-below the threshold (every correction but the archivist's own overrides with `include_all`), values
-set aside by validation, and in a scan: values two of whose readings nearly agree but not quite (one
-was misread) and empty values in a field most of the plan's projects fill (a lost cell). Items of one value (a plan, a project or the document, a field) are
-one item with every rule that raised it. An item whose current value an archivist accepted (an
-`accept` line of the overrides file for that plan, project, field and value) leaves the queue; when
-the value changes, it comes back. The order is stable: plan year, program, plan, project, field.
+document's `total_mismatch`, `count_mismatch`, `subtotal_mismatch:`), corrections whose confidence is
+below the threshold (score/100, or the OCR confidence of the value's readings, whichever is lower;
+every correction but the archivist's own overrides with `include_all`), values set aside by
+validation, files the pipeline rejected (quarantine/files: one item each, the file as a whole), and the
+values flows/review/doubts.py finds doubtful though unflagged. Items of one value (a plan, a project or
+the document, a field) are one item with every rule that raised it. An item whose current value an
+archivist accepted (an `accept` line of the overrides file for that plan, project, field and value)
+leaves the queue; when the value changes, it comes back. The order is stable: rejected files (by name),
+then plan year, program, plan, project, field.
 """
 from __future__ import annotations
 
+import json
 import math
-import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz
 
-from normalizers.dates import parse_date, parse_period
+from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, READINGS_DIFFER, SEQ_UNCERTAIN,
+                                 VALUE_INTERLEAVED, VALUE_MISSING, differing_readings, interleaved_values,
+                                 misread_names, missing_document_values, missing_values, ocr_confidence, text,
+                                 uncertain_numbers)
 from normalizers.text import compact, squeeze
-from schemas.tables import column_names
 from schemas.types import Override
 
 REVIEW_PREFIXES = ("conflict:", "low_confidence:", "invalid:")
@@ -28,14 +32,8 @@ DESCRIPTIVE = ("shared_amount", "deadline_before_issue", "new_category")     # q
 DOC_FLAG_FIELDS = {"total_mismatch": "total_aid_funds_wan", "count_mismatch": "project_count_stated"}
 SUBTOTAL = "subtotal_mismatch:"
 OVERRIDE_RULE = "override"
-READINGS_DIFFER = "readings_differ"
-VALUE_MISSING = "value_missing"
-FILLED_SHARE = 0.5       # a scan's empty value is doubted when at least this share of its plan's projects fill the field
-CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
-# a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
-PARAPHRASED = ("content", "beneficiary_linkage")
-# … and these are headings worded otherwise in the narrative and the table, mapped to one category
-NOT_COMPARED = ("category", "category_raw", "subcategory", "seq")      # seq: items are numbered per category
+REJECTED = "rejected"
+FILE_FIELD = "file"      # the field of a rejected file's item: the file as a whole
 
 
 @dataclass
@@ -53,6 +51,7 @@ class ReviewItem:
     after: str                  # what the dataset says now
     rules: list[str] = field(default_factory=list)      # flags, correction rules, failed checks
     score: float | None = None  # the lowest correction score (0..100), where one decided
+    confidence: float | None = None     # the OCR confidence of the value's most confident reading (0..1)
     kinds: list[str] = field(default_factory=list)      # flag, correction, conflict, quarantine
     source_file: str = ""
     sha256: str = ""
@@ -64,22 +63,8 @@ class ReviewItem:
 
     @property
     def order(self) -> tuple:
-        return (self.plan_year or 0, self.program, self.plan_key, -1 if self.seq is None else self.seq, self.field)
-
-
-def text(v) -> str:
-    """A value as the queue shows it: '' for none, 90 not 90.0, lists joined."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    if hasattr(v, "tolist"):
-        v = v.tolist()
-    if isinstance(v, (list, tuple)):
-        return ", ".join(map(str, v))
-    if isinstance(v, float):
-        return f"{v:g}"
-    if hasattr(v, "isoformat"):
-        return v.isoformat()[:10]
-    return str(v)
+        return (self.plan_year or 0, self.program, self.plan_key, -1 if self.seq is None else self.seq, self.field,
+                self.source_file)
 
 
 def is_review_flag(flag: str, include_all: bool) -> bool:
@@ -151,65 +136,19 @@ class Queue:
             it.after = after
 
 
-def reading_key(fieldname: str, text_read: str) -> str:
-    """What a reading says, compared by meaning where the plan writes a fact several ways
-    (2023年10月30日 / 2023.10.30; 投入资金90万元 / 90)."""
-    if fieldname == "deadline":
-        return parse_date(text_read, errors="null") or compact(text_read)
-    if fieldname == "construction_period":
-        return parse_period(text_read, errors="null") or compact(text_read)
-    if fieldname.endswith("_wan"):
-        digits = re.findall(r"\d+(?:\.\d+)?", compact(text_read))
-        return f"{float(digits[-1]):g}" if digits else compact(text_read)
-    return compact(text_read)
-
-
-def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float
-                       ) -> list[tuple[str, str | None, str]]:
-    """(doc_id, project_id, field) of a scan's values two of whose readings are nearly the same but not
-    quite (rapidfuzz ratio ≥ `near`, below 100): a slip of OCR in one of them, even where the merge or
-    a vote settled it without a flag. Readings further apart are other wordings of one fact (宜坪乡 /
-    宜坪乡人民政府), which the merge handles."""
-    if not len(provenance):
-        return []
-    rows = provenance[provenance["doc_id"].isin(scanned) & ~provenance["reading"].isin(["pipeline", "override"])
-                      & ~provenance["field"].isin(NOT_COMPARED)]
-    out = []
-    for (doc_id, pid, f), group in rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True):
-        if f in PARAPHRASED:
-            group = group[group["reading"].str.startswith("table")]
-        said = sorted({reading_key(f, t) for t in group["text"]})
-        if any(near <= fuzz.ratio(a, b) < 100 for i, a in enumerate(said) for b in said[i + 1:]):
-            out.append((doc_id, pid or None, f))
-    return out
-
-
-def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> list[tuple[str, str, str]]:
-    """(doc_id, project_id, field) of a scan's empty values in a field that at least `share` of the
-    plan's projects fill: a cell the scan lost more likely than a fact the plan leaves out."""
-    out = []
-    for doc_id, group in projects[projects["doc_id"].isin(scanned)].groupby("doc_id", sort=True):
-        for f in CHECKED_FILLED:
-            filled = group[f].map(lambda v: text(v) != "")
-            if filled.mean() < share:
-                continue
-            for p in group[~filled].to_dict("records"):
-                if not (f.endswith("_wan") and "shared_amount" in list(p["flags"])):
-                    out.append((doc_id, p["project_id"], f))
-    return out
-
-
 def _pid(v) -> str | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
 def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd.DataFrame,
                 provenance: pd.DataFrame, quarantined: list[dict], accepts: list[Override],
-                min_confidence: float, include_all: bool = False, near: float = 85.0
-                ) -> tuple[list[ReviewItem], list[ReviewItem]]:
+                min_confidence: float, include_all: bool = False, near: float = 85.0, filled_share: float = 0.5,
+                rejected: list[ReviewItem] = (), near_name: float = 70.0) -> tuple[list[ReviewItem], list[ReviewItem]]:
     """(the queue in its stable order, the items an accept decision took out of it); `near`: see
-    differing_readings."""
+    doubts.differing_readings, `filled_share`: doubts.missing_values, `near_name`: doubts.misread_names;
+    `rejected`: rejected_files()."""
     q = Queue(documents, projects, provenance)
+    confidence = ocr_confidence(provenance)
     for d in q.docs.values():
         for f in d["flags"] if d["flags"] is not None else []:
             if is_review_flag(f, include_all) and f != "needs_review":
@@ -221,25 +160,58 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
                 q.add(p["doc_id"], p["project_id"], flag_field(f), "conflict" if f.startswith("conflict:") else "flag", f)
     for c in corrections.to_dict("records") if len(corrections) else []:
         score = None if c["score"] is None or pd.isna(c["score"]) else float(c["score"])
-        doubtful = score is None or score / 100 < min_confidence
+        read = confidence.get((c["doc_id"], _pid(c["project_id"]), c["field"]))
+        doubtful = score is None or score / 100 < min_confidence or read is not None and read < min_confidence
         if c["rule"] == OVERRIDE_RULE and not include_all or not (include_all or doubtful):
             continue
         q.add(c["doc_id"], _pid(c["project_id"]), c["field"], "correction", c["rule"], score, before=text(c["original"]))
     scanned = {d["doc_id"] for d in q.docs.values() if d["source_kind"] == "scanned"}
-    for doc_id, pid, f in differing_readings(provenance, scanned, near):
-        q.add(doc_id, pid, f, "readings", READINGS_DIFFER)
-    for doc_id, pid, f in missing_values(projects, scanned, FILLED_SHARE):
-        q.add(doc_id, pid, f, "missing", VALUE_MISSING)
+    found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
+    found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
+    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
+    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)
+              + missing_document_values(documents, scanned)]
+    found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
+    found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
+    for (doc_id, pid, f), kind, rule in found:
+        q.add(doc_id, pid, f, kind, rule)
     for row in quarantined:
         q.add(row["doc_id"], row.get("project_id"), row["field"], "quarantine", row["rule"], before=row["value"])
+    for it in q.items.values():
+        it.confidence = confidence.get((it.doc_id, it.project_id, it.field))
     accepted = {(o.plan_key, o.seq, o.field, compact(o.value)) for o in accepts}
-    items = sorted(q.items.values(), key=lambda i: i.order)
+    items = sorted(list(q.items.values()) + list(rejected), key=lambda i: i.order)
     return [i for i in items if i.key not in accepted], [i for i in items if i.key in accepted]
+
+
+def rejected_files(curated, documents: pd.DataFrame) -> list[ReviewItem]:
+    """One item per file the pipeline rejected (quarantine/files/*.json) that the dataset has not landed
+    since (the same content, a copy of it, or a file at the same path): the archivist looks at the file
+    as a whole, as no value of it was read into the dataset. It leaves the queue when the file lands or
+    its note is removed; it cannot be accepted (there is no value to keep)."""
+    qdir = Path(curated) / "quarantine" / "files"
+    landed = set(documents["sha256"]) | set(documents["source_file"]) if len(documents) else set()
+    for column in ("alternate_sha256", "alternates"):
+        for more in documents[column] if column in documents and len(documents) else []:
+            landed.update(more if more is not None else [])
+    out = []
+    for note in sorted(qdir.glob("*.json")) if qdir.is_dir() else []:
+        try:
+            q = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(q, dict):
+            continue
+        source = str(q.get("source_file") or note.stem)
+        if q.get("sha256") in landed or source in landed:
+            continue
+        out.append(ReviewItem(None, "", "", "", None, None, Path(source).name, FILE_FIELD, str(q.get("reason", "")),
+                              "", [REJECTED], kinds=[REJECTED], source_file=source, sha256=str(q.get("sha256") or "")))
+    return out
 
 
 def quarantined_values(curated, documents: pd.DataFrame) -> list[dict]:
     """Values validation set aside (quarantine/<table>/<doc_id>.report.csv), for plans still in the dataset."""
-    from pathlib import Path
     out = []
     known = set(documents["doc_id"])
     for table in ("documents", "projects"):

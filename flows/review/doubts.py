@@ -1,0 +1,251 @@
+"""Values the pipeline let through without a flag that a person should still look at, found in the
+dataset itself (provenance, projects, documents): each rule gives (doc_id, project_id or None, field).
+
+- `readings_differ`: a scan's two readings of a value nearly agree but not quite (one was misread);
+- `value_interleaved`: a value holds another field's value in pieces with other text between them
+  (two cells read as one, taken by the merge for a longer wording of the same fact);
+- `name_misread`: a document's title or issuer names the plan's donor or recipient almost but not quite;
+- `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell), and
+  a scan's issuer or date not found (most plans print them);
+- `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
+  from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
+  or too few before them shifts them); in a plan numbered through, a number not the one printed;
+- `low_ocr_confidence`: a value whose every OCR reading holds a character read with less confidence
+  than the threshold.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from normalizers.dates import parse_date, parse_period
+from normalizers.text import compact
+from schemas.tables import column_names
+
+READINGS_DIFFER = "readings_differ"
+VALUE_INTERLEAVED = "value_interleaved"
+NAME_MISREAD = "name_misread"
+VALUE_MISSING = "value_missing"
+SEQ_UNCERTAIN = "seq_uncertain"
+LOW_OCR_CONFIDENCE = "low_ocr_confidence"
+CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
+# a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
+PARAPHRASED = ("content", "beneficiary_linkage")
+# … and these are headings worded otherwise in the narrative and the table, mapped to one category
+NOT_COMPARED = ("category", "category_raw", "subcategory", "seq")      # seq: items are numbered per category
+# fields whose value may hold a neighbour's text by right (a name holds its place, notes anything)
+NOT_INTERLEAVED = PARAPHRASED + NOT_COMPARED + ("name", "notes")
+# values checked for a neighbour's value read into them, and the values looked for
+INTERLEAVE_CHECKED = ("location", "responsible_unit", "implementing_entity", "responsible_leader",
+                      "beneficiary_linkage", "ownership", "notes")
+INTERLEAVE_PIECES = ("location", "responsible_unit", "implementing_entity", "ownership", "recipient")
+MIN_PIECE = 4               # a value this long at least is looked for in pieces
+INTERLEAVE_SPAN = 3.0       # … its pieces within this many times its length
+MIN_RUN = 2                 # … most of it (RUN_SHARE) in pieces this long at least
+RUN_SHARE = 0.75
+MIN_EXTRA = 2               # … in a value this many characters longer (县中医院 in 县中医医院 is a shorter wording)
+LIST_MARK = "、"            # a list of units names each in full (峨边彝族自治县卫生健康局、县中医院): left alone
+NAMED_FIELDS = ("title", "issuer")
+USUALLY_PRINTED = ("issuer", "issue_date")
+LEVEL = re.compile(r"[省市州盟]")
+DOUBTED_PROJECT = ("needs_review", "conflict:name")
+Key = tuple[str, "str | None", str]
+
+
+def printed(provenance: pd.DataFrame) -> pd.DataFrame:
+    """The readings printed in the plan (not computed by the pipeline, not an override)."""
+    if not len(provenance):
+        return provenance
+    return provenance[~provenance["reading"].isin(["pipeline", "override"])]
+
+
+def reading_key(fieldname: str, text_read: str) -> str:
+    """What a reading says, compared by meaning where the plan writes a fact several ways
+    (2023年10月30日 / 2023.10.30; 投入资金90万元 / 90)."""
+    if fieldname == "deadline":
+        return parse_date(text_read, errors="null") or compact(text_read)
+    if fieldname == "construction_period":
+        return parse_period(text_read, errors="null") or compact(text_read)
+    if fieldname.endswith("_wan"):
+        digits = re.findall(r"\d+(?:\.\d+)?", compact(text_read))
+        return f"{float(digits[-1]):g}" if digits else compact(text_read)
+    return compact(text_read)
+
+
+def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float) -> list[Key]:
+    """A scan's values two of whose readings are nearly the same but not quite (rapidfuzz ratio ≥
+    `near`, below 100): a slip of OCR in one of them, even where the merge or a vote settled it without
+    a flag. Readings further apart are other wordings of one fact (宜坪乡 / 宜坪乡人民政府), which the
+    merge handles."""
+    rows = printed(provenance)
+    if not len(rows):
+        return []
+    rows = rows[rows["doc_id"].isin(scanned) & ~rows["field"].isin(NOT_COMPARED)]
+    out = []
+    for (doc_id, pid, f), group in rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True):
+        if f in PARAPHRASED:
+            group = group[group["reading"].str.startswith("table")]
+        said = sorted({reading_key(f, t) for t in group["text"]})
+        if any(near <= fuzz.ratio(a, b) < 100 for i, a in enumerate(said) for b in said[i + 1:]):
+            out.append((doc_id, pid or None, f))
+    return out
+
+
+def tight_subsequence(short: str, long: str, span: float) -> bool:
+    """`short` stands in `long` in pieces (a subsequence, not a substring) within `span` times its length,
+    RUN_SHARE of its characters in pieces of MIN_RUN or more (县民宗局 takes single characters of
+    县民族宗教事务局: an abbreviation, not two cells)."""
+    if not short or short in long:
+        return False
+    limit = span * len(short)
+    for start, ch in enumerate(long):
+        if ch != short[0]:
+            continue
+        i, at, runs = 0, start, []
+        while at < len(long) and i < len(short) and at - start < limit:
+            if long[at] == short[i]:
+                if runs and runs[-1][1] == at - 1:
+                    runs[-1][1] = at
+                else:
+                    runs.append([at, at])
+                i += 1
+            at += 1
+        if i == len(short) and sum(b - a + 1 for a, b in runs if b - a + 1 >= MIN_RUN) >= RUN_SHARE * len(short):
+            return True
+    return False
+
+
+def interleaved_values(projects: pd.DataFrame) -> list[Key]:
+    """Project values that hold another field's value of the project in pieces, other characters between
+    them: 县民族宗教大堡镇人民事务局政府 is the unit 县民族宗教事务局 and the entity 大堡镇人民政府 (the next
+    column) read as one cell; 年内峨边彝族民工自治县 holds the county with a neighbour's text inside. The
+    merge took such a reading for a longer wording of the plain one. The content, a paraphrase, is not
+    checked; a value listing units (、) is not either."""
+    out = []
+    for p in projects.to_dict("records"):
+        said = {f: compact(text(p.get(f))) for f in INTERLEAVE_CHECKED + INTERLEAVE_PIECES}
+        pieces = {f: v for f, v in said.items() if f in INTERLEAVE_PIECES and len(v) >= MIN_PIECE}
+        for f in INTERLEAVE_CHECKED:
+            if LIST_MARK not in said[f] and any(g != f and len(said[f]) - len(v) >= MIN_EXTRA and
+                                                tight_subsequence(v, said[f], INTERLEAVE_SPAN) for g, v in pieces.items()):
+                out.append((p["doc_id"], p["project_id"], f))
+    return out
+
+
+def misread_names(documents: pd.DataFrame, near: float) -> list[Key]:
+    """A document's title or issuer that names the plan's own donor or recipient (as the plan spells them
+    elsewhere) almost but not exactly (rapidfuzz partial ratio ≥ `near`, not printed whole or by a
+    shorter official ending: 绍兴市柯桥区 for 浙江省绍兴市柯桥区): 峨边芋族自治县 for 峨边彝族自治县."""
+    out = []
+    for d in documents.to_dict("records"):
+        names = [compact(text(d.get(f))) for f in ("recipient", "donor")]
+        for f in NAMED_FIELDS:
+            said = compact(text(d.get(f)))
+            if said and any(n and not any(e in said for e in official_endings(n)) and
+                            fuzz.partial_ratio(n, said) >= near for n in names):
+                out.append((d["doc_id"], None, f))
+    return out
+
+
+def official_endings(name: str) -> list[str]:
+    """A place name and its endings after each level (浙江省绍兴市柯桥区 → 绍兴市柯桥区, 柯桥区)."""
+    return [name] + [name[m.end():] for m in LEVEL.finditer(name) if m.end() < len(name)]
+
+
+def missing_document_values(documents: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's document fields most plans print (the issuer, the date) that the pipeline did not find
+    (a plan may print neither, as the 2026 sample: the archivist accepts the empty value)."""
+    return [(d["doc_id"], None, f) for d in documents.to_dict("records") if d["doc_id"] in scanned
+            for f in USUALLY_PRINTED if not text(d.get(f))]
+
+
+def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> list[Key]:
+    """A scan's empty values in a field that at least `share` of the plan's projects fill: a cell the
+    scan lost more likely than a fact the plan leaves out."""
+    out = []
+    for doc_id, group in projects[projects["doc_id"].isin(scanned)].groupby("doc_id", sort=True):
+        for f in CHECKED_FILLED:
+            filled = group[f].map(lambda v: text(v) != "")
+            if filled.mean() < share:
+                continue
+            for p in group[~filled].to_dict("records"):
+                if not (f.endswith("_wan") and "shared_amount" in list(p["flags"])):
+                    out.append((doc_id, p["project_id"], f))
+    return out
+
+
+def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
+    """The `seq` of projects that may be numbered wrong (a project's number is its place in the plan,
+    so a project too many or too few before it shifts it):
+    - in a plan where the projects found are not as many as the plan states, those from the first
+      project doubted as one (DOUBTED_PROJECT, itself queued for that) on, or every project when none is;
+    - in a plan numbered through (the numbers printed before its projects never go down), a project
+      whose printed number is not its `seq`."""
+    out = set()
+    stated = {d["doc_id"]: d["project_count_stated"] for d in documents.to_dict("records")}
+    for doc_id, group in projects.groupby("doc_id", sort=True):
+        n = stated.get(doc_id)
+        if n is None or (isinstance(n, float) and math.isnan(n)) or int(n) == len(group):
+            continue
+        flags = {p["project_id"]: {str(f) for f in (p["flags"] if p["flags"] is not None else [])}
+                 for p in group.to_dict("records")}
+        doubted = not any(fl & set(DOUBTED_PROJECT) for fl in flags.values())   # none doubted: every number
+        for p in group.sort_values("seq").to_dict("records"):
+            mine = bool(flags[p["project_id"]] & set(DOUBTED_PROJECT))
+            if doubted and not mine:
+                out.add((doc_id, p["project_id"], "seq"))
+            doubted = doubted or mine
+    out.update(misnumbered(projects, provenance))
+    return sorted(out, key=lambda k: (k[0], k[1] or "", k[2]))
+
+
+def misnumbered(projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
+    """Projects of a plan numbered through whose printed number (a reading of `seq` that is a number)
+    is not their `seq`. Numbered through: the printed numbers never go down and most go up; a plan that
+    numbers per category (1, 2, 1, 2, 3, or 1, 1, 1 with one project each) is left alone."""
+    rows = printed(provenance)
+    if not len(rows) or not len(projects):
+        return []
+    rows = rows[(rows["field"] == "seq") & rows["text"].str.strip().str.fullmatch(r"\d{1,4}")]
+    said: dict[str, set[int]] = {}
+    for pid, t in zip(rows["project_id"], rows["text"]):
+        said.setdefault(pid, set()).add(int(t))
+    out = []
+    for doc_id, group in projects.groupby("doc_id", sort=True):
+        numbered = [(int(p["seq"]), p["project_id"], said[p["project_id"]])
+                    for p in group.to_dict("records") if p["project_id"] in said]
+        numbered.sort()
+        lows = [min(n) for _, _, n in numbered]
+        steps = list(zip(lows, lows[1:]))
+        if not steps or any(b < a for a, b in steps) or sum(b > a for a, b in steps) * 2 <= len(steps):
+            continue              # numbered per category: restarting (1, 2, 1), or one project each (1, 1, 1)
+        out += [(doc_id, pid, "seq") for seq, pid, n in numbered if n != {seq}]
+    return out
+
+
+def ocr_confidence(provenance: pd.DataFrame) -> dict[Key, float]:
+    """Per value, the confidence of its most confident OCR reading (each reading: its least sure character)."""
+    rows = printed(provenance)
+    if not len(rows) or "confidence" not in rows:
+        return {}
+    rows = rows[rows["confidence"].notna()]
+    best = rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True)["confidence"].max()
+    return {(d, p or None, f): float(c) for (d, p, f), c in best.items()}
+
+
+def text(v) -> str:
+    """A value as the queue shows it: '' for none, 90 not 90.0, lists joined."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    if isinstance(v, float):
+        return f"{v:g}"
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10]
+    return str(v)
