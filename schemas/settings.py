@@ -66,7 +66,6 @@ DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (
 DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 DEFAULT_REVIEW_FILLED_SHARE = 0.5       # a scan's empty value is queued when this share of its plan's projects fill the field
 DEFAULT_REVIEW_NEAR_NAME = 70.0          # a title or issuer naming the plan's county this nearly (partial ratio), not exactly: misread
-DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 
 
 class SettingsError(ValueError):
@@ -134,7 +133,6 @@ class Settings:
     review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     review_filled_share: float = DEFAULT_REVIEW_FILLED_SHARE
     review_near_name: float = DEFAULT_REVIEW_NEAR_NAME
-    review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
@@ -202,9 +200,6 @@ class Settings:
         if not 0 <= self.review_min_confidence <= 1 or not 36 <= self.review_crop_dpi <= 600:
             raise SettingsError(f"review_min_confidence must be a share from 0 to 1 and review_crop_dpi from 36 to "
                                 f"600, got {self.review_min_confidence!r}, {self.review_crop_dpi!r}")
-        if not 0 <= self.review_near_reading <= 100:
-            raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
-                                f"{self.review_near_reading!r}")
         if not 0 <= self.review_near_reading <= 100:
             raise SettingsError(f"review_near_reading must be a rapidfuzz score from 0 to 100, got "
                                 f"{self.review_near_reading!r}")
