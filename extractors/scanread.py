@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 from extractors.limits import Deadline
 from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
-from extractors.layer import normalise_layer, turn_chars
+from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import bag_agreement, box_imprecision, rule_mark_share, tabular_band, tabular_share
 from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
 from schemas.settings import Settings
@@ -89,7 +89,8 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
 
 
 def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
-    """A page with a text layer: the layer turned with the image when the scan is tilted, and
+    """A page with a text layer: the layer turned with the image when the scan is tilted (and
+    the layer lies along the tilt), and
     kept only if it holds few rule marks and agrees with a fresh OCR of a strip; otherwise the
     page is read again by OCR. Returns the straight image. (A kept layer is normalised by
     extractors.layer once its tables are known.)"""
@@ -97,10 +98,12 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
         img = deskew(img, angle)
-        scan.chars = turn_chars(scan.chars, angle, scan.width, scan.height)
-        if abs(angle) >= NOTE_SKEW:
-            scan.notes.append(f"page {scan.number}: text layer over a scan tilted {angle:+.1f}°; "
-                              f"turned with the image")
+        turned = turn_chars(scan.chars, angle, scan.width, scan.height)
+        if line_sharpness(turned) > line_sharpness(scan.chars):     # laid along the tilt, not straight
+            scan.chars = turned
+            if abs(angle) >= NOTE_SKEW:
+                scan.notes.append(f"page {scan.number}: text layer over a scan tilted {angle:+.1f}°; "
+                                  f"turned with the image")
     deadline.check(f"checking the text layer of {step}")
     marks = rule_mark_share(scan.chars)
     across = lines_run_vertically(img)
@@ -136,8 +139,10 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
     turned = _upright(img, scan.dpi, settings, deadline)
     if turned:
         img = np.ascontiguousarray(np.rot90(img, turned // 90))
-        scan.width, scan.height = scan.height, scan.width
-        scan.notes.append(f"page {scan.number}: scanned a quarter turn off; read turned by {turned}°")
+        if turned != 180:
+            scan.width, scan.height = scan.height, scan.width
+        scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
+                          f"read turned by {turned}°")
     deadline.check(f"OCR of {step}")
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
@@ -226,9 +231,10 @@ def _within(c: dict, x0: float, top: float, x1: float, bottom: float) -> bool:
 
 
 def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None) -> int:
-    """The quarter turn (90 or 270 degrees, counter-clockwise; 0: none) that makes the page's
-    text lines run across: when the ink suggests a turn, both turns and none are tried on a
-    strip and the reading with more confident characters wins."""
+    """The turn (90, 180 or 270 degrees, counter-clockwise; 0: none) that makes the page's
+    text lines run across and upright: when the ink suggests a quarter turn, every turn is tried
+    on a strip and the reading with more confident characters wins (a table of narrow columns
+    looks turned; upside down, it reads as poorly as turned)."""
     if not lines_run_vertically(img):
         return 0
 
@@ -236,7 +242,8 @@ def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline |
         y0, y1 = _strip_rows(turned)
         strip = np.ascontiguousarray(turned[y0:y1])
         return hanzi_confidence(ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
-    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img) for turn in (90, 270, 0)}
+    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img)
+             for turn in (90, 270, 180, 0)}
     return max(tried, key=tried.get)      # 0 stays in the race: a table of narrow columns looks turned
 
 
