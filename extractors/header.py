@@ -115,7 +115,7 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
     if start is None:
         return None
     first = start
-    while first > 0 and _header_like(lines[first - 1]) and \
+    while first > 0 and _header_like(lines[first - 1]) and _over(lines[first - 1], lines[first:start + 4]) and \
             lines[first][0].top - max(s.bottom for s in lines[first - 1]) <= 1.2 * lines[first][0].size:
         first -= 1
     last = start
@@ -144,6 +144,12 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         # (a line reaching up into the one above is a lower header row: 县级配 beside 项目总投)
         last += 1
     return first, last
+
+
+def _over(line: list[Segment], below: list[list[Segment]]) -> bool:
+    """Every piece of the line stands over header text below it (a group label over its columns;
+    a seal's words read beside the table's corner do not)."""
+    return all(any(b.x1 > s.x0 and b.x0 < s.x1 for ln in below for b in ln) for s in line)
 
 
 def _is_label(seg: Segment, settings: Settings) -> bool:
