@@ -22,7 +22,8 @@ from conftest import ROOT
 from flows.cli import main
 from flows.research.browser import browser, view
 from flows.review.crops import OUTLINE
-from flows.review.doubts import interleaved_values, misread_names, missing_document_values, uncertain_numbers
+from flows.review.doubts import (interleaved_values, misread_names, missing_document_values, missing_values,
+                                 truncated_names, uncertain_numbers)
 from flows.review.page import make_review
 from flows.store import CuratedStore
 from normalizers.provenance import Provenance
@@ -343,3 +344,22 @@ def test_a_rejected_file_is_one_queue_item_until_a_good_copy_lands(tmp_path, cap
     (inbox / "plan.pdf").write_bytes(good)
     run(cur, inbox, capsys=capsys)
     assert not review(cur, tmp_path / "r1")["kinds"].str.contains("rejected").any()
+
+
+def test_an_office_cut_short_is_queued_and_whole_names_are_not():
+    # k1-021 (seed 1): the scan lost 心 of 县国有资产管理中心; the other owners and offices end as such names do
+    projects = frame("projects", [_project(1, ownership="县国有资产管理中", responsible_unit="县农业农村局"),
+                                  _project(2, ownership="受益群众", implementing_entity="大渡河投资集团"),
+                                  _project(3, ownership="村集体经济组织", responsible_unit="峨边彝族自治县教育局"),
+                                  _project(4, implementing_entity="县城市建设投资有限公司", ownership="杨村乡人民政府")])
+    assert truncated_names(projects, {"d"}) == [("d", "d-1", "ownership")]
+    assert truncated_names(projects, set()) == []           # a born-digital plan prints what it prints
+
+
+def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
+    # k1-026 (seed 1): the scan lost most of the 建设年限 column; two projects kept theirs, read from the table
+    projects = frame("projects", [_project(1, construction_period="2024"), _project(2), _project(3), _project(4)])
+    filled_share = Settings().review_filled_share
+    assert ("d", "d-2", "construction_period") not in missing_values(projects, {"d"}, filled_share)
+    found = missing_values(projects, {"d"}, filled_share, {("d", "construction_period")})
+    assert [k for k in found if k[2] == "construction_period"] == [("d", f"d-{n}", "construction_period") for n in (2, 3, 4)]

@@ -5,8 +5,9 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_interleaved`: a value holds another field's value in pieces with other text between them
   (two cells read as one, taken by the merge for a longer wording of the same fact);
 - `name_misread`: a document's title or issuer names the plan's donor or recipient almost but not quite;
-- `value_missing`: a scan's empty value in a field most of the plan's projects fill (a lost cell), and
-  a scan's issuer or date not found (most plans print them);
+- `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
+  a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
+- `name_truncated`: a scan's office or owner not ending as such names end (its last characters lost);
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -31,6 +32,7 @@ NAME_MISREAD = "name_misread"
 VALUE_MISSING = "value_missing"
 SEQ_UNCERTAIN = "seq_uncertain"
 LOW_OCR_CONFIDENCE = "low_ocr_confidence"
+NAME_TRUNCATED = "name_truncated"
 CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
 # a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
 PARAPHRASED = ("content", "beneficiary_linkage")
@@ -52,6 +54,11 @@ NAMED_FIELDS = ("title", "issuer")
 USUALLY_PRINTED = ("issuer", "issue_date")
 LEVEL = re.compile(r"[省市州盟]")
 DOUBTED_PROJECT = ("needs_review", "conflict:name")
+OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")
+# how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)
+OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
+                  "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
+                  "村", "镇", "乡", "县", "区", "馆", "室", "科", "团", "所有", "农户", "企业", "合作社")
 Key = tuple[str, "str | None", str]
 
 
@@ -162,19 +169,37 @@ def missing_document_values(documents: pd.DataFrame, scanned: set[str]) -> list[
             for f in USUALLY_PRINTED if not text(d.get(f))]
 
 
-def missing_values(projects: pd.DataFrame, scanned: set[str], share: float) -> list[Key]:
-    """A scan's empty values in a field that at least `share` of the plan's projects fill: a cell the
-    scan lost more likely than a fact the plan leaves out."""
+def tabled_fields(provenance: pd.DataFrame) -> set[tuple[str, str]]:
+    """(doc_id, field) of every field a plan's table was read for: the table has its column."""
+    if not len(provenance):
+        return set()
+    rows = provenance[provenance["reading"].astype(str).str.startswith("table")]
+    return set(zip(rows["doc_id"], rows["field"]))
+
+
+def missing_values(projects: pd.DataFrame, scanned: set[str], share: float,
+                   tabled: set[tuple[str, str]] = frozenset()) -> list[Key]:
+    """A scan's empty values in a field that at least `share` of the plan's projects fill, or that the
+    plan's table has a column for (`tabled`): a cell the scan lost more likely than a fact the plan
+    leaves out."""
     out = []
     for doc_id, group in projects[projects["doc_id"].isin(scanned)].groupby("doc_id", sort=True):
         for f in CHECKED_FILLED:
             filled = group[f].map(lambda v: text(v) != "")
-            if filled.mean() < share:
+            if filled.mean() < share and (doc_id, f) not in tabled:
                 continue
             for p in group[~filled].to_dict("records"):
                 if not (f.endswith("_wan") and "shared_amount" in list(p["flags"])):
                     out.append((doc_id, p["project_id"], f))
     return out
+
+
+def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's office or owner that does not end as the names of offices, bodies and owners end
+    (局, 中心, 人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中)."""
+    return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
+            for f in OFFICE_FIELDS if (v := compact(text(p.get(f)))) and LIST_MARK not in v
+            and not v.endswith(OFFICE_ENDINGS)]
 
 
 def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, READINGS_DIFFER, SEQ_UNCERTAIN,
-                                 VALUE_INTERLEAVED, VALUE_MISSING, differing_readings, interleaved_values,
-                                 misread_names, missing_document_values, missing_values, ocr_confidence, text,
-                                 uncertain_numbers)
+from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, NAME_TRUNCATED, READINGS_DIFFER,
+                                 SEQ_UNCERTAIN, VALUE_INTERLEAVED, VALUE_MISSING, differing_readings,
+                                 interleaved_values, misread_names, missing_document_values, missing_values,
+                                 ocr_confidence, tabled_fields, text, truncated_names, uncertain_numbers)
 from normalizers.text import compact, squeeze
 from schemas.types import Override
 
@@ -169,8 +169,10 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
     found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
     found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
     found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
-    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share)
+    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
+                                                                    tabled_fields(provenance))
               + missing_document_values(documents, scanned)]
+    found += [(k, "readings", NAME_TRUNCATED) for k in truncated_names(projects, scanned)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
     for (doc_id, pid, f), kind, rule in found:
