@@ -23,7 +23,7 @@ from flows.cli import main
 from flows.research.browser import browser, view
 from flows.review.crops import OUTLINE
 from flows.review.doubts import (interleaved_values, misread_names, missing_document_values, missing_values,
-                                 truncated_names, uncertain_numbers)
+                                 stray_digits, truncated_names, uncertain_numbers)
 from flows.review.page import make_review
 from flows.store import CuratedStore
 from normalizers.provenance import Provenance
@@ -363,3 +363,13 @@ def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
     assert ("d", "d-2", "construction_period") not in missing_values(projects, {"d"}, filled_share)
     found = missing_values(projects, {"d"}, filled_share, {("d", "construction_period")})
     assert [k for k in found if k[2] == "construction_period"] == [("d", f"d-{n}", "construction_period") for n in (2, 3, 4)]
+
+
+def test_a_place_or_office_with_a_neighbours_figure_is_queued():
+    # k3-085 (seed 3): the 序号 column's numbers read into the 项目地点 cells
+    projects = frame("projects", [_project(4, location="4毛坪镇"), _project(3, location="2宜坪乡宜坪村3黑竹沟镇"),
+                                  _project(5, location="峨边彝族自治县", responsible_leader="王国平"),
+                                  _project(6, responsible_unit="县农业农村局1")])
+    assert stray_digits(projects, {"d"}) == [("d", "d-4", "location"), ("d", "d-3", "location"),
+                                             ("d", "d-6", "responsible_unit")]
+    assert stray_digits(projects, set()) == []

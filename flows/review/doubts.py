@@ -8,6 +8,7 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's office or owner not ending as such names end (its last characters lost);
+- `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure;
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -33,6 +34,7 @@ VALUE_MISSING = "value_missing"
 SEQ_UNCERTAIN = "seq_uncertain"
 LOW_OCR_CONFIDENCE = "low_ocr_confidence"
 NAME_TRUNCATED = "name_truncated"
+STRAY_DIGITS = "stray_digits"
 CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
 # a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
 PARAPHRASED = ("content", "beneficiary_linkage")
@@ -55,6 +57,7 @@ USUALLY_PRINTED = ("issuer", "issue_date")
 LEVEL = re.compile(r"[省市州盟]")
 DOUBTED_PROJECT = ("needs_review", "conflict:name")
 OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")
+NAMED_VALUES = ("location", "responsible_leader") + OFFICE_FIELDS
 # how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)
 OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
                   "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
@@ -200,6 +203,13 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
             for f in OFFICE_FIELDS if (v := compact(text(p.get(f)))) and LIST_MARK not in v
             and not v.endswith(OFFICE_ENDINGS)]
+
+
+def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's place, office, owner or person that begins or ends with a figure: a neighbouring
+    cell's number (序号, an amount) read into it (4毛坪镇, 2宜坪乡宜坪村3黑竹沟镇)."""
+    return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
+            for f in NAMED_VALUES if (v := compact(text(p.get(f)))) and (v[0].isdigit() or v[-1].isdigit())]
 
 
 def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:

@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, NAME_TRUNCATED, READINGS_DIFFER,
-                                 SEQ_UNCERTAIN, VALUE_INTERLEAVED, VALUE_MISSING, differing_readings,
+                                 SEQ_UNCERTAIN, STRAY_DIGITS, VALUE_INTERLEAVED, VALUE_MISSING, differing_readings,
                                  interleaved_values, misread_names, missing_document_values, missing_values,
-                                 ocr_confidence, tabled_fields, text, truncated_names, uncertain_numbers)
+                                 ocr_confidence, stray_digits, tabled_fields, text, truncated_names,
+                                 uncertain_numbers)
 from normalizers.text import compact, squeeze
 from schemas.types import Override
 
@@ -173,6 +174,7 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
                                                                     tabled_fields(provenance))
               + missing_document_values(documents, scanned)]
     found += [(k, "readings", NAME_TRUNCATED) for k in truncated_names(projects, scanned)]
+    found += [(k, "readings", STRAY_DIGITS) for k in stray_digits(projects, scanned)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
     for (doc_id, pid, f), kind, rule in found:
