@@ -38,6 +38,8 @@ _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
 
 
+# the text object of a character, as its address (an int, or None): a key for the clip boxes met
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
 _PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
     pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
     pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
@@ -208,13 +210,12 @@ def _clipped_out(textpage, i: int, x: float, y: float, clips: dict) -> bool:
     """The character's centre lies outside its text object's clip path: drawn but never shown (a
     fixed-height table cell cuts its overflow off), so it is not read. `clips` caches each object's
     clip box; a clip of several paths is taken at the box of them all, which only ever keeps more."""
-    obj = pdfium_raw.FPDFText_GetTextObject(textpage, i)
-    if not obj:
+    key = _TEXT_OBJECT(textpage, i)
+    if not key:
         return False
-    key = ctypes.cast(obj, ctypes.c_void_p).value
-    if key not in clips:
-        clips[key] = _clip_box(obj)
-    box = clips[key]
+    box = clips.get(key, False)
+    if box is False:
+        box = clips[key] = _clip_box(ctypes.cast(key, pdfium_raw.FPDF_PAGEOBJECT))
     return box is not None and not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
 
 
