@@ -353,6 +353,9 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
                                   _project(3, ownership="村集体经济组织", responsible_unit="峨边彝族自治县教育局"),
                                   _project(4, implementing_entity="县城市建设投资有限公司", ownership="杨村乡人民政府")])
     assert truncated_names(projects, {"d"}) == [("d", "d-1", "ownership")]
+    places = frame("projects", [_project(1, location="峨边彝族自治"), _project(2, location="大堡镇新火村"),
+                                _project(3, location="乐山市市中区"), _project(4, location="杨村乡、白杨乡")])
+    assert truncated_names(places, {"d"}) == [("d", "d-1", "location")]     # k1-034 (seed 1) lost 县
     assert truncated_names(projects, set()) == []           # a born-digital plan prints what it prints
 
 

@@ -7,7 +7,7 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `name_misread`: a document's title or issuer names the plan's donor or recipient almost but not quite;
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
-- `name_truncated`: a scan's office or owner not ending as such names end (its last characters lost);
+- `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost);
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure;
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
@@ -62,6 +62,9 @@ NAMED_VALUES = ("location", "responsible_leader") + OFFICE_FIELDS
 OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
                   "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
                   "村", "镇", "乡", "县", "区", "馆", "室", "科", "团", "所有", "农户", "企业", "合作社")
+# how the names of places end (行政区划和居民点的通名)
+PLACE_ENDINGS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "组", "社区", "街道")
+ENDINGS = {"location": PLACE_ENDINGS, **{f: OFFICE_ENDINGS for f in OFFICE_FIELDS}}
 Key = tuple[str, "str | None", str]
 
 
@@ -198,11 +201,11 @@ def missing_values(projects: pd.DataFrame, scanned: set[str], share: float,
 
 
 def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
-    """A scan's office or owner that does not end as the names of offices, bodies and owners end
-    (局, 中心, 人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中)."""
+    """A scan's place, office or owner that does not end as such names end (县, 镇, 村 …; 局, 中心,
+    人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中, 峨边彝族自治)."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-            for f in OFFICE_FIELDS if (v := compact(text(p.get(f)))) and LIST_MARK not in v
-            and not v.endswith(OFFICE_ENDINGS)]
+            for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
+            and not v.endswith(endings)]
 
 
 def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
