@@ -44,10 +44,10 @@ def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
     if len(v) < 2 or len(h) < 2:
         return []
     grids = _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars, min_rows=1)
-    return [g for g in grids if g.n_rows >= 2 or _goes_on(g, previous)]
+    return [g for g in grids if g.n_rows >= 2 or _continues(g, previous)]
 
 
-def _goes_on(grid: Grid, previous: Grid | None) -> bool:
+def _continues(grid: Grid, previous: Grid | None) -> bool:
     """A one-row grid is the rest of the previous page's table: on the next page, as many columns."""
     return previous is not None and previous.page == grid.page - 1 and grid.n_cols == previous.n_cols
 
