@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extractors.grid import Grid
 from extractors.segments import DATA_TEXT, Segment, segment_of
-from normalizers.vocab import match_label
+from normalizers.vocab import match_label, names_column
 from schemas.settings import Settings
 
 
@@ -186,7 +186,7 @@ def column_stacks(header: list[Segment], settings: Settings
     """Header segments → one (x0, x1) per column, left to right, the group labels (a label over
     two or more separate labels below it: 资金来源 over 协作资金 | 县级配套), and the field each
     column's header text names."""
-    header = join_wrapped(header, settings)
+    header = join_wrapped(join_split(header, settings), settings)
     groups = [s for s in header if _covers_several(s, header, settings)]
     rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
     stacks: list[list] = []
@@ -204,6 +204,23 @@ def column_stacks(header: list[Segment], settings: Settings
         field, score = match_label("".join(x.text for x in sorted(st[2], key=lambda x: x.top)))
         fields.append(field if score >= settings.header_match_min else None)
     return [(a, b) for a, b, _ in stacks], groups, fields
+
+
+def join_split(segs: list[Segment], settings: Settings) -> list[Segment]:
+    """Two pieces of one header label an OCR engine read apart on a line (绩效 | 目标) as one
+    segment: side by side, no further apart than settings.label_split_em, and together a
+    known label where they were not both labels already (序号 | 责任单位 stay apart)."""
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: (round(s.top), s.x0)):
+        o = out[-1] if out else None
+        if o is not None and abs(s.top - o.top) <= 0.5 * s.size and \
+                0 <= s.x0 - o.x1 <= settings.label_split_em * s.size and \
+                names_column(o.text + s.text, settings.header_match_min) and \
+                not (names_column(o.text, settings.header_match_min) and names_column(s.text, settings.header_match_min)):
+            out[-1] = segment_of(o.chars + s.chars)
+        else:
+            out.append(s)
+    return out
 
 
 def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from extractors.grid import group_lines
+from extractors.quality import layer_runs
 
 HALF_WIDTH = 0.55          # em taken by a digit, Latin letter or half-width mark beside hanzi
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -37,14 +37,7 @@ def normalise_layer(chars: list[dict], run_gap: float, line_tol: float,
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in keep)
     out: list[dict] = []
-    for line in group_lines([c for c in chars if not kept(c)], line_tol):
-        height = max(c["bottom"] for c in line) - min(c["top"] for c in line)
-        run: list[dict] = []
-        for ch in line:
-            if run and ch["x0"] - max(c["x1"] for c in run) > run_gap * height:
-                out += _even(sorted(run, key=lambda c: order[id(c)]))
-                run = []
-            run.append(ch)
+    for run, _ in layer_runs([c for c in chars if not kept(c)], run_gap, line_tol):
         out += _even(sorted(run, key=lambda c: order[id(c)]))
     return _full_width(out) + _full_width([c for c in chars if kept(c)])
 

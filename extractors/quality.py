@@ -74,6 +74,45 @@ def box_imprecision(chars: list[dict], line_tol: float) -> float:
     return off / total if total else 0.0
 
 
+def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -> float:
+    """Share of a layer's characters in runs that span a blank stretch of the image wider than
+    a line height: an engine that boxed two table cells as one line (rapidocr on a table
+    without vertical rules) spreads their characters evenly over the gap between them.
+    `ink_cols(x0, top, x1, bottom)` gives, for a box in points, whether each image column
+    under it holds ink, and the image columns per point (0.0 for no characters)."""
+    joined = total = 0
+    for run, height in layer_runs([c for c in chars if not c["text"].isspace()], run_gap, line_tol):
+        if len(run) < 2:
+            continue
+        cols, per_pt = ink_cols(min(c["x0"] for c in run), min(c["top"] for c in run),
+                                max(c["x1"] for c in run), max(c["bottom"] for c in run))
+        total += len(run)
+        if _longest_blank(cols) > height * per_pt:
+            joined += len(run)
+    return joined / total if total else 0.0
+
+
+def layer_runs(chars: list[dict], run_gap: float, line_tol: float):
+    """(run, line height) for each run of a line's characters closer than `run_gap` line heights."""
+    for line in group_lines(chars, line_tol):
+        height = max(c["bottom"] for c in line) - min(c["top"] for c in line)
+        run: list[dict] = []
+        for ch in line:
+            if run and ch["x0"] - max(c["x1"] for c in run) > run_gap * height:
+                yield run, height
+                run = []
+            run.append(ch)
+        yield run, height
+
+
+def _longest_blank(cols: np.ndarray) -> int:
+    """Length of the longest stretch of False in a boolean row."""
+    if not len(cols) or cols.all():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], cols.astype(np.int8), [1]))))
+    return int(np.max(edges[1::2] - edges[::2]))
+
+
 def _columned(chars: list[dict], run_gap: float, line_tol: float) -> list[tuple[list[dict], bool]]:
     """Text lines of three characters or more, each with whether it stands in three or more
     runs apart by over `run_gap` line heights (a table's row)."""

@@ -16,7 +16,8 @@ from extractors.limits import Deadline
 from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
-from extractors.quality import bag_agreement, box_imprecision, rule_mark_share, tabular_band, tabular_share
+from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
+                                tabular_share)
 from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
 from schemas.settings import Settings
 
@@ -110,10 +111,15 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     rough = box_imprecision(scan.chars, settings.line_tolerance)
     table = rough > settings.max_box_imprecision and \
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
+    joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance)
     agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
-        if marks <= settings.max_rule_mark_share and not across and not table else 0.0
+        if marks <= settings.max_rule_mark_share and not across and not table \
+        and joined <= settings.max_joined_share else 0.0
     if across:
         why = "the page image lies a quarter turn off its text layer"
+    elif joined > settings.max_joined_share:
+        why = (f"text layer runs {joined:.0%} of its characters over blank gaps of the image (boxes that join "
+               f"separate cells or words; max_joined_share={settings.max_joined_share:.0%})")
     elif marks > settings.max_rule_mark_share:
         why = (f"text layer has {marks:.0%} rule marks (| for table rules: read across columns; "
                f"max_rule_mark_share={settings.max_rule_mark_share:.0%})")
@@ -128,6 +134,16 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
     scan.text_source = "ocr"
     return _ocr_page(img, scan, settings, deadline)
+
+
+def _ink_columns(img: np.ndarray, dpi: int):
+    """ink_cols for quality.joined_share: which image columns under a box (points) hold ink."""
+    k = dpi / 72.0
+
+    def cols(x0: float, top: float, x1: float, bottom: float) -> tuple[np.ndarray, float]:
+        part = img[max(0, int(top * k)):int(bottom * k) + 1, max(0, int(x0 * k)):int(x1 * k) + 1]
+        return (part < INK).any(axis=0), k
+    return cols
 
 
 def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:

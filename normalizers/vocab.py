@@ -33,6 +33,18 @@ def field_labels() -> tuple[tuple[str, str], ...]:
 _UNIT_NOTE = re.compile(r"[（(][^)）]*万元[)）]")
 
 
+@lru_cache(maxsize=None)
+def column_labels() -> frozenset[str]:
+    """Labels of table columns the contract does not carry (绩效目标, 县级配套): header text all the same."""
+    return frozenset(r["label"] for r in _rows("column_labels.csv"))
+
+
+def names_column(text: str, min_score: float) -> bool:
+    """The text is a table header's label: it names a contract field or another known column."""
+    t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
+    return t in column_labels() or match_label(text)[1] >= min_score
+
+
 def match_label(text: str) -> tuple[str | None, float]:
     """The contract field a header or label names, with a 0..100 score.
 

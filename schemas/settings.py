@@ -17,6 +17,7 @@ DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bott
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
+DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
 DEFAULT_CELL_GAP_EM = 0.3              # em: beyond the table's usual line gap, what still keeps two lines in one cell
 DEFAULT_WRAP_GAP_EM = 0.6              # em: the lines of one cell stand at most this far apart (line spacing 1.6)
@@ -51,6 +52,7 @@ DEFAULT_BILEVEL_SMOOTHING = 0.8         # px (at 200 dpi): Gaussian sigma that s
 DEFAULT_MAX_SKEW = 3.5                  # degrees: the largest tilt of a scanned page measured and undone
 DEFAULT_METADATA_MATCH_MIN = 75.0       # rapidfuzz partial ratio for a misread title to name a program (one wrong of 4)
 DEFAULT_MAX_BOX_IMPRECISION = 0.15      # share of a layer's hanzi boxes off their line's width (tesseract: 0.35-0.5; glyph-placed: <0.02)
+DEFAULT_MAX_JOINED_SHARE = 0.15         # share of a layer's characters in runs over blank gaps of the image (joined cells)
 DEFAULT_TABULAR_LINE_SHARE = 0.15       # share of a page's lines in three runs or more: the page holds a table
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
@@ -85,6 +87,7 @@ class Settings:
     table_margin: float = DEFAULT_TABLE_MARGIN
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
+    label_split_em: float = DEFAULT_LABEL_SPLIT_EM
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
     row_key_em: float = DEFAULT_ROW_KEY_EM
@@ -119,6 +122,7 @@ class Settings:
     metadata_match_min: float = DEFAULT_METADATA_MATCH_MIN
     max_box_imprecision: float = DEFAULT_MAX_BOX_IMPRECISION
     tabular_line_share: float = DEFAULT_TABULAR_LINE_SHARE
+    max_joined_share: float = DEFAULT_MAX_JOINED_SHARE
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
@@ -177,7 +181,7 @@ class Settings:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
                      "max_rule_mark_share", "min_page_confidence", "max_grey_share",
-                     "max_box_imprecision", "tabular_line_share"):
+                     "max_box_imprecision", "tabular_line_share", "max_joined_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
@@ -189,7 +193,7 @@ class Settings:
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
-                     "group_centre_em"):
+                     "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:

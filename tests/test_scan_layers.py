@@ -114,3 +114,21 @@ def test_a_long_place_name_is_restored_through_any_misread_inner_character():
         assert "峨边彝族自治县" in text and [f.rule for f in fixes] == ["gazetteer"] and not ambiguous
     for real in ("马边彝族自治县", "柯城区", "峨边彝族自治县人民医院"):    # real places stay as written
         assert fix_lookalikes(real, Settings().correction_min)[:2] == (real, [])
+
+
+def test_a_layer_run_over_a_blank_gap_of_the_image_is_joined():
+    """rapidocr boxes two table cells as one line (序号 … 责任单位): its characters spread over the
+    blank between the cells; a run over continuous ink is not joined."""
+    from extractors.quality import joined_share
+    img = np.full((100, 400), 255, np.uint8)
+    img[10:30, 10:50] = 0            # 序号
+    img[10:30, 150:230] = 0          # 责任单位, 100 px (50 pt) apart: no ink between
+    img[60:80, 10:130] = 0           # a body line, ink throughout
+
+    def ink_cols(x0, top, x1, bottom, k=2.0):
+        return (img[int(top * k):int(bottom * k) + 1, int(x0 * k):int(x1 * k) + 1] < 128).any(axis=0), k
+    cells = [_char(t, 5 + 19 * i, 5 + 19 * (i + 1), 5) | {"bottom": 15} for i, t in enumerate("序号责任单位")]
+    body = [_char(t, 5 + 10 * i, 15 + 10 * i, 30) | {"bottom": 40} for i, t in enumerate("峨边彝族自治")]
+    assert joined_share(cells, ink_cols, run_gap=1.5, line_tol=3.0) == 1.0
+    assert joined_share(body, ink_cols, run_gap=1.5, line_tol=3.0) == 0.0
+    assert joined_share(cells + body, ink_cols, run_gap=1.5, line_tol=3.0) == 0.5
