@@ -97,6 +97,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     page is read again by OCR. Returns the straight image. (A kept layer is normalised by
     extractors.layer once its tables are known.)"""
     step = f"page {scan.number}"
+    as_scanned = img
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
         img = deskew(img, angle)
@@ -134,7 +135,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
         return img
     scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
     scan.text_source = "ocr"
-    return _ocr_page(img, scan, settings, deadline)
+    return _ocr_page(as_scanned, scan, settings, deadline)     # turned and straightened once, not twice
 
 
 def _ink_columns(img: np.ndarray, dpi: int):
