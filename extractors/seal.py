@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from extractors.pdfpages import PageScan, page_objects
@@ -77,7 +76,7 @@ def find_seals(rgb: np.ndarray, dpi: float, settings: Settings) -> list[Seal]:
         wide, high = w / px_mm, h / px_mm
         if settings.seal_min_mm <= min(wide, high) and max(wide, high) <= settings.seal_max_mm \
                 and max(wide, high) <= settings.seal_max_aspect * min(wide, high):
-            seals.append(Seal(x * scale, y * scale, (x + w) * scale, (y + h) * scale))
+            seals.append(Seal(float(x * scale), float(y * scale), float((x + w) * scale), float((y + h) * scale)))
     return seals
 
 
