@@ -76,18 +76,20 @@ def box_imprecision(chars: list[dict], line_tol: float) -> float:
 
 def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -> float:
     """Share of a layer's characters in runs that span a blank stretch of the image wider than
-    a line height: an engine that boxed two table cells as one line (rapidocr on a table
-    without vertical rules) spreads their characters evenly over the gap between them.
-    `ink_cols(x0, top, x1, bottom)` gives, for a box in points, whether each image column
-    under it holds ink, and the image columns per point (0.0 for no characters)."""
+    a line height, or a vertical rule: an engine that boxed two table cells as one line (rapidocr
+    on a table) spreads their characters over the gap or the rule between them.
+    `ink_cols(x0, top, x1, bottom)` gives, for a box in points, whether each image column under
+    it holds ink, whether it is a rule (ink from above the box to below it), and the image
+    columns per point (0.0 for no characters)."""
     joined = total = 0
     for run, height in layer_runs([c for c in chars if not c["text"].isspace()], run_gap, line_tol):
         if len(run) < 2:
             continue
-        cols, per_pt = ink_cols(min(c["x0"] for c in run), min(c["top"] for c in run),
-                                max(c["x1"] for c in run), max(c["bottom"] for c in run))
+        ink, rule, per_pt = ink_cols(min(c["x0"] for c in run), min(c["top"] for c in run),
+                                     max(c["x1"] for c in run), max(c["bottom"] for c in run))
         total += len(run)
-        if _longest_blank(cols) > height * per_pt:
+        inner = rule[int(height * per_pt):len(rule) - int(height * per_pt)]   # not at the run's ends
+        if _longest_blank(ink & ~rule) > height * per_pt or inner.any():
             joined += len(run)
     return joined / total if total else 0.0
 
