@@ -114,7 +114,8 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     rough = box_imprecision(scan.chars, settings.line_tolerance)
     table = rough > settings.max_box_imprecision and \
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
-    joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance)
+    joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance) \
+        if rough <= settings.max_box_imprecision else 0.0     # a rough layer's runs are laid out again (layer.py)
     agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
         if marks <= settings.max_rule_mark_share and not across and not table \
         and joined <= settings.max_joined_share else 0.0

@@ -147,9 +147,12 @@ def test_a_layer_run_across_a_vertical_rule_is_joined():
     for x in range(306, 400, 12):
         img[90:110, x:x + 8] = 0                     # … 实施单位, 4 pt from the rule each side
     img[92:108, 250:251] = 0
-    run = [_char(t, 200 + 25 * i, 225 + 25 * i, 90) | {"bottom": 110} for i, t in enumerate("责任单位实施单位")]
+    # the engine spreads its eight characters evenly over its box: the fourth straddles the rule
+    run = [_char(t, 205 + 25 * i, 230 + 25 * i, 90) | {"bottom": 110} for i, t in enumerate("责任单位实施单位")]
     cols = _ink_columns(img, 72)
     assert joined_share(run, cols, run_gap=1.5, line_tol=3.0) == 1.0
+    placed = [_char(t, 200 + 25 * i, 225 + 25 * i, 90) | {"bottom": 110} for i, t in enumerate("责任单位实施单位")]
+    assert joined_share(placed, cols, run_gap=1.5, line_tol=3.0) == 0.0   # glyph by glyph: the rule between
     img[0:200, 300:302] = 255
     img[90:110, 296:306] = 0                         # no rule: ink throughout
     assert joined_share(run, cols, run_gap=1.5, line_tol=3.0) == 0.0
