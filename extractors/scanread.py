@@ -27,6 +27,9 @@ MIN_SKEW = 0.05          # degrees: a smaller tilt is left as it is
 NOTE_SKEW = 0.3          # degrees: a layer over a tilt this large is said to be turned
 MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upside-down page reads a few)
 MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
+RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on
+RULE_INKED = 0.9         # ... inked in at least this share of that height (a glyph's stroke stops)
+SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
 
 
@@ -113,7 +116,8 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     rough = box_imprecision(scan.chars, settings.line_tolerance)
     table = rough > settings.max_box_imprecision and \
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
-    joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance)
+    joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance) \
+        if rough <= settings.max_box_imprecision else 0.0     # a rough layer's runs are laid out again (layer.py)
     agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
         if marks <= settings.max_rule_mark_share and not across and not table \
         and joined <= settings.max_joined_share else 0.0
@@ -139,12 +143,16 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
 
 
 def _ink_columns(img: np.ndarray, dpi: int):
-    """ink_cols for quality.joined_share: which image columns under a box (points) hold ink."""
+    """ink_cols for quality.joined_share: which image columns under a box (points) hold ink, and
+    which hold a rule (ink all the way from RULE_REACH line heights above the box to as far below)."""
     k = dpi / 72.0
 
-    def cols(x0: float, top: float, x1: float, bottom: float) -> tuple[np.ndarray, float]:
-        part = img[max(0, int(top * k)):int(bottom * k) + 1, max(0, int(x0 * k)):int(x1 * k) + 1]
-        return (part < INK).any(axis=0), k
+    def cols(x0: float, top: float, x1: float, bottom: float) -> tuple[np.ndarray, np.ndarray, float]:
+        reach = RULE_REACH * (bottom - top)
+        lo, hi = max(0, int(x0 * k)), int(x1 * k) + 1
+        ink = (img[max(0, int(top * k)):int(bottom * k) + 1, lo:hi] < INK).any(axis=0)
+        tall = img[max(0, int((top - reach) * k)):int((bottom + reach) * k) + 1, lo:hi] < INK
+        return ink, tall.mean(axis=0) >= RULE_INKED if tall.size else np.zeros_like(ink), k
     return cols
 
 
@@ -193,9 +201,12 @@ def _upside_down(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadli
 
 
 def hanzi_confidence(chars: list[dict]) -> float:
-    """Summed confidence of the hanzi read: digits and Latin letters turned a quarter are still
-    read (and confidently), hanzi are not, so only they tell which way a page is up."""
-    return sum(c.get("conf", 0.0) for c in chars if "\u4e00" <= c["text"] <= "\u9fff")
+    """Summed confidence of the hanzi read upright: digits and Latin letters turned a quarter are
+    still read (and confidently), hanzi are not, so only they tell which way a page is up. A hanzi
+    is square: one in a box over SQUARE_RATIO times taller than wide comes from a line running
+    down the image, which the engine turned to read, so it does not count."""
+    return sum(c.get("conf", 0.0) for c in chars if "\u4e00" <= c["text"] <= "\u9fff"
+               and c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
 
 
 def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:

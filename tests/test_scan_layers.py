@@ -126,9 +126,42 @@ def test_a_layer_run_over_a_blank_gap_of_the_image_is_joined():
     img[60:80, 10:130] = 0           # a body line, ink throughout
 
     def ink_cols(x0, top, x1, bottom, k=2.0):
-        return (img[int(top * k):int(bottom * k) + 1, int(x0 * k):int(x1 * k) + 1] < 128).any(axis=0), k
+        ink = (img[int(top * k):int(bottom * k) + 1, int(x0 * k):int(x1 * k) + 1] < 128).any(axis=0)
+        return ink, np.zeros_like(ink), k
     cells = [_char(t, 5 + 19 * i, 5 + 19 * (i + 1), 5) | {"bottom": 15} for i, t in enumerate("序号责任单位")]
     body = [_char(t, 5 + 10 * i, 15 + 10 * i, 30) | {"bottom": 40} for i, t in enumerate("峨边彝族自治")]
     assert joined_share(cells, ink_cols, run_gap=1.5, line_tol=3.0) == 1.0
     assert joined_share(body, ink_cols, run_gap=1.5, line_tol=3.0) == 0.0
     assert joined_share(cells + body, ink_cols, run_gap=1.5, line_tol=3.0) == 0.5
+
+
+def test_a_layer_run_across_a_vertical_rule_is_joined():
+    """In a ruled grid the engine's box may run over the rule between two cells (责任单位|实施单位):
+    no wide blank, but a rule inked from above the line to below it; a glyph's stroke is not one."""
+    from extractors.scanread import _ink_columns
+    from extractors.quality import joined_share
+    img = np.full((200, 600), 255, np.uint8)
+    img[0:200, 300:302] = 0                          # the rule between the cells, 72 dpi: 1 px = 1 pt
+    for x in range(200, 296, 12):
+        img[90:110, x:x + 8] = 0                     # 责任单位 …
+    for x in range(306, 400, 12):
+        img[90:110, x:x + 8] = 0                     # … 实施单位, 4 pt from the rule each side
+    img[92:108, 250:251] = 0
+    # the engine spreads its eight characters evenly over its box: the fourth straddles the rule
+    run = [_char(t, 205 + 25 * i, 230 + 25 * i, 90) | {"bottom": 110} for i, t in enumerate("责任单位实施单位")]
+    cols = _ink_columns(img, 72)
+    assert joined_share(run, cols, run_gap=1.5, line_tol=3.0) == 1.0
+    placed = [_char(t, 200 + 25 * i, 225 + 25 * i, 90) | {"bottom": 110} for i, t in enumerate("责任单位实施单位")]
+    assert joined_share(placed, cols, run_gap=1.5, line_tol=3.0) == 0.0   # glyph by glyph: the rule between
+    img[0:200, 300:302] = 255
+    img[90:110, 296:306] = 0                         # no rule: ink throughout
+    assert joined_share(run, cols, run_gap=1.5, line_tol=3.0) == 0.0
+
+
+def test_hanzi_read_down_a_quarter_turned_page_do_not_say_it_is_upright():
+    """rapidocr turns a tall line box to read it: its hanzi come back in boxes many times taller
+    than wide, and must not vote for the page being upright."""
+    from extractors.scanread import hanzi_confidence
+    square = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 11, "conf": 0.9}]
+    tall = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 160, "conf": 0.99}]
+    assert hanzi_confidence(square) == pytest.approx(0.9) and hanzi_confidence(tall) == 0.0

@@ -264,6 +264,24 @@ def misnumbered(projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
     return out
 
 
+def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame, near: float,
+           filled_share: float, near_name: float, min_confidence: float) -> list[tuple[Key, str, str]]:
+    """Every doubtful value the rules above find, as (key, kind of doubt, rule); the thresholds are
+    the review settings (review_near_reading, review_filled_share, review_near_name, review_min_confidence)."""
+    scanned = set(documents.loc[documents["source_kind"] == "scanned", "doc_id"]) if len(documents) else set()
+    found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
+    found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
+    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
+    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
+                                                                    tabled_fields(provenance))
+              + missing_document_values(documents, scanned)]
+    found += [(k, "readings", NAME_TRUNCATED) for k in truncated_names(projects, scanned)]
+    found += [(k, "readings", STRAY_DIGITS) for k in stray_digits(projects, scanned)]
+    found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
+    found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in ocr_confidence(provenance).items() if v < min_confidence]
+    return found
+
+
 def ocr_confidence(provenance: pd.DataFrame) -> dict[Key, float]:
     """Per value, the confidence of its most confident OCR reading (each reading: its least sure character)."""
     rows = printed(provenance)

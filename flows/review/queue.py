@@ -20,11 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.review.doubts import (LOW_OCR_CONFIDENCE, NAME_MISREAD, NAME_TRUNCATED, READINGS_DIFFER,
-                                 SEQ_UNCERTAIN, STRAY_DIGITS, VALUE_INTERLEAVED, VALUE_MISSING, differing_readings,
-                                 interleaved_values, misread_names, missing_document_values, missing_values,
-                                 ocr_confidence, stray_digits, tabled_fields, text, truncated_names,
-                                 uncertain_numbers)
+from flows.review.doubts import doubts, ocr_confidence, text
 from normalizers.text import compact, squeeze
 from schemas.types import Override
 
@@ -166,18 +162,8 @@ def build_queue(documents: pd.DataFrame, projects: pd.DataFrame, corrections: pd
         if c["rule"] == OVERRIDE_RULE and not include_all or not (include_all or doubtful):
             continue
         q.add(c["doc_id"], _pid(c["project_id"]), c["field"], "correction", c["rule"], score, before=text(c["original"]))
-    scanned = {d["doc_id"] for d in q.docs.values() if d["source_kind"] == "scanned"}
-    found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
-    found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
-    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
-    found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
-                                                                    tabled_fields(provenance))
-              + missing_document_values(documents, scanned)]
-    found += [(k, "readings", NAME_TRUNCATED) for k in truncated_names(projects, scanned)]
-    found += [(k, "readings", STRAY_DIGITS) for k in stray_digits(projects, scanned)]
-    found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
-    found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in confidence.items() if v < min_confidence]
-    for (doc_id, pid, f), kind, rule in found:
+    for (doc_id, pid, f), kind, rule in doubts(documents, projects, provenance, near, filled_share, near_name,
+                                               min_confidence):
         q.add(doc_id, pid, f, kind, rule)
     for row in quarantined:
         q.add(row["doc_id"], row.get("project_id"), row["field"], "quarantine", row["rule"], before=row["value"])
