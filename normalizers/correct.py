@@ -7,6 +7,7 @@ between the readings of the same fact.
   a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
 - `fix_misreads`: a long gazetteer term with one inner hanzi read as any other character
   (峨边琶族自治县 → 峨边彝族自治县), rule `gazetteer`: what a list of look-alike pairs misses.
+- `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
 - `vote`: readings of one field (table readings first, the narrative last) → the reading
   most others agree with (equal, or one abbreviating the other); a tie goes to the reading
   nearest the narrative, else nothing changes and it is `ambiguous`.
@@ -52,6 +53,21 @@ def confusables() -> dict[str, frozenset[str]]:
         out.setdefault(r["a"], set()).add(r["b"])
         out.setdefault(r["b"], set()).add(r["a"])
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def variants() -> dict[str, str]:
+    """Traditional character → its simplified form (normalizers/data/variants.csv)."""
+    return {r["traditional"]: r["simplified"] for r in _rows("variants.csv")}
+
+
+def fix_variants(text: str | None) -> tuple[str | None, list[Fix]]:
+    """An OCR reading's traditional characters in their simplified form (黃 → 黄): the plans are
+    printed in simplified characters, so a traditional one is the engine's, not the document's."""
+    if not text or not any(ch in variants() for ch in text):
+        return text, []
+    fixes = [Fix(ch, variants()[ch], "variant", 100.0) for ch in dict.fromkeys(text) if ch in variants()]
+    return "".join(variants().get(ch, ch) for ch in text), fixes
 
 
 def lookalike(a: str, b: str) -> bool:

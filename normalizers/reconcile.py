@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from normalizers.correct import agrees, fix_lookalikes, repair_chars, vote
+from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
@@ -184,6 +184,15 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
     return value, flag
 
 
+def _fixed(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
+    """fix_lookalikes, and in a scan's reading fix_variants too (a born-digital plan's characters are as written)."""
+    v, fixes, amb = fix_lookalikes(text, settings.correction_min)
+    if scanned:
+        v, more = fix_variants(v)
+        fixes += more
+    return v, fixes, amb
+
+
 def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings,
                      scanned: bool = False) -> tuple[object, str | None, list[str], float | None, bool]:
     """(value, flag, rules applied, score, ambiguous): look-alikes fixed in every reading, the
@@ -196,14 +205,14 @@ def _corrected_field(f: str, readings: list[str | None], narrative: str | None, 
     for k, r in enumerate(readings):
         text = squeeze(r)
         if text not in done:
-            done[text] = fix_lookalikes(text, settings.correction_min)
+            done[text] = _fixed(text, settings, scanned)
         v, fixes, amb = done[text]
         fixed.append(v)
         if k == 0:
             rules += [x.rule for x in fixes]
             scores += [x.score for x in fixes]
             ambiguous |= amb
-    n, n_fixes, _ = fix_lookalikes(squeeze(narrative), settings.correction_min)
+    n, n_fixes, _ = _fixed(squeeze(narrative), settings, scanned)
     chosen, share, amb = vote(fixed, n, settings.min_subsequence_share, settings.ambiguity_margin)
     ambiguous |= amb
     if chosen is not None and chosen != fixed[0]:

@@ -146,3 +146,18 @@ def test_without_correction_every_value_stays_as_read():
     items, rows = _category(["1370", "150", "530", "400", "200"], ["90", "150", "530", "400", "200"], "1370")
     merged = reconcile(items, rows, Settings(correct=False))
     assert merged[0].values["aid_funds_wan"] == 1370 and merged[0].corrections == []
+
+
+def test_a_traditional_character_in_a_scans_reading_is_simplified_and_logged():
+    # rapidocr read 黄 as 黃 in leaders' names of generated scans; the plans print simplified characters
+    from normalizers.correct import Fix, fix_variants
+    assert fix_variants("黃海军") == ("黄海军", [Fix("黃", "黄", "variant", 100.0)])
+    assert fix_variants("黄海军") == ("黄海军", [])
+
+
+def test_a_born_digital_reading_keeps_its_traditional_character():
+    from normalizers.reconcile import _corrected_field
+    value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=False)
+    assert value == "黃海军" and rules == []
+    value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=True)
+    assert value == "黄海军" and rules == ["variant"]
