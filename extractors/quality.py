@@ -76,10 +76,10 @@ def box_imprecision(chars: list[dict], line_tol: float) -> float:
 
 
 def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -> float:
-    """Share of a layer's characters in runs an engine spread evenly over one box that joins two
-    cells (rapidocr over a table): a character of the run stands over a blank stretch of the image
-    wider than a line height, across a vertical rule, or (a hanzi or digit) over no ink at all. A
-    layer placed glyph by glyph leaves such a gap or rule between its characters, however close.
+    """Share of a layer's characters in runs an engine made of one box that joins two cells
+    (rapidocr over a table): the run spans a blank stretch of the image wider than a line height,
+    or one of its characters stands across a vertical rule or (a hanzi or digit) over no ink at
+    all. A layer placed glyph by glyph leaves a rule between its characters, however close.
     `ink_cols(x0, top, x1, bottom)` gives, for a box in points, whether each image column under
     it holds ink, whether it is a rule (ink from above the box to below it), and the image
     columns per point (0.0 for no characters)."""
@@ -90,27 +90,27 @@ def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -
         x0 = min(c["x0"] for c in run)
         ink, rule, per_pt = ink_cols(x0, min(c["top"] for c in run), max(c["x1"] for c in run),
                                      max(c["bottom"] for c in run))
-        gap = _long_blanks(ink & ~rule, height * per_pt)
         total += len(run)
+        if _longest_blank(ink & ~rule) > height * per_pt:
+            joined += len(run)
+            continue
         for c in run:
             lo, hi = int((c["x0"] - x0) * per_pt), int((c["x1"] - x0) * per_pt)
             edge = int(GLYPH_EDGE * (hi - lo))
             middle = slice(lo + edge, max(lo + edge + 1, hi - edge))
-            if gap[min(len(gap) - 1, (lo + hi) // 2)] or rule[middle].any() or \
+            if rule[middle].any() or \
                     (c["text"].isdigit() or "\u4e00" <= c["text"] <= "\u9fff") and not ink[middle].any():
                 joined += len(run)
                 break
     return joined / total if total else 0.0
 
 
-def _long_blanks(ink: np.ndarray, longer: float) -> np.ndarray:
-    """True at the columns of every stretch without ink longer than `longer` columns."""
-    out = np.zeros(len(ink), bool)
-    edges = np.flatnonzero(np.diff(np.concatenate(([1], ink.astype(np.int8), [1]))))
-    for start, end in zip(edges[::2], edges[1::2]):
-        if end - start > longer:
-            out[start:end] = True
-    return out
+def _longest_blank(cols: np.ndarray) -> int:
+    """Length of the longest stretch of False in a boolean row."""
+    if not len(cols) or cols.all():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([1], cols.astype(np.int8), [1]))))
+    return int(np.max(edges[1::2] - edges[::2]))
 
 
 def layer_runs(chars: list[dict], run_gap: float, line_tol: float):
