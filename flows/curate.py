@@ -253,9 +253,14 @@ def with_changed_overrides(store: CuratedStore, overrides: list, skip: set[str],
         after, problems = apply_overrides(doc, overrides)
         if notes is not None:
             notes += problems
-        if _override_rows(doc) != _override_rows(after):
+        if _override_rows(doc) != _override_rows(after) or _flag_rows(doc) != _flag_rows(after):
             out.append(doc)
     return out
+
+
+def _flag_rows(doc: NormalizedDocument) -> list[tuple]:
+    """The plan's flags, so an accept decision that takes one off is a change to commit."""
+    return [tuple(doc.document.flags)] + [tuple(p.flags) for p in doc.projects]
 
 
 def _override_rows(doc: NormalizedDocument) -> list[tuple]:

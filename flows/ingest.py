@@ -20,6 +20,7 @@ from extractors.errors import ExtractionError
 from flows.curate import (DocResult, RunSummary, curate, discover, known_shas, rebind, split_known, total_line,
                           write_run_summary)
 from flows.raw import sha256_file
+from normalizers.doubts import flag_doubts
 from flows.store import CuratedStore, StoreError
 from normalizers.records import PIPELINE_VERSION, normalize
 from schemas.settings import Settings
@@ -39,7 +40,8 @@ def process(path: Path, settings: Settings) -> DocResult:
         parts = extract(path, data, settings=settings, sha256=sha)
     except ExtractionError as exc:
         return DocResult(str(path), error=exc.line(), sha256=sha)
-    return DocResult(str(path), doc=normalize(parts, settings), warnings=parts.warnings, sha256=sha)
+    return DocResult(str(path), doc=flag_doubts(normalize(parts, settings), settings), warnings=parts.warnings,
+                     sha256=sha)
 
 
 def document_cache_key(context, parameters) -> str:

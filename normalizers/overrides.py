@@ -7,8 +7,9 @@ document are first undone (each is a `corrections` row with rule `override` whos
 `original` is the pipeline's value), then the current ones applied. An override that names
 no such plan row or field is reported, never guessed at; one whose value fails the checks every
 pipeline value passes (the column's type, pattern, range) is reported and not applied; one that
-matches the value already there adds nothing. A line with decision `accept` changes nothing: it
-takes a value out of the review queue (flows/review) while the value stays what was accepted. Values are stored as typed, formula-looking text included (flows/sheets.py
+matches the value already there adds nothing. A line with decision `accept` keeps the value: it
+takes it out of the review queue (flows/review) and takes its `low_confidence:`/`conflict:` flag off
+while the value is still the one accepted. Values are stored as typed, formula-looking text included (flows/sheets.py
 makes it safe wherever it is written to a spreadsheet).
 """
 from __future__ import annotations
@@ -21,12 +22,12 @@ from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount
 from normalizers.provenance import OVERRIDE, Provenance
 from normalizers.records import NormalizedDocument
-from normalizers.text import as_text
+from normalizers.text import as_text, compact
 from schemas.tables import column_names
 from schemas.types import Correction, Override, ProjectRecord
 
 PROJECT_FIELDS = column_names("projects", overridable=True)      # declared in schemas/tables.py
-ACCEPT = "accept"       # a decision that keeps the value as it is (flows/review); never changes the dataset
+ACCEPT = "accept"       # a decision that keeps the value as it is (flows/review); only its doubt flags go
 DOCUMENT_FIELDS = column_names("documents", overridable=True)
 
 
@@ -98,6 +99,10 @@ def apply_overrides(doc: NormalizedDocument, overrides: list[Override]) -> tuple
                               document.plan_year))
         where_from.append(Provenance(document.doc_id, pid, o.field, OVERRIDE, text=as_text(value), source=OVERRIDE,
                                      plan_year=document.plan_year))
+    for o in (o for o in overrides if o.plan_key == document.plan_key and o.decision == ACCEPT):
+        target = document if o.seq is None else by_seq.get(o.seq)
+        if target is not None and compact(as_text(getattr(target, o.field, None))) == compact(o.value):
+            target.flags = [f for f in target.flags if f not in (f"conflict:{o.field}", f"low_confidence:{o.field}")]
     return NormalizedDocument(document, projects, out, where_from), notes
 
 

@@ -22,8 +22,8 @@ from conftest import ROOT
 from flows.cli import main
 from flows.research.browser import browser, view
 from flows.review.crops import OUTLINE
-from flows.review.doubts import (interleaved_values, misread_names, missing_document_values, missing_values,
-                                 stray_digits, truncated_names, uncertain_numbers)
+from normalizers.doubts import (interleaved_values, misread_names, missing_document_values, missing_values,
+                                 stray_digits, stray_marks, truncated_names, uncertain_numbers)
 from flows.review.page import make_review
 from flows.store import CuratedStore
 from normalizers.provenance import Provenance
@@ -234,6 +234,23 @@ def test_an_accept_of_a_scan_item_and_a_bad_decision(tmp_path, capsys):
     assert list(left["item"].astype(int)) == list(range(1, len(left) + 1))
 
 
+def test_a_doubted_scan_value_is_flagged_in_the_dataset_until_accepted(tmp_path, capsys):
+    cur = copy_of(scan_dataset(), tmp_path)
+    queue = review(cur, tmp_path / "r0")
+    item = queue[queue["rules"].str.contains("readings_differ") & (queue["seq"] != "")].iloc[0]
+    year, seq, flag = int(item["plan_year"]), int(item["seq"]), f"low_confidence:{item['field']}"
+    before = project(cur, year, seq)
+    assert flag in list(before["flags"])                   # the dataset itself points at the doubt
+    write_overrides(cur, [{"plan_key": item["plan_key"], "seq": item["seq"], "field": item["field"],
+                           "value": item["after"], "decision": "accept", "reviewer": "C", "date": "2026-11-30"}])
+    (tmp_path / "in").mkdir()
+    shutil.copy(SCAN, tmp_path / "in" / SCAN.name)
+    run(cur, tmp_path / "in", capsys=capsys)                 # nothing new to read: the accept is committed
+    after = project(cur, year, seq)
+    assert flag not in list(after["flags"]) and after[item["field"]] == before[item["field"]]
+    assert len(review(cur, tmp_path / "r1")) == len(queue) - 1
+
+
 # ---- what else is queued -------------------------------------------------------------------------
 def test_the_threshold_queues_values_read_by_ocr_with_less_confidence(tmp_path):
     """--min-confidence X: a value whose every OCR reading holds a character read with less confidence
@@ -368,6 +385,14 @@ def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
     assert ("d", "d-2", "construction_period") not in missing_values(projects, {"d"}, filled_share)
     found = missing_values(projects, {"d"}, filled_share, {("d", "construction_period")})
     assert [k for k in found if k[2] == "construction_period"] == [("d", f"d-{n}", "construction_period") for n in (2, 3, 4)]
+
+
+def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
+    # k1-001 (seed 1): a tick box read into a project's name (杨村乡中心小学☑提升改造项目)
+    projects = frame("projects", [_project(11, content="中心小学☑提升改造"),
+                                  _project(12, content="“四季文旅”消费（一）", location="峨边彝族自治县—金岩乡、")])
+    assert stray_marks(projects, {"d"}) == [("d", "d-11", "content")]
+    assert stray_marks(projects, set()) == []
 
 
 def test_a_place_or_office_with_a_neighbours_figure_is_queued():

@@ -5,7 +5,7 @@ document's `total_mismatch`, `count_mismatch`, `subtotal_mismatch:`), correction
 below the threshold (score/100, or the OCR confidence of the value's readings, whichever is lower;
 every correction but the archivist's own overrides with `include_all`), values set aside by
 validation, files the pipeline rejected (quarantine/files: one item each, the file as a whole), and the
-values flows/review/doubts.py finds doubtful though unflagged. Items of one value (a plan, a project or
+values normalizers/doubts.py finds doubtful though unflagged. Items of one value (a plan, a project or
 the document, a field) are one item with every rule that raised it. An item whose current value an
 archivist accepted (an `accept` line of the overrides file for that plan, project, field and value)
 leaves the queue; when the value changes, it comes back. The order is stable: rejected files (by name),
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.review.doubts import doubts, ocr_confidence, text
+from normalizers.doubts import doubts, ocr_confidence, text
 from normalizers.text import compact, squeeze
 from schemas.types import Override
 
