@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
 from normalizers.text import compact
-from normalizers.vocab import canonical_category, match_label
+from normalizers.vocab import canonical_category, match_label, name_endings
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
 
@@ -79,7 +79,26 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]
     for score, _, c, field in sorted(scored, reverse=True):
         if field not in columns.values() and c not in columns:
             columns[c] = field
+    if "name" not in columns.values() and (c := unlabelled_names(grid, n_header, columns, settings)) is not None:
+        columns[c] = "name"
     return columns
+
+
+def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The column of project names whose header went unread (a seal over 项目名称): a column no
+    label names, with no header text, whose cells end as project names do (项目, 工程) in at least
+    settings.name_column_share of them; None when there is none."""
+    best = None
+    for c in range(grid.n_cols):
+        if c in columns or any(grid.owner(r, c) is not None and grid.owner(r, c).text.strip()
+                               for r in range(n_header)):
+            continue
+        texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
+                 if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+        share = sum(t.endswith(name_endings()) for t in texts) / len(texts) if texts else 0.0
+        if share >= settings.name_column_share and (best is None or share > best[0]):
+            best = (share, c)
+    return best[1] if best else None
 
 
 def date_column_kind(grid: Grid, c: int, n_header: int) -> str | None:

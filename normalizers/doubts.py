@@ -324,6 +324,9 @@ def flag_doubts(doc: NormalizedDocument, settings: Settings) -> NormalizedDocume
         flag = f"low_confidence:{fieldname}"
         if rule in FLAGGED and target is not None and flag not in target.flags:
             target.flags.append(flag)
+    for p in doc.projects:      # in a scan, a category no list knows may be a misread one ((一) for 产业合作)
+        if "new_category" in p.flags and "low_confidence:category" not in p.flags:
+            p.flags.append("low_confidence:category")
     return doc
 
 

@@ -44,6 +44,12 @@ def names_column(text: str, min_score: float) -> bool:
     return label_text(text) in column_labels() or match_label(text)[1] >= min_score
 
 
+@lru_cache(maxsize=None)
+def name_endings() -> tuple[str, ...]:
+    """How project names end (项目, 工程: normalizers/data/name_endings.csv)."""
+    return tuple(r["ending"] for r in _rows("name_endings.csv"))
+
+
 def label_text(text: str) -> str:
     """A header's text as labels are compared: compacted, one line, unit notes (（万元）) dropped."""
     return _UNIT_NOTE.sub("", compact(text).replace("\n", ""))

@@ -18,6 +18,10 @@ DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically sha
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
 DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
+DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
+DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows) that may cross a gutter between columns
+DEFAULT_NAME_COLUMN_SHARE = 0.5         # share of an unlabelled column's cells ending as project names do: the name column
+DEFAULT_LABEL_FRAGMENT_CHARS = 2        # a piece of a split label this short naming nothing joins a label beside it (行业)
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
 DEFAULT_CELL_GAP_EM = 0.3              # em: beyond the table's usual line gap, what still keeps two lines in one cell
 DEFAULT_WRAP_GAP_EM = 0.6              # em: the lines of one cell stand at most this far apart (line spacing 1.6)
@@ -92,6 +96,10 @@ class Settings:
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
     label_split_em: float = DEFAULT_LABEL_SPLIT_EM
+    label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
+    unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
+    name_column_share: float = DEFAULT_NAME_COLUMN_SHARE
+    gutter_cross_share: float = DEFAULT_GUTTER_CROSS_SHARE
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
     row_key_em: float = DEFAULT_ROW_KEY_EM
@@ -198,13 +206,16 @@ class Settings:
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
-        for name in ("table_margin", "rule_share", "fit_share"):
+        for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
+                     "gutter_cross_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
                      "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
+        if not 0 <= self.label_fragment_chars <= 10:
+            raise SettingsError(f"label_fragment_chars must be from 0 to 10, got {self.label_fragment_chars!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
             raise SettingsError(f"heading_row_cells must be >= 1 and header_tail_chars >= 0, got "
                                 f"{self.heading_row_cells!r}, {self.header_tail_chars!r}")

@@ -67,7 +67,8 @@ def test_two_labels_in_one_row_share_out_no_runs():
 
 def test_a_header_label_read_in_two_pieces_is_one_column():
     """OCR reads 绩效目标 as 绩效 | 目标 a few points apart: one column; 序号 | 责任单位 as close stay two,
-    and so do a label and an unknown one beside it (帮扶资金（元） | 自筹资金（元）, s505-021)."""
+    and so do a label and an unknown one beside it (帮扶资金（元） | 自筹资金（元）, s505-021); a label's unit
+    read apart joins it (总投资 | （元), k1-039), and so does a piece naming nothing (行业 | 主管部门, k1-012)."""
     from extractors.header import join_split
     from extractors.segments import segment_of
 
@@ -75,5 +76,38 @@ def test_a_header_label_read_in_two_pieces_is_one_column():
         return segment_of([{"text": t, "x0": x0 + 9 * i, "x1": x0 + 9 * (i + 1), "top": 100.0, "bottom": 109.0,
                             "size": 9.0} for i, t in enumerate(text)])
     out = join_split([seg("绩效", 100), seg("目标", 122), seg("序号", 200), seg("责任单位", 222),
-                      seg("帮扶资金（元）", 300), seg("自筹资金（元）", 370)], Settings())
-    assert [s.text for s in out] == ["绩效目标", "序号", "责任单位", "帮扶资金（元）", "自筹资金（元）"]
+                      seg("帮扶资金（元）", 300), seg("自筹资金（元）", 370), seg("总投资", 450), seg("（元)", 480),
+                      seg("行业", 550), seg("主管部门", 571)], Settings())
+    assert [s.text for s in out] == ["绩效目标", "序号", "责任单位", "帮扶资金（元）", "自筹资金（元）", "总投资（元)",
+                                     "行业主管部门"]
+
+
+def _row_chars(y: float, cells: list[tuple[str, float]]) -> list[dict]:
+    return [{"text": t, "x0": x + 9 * i, "x1": x + 9 * (i + 1), "top": y, "bottom": y + 9, "size": 9.0}
+            for text, x in cells for i, t in enumerate(text)]
+
+
+def test_a_column_whose_label_went_unread_is_a_column_of_names():
+    """k1-027, k1-010 (seed 1): a seal over 项目名称 left the names' column without a label; the names
+    went into the next column and the plan was rejected. Text standing apart between two labels on
+    enough lines is a column; one without a label whose cells end as names do is the name column."""
+    from extractors.grid import build_grid
+    from extractors.header import unlabelled
+    from extractors.segments import text_lines
+    from extractors.tables import map_columns
+    settings = Settings()
+    rows = [("1", "新林镇示范园建设项目", "发展林下食用菌种植"), ("2", "觉莫乡加工厂房建设项目", "新建加工厂房"),
+            ("3", "杨河乡白芨种植基地", "新建种植基地380亩")]
+    chars = [c for k, (seq, name, content) in enumerate(rows)
+             for c in _row_chars(40.0 + 20 * k, [(seq, 40.0), (name, 70.0), (content, 190.0)])]
+    chars += _row_chars(100.0, [("产业合作（3个）", 60.0)])            # a heading row spans the columns
+    data = [[s for s in ln] for ln in text_lines(chars, settings)]
+    stacks, fields = unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"], data, settings)
+    assert fields == ["seq", None, "content"] and 58 < stacks[1][0] < 80 and 160 < stacks[1][1] < 190
+    assert unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"],
+                      [[s for s in ln if s.x0 > 180 or s.x1 < 60] for ln in data], settings)[1] == ["seq", "content"]
+    head = _row_chars(20.0, [("序号", 40.0), ("建设内容", 280.0)])
+    rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0, 58.0, 78.0) for x0, x1 in ((38, 62), (62, 185), (185, 400))]
+    grid = build_grid(5, rects, head + chars)
+    assert map_columns(grid, 1, settings) == {0: "seq", 1: "name", 2: "content"}
+    assert map_columns(grid, 1, Settings(name_column_share=1.0)) == {0: "seq", 2: "content"}   # one in three ends otherwise
