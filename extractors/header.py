@@ -295,13 +295,16 @@ def _covers_several(s: Segment, header: list[Segment], settings: Settings) -> bo
 def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]],
                settings: Settings) -> tuple[list[tuple[float, float]], list[str | None]]:
     """The stacks and fields with a column whose header went unread (a seal over 项目名称) put in:
-    between two header labels, text standing apart from its neighbours' (a gutter each side down the
+    between two header labels or beside the outer ones, text standing apart from its neighbours' (a gutter each side down the
     table, crossed by settings.gutter_cross_share of its lines at most) on at least
     settings.unlabelled_line_share of the table's lines."""
     segs = [s for ln in data for s in ln]
     if not segs:
         return stacks, fields
     gutter = settings.gutter_em * sorted(s.size for s in segs)[len(segs) // 2]
+    left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
+    stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
+    fields = [None] + fields + [None]
     out, names = [stacks[0]], [fields[0]]
     for (_, a1), b, field in zip(stacks, stacks[1:], fields[1:]):
         gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
@@ -312,7 +315,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
                 names.append(None)
         out.append(b)
         names.append(field)
-    return out, names
+    return out[1:-1], names[1:-1]
 
 
 def _uncovered(lo: float, hi: float, segs: list[Segment], gutter: float, most: float) -> list[tuple[float, float]]:

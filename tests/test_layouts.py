@@ -106,6 +106,7 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     assert fields == ["seq", None, "content"] and 58 < stacks[1][0] < 80 and 160 < stacks[1][1] < 190
     assert unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"],
                       [[s for s in ln if s.x0 > 180 or s.x1 < 60] for ln in data], settings)[1] == ["seq", "content"]
+    assert unlabelled([(280.0, 316.0)], ["content"], data, settings)[1] == [None, None, "content"]   # k1-032: left of all
     head = _row_chars(20.0, [("序号", 40.0), ("建设内容", 280.0)])
     rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0, 58.0, 78.0) for x0, x1 in ((38, 62), (62, 185), (185, 400))]
     grid = build_grid(5, rects, head + chars)
