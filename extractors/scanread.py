@@ -191,8 +191,9 @@ def _weak(chars: list[dict], settings: Settings) -> bool:
 
 
 def _upside_down(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline) -> bool:
-    """True when a strip of the page reads with clearly more confidence turned by 180°."""
-    y0, y1 = _strip_rows(img)
+    """True when the page's most inked strip reads with clearly more confidence turned by 180°
+    (a page holding a table's last rows only has no text in its middle)."""
+    y0, y1 = _inked_strip(img)
     strip = np.ascontiguousarray(img[y0:y1])
 
     def confidence(part: np.ndarray) -> float:
@@ -291,6 +292,15 @@ def _strip_rows(img: np.ndarray) -> tuple[int, int]:
     """First and last row of the STRIP band, each moved to a gap between text lines."""
     h = img.shape[0]
     return _quiet_row(img, int(h * STRIP[0])), _quiet_row(img, int(h * STRIP[1]))
+
+
+def _inked_strip(img: np.ndarray) -> tuple[int, int]:
+    """First and last row of the band as high as STRIP holding the most ink, cut between lines."""
+    h = img.shape[0]
+    ink = np.concatenate(([0], np.cumsum((img < INK).sum(axis=1))))
+    high = max(1, int(h * (STRIP[1] - STRIP[0])))
+    y0 = int(np.argmax(ink[high:] - ink[:-high]))
+    return _quiet_row(img, y0), _quiet_row(img, min(h - 1, y0 + high))
 
 
 def _quiet_row(img: np.ndarray, y: int) -> int:

@@ -165,3 +165,14 @@ def test_hanzi_read_down_a_quarter_turned_page_do_not_say_it_is_upright():
     square = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 11, "conf": 0.9}]
     tall = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 160, "conf": 0.99}]
     assert hanzi_confidence(square) == pytest.approx(0.9) and hanzi_confidence(tall) == 0.0
+
+
+def test_the_strip_read_to_find_an_upside_down_page_is_where_its_text_is():
+    """k1-025 (seed 1): a page holding a table's last rows upside down has its text near the foot;
+    the middle strip read blank both ways and the page was read upside down, as garbage."""
+    from extractors.scanread import _inked_strip
+    img = np.full((1000, 700), 255, np.uint8)
+    for y in range(700, 900, 30):
+        img[y:y + 15, 50:650] = 0
+    y0, y1 = _inked_strip(img)
+    assert 650 <= y0 <= 705 and y1 >= 840
