@@ -175,4 +175,4 @@ def test_the_strip_read_to_find_an_upside_down_page_is_where_its_text_is():
     for y in range(700, 900, 30):
         img[y:y + 15, 50:650] = 0
     y0, y1 = _inked_strip(img)
-    assert 650 <= y0 <= 705 and y1 >= 840
+    assert 600 <= y0 <= 700 and y1 >= 780           # text lines, not the blank middle (40-55 %)
