@@ -18,6 +18,7 @@ from extractors.header import locate
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
 from extractors.segments import hline, text_lines
+from normalizers.vocab import match_label
 from schemas.settings import Settings
 
 
@@ -26,25 +27,40 @@ TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolera
 
 def find_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
                settings: Settings | None = None, previous: Grid | None = None) -> list[Grid]:
-    """The page's table grids: ruled ones, else one found by column alignment."""
+    """The page's table grids: ruled ones, else one found by column alignment. Ruled grids with
+    no header that go on from no table before (a scan's glyph strokes taken for faint rules) give
+    way to a table found by alignment under a header."""
     settings = settings or Settings()
     grids = ruled_grids(plumb_page, number, edges, chars, previous)
-    if grids or not chars:
+    if grids and (any(_headed(g, settings) or _continues(g, previous) for g in grids)) or not chars:
         return grids
     grid = aligned_grid(plumb_page, number, edges, chars, settings, previous)
-    return [grid] if grid is not None else []
+    return [grid] if grid is not None else grids
+
+
+def _headed(grid: Grid, settings: Settings) -> bool:
+    """The cells of the grid's first rows name the project name and two more fields: a plan
+    table's header (what extractors/tables.py needs of one)."""
+    found = set()
+    for text in {grid.owner(r, c).text for r in range(min(grid.n_rows, 3)) for c in range(grid.n_cols)
+                 if grid.owner(r, c) is not None and grid.owner(r, c).text.strip()}:
+        field, score = match_label(text)
+        if score >= settings.header_match_min:
+            found.add(field)
+    return "name" in found and len(found) >= 3
 
 
 def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
                 previous: Grid | None = None) -> list[Grid]:
     """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells; a
-    grid of one row only where it goes on from the table of the page before."""
+    grid of one row only where it goes on from the table of the page before, none without text."""
     v = [e for e in edges if e["height"] > 0]
     h = [e for e in edges if e["width"] > 0]
     if len(v) < 2 or len(h) < 2:
         return []
     grids = _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars, min_rows=1)
-    return [g for g in grids if g.n_rows >= 2 or _continues(g, previous)]
+    return [g for g in grids if (g.n_rows >= 2 or _continues(g, previous))
+            and any(c.text.strip() for c in g.cells)]          # an empty box (glyph strokes taken for rules) is none
 
 
 def _continues(grid: Grid, previous: Grid | None) -> bool:

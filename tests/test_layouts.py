@@ -112,3 +112,16 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     grid = build_grid(5, rects, head + chars)
     assert map_columns(grid, 1, settings) == {0: "seq", 1: "name", 2: "content"}
     assert map_columns(grid, 1, Settings(name_column_share=1.0)) == {0: "seq", 2: "content"}   # one in three ends otherwise
+
+
+def test_an_empty_ruled_box_is_no_table():
+    """k1-019 (seed 1): glyph strokes on uneven paper taken for faint rules drew empty boxes on the
+    text pages; one taken for the table before kept the real table page's junk grids as its
+    continuation, and the plan was rejected."""
+    from extractors.tablefind import ruled_grids
+    rule = lambda x0, x1, top, bottom: {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,  # noqa: E731
+                                        "height": bottom - top, "object_type": "line"}
+    lines = [rule(100, 400, y, y) for y in (100, 130, 160)] + [rule(x, x, 100, 160) for x in (100, 200, 300, 400)]
+    page = type("P", (), {"width": 600.0, "height": 800.0, "bbox": (0, 0, 600, 800), "chars": [], "objects": {}})
+    assert ruled_grids(page, 1, lines, [], None) == []
+    assert len(ruled_grids(page, 1, lines, _row_chars(110.0, [("序号", 110.0)]), None)) == 1
