@@ -29,11 +29,12 @@ import unicodedata
 import pandas as pd
 from rapidfuzz import fuzz
 
+from normalizers.correct import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
 from schemas.models import frame
-from schemas.settings import Settings
+from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
 
 READINGS_DIFFER = "readings_differ"
@@ -103,11 +104,13 @@ def reading_key(fieldname: str, text_read: str) -> str:
     return compact(text_read)
 
 
-def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float) -> list[Key]:
+def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float,
+                       correction_min: float = DEFAULT_CORRECTION_MIN) -> list[Key]:
     """A scan's values two of whose readings are nearly the same but not quite (rapidfuzz ratio ≥
     `near`, below 100): a slip of OCR in one of them, even where the merge or a vote settled it without
     a flag. Readings further apart are other wordings of one fact (宜坪乡 / 宜坪乡人民政府), which the
-    merge handles."""
+    merge handles; readings the gazetteers repair alike (峨边到族自治县 / 峨边彝族自治县, at
+    `correction_min`) agree."""
     rows = printed(provenance)
     if not len(rows):
         return []
@@ -116,10 +119,16 @@ def differing_readings(provenance: pd.DataFrame, scanned: set[str], near: float)
     for (doc_id, pid, f), group in rows.groupby(["doc_id", rows["project_id"].fillna(""), "field"], sort=True):
         if f in PARAPHRASED:
             group = group[group["reading"].str.startswith("table")]
-        said = sorted({reading_key(f, t) for t in group["text"]})
+        said = sorted({repaired(reading_key(f, t), correction_min) for t in group["text"]})
         if any(near <= fuzz.ratio(a, b) < 100 for i, a in enumerate(said) for b in said[i + 1:]):
             out.append((doc_id, pid or None, f))
     return out
+
+
+def repaired(key: str, correction_min: float) -> str:
+    """A reading's key with the look-alikes and misreads the gazetteers repair, and traditional forms, set right."""
+    fixed, _, _ = fix_lookalikes(key, correction_min)
+    return fix_variants(fixed)[0] or ""
 
 
 def tight_subsequence(short: str, long: str, span: float) -> bool:
@@ -291,11 +300,12 @@ def misnumbered(projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
 
 
 def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame, near: float,
-           filled_share: float, near_name: float, min_confidence: float) -> list[tuple[Key, str, str]]:
+           filled_share: float, near_name: float, min_confidence: float,
+           correction_min: float = DEFAULT_CORRECTION_MIN) -> list[tuple[Key, str, str]]:
     """Every doubtful value the rules above find, as (key, kind of doubt, rule); the thresholds are
     the review settings (review_near_reading, review_filled_share, review_near_name, review_min_confidence)."""
     scanned = set(documents.loc[documents["source_kind"] == "scanned", "doc_id"]) if len(documents) else set()
-    found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near)]
+    found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near, correction_min)]
     found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
     found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
     found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
@@ -319,7 +329,8 @@ def flag_doubts(doc: NormalizedDocument, settings: Settings) -> NormalizedDocume
     by_id = {p.project_id: p for p in doc.projects}
     for (_, pid, fieldname), _, rule in doubts(frames["documents"], frames["projects"], frames["provenance"],
                                                settings.review_near_reading, settings.review_filled_share,
-                                               settings.review_near_name, settings.review_min_confidence):
+                                               settings.review_near_name, settings.review_min_confidence,
+                                               settings.correction_min):
         target = doc.document if pid is None else by_id.get(pid)
         flag = f"low_confidence:{fieldname}"
         if rule in FLAGGED and target is not None and flag not in target.flags:

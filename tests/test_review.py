@@ -403,3 +403,16 @@ def test_a_place_or_office_with_a_neighbours_figure_is_queued():
     assert stray_digits(projects, {"d"}) == [("d", "d-4", "location"), ("d", "d-3", "location"),
                                              ("d", "d-6", "responsible_unit")]
     assert stray_digits(projects, set()) == []
+
+
+def test_readings_the_gazetteer_repairs_alike_do_not_differ():
+    # k1-010, k1-012 (seed 1): the narrative's 峨边到族自治县农业农村局 beside the table's right reading
+    # flagged seven right offices a plan; a reading short of a character still differs
+    from normalizers.doubts import differing_readings
+
+    def readings(*texts):
+        return frame("provenance", [Provenance("d", "d-1", "responsible_unit", r, text=t, plan_year=2025)
+                                    for r, t in zip(("table", "narrative"), texts)])
+    assert differing_readings(readings("峨边彝族自治县农业农村局", "峨边到族自治县农业农村局"), {"d"}, 85) == []
+    assert differing_readings(readings("峨边彝族自治县农业农村局", "峨边彝族自治县农业农局"), {"d"}, 85) == \
+        [("d", "d-1", "responsible_unit")]
