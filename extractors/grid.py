@@ -1,6 +1,6 @@
 """Ruled cells on a page → a grid of slots, each slot owned by one (possibly merged) cell.
 
-pdfplumber finds the cell rectangles; merged cells are rectangles that cover several
+extractors.cells finds the cell rectangles; merged cells are rectangles that cover several
 row or column bands. Text is placed in cells by the centre of each character, once per
 page, instead of cropping the page for every cell.
 """

@@ -8,11 +8,8 @@ with a warning.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pdfplumber
 
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.furniture import furniture
@@ -41,7 +38,7 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
 
     pypdfium2 reads characters and ruling-line segments (fast, in C); a scanned page (an
     image with no usable text layer) is read by OCR, and its ruling lines are found on the
-    image. pdfplumber's table finder turns the lines, handed over as explicit edges, into cells.
+    image. extractors.cells turns the lines into cells.
     Reading stops at `deadline` (default: max_seconds_per_file from now).
     """
     deadline = deadline or Deadline.start(path, settings)
@@ -50,36 +47,35 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
         with PDFIUM_LOCK:
             scans = scan_pages(path, data, n, settings, deadline)
         read_images(data, scans, settings, deadline)
-        return _assemble(path, data, n, scans, settings, deadline)
+        return _assemble(path, n, scans, settings, deadline)
     except ExtractionError:
         raise
     except MemoryError as exc:
         raise OutOfMemoryError(str(path), "while reading its pages") from exc
-    except Exception as exc:  # pdfium and pdfminer raise many types on damaged files
+    except Exception as exc:  # pdfium raises many types on damaged files
         raise CorruptPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
 
 
-def _assemble(path: Path, data: bytes, n: int, scans: list[PageScan], settings: Settings,
+def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
               deadline: Deadline) -> PdfContent:
     pages, grids, warnings, seen = [], [], [], {}
     furnished = furniture(scans, settings)
-    with pdfplumber.open(io.BytesIO(data)) as plumb:
-        for scan in scans:
-            deadline.check(f"the tables of page {scan.number}")
-            warnings += [f"{path}: {note}" for note in scan.notes]
-            chars = [c for c in scan.chars if id(c) not in furnished]
-            fp = hashlib.sha1("".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
-                              .encode()).hexdigest()
-            if chars and fp in seen:
-                warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
-                continue
-            seen[fp] = scan.number
-            page_grids = find_grids(plumb.pages[scan.number - 1], scan.number, scan.edges, chars, settings,
-                                    grids[-1] if grids else None)
-            grids += page_grids
-            lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
-            warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
-            pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars)))
+    for scan in scans:
+        deadline.check(f"the tables of page {scan.number}")
+        warnings += [f"{path}: {note}" for note in scan.notes]
+        chars = [c for c in scan.chars if id(c) not in furnished]
+        fp = hashlib.sha1("".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
+                          .encode()).hexdigest()
+        if chars and fp in seen:
+            warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
+            continue
+        seen[fp] = scan.number
+        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, settings,
+                                grids[-1] if grids else None)
+        grids += page_grids
+        lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
+        warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
+        pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars)))
     scanned = {s.number for s in scans if s.dpi}
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer

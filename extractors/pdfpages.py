@@ -38,8 +38,15 @@ _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
 
 
-# the text object of a character, as its address (an int, or None): a key for the clip boxes met
+# the text object of a character, as its address (an int, or None): the key of its font size and clip box
 _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_CLIP_PATH, _CLIP_PATHS, _CLIP_SEGMENTS, _CLIP_SEGMENT, _CLIP_POINT = (
+    ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value) for fn, restype, *args in (
+        (pdfium_raw.FPDFPageObj_GetClipPath, ctypes.c_void_p, ctypes.c_void_p),
+        (pdfium_raw.FPDFClipPath_CountPaths, ctypes.c_int, ctypes.c_void_p),
+        (pdfium_raw.FPDFClipPath_CountPathSegments, ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
+        (pdfium_raw.FPDFClipPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_int),
+        (pdfium_raw.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)))
 _PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
     pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
     pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
@@ -164,7 +171,7 @@ def _text_chars(tp, height: float) -> list[dict]:
     last = first + len(whole) - 1
     rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    out, clips = [], {}
+    out, objects = [], {}
     for i in range(n):
         t = _TEXT_INDEX(raw, i)
         if t == -1:                           # a character left out of the text: no text
@@ -181,11 +188,19 @@ def _text_chars(tp, height: float) -> list[dict]:
                 continue
         if not _LOOSE_BOX(raw, i, p_rect):
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
-        if _clipped_out(raw, i, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2, clips):
-            continue
+        key = _TEXT_OBJECT(raw, i)
+        if key:                               # font size and clip box are the text object's
+            known = objects.get(key)
+            if known is None:
+                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key))
+            size, box = known
+            if box is not None and _outside(box, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2):
+                continue
+        else:
+            size = _FONT_SIZE(raw, i)
         _ORIGIN(raw, i, p_ox, p_oy)
         out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
-                    "bottom": height - rect.bottom, "size": _FONT_SIZE(raw, i), "baseline": height - oy.value})
+                    "bottom": height - rect.bottom, "size": size, "baseline": height - oy.value})
     return out
 
 
@@ -206,29 +221,24 @@ def _page_text(tp, n: int) -> tuple[str, int]:
     return "".join(map(chr, units)), first
 
 
-def _clipped_out(textpage, i: int, x: float, y: float, clips: dict) -> bool:
-    """The character's centre lies outside its text object's clip path: drawn but never shown (a
-    fixed-height table cell cuts its overflow off), so it is not read. `clips` caches each object's
-    clip box; a clip of several paths is taken at the box of them all, which only ever keeps more."""
-    key = _TEXT_OBJECT(textpage, i)
-    if not key:
-        return False
-    box = clips.get(key, False)
-    if box is False:
-        box = clips[key] = _clip_box(ctypes.cast(key, pdfium_raw.FPDF_PAGEOBJECT))
-    return box is not None and not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
+def _outside(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    """A character centred at (x, y) lies outside its text object's clip box: drawn but never
+    shown (a fixed-height table cell cuts its overflow off), so it is not read. A clip of several
+    paths is taken at the box of them all, which only ever keeps more."""
+    return not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
 
 
-def _clip_box(obj) -> tuple[float, float, float, float] | None:
+def _clip_box(obj: int) -> tuple[float, float, float, float] | None:
     """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped."""
-    clip = pdfium_raw.FPDFPageObj_GetClipPath(obj)
+    clip = _CLIP_PATH(obj)
     if not clip:
         return None
     x, y = ctypes.c_float(), ctypes.c_float()
+    p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     xs, ys = [], []
-    for p in range(pdfium_raw.FPDFClipPath_CountPaths(clip)):
-        for k in range(pdfium_raw.FPDFClipPath_CountPathSegments(clip, p)):
-            pdfium_raw.FPDFPathSegment_GetPoint(pdfium_raw.FPDFClipPath_GetPathSegment(clip, p, k), x, y)
+    for p in range(_CLIP_PATHS(clip)):
+        for k in range(_CLIP_SEGMENTS(clip, p)):
+            _CLIP_POINT(_CLIP_SEGMENT(clip, p, k), p_x, p_y)
             xs.append(x.value)
             ys.append(y.value)
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None

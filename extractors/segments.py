@@ -1,5 +1,5 @@
 """Characters → lines → segments (one cell's line of text), and the ruling lines handed to
-pdfplumber's table finder: what the ways of finding tables share."""
+the cell finder (extractors.cells): what the ways of finding tables share."""
 from __future__ import annotations
 
 import re
