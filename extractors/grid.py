@@ -134,13 +134,15 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
     """Characters → lines → text, lines joined with newlines."""
-    out = []
-    for ln in group_lines(chars, line_tol):
-        text, prev = "", None
-        for ch in ln:
-            if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):
-                text += " "
-            text += ch["text"]
-            prev = ch
-        out.append(text)
-    return "\n".join(out)
+    return "\n".join(map(line_text, group_lines(chars, line_tol)))
+
+
+def line_text(line: list[dict]) -> str:
+    """The text of one line of group_lines: a space where characters stand apart."""
+    text, prev = "", None
+    for ch in line:
+        if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):
+            text += " "
+        text += ch["text"]
+        prev = ch
+    return text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.furniture import furniture
-from extractors.grid import Grid, chars_to_text, group_lines
+from extractors.grid import Grid, group_lines, line_text
 from extractors.limits import Deadline
 from extractors.ocr import ocr_marks, snap_sizes
 from extractors.pdffile import check_pdf
@@ -59,21 +59,24 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
 def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
               deadline: Deadline) -> PdfContent:
     pages, grids, warnings, seen = [], [], [], {}
-    furnished = furniture(scans, settings)
+    lines_of = {s.number: group_lines([c for c in s.chars if c["text"].strip()], settings.line_tolerance)
+                for s in scans}
+    furnished = furniture(scans, lines_of, settings)
     for scan in scans:
         deadline.check(f"the tables of page {scan.number}")
         warnings += [f"{path}: {note}" for note in scan.notes]
         chars = [c for c in scan.chars if id(c) not in furnished]
+        kept = [ln for ln in lines_of[scan.number] if id(ln[0]) not in furnished]     # furniture is whole lines
         fp = hashlib.sha1("".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
                           .encode()).hexdigest()
         if chars and fp in seen:
             warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
             continue
         seen[fp] = scan.number
-        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, settings,
+        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings,
                                 grids[-1] if grids else None)
         grids += page_grids
-        lines, dropped = drop_noise(_lines(scan.number, chars, page_grids, settings), settings)
+        lines, dropped = drop_noise(_lines(scan.number, chars, kept, page_grids, settings), settings)
         warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
         pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars)))
     scanned = {s.number for s in scans if s.dpi}
@@ -97,19 +100,23 @@ def drop_noise(lines: list[Line], settings: Settings) -> tuple[list[Line], list[
     return [ln for ln, bad in zip(lines, noise) if not bad], [ln for ln, bad in zip(lines, noise) if bad]
 
 
-def _lines(number: int, chars: list[dict], grids: list[Grid], settings: Settings) -> list[Line]:
-    """Body text lines outside every table, top to bottom."""
+def _lines(number: int, chars: list[dict], lines: list[list[dict]], grids: list[Grid],
+           settings: Settings) -> list[Line]:
+    """Body text lines outside every table, top to bottom. `lines`: the page's characters as
+    lines (group_lines): a line wholly outside the tables stays as it is, and when no line is
+    cut by a table the rest are the body's lines (grouping what is left of whole lines gives
+    the same lines); else the characters outside are grouped again."""
     boxes = [g.bbox for g in grids]
 
     def outside(ch: dict) -> bool:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    body = [c for c in chars if c["text"].strip() and (not boxes or outside(c))]
-    lines = []
-    for g in group_lines(body, settings.line_tolerance):
-        text = chars_to_text(g, settings.line_tolerance)
-        lines.append(Line(text, number, min(c["x0"] for c in g), min(c["top"] for c in g),
-                          max(c["x1"] for c in g), max(c["bottom"] for c in g),
-                          max(c.get("size", 0) for c in g)))
-    return lines
+    if boxes:
+        inside = [sum(not outside(c) for c in ln) for ln in lines]
+        if all(k in (0, len(ln)) for k, ln in zip(inside, lines)):
+            lines = [ln for k, ln in zip(inside, lines) if k == 0]
+        else:
+            lines = group_lines([c for c in chars if c["text"].strip() and outside(c)], settings.line_tolerance)
+    return [Line(line_text(g), number, min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g),
+                 max(c["bottom"] for c in g), max(c.get("size", 0) for c in g)) for g in lines]

@@ -6,7 +6,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from extractors.grid import group_lines
 from schemas.settings import Settings
 
 
@@ -33,18 +32,20 @@ class Segment:
         return (self.x0 + self.x1) / 2
 
 
-def text_lines(chars: list[dict], settings: Settings) -> list[list[Segment]]:
-    """Characters → lines (by top) → segments split at gutters wider than settings.gutter_em."""
-    out = []
-    for row in group_lines([c for c in chars if c["text"].strip()], settings.line_tolerance):
-        segs: list[list[dict]] = [[row[0]]]
-        for ch in row[1:]:
-            size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
-            if ch["x0"] - segs[-1][-1]["x1"] > settings.gutter_em * size:
-                segs.append([ch])
-            else:
-                segs[-1].append(ch)
-        out.append([segment_of(s) for s in segs])
+def text_lines(lines: list[list[dict]], settings: Settings) -> list[list[Segment]]:
+    """Lines of characters (group_lines) → segments split at gutters wider than settings.gutter_em."""
+    return [[segment_of(p) for p in pieces(row, settings)] for row in lines]
+
+
+def pieces(row: list[dict], settings: Settings) -> list[list[dict]]:
+    """A line's characters in runs split at gutters wider than settings.gutter_em."""
+    out: list[list[dict]] = [[row[0]]]
+    for ch in row[1:]:
+        size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
+        if ch["x0"] - out[-1][-1]["x1"] > settings.gutter_em * size:
+            out.append([ch])
+        else:
+            out[-1].append(ch)
     return out
 
 

@@ -17,19 +17,18 @@ from extractors.grid import Grid, build_grid
 from extractors.header import locate
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
-from extractors.segments import hline, text_lines
+from extractors.segments import hline, pieces, text_lines
 from schemas.settings import Settings
 
 
 def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
-               settings: Settings | None = None, previous: Grid | None = None) -> list[Grid]:
+               lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> list[Grid]:
     """The page's table grids: ruled ones, else one found by column alignment.
-    `size`: the page's (width, height)."""
-    settings = settings or Settings()
+    `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
     grids = ruled_grids(number, edges, chars, previous)
     if grids or not chars:
         return grids
-    grid = aligned_grid(size, number, edges, chars, settings, previous)
+    grid = aligned_grid(size, number, edges, chars, lines, settings, previous)
     return [grid] if grid is not None else []
 
 
@@ -89,12 +88,14 @@ def _finder_grids(number: int, v: list[dict], h: list[dict], chars: list[dict],
     return [g for g in grids if g.n_rows >= min_rows and g.n_cols >= 3]
 
 
-def aligned_grid(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict], settings: Settings,
-                 previous: Grid | None = None) -> Grid | None:
+def aligned_grid(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
+                 lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> Grid | None:
     """A table without vertical rules, by the alignment of its text (None when there is none).
-    `size`: the page's (width, height)."""
+    `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
+    if (previous is None or not previous.columns) and not any(len(pieces(ln, settings)) >= 3 for ln in lines):
+        return None                      # no line in three pieces holds a header, no table goes on
     width, height = size
-    lines = text_lines(chars, settings)
+    lines = text_lines(lines, settings)
     rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * width})
     widest = max((e["width"] for e in edges), default=0.0)
     across = [r for r in rules if any(round(e["top"], 1) == r and e["width"] >= 0.9 * widest for e in edges)]
