@@ -33,6 +33,8 @@ LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other
 MIN_MASKED_TERM = 6         # a term this long may be matched with one inner character misread as anything
 MASK = "\0"
 REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
+_DASH_RUN = re.compile(f"[{DASHES}]+")
+_QUOTE_MARK = re.compile(r"[“”\"'‘’]")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,12 @@ def _longest_first() -> tuple[str, ...]:
     return tuple(sorted(_variants(), key=len, reverse=True))
 
 
+@lru_cache(maxsize=None)
+def _any_variant() -> re.Pattern:
+    """Matches where any misreading of _variants stands (one search tells a text holds none)."""
+    return re.compile("|".join(map(re.escape, _longest_first()))) if _variants() else re.compile(r"(?!)")
+
+
 def lookalike_score(a: str, b: str) -> float:
     """0..100 similarity where swapping look-alike characters is cheap."""
     if not a and not b:
@@ -124,7 +132,7 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
         return text, [], False
     fixes: list[Fix] = []
     ambiguous = False
-    for variant in _longest_first():
+    for variant in _longest_first() if _any_variant().search(text) else ():
         start = text.find(variant)
         while start != -1:
             end = start + len(variant)
@@ -173,6 +181,12 @@ def _firsts() -> dict[int, frozenset[str]]:
     return {n: frozenset(a for a, _ in pairs) for n, pairs in _anchors().items()}
 
 
+@lru_cache(maxsize=None)
+def _first_chars() -> frozenset[str]:
+    """Every character a masked term starts with."""
+    return frozenset(ch for chars in _firsts().values() for ch in chars)
+
+
 def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
     whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
@@ -180,6 +194,8 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     fixes: list[Fix] = []
     ambiguous = False
     terms, masked, anchors, firsts = known_terms(), _masked(), _anchors(), _firsts()
+    if len(text) < MIN_MASKED_TERM or _first_chars().isdisjoint(text):
+        return text, fixes, ambiguous    # no window could start a masked term
     for n in sorted(anchors, reverse=True):
         after = 0                        # windows start here or later (none inside a fixed term)
         for i in [i for i, ch in enumerate(text[:max(0, len(text) - n + 1)]) if ch in firsts[n]]:
@@ -202,9 +218,8 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
 
 def key(text: str | None) -> str:
     """Comparison form: no spaces, one dash, straight quotes."""
-    t = compact(text or "")
-    t = re.sub(f"[{DASHES}]+", "-", t)
-    return re.sub(r"[“”\"'‘’]", '"', t)
+    t = _DASH_RUN.sub("-", compact(text or ""))
+    return _QUOTE_MARK.sub('"', t)
 
 
 def agrees(a: str, b: str, min_share: float) -> bool:
@@ -258,6 +273,8 @@ def repair_chars(base: str, others: list[str], dash_ties: bool = False) -> tuple
 
     With `dash_ties` (text read from a scan), a tie restores a dash: one read as 一, or one
     dropped (a hyphen at the end of a wrapped cell line is the glyph OCR loses most)."""
+    if all(not w or w == base for w in others):
+        return base, []                  # every reading says the same: no vote goes against a character
     votes: dict[int, dict[str, int]] = {}
     inserts: dict[int, int] = {}
     for w in others:
