@@ -97,13 +97,15 @@ def ink_centre(ch: dict) -> float:
 
 
 def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
+    """Each character into the cell owning the slot its ink centre falls in."""
     buckets: dict[int, list[dict]] = {}
+    left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+    last_row, last_col = len(slots) - 1, len(slots[0]) - 1
     for ch in chars:
         cx, cy = ink_centre(ch), (ch["top"] + ch["bottom"]) / 2
-        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+        if not (left <= cx <= right and top <= cy <= bottom):
             continue
-        r, c = min(_index(ys, cy, 0), len(slots) - 1), min(_index(xs, cx, 0), len(slots[0]) - 1)
-        owner = slots[r][c]
+        owner = slots[min(max(bisect_right(ys, cy) - 1, 0), last_row)][min(max(bisect_right(xs, cx) - 1, 0), last_col)]
         if owner is not None:
             buckets.setdefault(owner, []).append(ch)
     for i, chs in buckets.items():

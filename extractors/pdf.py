@@ -7,7 +7,6 @@ with a warning.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +57,7 @@ def read_pdf(path: Path, data: bytes, settings: Settings, deadline: Deadline | N
 
 def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
               deadline: Deadline) -> PdfContent:
+    """The read pages as body lines and grids: furniture left out, a repeated page dropped."""
     pages, grids, warnings, seen = [], [], [], {}
     lines_of = {s.number: group_lines([c for c in s.chars if c["text"].strip()], settings.line_tolerance)
                 for s in scans}
@@ -67,12 +67,10 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
         warnings += [f"{path}: {note}" for note in scan.notes]
         chars = [c for c in scan.chars if id(c) not in furnished]
         kept = [ln for ln in lines_of[scan.number] if id(ln[0]) not in furnished]     # furniture is whole lines
-        fp = hashlib.sha1("".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
-                          .encode()).hexdigest()
-        if chars and fp in seen:
-            warnings.append(f"{path}: page {scan.number} repeats page {seen[fp]}; ignored")
+        earlier = _repeats(scan.number, chars, seen)
+        if earlier is not None:
+            warnings.append(f"{path}: page {scan.number} repeats page {earlier}; ignored")
             continue
-        seen[fp] = scan.number
         page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings,
                                 grids[-1] if grids else None)
         grids += page_grids
@@ -83,6 +81,30 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer
     return PdfContent(pages, grids, n, warnings)
+
+
+_FIGURES = str.maketrans("", "", "0123456789-")
+
+
+def _repeats(number: int, chars: list[dict], seen: dict[str, list[list]]) -> int | None:
+    """The earlier page this one repeats (the same characters at the same places, to the point),
+    else None and the page is kept in `seen`. A page's places are written out only when its
+    text, figures and dashes aside, is an earlier page's: a page of other text cannot repeat it."""
+    if not chars:
+        return None
+    same = seen.setdefault("".join(c["text"] for c in chars).translate(_FIGURES), [])
+    if same:
+        mine = _places(chars)
+        for entry in same:
+            entry[2] = entry[2] if entry[2] is not None else _places(entry[1])
+            if entry[2] == mine:
+                return entry[0]
+    same.append([number, chars, None])
+    return None
+
+
+def _places(chars: list[dict]) -> str:
+    return "".join([f"{c['text']}{c['x0']:.0f}{c['top']:.0f}" for c in chars])
 
 
 def _snap(pages: list[Page], chosen) -> None:

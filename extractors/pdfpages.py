@@ -167,13 +167,13 @@ def _text_chars(tp, height: float) -> list[dict]:
     UTF-16 unit per character), its loose box, origin and font size; characters clipped out of
     view left out."""
     raw, n = tp.raw, tp.count_chars()
-    whole, first = _page_text(tp, n)
+    whole, first, straight = _page_text(tp, n)
     last = first + len(whole) - 1
     rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     out, objects = [], {}
-    for i in range(n):
-        t = _TEXT_INDEX(raw, i)
+    for i in straight or range(n):
+        t = first + i - straight.start if straight else _TEXT_INDEX(raw, i)
         if t == -1:                           # a character left out of the text: no text
             continue
         if first <= t <= last:
@@ -204,21 +204,28 @@ def _text_chars(tp, height: float) -> list[dict]:
     return out
 
 
-def _page_text(tp, n: int) -> tuple[str, int]:
-    """(the page's text, the text index of its first character): what tp.get_text_range(i, 1)
-    gives for a character at text index t is text[t - first]. ("", 0) where that does not
-    hold (a character outside the Basic Multilingual Plane, a text longer than asked)."""
-    first = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n)) if t != -1), -1)
-    last = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n - 1, -1, -1)) if t != -1), -1)
-    if first == -1 or last < first:
-        return "", 0
+def _page_text(tp, n: int) -> tuple[str, int, range | None]:
+    """(the page's text, the text index of its first character, the character indexes whose
+    text index is first + (i - start)): what tp.get_text_range(i, 1) gives for a character at
+    text index t is text[t - first]. ("", 0, None) where that does not hold (a character
+    outside the Basic Multilingual Plane, a text longer than asked). Text indexes rise by one
+    for each character in the text, so where the first and last characters in it are as many
+    characters apart as text positions, every character between is in it, in step; the
+    characters outside that range are in no text (None: text indexes are asked one by one)."""
+    i0 = next((i for i in range(n) if _TEXT_INDEX(tp.raw, i) != -1), -1)
+    if i0 == -1:
+        return "", 0, None
+    i1 = next(i for i in range(n - 1, -1, -1) if _TEXT_INDEX(tp.raw, i) != -1)
+    first, last = _TEXT_INDEX(tp.raw, i0), _TEXT_INDEX(tp.raw, i1)
+    if last < first:
+        return "", 0, None
     size = last - first + 1
     buf = (ctypes.c_ushort * (size + 1))()
     got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
     units = buf[:size]
     if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
-        return "", 0
-    return "".join(map(chr, units)), first
+        return "", 0, None
+    return "".join(map(chr, units)), first, range(i0, i1 + 1) if i1 - i0 == last - first else None
 
 
 def _outside(box: tuple[float, float, float, float], x: float, y: float) -> bool:

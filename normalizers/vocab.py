@@ -216,7 +216,12 @@ def expand_offices(text: str) -> str:
 
 def abbreviates(a: str, b: str, min_share: float) -> bool:
     """True when the shorter of two readings is an abbreviation or elision of the longer one."""
-    x, y = sorted((expand_offices(a), expand_offices(b)), key=len)
+    return abbreviation(expand_offices(a), expand_offices(b), min_share)
+
+
+def abbreviation(a: str, b: str, min_share: float) -> bool:
+    """abbreviates() of two readings already through expand_offices."""
+    x, y = sorted((a, b), key=len)
     if not x:
         return False
     return x == y or (len(x) / len(y) >= min_share and is_subsequence(x, y))
