@@ -8,6 +8,7 @@ with a warning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
@@ -135,10 +136,26 @@ def _lines(number: int, chars: list[dict], lines: list[list[dict]], grids: list[
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     if boxes:
-        inside = [sum(not outside(c) for c in ln) for ln in lines]
+        inside = [_inside(ln, boxes, outside) for ln in lines]
         if all(k in (0, len(ln)) for k, ln in zip(inside, lines)):
             lines = [ln for k, ln in zip(inside, lines) if k == 0]
         else:
             lines = group_lines([c for c in chars if c["text"].strip() and outside(c)], settings.line_tolerance)
-    return [Line(line_text(g), number, min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g),
-                 max(c["bottom"] for c in g), max(c.get("size", 0) for c in g)) for g in lines]
+    return [Line(line_text(g), number, min(map(_X0, g)), min(map(_TOP, g)), max(map(_X1, g)), max(map(_BOTTOM, g)),
+                 max(c.get("size", 0) for c in g)) for g in lines]
+
+
+_X0, _X1, _TOP, _BOTTOM = itemgetter("x0"), itemgetter("x1"), itemgetter("top"), itemgetter("bottom")
+
+
+def _inside(line: list[dict], boxes: list[tuple], outside) -> int:
+    """How many of the line's characters have their centre inside a box: none where the line
+    stands clear of every box, all where one box holds it (a centre lies between its character's
+    edges), else counted one by one."""
+    xs, ys = [*map(_X0, line), *map(_X1, line)], [*map(_TOP, line), *map(_BOTTOM, line)]
+    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    if all(right < x0 or left > x1 or bottom < y0 or top > y1 for x0, y0, x1, y1 in boxes):
+        return 0
+    if any(x0 <= left and right <= x1 and y0 <= top and bottom <= y1 for x0, y0, x1, y1 in boxes):
+        return len(line)
+    return sum(not outside(c) for c in line)
