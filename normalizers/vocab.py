@@ -45,11 +45,13 @@ def names_column(text: str, min_score: float) -> bool:
     return t in column_labels() or match_label(text)[1] >= min_score
 
 
-def match_label(text: str) -> tuple[str | None, float]:
+def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     """The contract field a header or label names, with a 0..100 score.
 
     A label contained in the text scores by how much of the text it explains, so
     '其中：市中区拟安排帮扶资金' names aid_funds_wan and '建设\\n地点' names location.
+    `floor`: the caller wants only a score of at least this (labels that cannot reach it are not
+    scored); the answer is exact when it reaches the floor.
     """
     t = compact(text).replace("\n", "")
     t = _UNIT_NOTE.sub("", t)            # unit notes: 总投资（万元）
@@ -63,8 +65,8 @@ def match_label(text: str) -> tuple[str | None, float]:
             score = 80.0 + 20.0 * len(label) / len(t)
         elif len(label) <= SHORT_LABEL:
             continue                      # 项目, 序号, 备注: only the label itself names the field
-        elif 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < best[1] - 1e-6:
-            continue                      # fuzz.ratio cannot reach the best so far (lengths alone)
+        elif 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < max(best[1], floor) - 1e-6:
+            continue                      # fuzz.ratio cannot reach the best so far or the floor (lengths alone)
         else:
             score = fuzz.ratio(label, t)
         if score > best[1]:

@@ -1,6 +1,7 @@
 """The fast paths give what the plain ways give: characters and rules read by raw pdfium calls
 against pypdfium2's helpers, names_field against match_label, vote against agrees() witness by
-witness, fix_misreads over repeated and adjacent terms, group_lines' order of ties."""
+witness, fix_misreads over repeated and adjacent terms, group_lines' order of ties, match_label with a
+floor against match_label."""
 from __future__ import annotations
 
 import ctypes
@@ -118,3 +119,19 @@ def test_group_lines_keeps_the_order_of_ties():
     lines = group_lines([d, a, b, c], 3.0)
     assert [[ch["text"] for ch in ln] for ln in lines] == [["丙", "甲", "乙"], ["丁"]]
     assert [[ch["text"] for ch in ln] for ln in group_lines([b, a, c], 3.0)] == [["丙", "乙", "甲"]]
+
+
+def test_match_label_with_a_floor_is_exact_at_the_floor():
+    rnd = random.Random(7)
+    labels = [label for _, label in field_labels()]
+    texts = labels + ["其中：市中区拟安排帮扶资金", "建设\n地点", "实施地点", "责任单位", "绩效目标", "项", ""]
+    for _ in range(600):
+        w = list(rnd.choice(labels))
+        for _ in range(rnd.randint(0, 3)):
+            w.insert(rnd.randrange(len(w) + 1), rnd.choice("（）万元项目建设资金 的是地点单位1"))
+        texts.append("".join(w))
+    for t in texts:
+        full = match_label(t)
+        for floor in (0.0, 60.0, 85.0, 95.0, 100.0):
+            got = match_label(t, floor)
+            assert got == full if full[1] >= floor else got[1] < floor, (t, floor)
