@@ -17,8 +17,7 @@ from normalizers.correct import agrees, fix_lookalikes, repair_chars, vote
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
-from normalizers.vocab import (abbreviation, canonical_category, contains_place, expand_offices, place_ancestors,
-                              place_parts)
+from normalizers.vocab import abbreviation, canonical_category, contains_place, expand_offices, place_ancestors, place_parts
 from schemas.settings import Settings
 from schemas.tables import column_names
 from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
@@ -48,18 +47,17 @@ class Merged:
     corrections: list[Correction] = field(default_factory=list)
 
 
-def name_similarity(a: str, b: str, forms: dict[str, tuple[str, str]] | None = None) -> float:
-    """0..100: fuzz ratio of the comparison forms, 95 where one abbreviates the other.
-    `forms`: each name's (compact, expand_offices of compact) form when already made."""
-    (x, ex), (y, ey) = (forms[a] if forms else _forms(a)), (forms[b] if forms else _forms(b))
+def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """0..100 between two names as name_forms gives them: fuzz ratio, 95 where one abbreviates the other."""
+    (x, ex), (y, ey) = a, b
     if not x or not y:
         return 0.0
     return max(fuzz.ratio(x, y), 95.0 if abbreviation(ex, ey, 0.5) else 0.0)
 
 
-def _forms(name: str) -> tuple[str, str]:
-    x = compact(name)
-    return x, expand_offices(x)
+def name_forms(name: str) -> tuple[str, str]:
+    """A name's comparison form, and that with short office names spelled out (made once per name)."""
+    return compact(name), expand_offices(compact(name))
 
 
 def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
@@ -72,8 +70,8 @@ def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
 def align_names(a: list[str], b: list[str], min_score: float) -> list[tuple[int | None, int | None]]:
     """Index pairs of two name lists in order (a weighted longest common subsequence)."""
     n, m = len(a), len(b)
-    forms = {x: _forms(x) for x in (*a, *b)}                 # each name's forms made once
-    sim = [[name_similarity(x, y, forms) for y in b] for x in a]
+    fb = [name_forms(y) for y in b]
+    sim = [[name_similarity(x, y) for y in fb] for x in map(name_forms, a)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
@@ -153,8 +151,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
         value, flag = _merge_field(f, tv.get(f), nf.get(f), settings)
         if settings.correct:
             fixed, fixed_flag, rules, score, ambiguous = _corrected_field(
-                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned,
-                ((tv.get(f), nf.get(f)), (value, flag)))
+                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned, ((tv.get(f), nf.get(f)), (value, flag)))
             if fixed != value:
                 rule = "cross_witness" if "cross_witness" in rules else (rules[0] if rules else "cross_witness")
                 m.corrections.append(Correction("", None, f, str(value or ""), str(fixed or ""), rule, score, page))
@@ -194,12 +191,11 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
     return value, flag
 
 
-def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings,
-                     scanned: bool = False, merged: tuple[tuple, tuple] | None = None
-                     ) -> tuple[object, str | None, list[str], float | None, bool]:
+def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings, scanned: bool = False,
+                     merged: tuple[tuple, tuple] | None = None) -> tuple[object, str | None, list[str], float | None, bool]:
     """(value, flag, rules applied, score, ambiguous): look-alikes fixed in every reading, the
     table readings voted on, the winner's characters repaired from the others. `merged`:
-    ((table, narrative), _merge_field of them) already made, reused when nothing changed."""
+    ((table, narrative), _merge_field of them), reused when nothing changed."""
     rules: list[str] = []
     scores: list[float] = []
     fixed: list[str | None] = []
