@@ -209,14 +209,15 @@ def column_stacks(header: list[Segment], settings: Settings
 def join_split(segs: list[Segment], settings: Settings) -> list[Segment]:
     """Two pieces of one header label an OCR engine read apart on a line (绩效 | 目标) as one
     segment: side by side, no further apart than settings.label_split_em, and together a
-    known label where they were not both labels already (序号 | 责任单位 stay apart)."""
+    known label where neither is one alone (序号 | 责任单位 and 帮扶资金（元） | 自筹资金 stay apart)."""
     out: list[Segment] = []
     for s in sorted(segs, key=lambda s: (round(s.top), s.x0)):
         o = out[-1] if out else None
         if o is not None and abs(s.top - o.top) <= 0.5 * s.size and \
                 0 <= s.x0 - o.x1 <= settings.label_split_em * s.size and \
                 names_column(o.text + s.text, settings.header_match_min) and \
-                not (names_column(o.text, settings.header_match_min) and names_column(s.text, settings.header_match_min)):
+                not names_column(o.text, settings.header_match_min) and \
+                not names_column(s.text, settings.header_match_min):
             out[-1] = segment_of(o.chars + s.chars)
         else:
             out.append(s)

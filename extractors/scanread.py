@@ -19,6 +19,7 @@ from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
                                 tabular_share)
 from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
+from extractors.seal import lifted
 from schemas.settings import Settings
 
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
@@ -71,7 +72,7 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
     with PDFIUM_LOCK:
         page = doc[scan.number - 1]
         try:
-            img = render_gray(page, scan.dpi)
+            img = lifted(page, render_gray(page, scan.dpi), scan, settings)
         finally:
             page.close()
     dpi = scan.dpi
@@ -96,6 +97,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     page is read again by OCR. Returns the straight image. (A kept layer is normalised by
     extractors.layer once its tables are known.)"""
     step = f"page {scan.number}"
+    as_scanned = img
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
         img = deskew(img, angle)
@@ -133,7 +135,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
         return img
     scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
     scan.text_source = "ocr"
-    return _ocr_page(img, scan, settings, deadline)
+    return _ocr_page(as_scanned, scan, settings, deadline)     # turned and straightened once, not twice
 
 
 def _ink_columns(img: np.ndarray, dpi: int):

@@ -41,8 +41,12 @@ def column_labels() -> frozenset[str]:
 
 def names_column(text: str, min_score: float) -> bool:
     """The text is a table header's label: it names a contract field or another known column."""
-    t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
-    return t in column_labels() or match_label(text)[1] >= min_score
+    return label_text(text) in column_labels() or match_label(text)[1] >= min_score
+
+
+def label_text(text: str) -> str:
+    """A header's text as labels are compared: compacted, one line, unit notes (（万元）) dropped."""
+    return _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
 
 
 def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
@@ -53,8 +57,7 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     `floor`: the caller wants only a score of at least this (labels that cannot reach it are not
     scored); the answer is exact when it reaches the floor.
     """
-    t = compact(text).replace("\n", "")
-    t = _UNIT_NOTE.sub("", t)            # unit notes: 总投资（万元）
+    t = label_text(text)
     if not t:
         return None, 0.0
     best: tuple[str | None, float] = (None, 0.0)

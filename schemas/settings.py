@@ -68,6 +68,10 @@ DEFAULT_REVIEW_CROP_MIN_WIDTH = 300.0   # points: a crop is at least this wide (
 DEFAULT_REVIEW_NEAR_READING = 85.0      # a scan's two readings this similar (rapidfuzz ratio), not equal: one is misread
 DEFAULT_REVIEW_FILLED_SHARE = 0.5       # a scan's empty value is queued when this share of its plan's projects fill the field
 DEFAULT_REVIEW_NEAR_NAME = 70.0          # a title or issuer naming the plan's county this nearly (partial ratio), not exactly: misread
+DEFAULT_SEAL_RED_MARGIN = 40            # red channel above green and blue by this much (0-255): red ink
+DEFAULT_SEAL_MIN_MM = 12.0              # a red blob at least this wide and high may be a seal (a 名章 is ~15 mm)
+DEFAULT_SEAL_MAX_MM = 70.0              # ... and at most this long (official seals are 38-45 mm)
+DEFAULT_SEAL_MAX_ASPECT = 1.5           # ... round or square: a red letterhead or rule is much wider than high
 
 
 class SettingsError(ValueError):
@@ -137,6 +141,11 @@ class Settings:
     review_near_reading: float = DEFAULT_REVIEW_NEAR_READING
     review_filled_share: float = DEFAULT_REVIEW_FILLED_SHARE
     review_near_name: float = DEFAULT_REVIEW_NEAR_NAME
+    seal_red_margin: int = DEFAULT_SEAL_RED_MARGIN
+    seal_min_mm: float = DEFAULT_SEAL_MIN_MM
+    seal_max_mm: float = DEFAULT_SEAL_MAX_MM
+    seal_max_aspect: float = DEFAULT_SEAL_MAX_ASPECT
+    lift_seals: bool = True             # False: read colour scans as grey, seals and all
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
@@ -221,3 +230,8 @@ class Settings:
         if self.max_memory_mb < 64 or self.max_seconds_per_file <= 0:
             raise SettingsError(f"max_memory_mb must be >= 64 and max_seconds_per_file > 0, "
                                 f"got {self.max_memory_mb!r}, {self.max_seconds_per_file!r}")
+        if not 1 <= self.seal_red_margin <= 255 or not 0 < self.seal_min_mm <= self.seal_max_mm \
+                or self.seal_max_aspect < 1:
+            raise SettingsError(f"seal_red_margin must be from 1 to 255, 0 < seal_min_mm <= seal_max_mm and "
+                                f"seal_max_aspect >= 1, got {self.seal_red_margin!r}, {self.seal_min_mm!r}, "
+                                f"{self.seal_max_mm!r}, {self.seal_max_aspect!r}")

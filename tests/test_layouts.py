@@ -66,12 +66,14 @@ def test_two_labels_in_one_row_share_out_no_runs():
 
 
 def test_a_header_label_read_in_two_pieces_is_one_column():
-    """OCR reads 绩效目标 as 绩效 | 目标 a few points apart: one column; 序号 | 责任单位 as close stay two."""
+    """OCR reads 绩效目标 as 绩效 | 目标 a few points apart: one column; 序号 | 责任单位 as close stay two,
+    and so do a label and an unknown one beside it (帮扶资金（元） | 自筹资金（元）, s505-021)."""
     from extractors.header import join_split
     from extractors.segments import segment_of
 
     def seg(text, x0):
         return segment_of([{"text": t, "x0": x0 + 9 * i, "x1": x0 + 9 * (i + 1), "top": 100.0, "bottom": 109.0,
                             "size": 9.0} for i, t in enumerate(text)])
-    out = join_split([seg("绩效", 100), seg("目标", 122), seg("序号", 200), seg("责任单位", 222)], Settings())
-    assert [s.text for s in out] == ["绩效目标", "序号", "责任单位"]
+    out = join_split([seg("绩效", 100), seg("目标", 122), seg("序号", 200), seg("责任单位", 222),
+                      seg("帮扶资金（元）", 300), seg("自筹资金（元）", 370)], Settings())
+    assert [s.text for s in out] == ["绩效目标", "序号", "责任单位", "帮扶资金（元）", "自筹资金（元）"]
