@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from extractors.cells import table_cells
+from extractors.cells import MEET, cells, table_cells
 from extractors.pdfpages import page_edges, page_objects
 from extractors.segments import hline, vline
 
@@ -80,6 +80,16 @@ def test_cells_match_pdfplumber_on_random_rulings(seed):
     rnd.shuffle(v)
     rnd.shuffle(h)
     assert same(table_cells(v, h), plumber_cells(v, h))
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_cells_step_is_pdfplumbers_intersections_to_cells(seed):
+    """Our one own step gives pdfplumber's cells in pdfplumber's order (cells_to_tables uses the order)."""
+    rnd = random.Random(1000 + seed)
+    v, h = ruling(rnd, rnd.uniform(20, 80), rnd.uniform(20, 80))
+    edges = [plumber.utils.line_to_edge(e) for e in v + h]
+    points = plumber.edges_to_intersections(plumber.merge_edges(edges, 3, 3, 3, 3), MEET, MEET)
+    assert cells(points) == plumber.intersections_to_cells(points)
 
 
 @pytest.mark.parametrize("pdf", PLANS, ids=lambda p: p.stem)
