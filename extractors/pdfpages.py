@@ -6,6 +6,7 @@ PDFium is not thread-safe: every call into it in this process holds PDFIUM_LOCK.
 from __future__ import annotations
 
 import ctypes
+import struct
 import threading
 from dataclasses import dataclass, field
 
@@ -93,7 +94,7 @@ def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     scan = PageScan(number, float(width), float(height), chars, edges)
     share, image_bytes = page_images(images, width, height)
     has_image = share >= SCAN_IMAGE_SHARE
-    quality = layer_quality(chars)
+    quality = layer_quality(chars) if has_image and chars else 1.0     # only a page with an image can be a scan
     if has_image and (not chars or quality < settings.min_layer_quality):
         scan.needs_ocr, scan.text_source = True, "ocr"
         if chars:
@@ -163,45 +164,59 @@ def page_chars(page, height: float) -> list[dict]:
 
 def _text_chars(tp, height: float) -> list[dict]:
     """page_chars of one text page by raw pdfium calls: each character's text as
-    tp.get_text_range(i, 1) gives it (taken from the page's text read once where it is one
-    UTF-16 unit per character), its loose box, origin and font size; characters clipped out of
-    view left out."""
-    raw, n = tp.raw, tp.count_chars()
-    whole, first, straight = _page_text(tp, n)
-    last = first + len(whole) - 1
-    rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    out, objects = [], {}
-    for i in straight or range(n):
-        t = first + i - straight.start if straight else _TEXT_INDEX(raw, i)
-        if t == -1:                           # a character left out of the text: no text
+    tp.get_text_range(i, 1) gives it, its loose box, origin and font size; characters clipped
+    out of view left out."""
+    raw = tp.raw
+    rect, origin = pdfium_raw.FS_RECTF(), (ctypes.c_double * 2)()
+    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(origin), ctypes.byref(origin, 8)
+    out, objects, clips = [], {}, {}
+    for i, text in _char_texts(tp, tp.count_chars()):
+        if text.isspace():
             continue
-        if first <= t <= last:
-            text = whole[t - first]
-            if text.isspace():
-                continue
-            if text == "\ufffe":              # pdfium marks a line-end hyphen so
-                text = "-"
-        else:
-            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
-            if not text.strip():
-                continue
         if not _LOOSE_BOX(raw, i, p_rect):
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
+        left, top, right, bottom = _RECT(rect)
         key = _TEXT_OBJECT(raw, i)
         if key:                               # font size and clip box are the text object's
             known = objects.get(key)
             if known is None:
-                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key))
+                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key, clips))
             size, box = known
-            if box is not None and _outside(box, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2):
+            if box is not None and _outside(box, (left + right) / 2, (bottom + top) / 2):
                 continue
         else:
             size = _FONT_SIZE(raw, i)
         _ORIGIN(raw, i, p_ox, p_oy)
-        out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
-                    "bottom": height - rect.bottom, "size": size, "baseline": height - oy.value})
+        out.append({"text": "-" if text == "\ufffe" else text, "x0": left, "x1": right, "top": height - top,
+                    "bottom": height - bottom, "size": size, "baseline": height - origin[1]})
     return out
+
+
+_RECT = struct.Struct("4f").unpack_from      # FS_RECTF: left, top, right, bottom
+
+
+def _char_texts(tp, n: int):
+    """(index, text) of each character in the page's text, the text as tp.get_text_range(i, 1)
+    gives it (pdfium's line-end hyphen mark \ufffe left for the caller): from the page's text
+    read once where the characters are in step with it, else asked character by character."""
+    whole, first, straight = _page_text(tp, n)
+    if straight:
+        return zip(straight, whole)
+    return _texts_one_by_one(tp, n, whole, first)
+
+
+def _texts_one_by_one(tp, n: int, whole: str, first: int):
+    last = first + len(whole) - 1
+    for i in range(n):
+        t = _TEXT_INDEX(tp.raw, i)
+        if t == -1:                           # a character left out of the text: no text
+            continue
+        if first <= t <= last:
+            yield i, whole[t - first]
+        else:
+            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
+            if text.strip():
+                yield i, text
 
 
 def _page_text(tp, n: int) -> tuple[str, int, range | None]:
@@ -222,10 +237,13 @@ def _page_text(tp, n: int) -> tuple[str, int, range | None]:
     size = last - first + 1
     buf = (ctypes.c_ushort * (size + 1))()
     got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
-    units = buf[:size]
-    if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
+    try:                                      # a surrogate, paired or not, fails or shortens the text
+        text = ctypes.string_at(buf, 2 * size).decode("utf-16-le")
+    except UnicodeDecodeError:
         return "", 0, None
-    return "".join(map(chr, units)), first, range(i0, i1 + 1) if i1 - i0 == last - first else None
+    if got != size + 1 or len(text) != size:
+        return "", 0, None
+    return text, first, range(i0, i1 + 1) if i1 - i0 == last - first else None
 
 
 def _outside(box: tuple[float, float, float, float], x: float, y: float) -> bool:
@@ -235,15 +253,28 @@ def _outside(box: tuple[float, float, float, float], x: float, y: float) -> bool
     return not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
 
 
-def _clip_box(obj: int) -> tuple[float, float, float, float] | None:
-    """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped."""
+def _clip_box(obj: int, boxes: dict) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped.
+    The objects drawn in one graphics state share their clip's paths (pdfium hands out each
+    segment as its place in the shared path), so a clip is known by the place of each of its
+    paths' first segment and read once per page into `boxes`; paths alive with the page keep
+    their places, so two clips at the same places are the same clip."""
     clip = _CLIP_PATH(obj)
     if not clip:
         return None
+    n = _CLIP_PATHS(clip)
+    key = tuple([_CLIP_SEGMENT(clip, p, 0) for p in range(n)])
+    if key not in boxes:
+        boxes[key] = _read_clip(clip, n)
+    return boxes[key]
+
+
+def _read_clip(clip: int, n: int) -> tuple[float, float, float, float] | None:
+    """The box of every point of a clip's n paths, or None without points."""
     x, y = ctypes.c_float(), ctypes.c_float()
     p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     xs, ys = [], []
-    for p in range(_CLIP_PATHS(clip)):
+    for p in range(n):
         for k in range(_CLIP_SEGMENTS(clip, p)):
             _CLIP_POINT(_CLIP_SEGMENT(clip, p, k), p_x, p_y)
             xs.append(x.value)
