@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from extractors.pdfpages import PageScan
 from normalizers.vocab import names_field
 from schemas.settings import Settings
 
+_TOP, _BOTTOM, _TEXT = itemgetter("top"), itemgetter("bottom"), itemgetter("text")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
 
 
@@ -69,10 +71,10 @@ def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], sett
             return labelled[j]
 
         for k, line in enumerate(lines):
-            if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
+            if min(map(_TOP, line)) > band and max(map(_BOTTOM, line)) < scan.height - band:
                 continue
             if not _in_header(lines, k, band, is_label):       # a table header repeated on each page stays
-                marginal.append((scan.number, "".join(c["text"] for c in line), line, _apart(lines, k)))
+                marginal.append((scan.number, "".join(map(_TEXT, line)), line, _apart(lines, k)))
     pages_of: dict[str, set[int]] = {}
     for number, text, _, _ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)

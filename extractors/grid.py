@@ -97,17 +97,26 @@ def ink_centre(ch: dict) -> float:
 
 
 def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
-    """Each character into the cell owning the slot its ink centre falls in."""
+    """Each character into the cell owning the slot its ink centre (ink_centre, written out
+    here: it runs for every character of a table page) falls in."""
     buckets: dict[int, list[dict]] = {}
     left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     last_row, last_col = len(slots) - 1, len(slots[0]) - 1
     for ch in chars:
-        cx, cy = ink_centre(ch), (ch["top"] + ch["bottom"]) / 2
-        if not (left <= cx <= right and top <= cy <= bottom):
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if not top <= cy <= bottom:
             continue
-        owner = slots[min(max(bisect_right(ys, cy) - 1, 0), last_row)][min(max(bisect_right(xs, cx) - 1, 0), last_col)]
+        x0, x1, t = ch["x0"], ch["x1"], ch["text"]
+        cx = x0 + (x1 - x0) / 4 if t in _INK_LEFT else x1 - (x1 - x0) / 4 if t in _INK_RIGHT else (x0 + x1) / 2
+        if not left <= cx <= right:
+            continue
+        r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1      # ≥ 0: cy ≥ ys[0], cx ≥ xs[0]
+        owner = slots[r if r < last_row else last_row][c if c < last_col else last_col]
         if owner is not None:
-            buckets.setdefault(owner, []).append(ch)
+            if owner in buckets:
+                buckets[owner].append(ch)
+            else:
+                buckets[owner] = [ch]
     for i, chs in buckets.items():
         cells[i].text = chars_to_text(chs)
 
@@ -119,18 +128,21 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
-    lines: list[list[dict]] = []
-    last = 0.0
     levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
-    keyed = sorted(zip(levels, map(_X0, chars), range(len(chars)), chars))   # the index: ties keep their order
-    for mid, _, _, ch in keyed:
-        if lines and abs(mid - last) <= line_tol:
-            lines[-1].append(ch)
+    lines: list[list[dict]] = []
+    line: list[dict] = []
+    last = 0.0
+    # in order of level (then x0, then place: ties keep their order), so mid - last ≥ 0
+    for mid, _, _, ch in sorted(zip(levels, map(_X0, chars), range(len(chars)), chars)):
+        if line and mid - last <= line_tol:
+            line.append(ch)
         else:
-            lines.append([ch])
+            line = [ch]
+            lines.append(line)
             last = mid
     for ln in lines:
-        ln.sort(key=_X0)
+        if len(ln) > 1:
+            ln.sort(key=_X0)
     return lines
 
 
@@ -141,10 +153,13 @@ def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
 
 def line_text(line: list[dict]) -> str:
     """The text of one line of group_lines: a space where characters stand apart."""
-    text, prev = "", None
-    for ch in line:
-        if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):
+    if not line:
+        return ""
+    text, prev_x1 = line[0]["text"], line[0]["x1"]
+    for k in range(1, len(line)):
+        ch = line[k]
+        if ch["x0"] - prev_x1 > 0.6 * (ch.get("size") or 8):
             text += " "
         text += ch["text"]
-        prev = ch
+        prev_x1 = ch["x1"]
     return text

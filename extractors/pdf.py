@@ -93,7 +93,7 @@ def _repeats(number: int, chars: list[dict], seen: dict[str, list[list]]) -> int
     text, figures and dashes aside, is an earlier page's: a page of other text cannot repeat it."""
     if not chars:
         return None
-    same = seen.setdefault("".join(c["text"] for c in chars).translate(_FIGURES), [])
+    same = seen.setdefault("".join(map(_TEXT, chars)).translate(_FIGURES), [])
     if same:
         mine = _places(chars)
         for entry in same:
@@ -145,7 +145,7 @@ def _lines(number: int, chars: list[dict], lines: list[list[dict]], grids: list[
                  max(c.get("size", 0) for c in g)) for g in lines]
 
 
-_X0, _X1, _TOP, _BOTTOM = itemgetter("x0"), itemgetter("x1"), itemgetter("top"), itemgetter("bottom")
+_X0, _X1, _TOP, _BOTTOM, _TEXT = (itemgetter(k) for k in ("x0", "x1", "top", "bottom", "text"))
 
 
 def _inside(line: list[dict], boxes: list[tuple], outside) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
 from schemas.settings import Settings
 
@@ -39,14 +40,23 @@ def text_lines(lines: list[list[dict]], settings: Settings) -> list[list[Segment
 
 def pieces(row: list[dict], settings: Settings) -> list[list[dict]]:
     """A line's characters in runs split at gutters wider than settings.gutter_em."""
-    out: list[list[dict]] = [[row[0]]]
-    for ch in row[1:]:
-        size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
-        if ch["x0"] - out[-1][-1]["x1"] > settings.gutter_em * size:
-            out.append([ch])
-        else:
-            out[-1].append(ch)
-    return out
+    cuts = [0, *_gutters(row, settings), len(row)]
+    return [row[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def in_pieces(row: list[dict], settings: Settings, n: int) -> bool:
+    """The line falls into n pieces or more (gutters counted up to n - 1, no piece made)."""
+    return next(islice(_gutters(row, settings), n - 2, None), None) is not None
+
+
+def _gutters(row: list[dict], settings: Settings):
+    """Places k in the line with a gutter wider than settings.gutter_em before row[k]."""
+    em, prev = settings.gutter_em, row[0]
+    for k in range(1, len(row)):
+        ch = row[k]
+        if ch["x0"] - prev["x1"] > em * (ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0):
+            yield k
+        prev = ch
 
 
 def segment_of(chs) -> Segment:

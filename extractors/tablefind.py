@@ -17,7 +17,7 @@ from extractors.grid import Grid, build_grid
 from extractors.header import locate
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
-from extractors.segments import hline, pieces, text_lines
+from extractors.segments import hline, in_pieces, text_lines
 from schemas.settings import Settings
 
 
@@ -92,7 +92,7 @@ def aligned_grid(size: tuple[float, float], number: int, edges: list[dict], char
                  lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> Grid | None:
     """A table without vertical rules, by the alignment of its text (None when there is none).
     `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
-    if (previous is None or not previous.columns) and not any(len(pieces(ln, settings)) >= 3 for ln in lines):
+    if (previous is None or not previous.columns) and not any(in_pieces(ln, settings, 3) for ln in lines):
         return None                      # no line in three pieces holds a header, no table goes on
     width, height = size
     lines = text_lines(lines, settings)
