@@ -7,6 +7,7 @@ with a warning.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -84,7 +85,7 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
     return PdfContent(pages, grids, n, warnings)
 
 
-_FIGURES = str.maketrans("", "", "0123456789-")
+_FIGURES = re.compile(r"[0-9-]+")
 
 
 def _repeats(number: int, chars: list[dict], seen: dict[str, list[list]]) -> int | None:
@@ -93,7 +94,7 @@ def _repeats(number: int, chars: list[dict], seen: dict[str, list[list]]) -> int
     text, figures and dashes aside, is an earlier page's: a page of other text cannot repeat it."""
     if not chars:
         return None
-    same = seen.setdefault("".join(map(_TEXT, chars)).translate(_FIGURES), [])
+    same = seen.setdefault(_FIGURES.sub("", "".join(map(_TEXT, chars))), [])
     if same:
         mine = _places(chars)
         for entry in same:

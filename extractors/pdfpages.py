@@ -52,6 +52,10 @@ _PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_
     pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
     pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
 
+_KIND_TEXT, _KIND_UNKNOWN, _KIND_PATH, _KIND_IMAGE, _KIND_FORM = (
+    pdfium_raw.FPDF_PAGEOBJ_TEXT, pdfium_raw.FPDF_PAGEOBJ_UNKNOWN, pdfium_raw.FPDF_PAGEOBJ_PATH,
+    pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_FORM)
+
 
 @dataclass
 class PageScan:
@@ -122,14 +126,16 @@ def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
             if not obj:
                 raise pdfium.PdfiumError("Failed to get pageobject.")
             kind = _OBJ_TYPE(obj)
-            if kind == pdfium_raw.FPDF_PAGEOBJ_UNKNOWN:
+            if kind == _KIND_TEXT:            # most of a page: nothing to keep
+                continue
+            if kind == _KIND_UNKNOWN:
                 raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
                                          "FPDF_PAGEOBJECT handle?")
-            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            if kind == _KIND_PATH:
                 paths.append(obj)
-            elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+            elif kind == _KIND_IMAGE:
                 images.append(obj)
-            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            elif kind == _KIND_FORM and level < max_depth - 1:
                 walk(_FORM_COUNT(obj), _FORM_OBJECT, obj, level + 1)
 
     walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT, page.raw, 0)
@@ -263,6 +269,8 @@ def _clip_box(obj: int, boxes: dict) -> tuple[float, float, float, float] | None
     if not clip:
         return None
     n = _CLIP_PATHS(clip)
+    if n <= 0:                                # no clip path (-1: none set)
+        return None
     key = tuple([_CLIP_SEGMENT(clip, p, 0) for p in range(n)])
     if key not in boxes:
         boxes[key] = _read_clip(clip, n)
