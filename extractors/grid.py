@@ -129,15 +129,17 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
     levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    order = sorted(range(len(chars)), key=list(map(_X0, chars)).__getitem__)
+    order.sort(key=levels.__getitem__)      # stable: by level, then x0, then place (ties keep their order)
     lines: list[list[dict]] = []
     line: list[dict] = []
     last = 0.0
-    # in order of level (then x0, then place: ties keep their order), so mid - last ≥ 0
-    for mid, _, _, ch in sorted(zip(levels, map(_X0, chars), range(len(chars)), chars)):
+    for k in order:                         # levels rise, so mid - last ≥ 0
+        mid = levels[k]
         if line and mid - last <= line_tol:
-            line.append(ch)
+            line.append(chars[k])
         else:
-            line = [ch]
+            line = [chars[k]]
             lines.append(line)
             last = mid
     for ln in lines:

@@ -7,7 +7,6 @@ with a warning.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -85,16 +84,16 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
     return PdfContent(pages, grids, n, warnings)
 
 
-_FIGURES = re.compile(r"[0-9-]+")
+_FIGURES = b"0123456789-"     # ASCII: no other character's UTF-8 holds these bytes
 
 
-def _repeats(number: int, chars: list[dict], seen: dict[str, list[list]]) -> int | None:
+def _repeats(number: int, chars: list[dict], seen: dict[bytes, list[list]]) -> int | None:
     """The earlier page this one repeats (the same characters at the same places, to the point),
     else None and the page is kept in `seen`. A page's places are written out only when its
     text, figures and dashes aside, is an earlier page's: a page of other text cannot repeat it."""
     if not chars:
         return None
-    same = seen.setdefault(_FIGURES.sub("", "".join(map(_TEXT, chars))), [])
+    same = seen.setdefault("".join(map(_TEXT, chars)).encode("utf-8", "surrogatepass").translate(None, _FIGURES), [])
     if same:
         mine = _places(chars)
         for entry in same:

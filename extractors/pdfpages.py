@@ -31,9 +31,11 @@ def _bare(fn):
     return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
-_TEXT_INDEX, _LOOSE_BOX, _ORIGIN, _FONT_SIZE = map(_bare, (
+_TEXT_INDEX, _LOOSE_BOX, _FONT_SIZE = map(_bare, (
     pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
-    pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize))
+    pdfium_raw.FPDFText_GetFontSize))
+# its answer (found or not) is not used: no result to convert
+_ORIGIN = ctypes.CFUNCTYPE(None)(ctypes.cast(pdfium_raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value)
 _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
