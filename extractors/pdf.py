@@ -60,8 +60,7 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
               deadline: Deadline) -> PdfContent:
     """The read pages as body lines and grids: furniture left out, a repeated page dropped."""
     pages, grids, warnings, seen = [], [], [], {}
-    lines_of = {s.number: group_lines([c for c in s.chars if c["text"].strip()], settings.line_tolerance)
-                for s in scans}
+    lines_of = {s.number: group_lines(_inked(s), settings.line_tolerance) for s in scans}
     furnished = furniture(scans, lines_of, settings)
     for scan in scans:
         deadline.check(f"the tables of page {scan.number}")
@@ -82,6 +81,12 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer
     return PdfContent(pages, grids, n, warnings)
+
+
+def _inked(scan: PageScan) -> list[dict]:
+    """The page's characters that are not blank: all of a page read from its text layer alone
+    (pdfpages leaves blank ones out), those left of a page read from its image."""
+    return [c for c in scan.chars if c["text"].strip()] if scan.dpi else scan.chars
 
 
 _FIGURES = b"0123456789-"     # ASCII: no other character's UTF-8 holds these bytes

@@ -61,8 +61,8 @@ _KIND_TEXT, _KIND_UNKNOWN, _KIND_PATH, _KIND_IMAGE, _KIND_FORM = (
 
 @dataclass
 class PageScan:
-    """One page as first read: its layer characters, vector rules, and for scans the dpi its
-    image is read at (0: the page is read from its text layer alone)."""
+    """One page as first read: its layer characters (none blank: a blank one is left out), vector
+    rules, and for scans the dpi its image is read at (0: the page is read from its text layer alone)."""
     number: int
     width: float
     height: float

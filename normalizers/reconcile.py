@@ -238,12 +238,13 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
     a tie is settled by the arithmetic (the candidate that makes the category's items add up
     to its subtotal: 90, not the subtotal 1370 slipped into the row), else kept and flagged.
     """
+    said = {id(m): narrative_amounts(m.item) for m in merged}          # (aid, total) each sentence states
     for fieldname, idx in (("aid_funds_wan", 0), ("total_investment_wan", 1)):
         spans: dict[tuple, list[Merged]] = {}
         undecided: list[tuple[Merged, list[float]]] = []
         for m in merged:
             cell: Cell | None = m.row.cells.get(fieldname) if m.row else None
-            stated = narrative_amounts(m.item)[idx]
+            stated = said[id(m)][idx]
             if cell is None or not cell.text:
                 m.values[fieldname] = stated
                 continue
@@ -279,8 +280,8 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
                 m.flags.append(f"conflict:{fieldname}")
         for (_, _), group in spans.items():
             value = row_amount(group[0].row, fieldname)
-            owner = next((g for g in group if value is not None and narrative_amounts(g.item)[idx] is not None
-                          and abs(narrative_amounts(g.item)[idx] - value) <= settings.amount_tolerance), None)
+            owner = next((g for g in group if value is not None and said[id(g)][idx] is not None
+                          and abs(said[id(g)][idx] - value) <= settings.amount_tolerance), None)
             if owner is None and fieldname == "total_investment_wan":
                 owner = next((g for g in group if g.values.get("aid_funds_wan") is not None), None)
             owner = owner or group[0]
