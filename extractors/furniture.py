@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
-from extractors.grid import group_lines
 from extractors.pdfpages import PageScan
 from normalizers.vocab import names_field
 from schemas.settings import Settings
 
+_TOP, _BOTTOM, _TEXT = itemgetter("top"), itemgetter("bottom"), itemgetter("text")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^第\s*\d+\s*页")
 
 
@@ -29,22 +30,23 @@ def _labels(line: list[dict], settings: Settings, known: dict[str, bool]) -> boo
     return False
 
 
-def _header_lines(lines: list[list[dict]], top_band: float, settings: Settings,
-                  known: dict[str, bool]) -> set[int]:
-    """Indexes of the lines of table headers: a line with a field label, and the lines stacked
-    right above or under it (责 over 任 over 领 of a narrow header cell; 资金规模 over its columns)."""
-    keep = {k for k, line in enumerate(lines) if _labels(line, settings, known)}
-    for k in sorted(keep):
-        j = k
-        while j > 0 and j - 1 not in keep and _stacked(lines[j - 1], lines[j]):
-            j -= 1
-            keep.add(j)
-        j = k                                    # ... and right under it in the top margin (建设 over 年限)
-        while j + 1 < len(lines) and j + 1 not in keep and _stacked(lines[j], lines[j + 1]) and \
-                min(c["top"] for c in lines[j + 1]) < top_band:
-            j += 1
-            keep.add(j)
-    return keep
+def _in_header(lines: list[list[dict]], k: int, top_band: float, is_label) -> bool:
+    """Line k is part of a table header: a line with a field label, or stacked right above one
+    (责 over 任 over 领 of a narrow header cell), or right under one in the top margin (建设 over
+    年限; each line down to k in the band). `is_label(j)` tells whether line j holds a label."""
+    if is_label(k):
+        return True
+    j = k
+    while j + 1 < len(lines) and _stacked(lines[j], lines[j + 1]):
+        j += 1
+        if is_label(j):
+            return True
+    j = k
+    while j > 0 and min(c["top"] for c in lines[j]) < top_band and _stacked(lines[j - 1], lines[j]):
+        j -= 1
+        if is_label(j):
+            return True
+    return False
 
 
 def _stacked(upper: list[dict], lower: list[dict]) -> bool:
@@ -52,20 +54,27 @@ def _stacked(upper: list[dict], lower: list[dict]) -> bool:
     return min(c["top"] for c in lower) - max(c["bottom"] for c in upper) <= size
 
 
-def furniture(scans: list[PageScan], settings: Settings) -> set[int]:
+def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], settings: Settings) -> set[int]:
     """ids of the characters of furniture lines: in the top or bottom `furniture_margin` of their
-    page, a page number standing apart, or a line whose text (digits aside) stands on two pages or more."""
+    page, a page number standing apart, or a line whose text (digits aside) stands on two pages or more.
+    `lines_of`: each page's characters as lines (grid.group_lines), by page number."""
     marginal: list[tuple[int, str, list[dict], bool]] = []
     known: dict[str, bool] = {}
     for scan in scans:
         band = settings.furniture_margin * scan.height
-        lines = group_lines([c for c in scan.chars if c["text"].strip()], settings.line_tolerance)
-        header = _header_lines(lines, band, settings, known)       # a table header repeated on each page stays
+        lines = lines_of[scan.number]
+        labelled: dict[int, bool] = {}
+
+        def is_label(j: int) -> bool:
+            if j not in labelled:
+                labelled[j] = _labels(lines[j], settings, known)
+            return labelled[j]
+
         for k, line in enumerate(lines):
-            if min(c["top"] for c in line) > band and max(c["bottom"] for c in line) < scan.height - band:
+            if min(map(_TOP, line)) > band and max(map(_BOTTOM, line)) < scan.height - band:
                 continue
-            if k not in header:
-                marginal.append((scan.number, "".join(c["text"] for c in line), line, _apart(lines, k)))
+            if not _in_header(lines, k, band, is_label):       # a table header repeated on each page stays
+                marginal.append((scan.number, "".join(map(_TEXT, line)), line, _apart(lines, k)))
     pages_of: dict[str, set[int]] = {}
     for number, text, _, _ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)

@@ -1,6 +1,6 @@
 """Ruled cells on a page → a grid of slots, each slot owned by one (possibly merged) cell.
 
-pdfplumber finds the cell rectangles; merged cells are rectangles that cover several
+extractors.cells finds the cell rectangles; merged cells are rectangles that cover several
 row or column bands. Text is placed in cells by the centre of each character, once per
 page, instead of cropping the page for every cell.
 """
@@ -97,15 +97,26 @@ def ink_centre(ch: dict) -> float:
 
 
 def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
+    """Each character into the cell owning the slot its ink centre (ink_centre, written out
+    here: it runs for every character of a table page) falls in."""
     buckets: dict[int, list[dict]] = {}
+    left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
+    last_row, last_col = len(slots) - 1, len(slots[0]) - 1
     for ch in chars:
-        cx, cy = ink_centre(ch), (ch["top"] + ch["bottom"]) / 2
-        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+        cy = (ch["top"] + ch["bottom"]) / 2
+        if not top <= cy <= bottom:
             continue
-        r, c = min(_index(ys, cy, 0), len(slots) - 1), min(_index(xs, cx, 0), len(slots[0]) - 1)
-        owner = slots[r][c]
+        x0, x1, t = ch["x0"], ch["x1"], ch["text"]
+        cx = x0 + (x1 - x0) / 4 if t in _INK_LEFT else x1 - (x1 - x0) / 4 if t in _INK_RIGHT else (x0 + x1) / 2
+        if not left <= cx <= right:
+            continue
+        r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1      # ≥ 0: cy ≥ ys[0], cx ≥ xs[0]
+        owner = slots[r if r < last_row else last_row][c if c < last_col else last_col]
         if owner is not None:
-            buckets.setdefault(owner, []).append(ch)
+            if owner in buckets:
+                buckets[owner].append(ch)
+            else:
+                buckets[owner] = [ch]
     for i, chs in buckets.items():
         cells[i].text = chars_to_text(chs)
 
@@ -117,30 +128,40 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
-    lines: list[list[dict]] = []
-    last = 0.0
     levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
-    keyed = sorted(zip(levels, map(_X0, chars), range(len(chars)), chars))   # the index: ties keep their order
-    for mid, _, _, ch in keyed:
-        if lines and abs(mid - last) <= line_tol:
-            lines[-1].append(ch)
+    order = sorted(range(len(chars)), key=list(map(_X0, chars)).__getitem__)
+    order.sort(key=levels.__getitem__)      # stable: by level, then x0, then place (ties keep their order)
+    lines: list[list[dict]] = []
+    line: list[dict] = []
+    last = 0.0
+    for k in order:                         # levels rise, so mid - last ≥ 0
+        mid = levels[k]
+        if line and mid - last <= line_tol:
+            line.append(chars[k])
         else:
-            lines.append([ch])
+            line = [chars[k]]
+            lines.append(line)
             last = mid
     for ln in lines:
-        ln.sort(key=_X0)
+        if len(ln) > 1:
+            ln.sort(key=_X0)
     return lines
 
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
     """Characters → lines → text, lines joined with newlines."""
-    out = []
-    for ln in group_lines(chars, line_tol):
-        text, prev = "", None
-        for ch in ln:
-            if prev is not None and ch["x0"] - prev["x1"] > 0.6 * (ch.get("size") or 8):
-                text += " "
-            text += ch["text"]
-            prev = ch
-        out.append(text)
-    return "\n".join(out)
+    return "\n".join(map(line_text, group_lines(chars, line_tol)))
+
+
+def line_text(line: list[dict]) -> str:
+    """The text of one line of group_lines: a space where characters stand apart."""
+    if not line:
+        return ""
+    text, prev_x1 = line[0]["text"], line[0]["x1"]
+    for k in range(1, len(line)):
+        ch = line[k]
+        if ch["x0"] - prev_x1 > 0.6 * (ch.get("size") or 8):
+            text += " "
+        text += ch["text"]
+        prev_x1 = ch["x1"]
+    return text

@@ -22,6 +22,7 @@ _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
 _CLOSING = set("。：:；;！？!?）)”")
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
+LABEL_SCORE = 95.0        # a labelled line (实施地点：…) names a field at this score or more
 _TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
 
 
@@ -119,8 +120,8 @@ def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
         if not items:
             continue
         lab = _LABEL.match(text)
-        field, score = match_label(lab.group(1)) if lab else (None, 0.0)
-        if lab and field and score >= 95:
+        field, score = match_label(lab.group(1), LABEL_SCORE) if lab else (None, 0.0)
+        if lab and field and score >= LABEL_SCORE:
             items[-1].fields[field] = squeeze(lab.group(2)) or ""
         else:
             items[-1].body = (items[-1].body + text).strip()

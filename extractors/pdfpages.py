@@ -6,6 +6,7 @@ PDFium is not thread-safe: every call into it in this process holds PDFIUM_LOCK.
 from __future__ import annotations
 
 import ctypes
+import struct
 import threading
 from dataclasses import dataclass, field
 
@@ -30,25 +31,38 @@ def _bare(fn):
     return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
-_TEXT_INDEX, _LOOSE_BOX, _ORIGIN, _FONT_SIZE = map(_bare, (
+_TEXT_INDEX, _LOOSE_BOX, _FONT_SIZE = map(_bare, (
     pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
-    pdfium_raw.FPDFText_GetCharOrigin, pdfium_raw.FPDFText_GetFontSize))
+    pdfium_raw.FPDFText_GetFontSize))
+# its answer (found or not) is not used: no result to convert
+_ORIGIN = ctypes.CFUNCTYPE(None)(ctypes.cast(pdfium_raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value)
 _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
 
 
-# the text object of a character, as its address (an int, or None): a key for the clip boxes met
+# the text object of a character, as its address (an int, or None): the key of its font size and clip box
 _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_CLIP_PATH, _CLIP_PATHS, _CLIP_SEGMENTS, _CLIP_SEGMENT, _CLIP_POINT = (
+    ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value) for fn, restype, *args in (
+        (pdfium_raw.FPDFPageObj_GetClipPath, ctypes.c_void_p, ctypes.c_void_p),
+        (pdfium_raw.FPDFClipPath_CountPaths, ctypes.c_int, ctypes.c_void_p),
+        (pdfium_raw.FPDFClipPath_CountPathSegments, ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
+        (pdfium_raw.FPDFClipPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_int),
+        (pdfium_raw.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)))
 _PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
     pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
     pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
 
+_KIND_TEXT, _KIND_UNKNOWN, _KIND_PATH, _KIND_IMAGE, _KIND_FORM = (
+    pdfium_raw.FPDF_PAGEOBJ_TEXT, pdfium_raw.FPDF_PAGEOBJ_UNKNOWN, pdfium_raw.FPDF_PAGEOBJ_PATH,
+    pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_FORM)
+
 
 @dataclass
 class PageScan:
-    """One page as first read: its layer characters, vector rules, and for scans the dpi its
-    image is read at (0: the page is read from its text layer alone)."""
+    """One page as first read: its layer characters (none blank: a blank one is left out), vector
+    rules, and for scans the dpi its image is read at (0: the page is read from its text layer alone)."""
     number: int
     width: float
     height: float
@@ -86,7 +100,7 @@ def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     scan = PageScan(number, float(width), float(height), chars, edges)
     share, image_bytes = page_images(images, width, height)
     has_image = share >= SCAN_IMAGE_SHARE
-    quality = layer_quality(chars)
+    quality = layer_quality(chars) if has_image and chars else 1.0     # only a page with an image can be a scan
     if has_image and (not chars or quality < settings.min_layer_quality):
         scan.needs_ocr, scan.text_source = True, "ocr"
         if chars:
@@ -114,14 +128,16 @@ def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
             if not obj:
                 raise pdfium.PdfiumError("Failed to get pageobject.")
             kind = _OBJ_TYPE(obj)
-            if kind == pdfium_raw.FPDF_PAGEOBJ_UNKNOWN:
+            if kind == _KIND_TEXT:            # most of a page: nothing to keep
+                continue
+            if kind == _KIND_UNKNOWN:
                 raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
                                          "FPDF_PAGEOBJECT handle?")
-            if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            if kind == _KIND_PATH:
                 paths.append(obj)
-            elif kind == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+            elif kind == _KIND_IMAGE:
                 images.append(obj)
-            elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+            elif kind == _KIND_FORM and level < max_depth - 1:
                 walk(_FORM_COUNT(obj), _FORM_OBJECT, obj, level + 1)
 
     walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT, page.raw, 0)
@@ -156,79 +172,121 @@ def page_chars(page, height: float) -> list[dict]:
 
 def _text_chars(tp, height: float) -> list[dict]:
     """page_chars of one text page by raw pdfium calls: each character's text as
-    tp.get_text_range(i, 1) gives it (taken from the page's text read once where it is one
-    UTF-16 unit per character), its loose box, origin and font size; characters clipped out of
-    view left out."""
-    raw, n = tp.raw, tp.count_chars()
-    whole, first = _page_text(tp, n)
-    last = first + len(whole) - 1
-    rect, ox, oy = pdfium_raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    out, clips = [], {}
-    for i in range(n):
-        t = _TEXT_INDEX(raw, i)
-        if t == -1:                           # a character left out of the text: no text
+    tp.get_text_range(i, 1) gives it, its loose box, origin and font size; characters clipped
+    out of view left out."""
+    raw = tp.raw
+    rect, origin = pdfium_raw.FS_RECTF(), (ctypes.c_double * 2)()
+    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(origin), ctypes.byref(origin, 8)
+    out, objects, clips = [], {}, {}
+    for i, text in _char_texts(tp, tp.count_chars()):
+        if text.isspace():
             continue
-        if first <= t <= last:
-            text = whole[t - first]
-            if text.isspace():
-                continue
-            if text == "\ufffe":              # pdfium marks a line-end hyphen so
-                text = "-"
-        else:
-            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
-            if not text.strip():
-                continue
         if not _LOOSE_BOX(raw, i, p_rect):
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
-        if _clipped_out(raw, i, (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2, clips):
-            continue
+        left, top, right, bottom = _RECT(rect)
+        key = _TEXT_OBJECT(raw, i)
+        if key:                               # font size and clip box are the text object's
+            known = objects.get(key)
+            if known is None:
+                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key, clips))
+            size, box = known
+            if box is not None and _outside(box, (left + right) / 2, (bottom + top) / 2):
+                continue
+        else:
+            size = _FONT_SIZE(raw, i)
         _ORIGIN(raw, i, p_ox, p_oy)
-        out.append({"text": text, "x0": rect.left, "x1": rect.right, "top": height - rect.top,
-                    "bottom": height - rect.bottom, "size": _FONT_SIZE(raw, i), "baseline": height - oy.value})
+        out.append({"text": "-" if text == "\ufffe" else text, "x0": left, "x1": right, "top": height - top,
+                    "bottom": height - bottom, "size": size, "baseline": height - origin[1]})
     return out
 
 
-def _page_text(tp, n: int) -> tuple[str, int]:
-    """(the page's text, the text index of its first character): what tp.get_text_range(i, 1)
-    gives for a character at text index t is text[t - first]. ("", 0) where that does not
-    hold (a character outside the Basic Multilingual Plane, a text longer than asked)."""
-    first = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n)) if t != -1), -1)
-    last = next((t for t in (_TEXT_INDEX(tp.raw, i) for i in range(n - 1, -1, -1)) if t != -1), -1)
-    if first == -1 or last < first:
-        return "", 0
+_RECT = struct.Struct("4f").unpack_from      # FS_RECTF: left, top, right, bottom
+
+
+def _char_texts(tp, n: int):
+    """(index, text) of each character in the page's text, the text as tp.get_text_range(i, 1)
+    gives it (pdfium's line-end hyphen mark \ufffe left for the caller): from the page's text
+    read once where the characters are in step with it, else asked character by character."""
+    whole, first, straight = _page_text(tp, n)
+    if straight:
+        return zip(straight, whole)
+    return _texts_one_by_one(tp, n, whole, first)
+
+
+def _texts_one_by_one(tp, n: int, whole: str, first: int):
+    last = first + len(whole) - 1
+    for i in range(n):
+        t = _TEXT_INDEX(tp.raw, i)
+        if t == -1:                           # a character left out of the text: no text
+            continue
+        if first <= t <= last:
+            yield i, whole[t - first]
+        else:
+            text = tp.get_text_range(i, 1).replace("\ufffe", "-")
+            if text.strip():
+                yield i, text
+
+
+def _page_text(tp, n: int) -> tuple[str, int, range | None]:
+    """(the page's text, the text index of its first character, the character indexes whose
+    text index is first + (i - start)): what tp.get_text_range(i, 1) gives for a character at
+    text index t is text[t - first]. ("", 0, None) where that does not hold (a character
+    outside the Basic Multilingual Plane, a text longer than asked). Text indexes rise by one
+    for each character in the text, so where the first and last characters in it are as many
+    characters apart as text positions, every character between is in it, in step; the
+    characters outside that range are in no text (None: text indexes are asked one by one)."""
+    i0 = next((i for i in range(n) if _TEXT_INDEX(tp.raw, i) != -1), -1)
+    if i0 == -1:
+        return "", 0, None
+    i1 = next(i for i in range(n - 1, -1, -1) if _TEXT_INDEX(tp.raw, i) != -1)
+    first, last = _TEXT_INDEX(tp.raw, i0), _TEXT_INDEX(tp.raw, i1)
+    if last < first:
+        return "", 0, None
     size = last - first + 1
     buf = (ctypes.c_ushort * (size + 1))()
     got = pdfium_raw.FPDFText_GetText(tp.raw, 0, n, buf)
-    units = buf[:size]
-    if got != size + 1 or any(0xD800 <= u <= 0xDFFF for u in units):
-        return "", 0
-    return "".join(map(chr, units)), first
+    try:                                      # a surrogate, paired or not, fails or shortens the text
+        text = ctypes.string_at(buf, 2 * size).decode("utf-16-le")
+    except UnicodeDecodeError:
+        return "", 0, None
+    if got != size + 1 or len(text) != size:
+        return "", 0, None
+    return text, first, range(i0, i1 + 1) if i1 - i0 == last - first else None
 
 
-def _clipped_out(textpage, i: int, x: float, y: float, clips: dict) -> bool:
-    """The character's centre lies outside its text object's clip path: drawn but never shown (a
-    fixed-height table cell cuts its overflow off), so it is not read. `clips` caches each object's
-    clip box; a clip of several paths is taken at the box of them all, which only ever keeps more."""
-    key = _TEXT_OBJECT(textpage, i)
-    if not key:
-        return False
-    box = clips.get(key, False)
-    if box is False:
-        box = clips[key] = _clip_box(ctypes.cast(key, pdfium_raw.FPDF_PAGEOBJECT))
-    return box is not None and not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
+def _outside(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    """A character centred at (x, y) lies outside its text object's clip box: drawn but never
+    shown (a fixed-height table cell cuts its overflow off), so it is not read. A clip of several
+    paths is taken at the box of them all, which only ever keeps more."""
+    return not (box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1)
 
 
-def _clip_box(obj) -> tuple[float, float, float, float] | None:
-    """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped."""
-    clip = pdfium_raw.FPDFPageObj_GetClipPath(obj)
+def _clip_box(obj: int, boxes: dict) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of a page object's clip path in page space, or None if unclipped.
+    The objects drawn in one graphics state share their clip's paths (pdfium hands out each
+    segment as its place in the shared path), so a clip is known by the place of each of its
+    paths' first segment and read once per page into `boxes`; paths alive with the page keep
+    their places, so two clips at the same places are the same clip."""
+    clip = _CLIP_PATH(obj)
     if not clip:
         return None
+    n = _CLIP_PATHS(clip)
+    if n <= 0:                                # no clip path (-1: none set)
+        return None
+    key = tuple([_CLIP_SEGMENT(clip, p, 0) for p in range(n)])
+    if key not in boxes:
+        boxes[key] = _read_clip(clip, n)
+    return boxes[key]
+
+
+def _read_clip(clip: int, n: int) -> tuple[float, float, float, float] | None:
+    """The box of every point of a clip's n paths, or None without points."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    p_x, p_y = ctypes.byref(x), ctypes.byref(y)
     xs, ys = [], []
-    for p in range(pdfium_raw.FPDFClipPath_CountPaths(clip)):
-        for k in range(pdfium_raw.FPDFClipPath_CountPathSegments(clip, p)):
-            pdfium_raw.FPDFPathSegment_GetPoint(pdfium_raw.FPDFClipPath_GetPathSegment(clip, p, k), x, y)
+    for p in range(n):
+        for k in range(_CLIP_SEGMENTS(clip, p)):
+            _CLIP_POINT(_CLIP_SEGMENT(clip, p, k), p_x, p_y)
             xs.append(x.value)
             ys.append(y.value)
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None

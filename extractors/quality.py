@@ -43,7 +43,7 @@ def plausible(ch: str) -> bool:
 
 def text_quality(text: str) -> float:
     """Share of plausible characters among the non-space ones (1.0 for empty text)."""
-    chars = [c for c in text if not c.isspace()]
+    chars = "".join(text.split())       # split() cuts at exactly the characters isspace() names
     if not chars:
         return 1.0
     return sum(map(plausible, chars)) / len(chars)

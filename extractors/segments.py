@@ -1,12 +1,12 @@
 """Characters → lines → segments (one cell's line of text), and the ruling lines handed to
-pdfplumber's table finder: what the ways of finding tables share."""
+the cell finder (extractors.cells): what the ways of finding tables share."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
 
-from extractors.grid import group_lines
 from schemas.settings import Settings
 
 
@@ -33,19 +33,30 @@ class Segment:
         return (self.x0 + self.x1) / 2
 
 
-def text_lines(chars: list[dict], settings: Settings) -> list[list[Segment]]:
-    """Characters → lines (by top) → segments split at gutters wider than settings.gutter_em."""
-    out = []
-    for row in group_lines([c for c in chars if c["text"].strip()], settings.line_tolerance):
-        segs: list[list[dict]] = [[row[0]]]
-        for ch in row[1:]:
-            size = ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
-            if ch["x0"] - segs[-1][-1]["x1"] > settings.gutter_em * size:
-                segs.append([ch])
-            else:
-                segs[-1].append(ch)
-        out.append([segment_of(s) for s in segs])
-    return out
+def text_lines(lines: list[list[dict]], settings: Settings) -> list[list[Segment]]:
+    """Lines of characters (group_lines) → segments split at gutters wider than settings.gutter_em."""
+    return [[segment_of(p) for p in pieces(row, settings)] for row in lines]
+
+
+def pieces(row: list[dict], settings: Settings) -> list[list[dict]]:
+    """A line's characters in runs split at gutters wider than settings.gutter_em."""
+    cuts = [0, *_gutters(row, settings), len(row)]
+    return [row[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def in_pieces(row: list[dict], settings: Settings, n: int) -> bool:
+    """The line falls into n pieces or more (gutters counted up to n - 1, no piece made)."""
+    return next(islice(_gutters(row, settings), n - 2, None), None) is not None
+
+
+def _gutters(row: list[dict], settings: Settings):
+    """Places k in the line with a gutter wider than settings.gutter_em before row[k]."""
+    em, prev = settings.gutter_em, row[0]
+    for k in range(1, len(row)):
+        ch = row[k]
+        if ch["x0"] - prev["x1"] > em * (ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0):
+            yield k
+        prev = ch
 
 
 def segment_of(chs) -> Segment:

@@ -1,40 +1,37 @@
 """Where the plan table stands on a page, as grids of cells.
 
 Two ways, tried in order:
-- ruled cells: the page's own rules, handed to pdfplumber's table finder as explicit edges;
+- ruled cells: the page's own rules, made into cells by extractors.cells (pdfplumber's table
+  finder given explicit lines);
 - aligned columns, for tables drawn without vertical rules (三线表, Word/WPS tables with the
   side borders off, whitespace-aligned columns): the header row is found by its labels, each
   column is a stack of header text, the boundary between two columns is the emptiest gutter
   of the rows below, and the rows come from the horizontal rules or, without them, from the
-  gaps between text lines. The inferred lines go to the same table finder, so both ways
+  gaps between text lines. The inferred lines go to the same cell finder, so both ways
   give the same kind of grid.
 """
 from __future__ import annotations
 
-from pdfplumber.table import TableFinder, TableSettings
-
+from extractors.cells import SNAP, table_cells
 from extractors.grid import Grid, build_grid
 from extractors.header import locate
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
-from extractors.segments import hline, text_lines
+from extractors.segments import hline, in_pieces, text_lines
 from normalizers.vocab import match_label
 from schemas.settings import Settings
 
 
-TABLE_SETTINGS = {"snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
-
-
-def find_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
-               settings: Settings | None = None, previous: Grid | None = None) -> list[Grid]:
+def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
+               lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> list[Grid]:
     """The page's table grids: ruled ones, else one found by column alignment. Ruled grids with
     no header that go on from no table before (a scan's glyph strokes taken for faint rules) give
-    way to a table found by alignment under a header."""
-    settings = settings or Settings()
-    grids = ruled_grids(plumb_page, number, edges, chars, previous)
+    way to a table found by alignment under a header.
+    `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
+    grids = ruled_grids(number, edges, chars, previous)
     if grids and (any(_headed(g, settings) or _continues(g, previous) for g in grids)) or not chars:
         return grids
-    grid = aligned_grid(plumb_page, number, edges, chars, settings, previous)
+    grid = aligned_grid(size, number, edges, chars, lines, settings, previous)
     return [grid] if grid is not None else grids
 
 
@@ -50,15 +47,14 @@ def _headed(grid: Grid, settings: Settings) -> bool:
     return "name" in found and len(found) >= 3
 
 
-def ruled_grids(plumb_page, number: int, edges: list[dict], chars: list[dict],
-                previous: Grid | None = None) -> list[Grid]:
-    """pdfplumber's table finder over explicit ruling lines → grids with text placed in cells; a
-    grid of one row only where it goes on from the table of the page before, none without text."""
+def ruled_grids(number: int, edges: list[dict], chars: list[dict], previous: Grid | None = None) -> list[Grid]:
+    """The cells the page's ruling lines draw → grids with text placed in cells; a grid of one
+    row only where it goes on from the table of the page before, none without text."""
     v = [e for e in edges if e["height"] > 0]
     h = [e for e in edges if e["width"] > 0]
     if len(v) < 2 or len(h) < 2:
         return []
-    grids = _finder_grids(plumb_page, number, v, h + closing_rules(v, h), chars, min_rows=1)
+    grids = _finder_grids(number, v, h + closing_rules(v, h), chars, min_rows=1)
     return [g for g in grids if (g.n_rows >= 2 or _continues(g, previous))
             and any(c.text.strip() for c in g.cells)]          # an empty box (glyph strokes taken for rules) is none
 
@@ -74,10 +70,10 @@ def closing_rules(v: list[dict], h: list[dict]) -> list[dict]:
     x0, x1 = min(e["x0"] for e in v), max(e["x1"] for e in v)
     out = []
     bottom, last = max(e["bottom"] for e in v), max(e["top"] for e in h)
-    if bottom > last + TABLE_SETTINGS["snap_tolerance"]:
+    if bottom > last + SNAP:
         out.append(hline(x0, x1, bottom))
     top, first = min(e["top"] for e in v), min(e["top"] for e in h)
-    if top < first - TABLE_SETTINGS["snap_tolerance"]:
+    if top < first - SNAP:
         out.append(hline(x0, x1, top))
     return out + unruled_breaks(v, h)
 
@@ -85,7 +81,7 @@ def closing_rules(v: list[dict], h: list[dict]) -> list[dict]:
 def unruled_breaks(v: list[dict], h: list[dict]) -> list[dict]:
     """A row boundary drawn by no rule (a header repeated over the rest of a broken row): where
     every side rule of the table ends and starts again at the same height and no rule runs."""
-    tol = TABLE_SETTINGS["snap_tolerance"]
+    tol = SNAP
     xs = {round(e["x0"]) for e in v}
     ends: dict[float, set[int]] = {}
     for e in v:
@@ -99,26 +95,27 @@ def unruled_breaks(v: list[dict], h: list[dict]) -> list[dict]:
     return out
 
 
-def _finder_grids(plumb_page, number: int, v: list[dict], h: list[dict], chars: list[dict],
+def _finder_grids(number: int, v: list[dict], h: list[dict], chars: list[dict],
                   columns: list[float] | None = None, min_rows: int = 2) -> list[Grid]:
     """Grids of at least `min_rows` rows (a table going on from the page before may hold one)."""
-    settings = {**TABLE_SETTINGS, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                "explicit_vertical_lines": v, "explicit_horizontal_lines": h}
-    tables = TableFinder(plumb_page, TableSettings.resolve(settings)).tables
-    grids = [build_grid(number, list(t.cells), chars) for t in tables]
+    grids = [build_grid(number, cells, chars) for cells in table_cells(v, h)]
     for g in grids:
         g.columns = columns
     return [g for g in grids if g.n_rows >= min_rows and g.n_cols >= 3]
 
 
-def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], settings: Settings,
-                 previous: Grid | None = None) -> Grid | None:
-    """A table without vertical rules, by the alignment of its text (None when there is none)."""
-    lines = text_lines(chars, settings)
-    rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * plumb_page.width})
+def aligned_grid(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
+                 lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> Grid | None:
+    """A table without vertical rules, by the alignment of its text (None when there is none).
+    `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
+    if (previous is None or not previous.columns) and not any(in_pieces(ln, settings, 3) for ln in lines):
+        return None                      # no line in three pieces holds a header, no table goes on
+    width, height = size
+    lines = text_lines(lines, settings)
+    rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * width})
     widest = max((e["width"] for e in edges), default=0.0)
     across = [r for r in rules if any(round(e["top"], 1) == r and e["width"] >= 0.9 * widest for e in edges)]
-    frame = locate(lines, rules, plumb_page.height, settings, previous, across)
+    frame = locate(lines, rules, height, settings, previous, across)
     if frame is None:
         return None
     segs = [s for ln in frame.data for s in ln]
@@ -128,7 +125,7 @@ def aligned_grid(plumb_page, number: int, edges: list[dict], chars: list[dict], 
     spans = merged_spans(frame, bands, columns, settings)
     v, h = edges_for(frame, bands, columns, spans, segs, settings)
     skip = {id(c) for g in frame.groups + frame.overflow for c in g.chars}
-    grids = _finder_grids(plumb_page, number, v, h, [c for c in chars if id(c) not in skip], columns,
+    grids = _finder_grids(number, v, h, [c for c in chars if id(c) not in skip], columns,
                           min_rows=1 if frame.head_bottom <= frame.top + 1 else 2)
     if not grids:
         return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
 from normalizers.text import compact
-from normalizers.vocab import canonical_category, match_label, name_endings
+from normalizers.vocab import canonical_category, match_label, name_endings, names_field
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
 
@@ -47,7 +47,7 @@ def header_rows(grid: Grid, settings: Settings) -> int:
     for r in range(min(grid.n_rows, 4)):
         own = [cell.text for c in range(grid.n_cols)
                if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
-        hits = sum(1 for t in own if match_label(t)[1] >= settings.header_match_min)
+        hits = sum(1 for t in own if names_field(t, settings.header_match_min))
         if hits >= 2 or (n and hits and all(_header_text(t) for t in own)):   # not the rest of a broken row
             n = r + 1
         else:

@@ -34,6 +34,8 @@ LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other
 MIN_MASKED_TERM = 6         # a term this long may be matched with one inner character misread as anything
 MASK = "\0"
 REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
+_DASH_RUN = re.compile(f"[{DASHES}]+")
+_QUOTE_MARK = re.compile(r"[“”\"'‘’]")
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def _longest_first() -> tuple[str, ...]:
     return tuple(sorted(_variants(), key=len, reverse=True))
 
 
+@lru_cache(maxsize=None)
+def _any_variant() -> re.Pattern:
+    """Matches where any misreading of _variants stands (one search tells a text holds none)."""
+    return re.compile("|".join(map(re.escape, _longest_first()))) if _variants() else re.compile(r"(?!)")
+
+
 def lookalike_score(a: str, b: str) -> float:
     """0..100 similarity where swapping look-alike characters is cheap."""
     if not a and not b:
@@ -140,7 +148,7 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
         return text, [], False
     fixes: list[Fix] = []
     ambiguous = False
-    for variant in _longest_first():
+    for variant in _longest_first() if _any_variant().search(text) else ():
         start = text.find(variant)
         while start != -1:
             end = start + len(variant)
@@ -189,16 +197,27 @@ def _firsts() -> dict[int, frozenset[str]]:
     return {n: frozenset(a for a, _ in pairs) for n, pairs in _anchors().items()}
 
 
+@lru_cache(maxsize=None)
+def _first_chars() -> frozenset[str]:
+    """Every character a masked term starts with."""
+    return frozenset(ch for chars in _firsts().values() for ch in chars)
+
+
 def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
     whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
     so a term must be long enough for one wrong character to stay above `min_score`."""
     fixes: list[Fix] = []
     ambiguous = False
-    terms, masked, anchors, firsts = known_terms(), _masked(), _anchors(), _firsts()
+    terms, masked, anchors, firsts, first_chars = known_terms(), _masked(), _anchors(), _firsts(), _first_chars()
+    if len(text) < MIN_MASKED_TERM or first_chars.isdisjoint(text):
+        return text, fixes, ambiguous    # no window could start a masked term
+    listed, starts = None, []
     for n in sorted(anchors, reverse=True):
+        if text is not listed:           # where any masked term could start (again after a fix)
+            listed, starts = text, [i for i, ch in enumerate(text) if ch in first_chars]
         after = 0                        # windows start here or later (none inside a fixed term)
-        for i in [i for i, ch in enumerate(text[:max(0, len(text) - n + 1)]) if ch in firsts[n]]:
+        for i in [i for i in starts if i <= len(text) - n and text[i] in firsts[n]]:
             window = text[i:i + n]       # text from `after` on is as when the starts were listed
             if i < after or (window[0], window[-1]) not in anchors[n]:   # no masked term starts and ends so
                 continue
@@ -218,9 +237,8 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
 
 def key(text: str | None) -> str:
     """Comparison form: no spaces, one dash, straight quotes."""
-    t = compact(text or "")
-    t = re.sub(f"[{DASHES}]+", "-", t)
-    return re.sub(r"[“”\"'‘’]", '"', t)
+    t = _DASH_RUN.sub("-", compact(text or ""))
+    return _QUOTE_MARK.sub('"', t)
 
 
 def agrees(a: str, b: str, min_share: float) -> bool:
@@ -274,12 +292,16 @@ def repair_chars(base: str, others: list[str], dash_ties: bool = False) -> tuple
 
     With `dash_ties` (text read from a scan), a tie restores a dash: one read as 一, or one
     dropped (a hyphen at the end of a wrapped cell line is the glyph OCR loses most)."""
+    if all(not w or w == base for w in others):
+        return base, []                  # every reading says the same: no vote goes against a character
+    edits = [(w, Levenshtein.opcodes(base, w)) for w in others    # a different sentence is no other reading
+             if w and fuzz.ratio(base, w) >= REPAIR_MIN_SIMILARITY]
+    if not any(_against(base, w, ops) for w, ops in edits):
+        return base, []                  # no look-alike and no dash to vote for: nothing changes
     votes: dict[int, dict[str, int]] = {}
     inserts: dict[int, int] = {}
-    for w in others:
-        if not w or fuzz.ratio(base, w) < REPAIR_MIN_SIMILARITY:
-            continue          # a different sentence, not another reading of this one
-        for tag, i1, i2, j1, j2 in Levenshtein.opcodes(base, w):
+    for w, ops in edits:
+        for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 for p in range(i1, i2):
                     votes.setdefault(p, {}).setdefault(base[p], 0)
@@ -289,8 +311,7 @@ def repair_chars(base: str, others: list[str], dash_ties: bool = False) -> tuple
                     if lookalike(base[p], w[q]):
                         votes.setdefault(p, {}).setdefault(w[q], 0)
                         votes[p][w[q]] += 1
-            elif tag == "insert" and all(c in DASHES for c in w[j1:j2]) and not (
-                    base[i1 - 1:i1] in tuple(DASHES) or base[i1:i1 + 1] in tuple(DASHES)):
+            elif tag == "insert" and _dash_inserted(base, w, i1, j1, j2):
                 inserts[i1] = inserts.get(i1, 0) + 1
     out, fixes = list(base), []
     for p, counts in votes.items():
@@ -310,3 +331,21 @@ def repair_chars(base: str, others: list[str], dash_ties: bool = False) -> tuple
             fixes.append(Fix(base[max(0, p - 2):p + 2], base[max(0, p - 2):p] + "-" + base[p:p + 2],
                              "cross_witness", round(100.0 * n / (n + kept), 1)))
     return "".join(out), fixes
+
+
+def _dash_inserted(base: str, w: str, i1: int, j1: int, j2: int) -> bool:
+    """w holds dashes only where base has none beside the place (a dash base dropped)."""
+    return all(c in DASHES for c in w[j1:j2]) and \
+        not (base[i1 - 1:i1] in tuple(DASHES) or base[i1:i1 + 1] in tuple(DASHES))
+
+
+def _against(base: str, w: str, ops) -> bool:
+    """Some edit from base to w votes against base: a look-alike in a replacement of equal
+    length, or a dash inserted (what repair_chars counts besides agreement)."""
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "replace" and i2 - i1 == j2 - j1 and \
+                any(lookalike(base[p], w[q]) for p, q in zip(range(i1, i2), range(j1, j2))):
+            return True
+        if tag == "insert" and _dash_inserted(base, w, i1, j1, j2):
+            return True
+    return False

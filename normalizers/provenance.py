@@ -168,10 +168,11 @@ def _item_number(loc: Locator, pid: str, item, start: int) -> list[Provenance]:
     return []
 
 
-def printed_amount(item, fieldname: str) -> str | None:
-    """The clause of an item's sentence that states an amount (投入资金90万元), as printed."""
+def printed_amount(body: str, fieldname: str) -> str | None:
+    """The clause of an item's sentence that states an amount (投入资金90万元), as printed;
+    `body`: the sentence compacted (text.compact)."""
     pattern = AID_CLAUSE if fieldname == "aid_funds_wan" else TOTAL_CLAUSE
-    hit = pattern.search(compact(item.body))
+    hit = pattern.search(body)
     return hit.group(0) if hit else None
 
 
@@ -188,6 +189,7 @@ def project_rows(loc: Locator, p: ProjectRecord, m: Merged, doc_rows: list[Prove
     if item:
         narrative["name"] = item.name
         narrative["seq"] = item.number
+        body = compact(item.body)
     for f in ("seq", "name", "content", "location", "construction_period", "responsible_leader", "responsible_unit",
               "implementing_entity", "deadline", "beneficiary_linkage", "ownership", "notes", "subcategory",
               "aid_funds_wan", "total_investment_wan"):
@@ -201,7 +203,7 @@ def project_rows(loc: Locator, p: ProjectRecord, m: Merged, doc_rows: list[Prove
         if f == "seq":
             out += _item_number(loc, pid, item, start)
         elif f in ("aid_funds_wan", "total_investment_wan"):
-            out += loc.text(pid, f, NARRATIVE, printed_amount(item, f), start, page=item.page)
+            out += loc.text(pid, f, NARRATIVE, printed_amount(body, f), start, page=item.page)
         elif f == "content":
             out += loc.text(pid, f, NARRATIVE, narrative_content(item), start, page=item.page)
         else:

@@ -17,7 +17,7 @@ from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_cha
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
-from normalizers.vocab import abbreviates, canonical_category, contains_place, place_ancestors, place_parts
+from normalizers.vocab import abbreviation, canonical_category, contains_place, expand_offices, place_ancestors, place_parts
 from schemas.settings import Settings
 from schemas.tables import column_names
 from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
@@ -47,11 +47,17 @@ class Merged:
     corrections: list[Correction] = field(default_factory=list)
 
 
-def name_similarity(a: str, b: str) -> float:
-    x, y = compact(a), compact(b)
+def name_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """0..100 between two names as name_forms gives them: fuzz ratio, 95 where one abbreviates the other."""
+    (x, ex), (y, ey) = a, b
     if not x or not y:
         return 0.0
-    return max(fuzz.ratio(x, y), 95.0 if abbreviates(x, y, 0.5) else 0.0)
+    return max(fuzz.ratio(x, y), 95.0 if abbreviation(ex, ey, 0.5) else 0.0)
+
+
+def name_forms(name: str) -> tuple[str, str]:
+    """A name's comparison form, and that with short office names spelled out (made once per name)."""
+    return compact(name), expand_offices(compact(name))
 
 
 def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
@@ -64,7 +70,8 @@ def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
 def align_names(a: list[str], b: list[str], min_score: float) -> list[tuple[int | None, int | None]]:
     """Index pairs of two name lists in order (a weighted longest common subsequence)."""
     n, m = len(a), len(b)
-    sim = [[name_similarity(x, y) for y in b] for x in a]
+    fb = [name_forms(y) for y in b]
+    sim = [[name_similarity(x, y) for y in fb] for x in map(name_forms, a)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
@@ -144,7 +151,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
         value, flag = _merge_field(f, tv.get(f), nf.get(f), settings)
         if settings.correct:
             fixed, fixed_flag, rules, score, ambiguous = _corrected_field(
-                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned)
+                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned, ((tv.get(f), nf.get(f)), (value, flag)))
             if fixed != value:
                 rule = "cross_witness" if "cross_witness" in rules else (rules[0] if rules else "cross_witness")
                 m.corrections.append(Correction("", None, f, str(value or ""), str(fixed or ""), rule, score, page))
@@ -193,10 +200,11 @@ def _fixed(text: str | None, settings: Settings, scanned: bool) -> tuple[str | N
     return v, fixes, amb
 
 
-def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings,
-                     scanned: bool = False) -> tuple[object, str | None, list[str], float | None, bool]:
+def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings, scanned: bool = False,
+                     merged: tuple[tuple, tuple] | None = None) -> tuple[object, str | None, list[str], float | None, bool]:
     """(value, flag, rules applied, score, ambiguous): look-alikes fixed in every reading, the
-    table readings voted on, the winner's characters repaired from the others."""
+    table readings voted on, the winner's characters repaired from the others. `merged`:
+    ((table, narrative), _merge_field of them), reused when nothing changed."""
     rules: list[str] = []
     scores: list[float] = []
     fixed: list[str | None] = []
@@ -227,7 +235,7 @@ def _corrected_field(f: str, readings: list[str | None], narrative: str | None, 
     if not readings[0] and n_fixes and not chosen:
         rules += [x.rule for x in n_fixes]
         scores += [x.score for x in n_fixes]
-    value, flag = _merge_field(f, chosen, n, settings)
+    value, flag = merged[1] if merged and merged[0] == (chosen, n) else _merge_field(f, chosen, n, settings)
     return value, flag, rules, (min(scores) if scores else None), ambiguous
 
 
@@ -239,12 +247,13 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
     a tie is settled by the arithmetic (the candidate that makes the category's items add up
     to its subtotal: 90, not the subtotal 1370 slipped into the row), else kept and flagged.
     """
+    said = {id(m): narrative_amounts(m.item) for m in merged}          # (aid, total) each sentence states
     for fieldname, idx in (("aid_funds_wan", 0), ("total_investment_wan", 1)):
         spans: dict[tuple, list[Merged]] = {}
         undecided: list[tuple[Merged, list[float]]] = []
         for m in merged:
             cell: Cell | None = m.row.cells.get(fieldname) if m.row else None
-            stated = narrative_amounts(m.item)[idx]
+            stated = said[id(m)][idx]
             if cell is None or not cell.text:
                 m.values[fieldname] = stated
                 continue
@@ -280,8 +289,8 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
                 m.flags.append(f"conflict:{fieldname}")
         for (_, _), group in spans.items():
             value = row_amount(group[0].row, fieldname)
-            owner = next((g for g in group if value is not None and narrative_amounts(g.item)[idx] is not None
-                          and abs(narrative_amounts(g.item)[idx] - value) <= settings.amount_tolerance), None)
+            owner = next((g for g in group if value is not None and said[id(g)][idx] is not None
+                          and abs(said[id(g)][idx] - value) <= settings.amount_tolerance), None)
             if owner is None and fieldname == "total_investment_wan":
                 owner = next((g for g in group if g.values.get("aid_funds_wan") is not None), None)
             owner = owner or group[0]

@@ -55,11 +55,13 @@ def label_text(text: str) -> str:
     return _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
 
 
-def match_label(text: str) -> tuple[str | None, float]:
+def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     """The contract field a header or label names, with a 0..100 score.
 
     A label contained in the text scores by how much of the text it explains, so
     '其中：市中区拟安排帮扶资金' names aid_funds_wan and '建设\\n地点' names location.
+    `floor`: the caller wants only a score of at least this (labels that cannot reach it are not
+    scored); the answer is exact when it reaches the floor.
     """
     t = label_text(text)
     if not t:
@@ -72,8 +74,8 @@ def match_label(text: str) -> tuple[str | None, float]:
             score = 80.0 + 20.0 * len(label) / len(t)
         elif len(label) <= SHORT_LABEL:
             continue                      # 项目, 序号, 备注: only the label itself names the field
-        elif 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < best[1] - 1e-6:
-            continue                      # fuzz.ratio cannot reach the best so far (lengths alone)
+        elif 200.0 * min(len(label), len(t)) / (len(label) + len(t)) < max(best[1], floor) - 1e-6:
+            continue                      # fuzz.ratio cannot reach the best so far or the floor (lengths alone)
         else:
             score = fuzz.ratio(label, t)
         if score > best[1]:
@@ -225,7 +227,12 @@ def expand_offices(text: str) -> str:
 
 def abbreviates(a: str, b: str, min_share: float) -> bool:
     """True when the shorter of two readings is an abbreviation or elision of the longer one."""
-    x, y = sorted((expand_offices(a), expand_offices(b)), key=len)
+    return abbreviation(expand_offices(a), expand_offices(b), min_share)
+
+
+def abbreviation(a: str, b: str, min_share: float) -> bool:
+    """abbreviates() of two readings already through expand_offices."""
+    x, y = sorted((a, b), key=len)
     if not x:
         return False
     return x == y or (len(x) / len(y) >= min_share and is_subsequence(x, y))

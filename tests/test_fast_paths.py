@@ -1,6 +1,7 @@
 """The fast paths give what the plain ways give: characters and rules read by raw pdfium calls
 against pypdfium2's helpers, names_field against match_label, vote against agrees() witness by
-witness, fix_misreads over repeated and adjacent terms, group_lines' order of ties."""
+witness, fix_misreads over repeated and adjacent terms, group_lines' order of ties, match_label with a
+floor against match_label; clip boxes read once per shared clip still tell clips apart."""
 from __future__ import annotations
 
 import ctypes
@@ -78,6 +79,35 @@ def test_raw_pdfium_reading_matches_helpers(pdf):
         doc.close()
 
 
+def tiny_pdf(content: bytes, width: int = 400, height: int = 200) -> bytes:
+    """A one-page PDF drawing `content` with Helvetica as /F1 (offsets written out, so pdfium reads it as is)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 5 0 R >> >> "
+            b"/Contents 4 0 R >>" % (width, height),
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for k, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
+def test_clipped_text_left_out_by_its_own_clip():
+    """Two clips, each shared by two text objects: CD and IJ stand outside their clip, EF inside
+    its own (a clip box taken from the other clip would drop EF and keep IJ); GH is unclipped."""
+    content = (b"q 0 0 200 200 re W n BT /F1 12 Tf 10 50 Td (AB) Tj ET BT /F1 12 Tf 300 50 Td (CD) Tj ET Q "
+               b"q 250 0 100 200 re W n BT /F1 12 Tf 260 20 Td (EF) Tj ET BT /F1 12 Tf 20 20 Td (IJ) Tj ET Q "
+               b"BT /F1 12 Tf 10 80 Td (GH) Tj ET")
+    doc = pdfium.PdfDocument(tiny_pdf(content))
+    page = doc[0]
+    assert [c["text"] for c in page_chars(page, page.get_size()[1])] == list("ABEFGH")
+    page.close()
+    doc.close()
+
+
 def test_names_field_is_match_label_over_a_threshold():
     rnd = random.Random(5)
     labels = [label for _, label in field_labels()]
@@ -118,3 +148,19 @@ def test_group_lines_keeps_the_order_of_ties():
     lines = group_lines([d, a, b, c], 3.0)
     assert [[ch["text"] for ch in ln] for ln in lines] == [["丙", "甲", "乙"], ["丁"]]
     assert [[ch["text"] for ch in ln] for ln in group_lines([b, a, c], 3.0)] == [["丙", "乙", "甲"]]
+
+
+def test_match_label_with_a_floor_is_exact_at_the_floor():
+    rnd = random.Random(7)
+    labels = [label for _, label in field_labels()]
+    texts = labels + ["其中：市中区拟安排帮扶资金", "建设\n地点", "实施地点", "责任单位", "绩效目标", "项", ""]
+    for _ in range(600):
+        w = list(rnd.choice(labels))
+        for _ in range(rnd.randint(0, 3)):
+            w.insert(rnd.randrange(len(w) + 1), rnd.choice("（）万元项目建设资金 的是地点单位1"))
+        texts.append("".join(w))
+    for t in texts:
+        full = match_label(t)
+        for floor in (0.0, 60.0, 85.0, 95.0, 100.0):
+            got = match_label(t, floor)
+            assert got == full if full[1] >= floor else got[1] < floor, (t, floor)

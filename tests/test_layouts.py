@@ -93,6 +93,7 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     enough lines is a column; one without a label whose cells end as names do is the name column."""
     from extractors.grid import build_grid
     from extractors.header import unlabelled
+    from extractors.grid import group_lines
     from extractors.segments import text_lines
     from extractors.tables import map_columns
     settings = Settings()
@@ -101,7 +102,7 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     chars = [c for k, (seq, name, content) in enumerate(rows)
              for c in _row_chars(40.0 + 20 * k, [(seq, 40.0), (name, 70.0), (content, 190.0)])]
     chars += _row_chars(100.0, [("产业合作（3个）", 60.0)])            # a heading row spans the columns
-    data = [[s for s in ln] for ln in text_lines(chars, settings)]
+    data = text_lines(group_lines(chars, settings.line_tolerance), settings)
     stacks, fields = unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"], data, settings)
     assert fields == ["seq", None, "content"] and 58 < stacks[1][0] < 80 and 160 < stacks[1][1] < 190
     assert unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"],
@@ -122,6 +123,5 @@ def test_an_empty_ruled_box_is_no_table():
     rule = lambda x0, x1, top, bottom: {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,  # noqa: E731
                                         "height": bottom - top, "object_type": "line"}
     lines = [rule(100, 400, y, y) for y in (100, 130, 160)] + [rule(x, x, 100, 160) for x in (100, 200, 300, 400)]
-    page = type("P", (), {"width": 600.0, "height": 800.0, "bbox": (0, 0, 600, 800), "chars": [], "objects": {}})
-    assert ruled_grids(page, 1, lines, [], None) == []
-    assert len(ruled_grids(page, 1, lines, _row_chars(110.0, [("序号", 110.0)]), None)) == 1
+    assert ruled_grids(1, lines, [], None) == []
+    assert len(ruled_grids(1, lines, _row_chars(110.0, [("序号", 110.0)]), None)) == 1
