@@ -8,7 +8,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost);
-- `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure;
+- `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
+  project name with a figure no count or date explains (加工厂1房);
 - `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �);
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
@@ -46,6 +47,9 @@ LOW_OCR_CONFIDENCE = "low_ocr_confidence"
 NAME_TRUNCATED = "name_truncated"
 STRAY_DIGITS = "stray_digits"
 STRAY_MARK = "stray_mark"
+HANZI = re.compile("[\u4e00-\u9fff]")
+# what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
+COUNTERS = set("个年月日号期条座栋户人亩村组届批次类级处所间台套米公千万元吨头只株家名场次门层")
 STRAY_CATEGORIES = ("So", "Co", "Cn")      # other symbols, private use, unassigned
 # the doubts written into the records as flags; low_ocr_confidence and value_missing stay in the queue
 # only: over 40 generated scans they fell on 51 and 27 records whose values were all right, and flagged
@@ -235,8 +239,22 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
 def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's place, office, owner or person that begins or ends with a figure: a neighbouring
     cell's number (序号, an amount) read into it (4毛坪镇, 2宜坪乡宜坪村3黑竹沟镇)."""
-    return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-            for f in NAMED_VALUES if (v := compact(text(p.get(f)))) and (v[0].isdigit() or v[-1].isdigit())]
+    out = [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
+           for f in NAMED_VALUES if (v := compact(text(p.get(f)))) and (v[0].isdigit() or v[-1].isdigit())]
+    return out + [(p["doc_id"], p["project_id"], "name") for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
+                  if stray_in_name(compact(text(p.get("name"))))]
+
+
+def stray_in_name(name: str) -> bool:
+    """A figure in a project's name no count or date explains: between two hanzi and not before a
+    counter (加工厂1房, 基2地), or first and not a year or number (1稳岗就业奖补项目; 2022年… is one)."""
+    for m in re.finditer(r"\d+", name):
+        after = name[m.end():m.end() + 1]
+        if m.start() == 0 and after and not (after in COUNTERS or after.isascii()):     # 5G, 2022-2023
+            return True
+        if m.start() > 0 and HANZI.match(name[m.start() - 1]) and HANZI.match(after or "a") and after not in COUNTERS:
+            return True
+    return False
 
 
 def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:

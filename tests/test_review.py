@@ -387,6 +387,14 @@ def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
     assert [k for k in found if k[2] == "construction_period"] == [("d", f"d-{n}", "construction_period") for n in (2, 3, 4)]
 
 
+def test_a_figure_no_count_explains_in_a_name_is_queued():
+    # k1-008 (seed 1): the 序号 column's figures read into the names
+    from normalizers.doubts import stray_in_name
+    assert [t for t in ("平等乡枇杷加工厂1房建设项目", "1稳岗就业奖补项目", "民族文化传承保护2项目", "2022年劳务协作技能培训项目",
+                        "新建3号楼项目", "5G基站建设项目", "10千伏线路改造工程", "第2批项目") if stray_in_name(t)] == \
+        ["平等乡枇杷加工厂1房建设项目", "1稳岗就业奖补项目", "民族文化传承保护2项目"]
+
+
 def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
     # k1-001 (seed 1): a tick box read into a project's name (杨村乡中心小学☑提升改造项目)
     projects = frame("projects", [_project(11, content="中心小学☑提升改造"),
