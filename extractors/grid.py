@@ -99,6 +99,8 @@ def ink_centre(ch: dict) -> float:
 def _fill_text(cells, slots, xs, ys, chars, tol) -> None:
     """Each character into the cell owning the slot its ink centre (ink_centre, written out
     here: it runs for every character of a table page) falls in."""
+    if not slots or not slots[0]:
+        return                      # cells all narrower than tol: no slot to fill (k1-019's junk boxes)
     buckets: dict[int, list[dict]] = {}
     left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     last_row, last_col = len(slots) - 1, len(slots[0]) - 1

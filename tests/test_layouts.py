@@ -125,3 +125,10 @@ def test_an_empty_ruled_box_is_no_table():
     lines = [rule(100, 400, y, y) for y in (100, 130, 160)] + [rule(x, x, 100, 160) for x in (100, 200, 300, 400)]
     assert ruled_grids(1, lines, [], None) == []
     assert len(ruled_grids(1, lines, _row_chars(110.0, [("序号", 110.0)]), None)) == 1
+
+
+def test_cells_too_small_for_a_slot_make_an_empty_grid():
+    # k1-019 (seed 1): faint-rule junk drew boxes under the band tolerance; filling them raised IndexError
+    from extractors.grid import build_grid
+    g = build_grid(1, [(100.0, 100.0, 101.0, 100.5)], _row_chars(100.0, [("序号", 100.0)]))
+    assert g.cells == [] and g.n_rows == 0
