@@ -4,7 +4,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `readings_differ`: a scan's two readings of a value nearly agree but not quite (one was misread);
 - `value_interleaved`: a value holds another field's value in pieces with other text between them
   (two cells read as one, taken by the merge for a longer wording of the same fact);
-- `name_misread`: a document's title or issuer names the plan's donor or recipient almost but not quite;
+- `name_misread`: a document's title or issuer, or a scan's place, office or owner, names the plan's
+  donor or recipient almost but not quite;
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost);
@@ -191,6 +192,20 @@ def misread_names(documents: pd.DataFrame, near: float) -> list[Key]:
     return out
 
 
+def misread_places(documents: pd.DataFrame, projects: pd.DataFrame, scanned: set[str], near: float) -> list[Key]:
+    """A scan's place, office or owner that names the plan's recipient or donor almost but not
+    exactly, as misread_names does for the title: 峨边环族自治有具杨河乡 for 峨边彝族自治县杨河乡."""
+    names = {d["doc_id"]: [compact(text(d.get(f))) for f in ("recipient", "donor")] for d in documents.to_dict("records")}
+    out = []
+    for p in projects[projects["doc_id"].isin(scanned)].to_dict("records"):
+        for f in NAMED_VALUES:
+            said = compact(text(p.get(f)))
+            if said and any(n and not any(e in said for e in official_endings(n)) and
+                            fuzz.partial_ratio(n, said) >= near for n in names.get(p["doc_id"], [])):
+                out.append((p["doc_id"], p["project_id"], f))
+    return out
+
+
 def official_endings(name: str) -> list[str]:
     """A place name and its endings after each level (浙江省绍兴市柯桥区 → 绍兴市柯桥区, 柯桥区)."""
     return [name] + [name[m.end():] for m in LEVEL.finditer(name) if m.end() < len(name)]
@@ -237,10 +252,12 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
 
 
 def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
-    """A scan's place, office, owner or person that begins or ends with a figure: a neighbouring
-    cell's number (序号, an amount) read into it (4毛坪镇, 2宜坪乡宜坪村3黑竹沟镇)."""
+    """A scan's place, office, owner or person that begins or ends with a figure, or an office, owner
+    or person holding one anywhere: a neighbouring cell's number (序号, an amount) read into it
+    (4毛坪镇, 2宜坪乡宜坪村3黑竹沟镇, 县住房和城乡建设130000.00局); and names by stray_in_name."""
     out = [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-           for f in NAMED_VALUES if (v := compact(text(p.get(f)))) and (v[0].isdigit() or v[-1].isdigit())]
+           for f in NAMED_VALUES if (v := compact(text(p.get(f)))) and (v[0].isdigit() or v[-1].isdigit() or
+                                                                        f != "location" and re.search(r"\d", v))]
     return out + [(p["doc_id"], p["project_id"], "name") for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
                   if stray_in_name(compact(text(p.get("name"))))]
 
@@ -271,18 +288,22 @@ def _stray(ch: str) -> bool:
 def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:
     """The `seq` of projects that may be numbered wrong (a project's number is its place in the plan,
     so a project too many or too few before it shifts it):
-    - in a plan where the projects found are not as many as the plan states, those from the first
-      project doubted as one (DOUBTED_PROJECT, itself queued for that) on, or every project when none is;
+    - in a plan where the projects found are not as many as the plan states, or that states no
+      count, those from the first project doubted as one (DOUBTED_PROJECT, itself queued for that)
+      on (with a count that does not agree and none doubted: every project);
     - in a plan numbered through (the numbers printed before its projects never go down), a project
       whose printed number is not its `seq`."""
     out = set()
     stated = {d["doc_id"]: d["project_count_stated"] for d in documents.to_dict("records")}
     for doc_id, group in projects.groupby("doc_id", sort=True):
         n = stated.get(doc_id)
-        if n is None or (isinstance(n, float) and math.isnan(n)) or int(n) == len(group):
+        unstated = n is None or (isinstance(n, float) and math.isnan(n))
+        if not unstated and int(n) == len(group):
             continue
         flags = {p["project_id"]: {str(f) for f in (p["flags"] if p["flags"] is not None else [])}
                  for p in group.to_dict("records")}
+        if unstated and not any(fl & set(DOUBTED_PROJECT) for fl in flags.values()):
+            continue                    # no count to miss and no project in doubt: the numbers stand
         doubted = not any(fl & set(DOUBTED_PROJECT) for fl in flags.values())   # none doubted: every number
         for p in group.sort_values("seq").to_dict("records"):
             mine = bool(flags[p["project_id"]] & set(DOUBTED_PROJECT))
@@ -325,7 +346,8 @@ def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataF
     scanned = set(documents.loc[documents["source_kind"] == "scanned", "doc_id"]) if len(documents) else set()
     found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near, correction_min)]
     found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
-    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)]
+    found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)
+              + misread_places(documents, projects, scanned, near_name)]
     found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
                                                                     tabled_fields(provenance))
               + missing_document_values(documents, scanned)]

@@ -328,7 +328,10 @@ def test_numbers_after_a_doubted_project_are_queued_when_the_count_is_off():
     none = frame("provenance", [])
     assert uncertain_numbers(docs, projects, none) == [("d", "d-3", "seq"), ("d", "d-4", "seq")]
     assert uncertain_numbers(docs.assign(project_count_stated=[4]), projects, none) == []
-    assert uncertain_numbers(docs.assign(project_count_stated=[None]), projects, none) == []
+    # k1-008: the count not read, a doubted project before the rest: their numbers are in doubt too
+    assert uncertain_numbers(docs.assign(project_count_stated=[None]), projects, none) == [("d", "d-3", "seq"),
+                                                                                           ("d", "d-4", "seq")]
+    assert uncertain_numbers(docs.assign(project_count_stated=[None]), frame("projects", [_project(1)]), none) == []
     plain = frame("projects", [_project(1), _project(2)])                 # a project lost, none doubted: all
     assert uncertain_numbers(docs, plain, none) == [("d", "d-1", "seq"), ("d", "d-2", "seq")]
 
@@ -407,9 +410,10 @@ def test_a_place_or_office_with_a_neighbours_figure_is_queued():
     # k3-085 (seed 3): the 序号 column's numbers read into the 项目地点 cells
     projects = frame("projects", [_project(4, location="4毛坪镇"), _project(3, location="2宜坪乡宜坪村3黑竹沟镇"),
                                   _project(5, location="峨边彝族自治县", responsible_leader="王国平"),
-                                  _project(6, responsible_unit="县农业农村局1")])
+                                  _project(6, responsible_unit="县农业农村局1"),
+                                  _project(7, responsible_unit="县住房和城乡建设130000.00局", location="宜坪村3组")])
     assert stray_digits(projects, {"d"}) == [("d", "d-4", "location"), ("d", "d-3", "location"),
-                                             ("d", "d-6", "responsible_unit")]
+                                             ("d", "d-6", "responsible_unit"), ("d", "d-7", "responsible_unit")]
     assert stray_digits(projects, set()) == []
 
 
@@ -424,3 +428,13 @@ def test_readings_the_gazetteer_repairs_alike_do_not_differ():
     assert differing_readings(readings("峨边彝族自治县农业农村局", "峨边到族自治县农业农村局"), {"d"}, 85) == []
     assert differing_readings(readings("峨边彝族自治县农业农村局", "峨边彝族自治县农业农局"), {"d"}, 85) == \
         [("d", "d-1", "responsible_unit")]
+
+
+def test_a_place_naming_the_county_almost_is_queued():
+    # k1-025 (seed 1): 峨边环族自治有具杨河乡, the county misread past what the gazetteer repairs
+    from normalizers.doubts import misread_places
+    docs = pd.DataFrame({"doc_id": ["d"], "recipient": ["峨边彝族自治县"], "donor": ["乐山市市中区"]})
+    projects = frame("projects", [_project(1, location="峨边环族自治有具杨河乡"), _project(2, location="峨边彝族自治县杨河乡"),
+                                  _project(3, location="杨河乡", responsible_unit="县农业农村局")])
+    assert misread_places(docs, projects, {"d"}, 70) == [("d", "d-1", "location")]
+    assert misread_places(docs, projects, set(), 70) == []
