@@ -130,6 +130,8 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
     than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
+    if len(chars) < 2:
+        return [list(chars)] if chars else []
     levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
     order = sorted(range(len(chars)), key=list(map(_X0, chars)).__getitem__)
     order.sort(key=levels.__getitem__)      # stable: by level, then x0, then place (ties keep their order)

@@ -157,7 +157,8 @@ def _over(line: list[Segment], below: list[list[Segment]]) -> bool:
 
 def _is_label(seg: Segment, settings: Settings) -> bool:
     """A header cell naming a field (项目名称); a labelled line of prose (实施地点：…) is none."""
-    return not re.search(r"[：:，。]", seg.text) and match_label(seg.text)[1] >= settings.header_match_min
+    floor = settings.header_match_min
+    return not re.search(r"[：:，。]", seg.text) and match_label(seg.text, floor)[1] >= floor
 
 
 def _tail(s: Segment, above: list[list[Segment]], settings: Settings) -> bool:

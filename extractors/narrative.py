@@ -61,7 +61,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
                       or (prev.page == ln.page and prev.x1 < right - 2.0 * size and _ends(prev, left, right))
                       or prev.x0 > prev_left + 3.0 * size        # a line set apart (a signature) stands alone
                       or prev.page != ln.page and ln.x0 > prev_left + 3.0 * size   # ... also atop a page
-                      or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1))[1] >= 95)
+                      or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1), 95)[1] >= 95)
             if starts or not out:
                 out.append(Paragraph(ln.text.strip(), ln.page, size))
             else:

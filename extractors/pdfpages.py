@@ -50,9 +50,14 @@ _CLIP_PATH, _CLIP_PATHS, _CLIP_SEGMENTS, _CLIP_SEGMENT, _CLIP_POINT = (
         (pdfium_raw.FPDFClipPath_CountPathSegments, ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
         (pdfium_raw.FPDFClipPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_int),
         (pdfium_raw.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)))
-_PAGE_COUNT, _PAGE_OBJECT, _FORM_COUNT, _FORM_OBJECT, _OBJ_TYPE, _MATRIX = map(_bare, (
-    pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_CountObjects,
-    pdfium_raw.FPDFFormObj_GetObject, pdfium_raw.FPDFPageObj_GetType, pdfium_raw.FPDFPageObj_GetMatrix))
+_PAGE_COUNT, _FORM_COUNT, _MATRIX = map(_bare, (
+    pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFFormObj_CountObjects, pdfium_raw.FPDFPageObj_GetMatrix))
+# page objects as addresses (ints, to be looked up among the text objects read); the kind of one
+# asked by a typed call (a bare one would cut an int argument to 32 bits)
+_PAGE_OBJECT_AT, _FORM_OBJECT_AT = (ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(fn, ctypes.c_void_p).value)
+                                    for fn in (pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_GetObject))
+_KIND_AT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFPageObj_GetType,
+                                                                       ctypes.c_void_p).value)
 
 _KIND_TEXT, _KIND_UNKNOWN, _KIND_PATH, _KIND_IMAGE, _KIND_FORM = (
     pdfium_raw.FPDF_PAGEOBJ_TEXT, pdfium_raw.FPDF_PAGEOBJ_UNKNOWN, pdfium_raw.FPDF_PAGEOBJ_PATH,
@@ -95,8 +100,10 @@ def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline
 
 def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     width, height = page.get_size()
-    paths, images = page_objects(page)
-    chars, edges = page_chars(page, height), page_edges(paths, height)
+    text_objects: dict = {}
+    chars = page_chars(page, height, text_objects)
+    paths, images = page_objects(page, text_objects)
+    edges = page_edges(paths, height)
     scan = PageScan(number, float(width), float(height), chars, edges)
     share, image_bytes = page_images(images, width, height)
     has_image = share >= SCAN_IMAGE_SHARE
@@ -114,9 +121,10 @@ def _scan_page(path, page, number: int, settings: Settings) -> PageScan:
     return scan
 
 
-def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
+def page_objects(page, skip=(), max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
     """Raw handles of the page's path and image objects, in content order, form XObjects
-    descended into (what pypdfium2's page.get_objects yields, without a helper per object)."""
+    descended into (what pypdfium2's page.get_objects yields, without a helper per object).
+    `skip`: addresses of objects known to be text (page_chars' `objects`), passed over unasked."""
     paths: list = []
     images: list = []
 
@@ -124,23 +132,26 @@ def page_objects(page, max_depth: int = MAX_FORM_DEPTH) -> tuple[list, list]:
         if count < 0:
             raise pdfium.PdfiumError("Failed to get number of pageobjects.")
         for i in range(count):
-            obj = get(parent, i)
-            if not obj:
+            addr = get(parent, i)
+            if not addr:
                 raise pdfium.PdfiumError("Failed to get pageobject.")
-            kind = _OBJ_TYPE(obj)
-            if kind == _KIND_TEXT:            # most of a page: nothing to keep
+            if addr in skip:
+                continue
+            kind = _KIND_AT(addr)
+            if kind == _KIND_TEXT:            # nothing to keep
                 continue
             if kind == _KIND_UNKNOWN:
                 raise pdfium.PdfiumError("Failed to determine pageobject type, did you pass in a valid "
                                          "FPDF_PAGEOBJECT handle?")
             if kind == _KIND_PATH:
-                paths.append(obj)
+                paths.append(ctypes.cast(addr, pdfium_raw.FPDF_PAGEOBJECT))
             elif kind == _KIND_IMAGE:
-                images.append(obj)
+                images.append(ctypes.cast(addr, pdfium_raw.FPDF_PAGEOBJECT))
             elif kind == _KIND_FORM and level < max_depth - 1:
-                walk(_FORM_COUNT(obj), _FORM_OBJECT, obj, level + 1)
+                form = ctypes.c_void_p(addr)
+                walk(_FORM_COUNT(form), _FORM_OBJECT_AT, form, level + 1)
 
-    walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT, page.raw, 0)
+    walk(_PAGE_COUNT(page.raw), _PAGE_OBJECT_AT, page.raw, 0)
     return paths, images
 
 
@@ -162,22 +173,23 @@ def page_images(images: list, width: float, height: float) -> tuple[float, int]:
     return best, decoded
 
 
-def page_chars(page, height: float) -> list[dict]:
-    """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention)."""
+def page_chars(page, height: float, objects: dict | None = None) -> list[dict]:
+    """Characters of the page's text layer with boxes in top-left coordinates (pdfplumber's convention).
+    `objects`, when given, gets the address of each text object they were read from."""
     tp = page.get_textpage()
-    out = _text_chars(tp, height)
+    out = _text_chars(tp, height, {} if objects is None else objects)
     tp.close()
     return out
 
 
-def _text_chars(tp, height: float) -> list[dict]:
+def _text_chars(tp, height: float, objects: dict) -> list[dict]:
     """page_chars of one text page by raw pdfium calls: each character's text as
     tp.get_text_range(i, 1) gives it, its loose box, origin and font size; characters clipped
-    out of view left out."""
+    out of view left out. `objects`: text object address → (font size, clip box), filled."""
     raw = tp.raw
     rect, origin = pdfium_raw.FS_RECTF(), (ctypes.c_double * 2)()
     p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(origin), ctypes.byref(origin, 8)
-    out, objects, clips = [], {}, {}
+    out, clips = [], {}
     for i, text in _char_texts(tp, tp.count_chars()):
         if text.isspace():
             continue

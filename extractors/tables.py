@@ -338,4 +338,4 @@ def _starts_over(reading: list[TableRow], row: TableRow) -> bool:
 def _repeats_header(cells: dict[str, Cell]) -> bool:
     """A column-number row (1 2 3 …) or a second copy of the header under the header."""
     texts = [compact(c.text) for c in cells.values() if c.text]
-    return bool(texts) and all(match_label(t)[1] >= 95 for t in texts)
+    return bool(texts) and all(match_label(t, 95)[1] >= 95 for t in texts)
