@@ -25,26 +25,31 @@ IMAGE_BYTES_PER_PIXEL = 3  # an embedded image decoded (colour; grey and 1-bit t
 MAX_FORM_DEPTH = 15      # form XObjects nested deeper are not looked into (pypdfium2's get_objects default)
 
 
+def _direct(fn, restype, *argtypes):
+    """A pdfium function called as directly as ctypes allows: with no argtypes, no per-argument
+    checks (callers pass only ctypes handles, byref() buffers and ints for int parameters), and
+    the GIL kept (a call of a few µs; pdfium runs under PDFIUM_LOCK, one call at a time, anyway):
+    releasing and taking it back again cost more than most of these calls."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
 def _bare(fn):
-    """A pdfium function without ctypes' per-argument checks (most of a call's cost on a
-    character): callers pass only ctypes handles, byref() buffers and ints for int parameters."""
-    return ctypes.CFUNCTYPE(fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    return _direct(fn, fn.restype)
 
 
 _TEXT_INDEX, _LOOSE_BOX, _FONT_SIZE = map(_bare, (
     pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
     pdfium_raw.FPDFText_GetFontSize))
-# its answer (found or not) is not used: no result to convert
-_ORIGIN = ctypes.CFUNCTYPE(None)(ctypes.cast(pdfium_raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value)
+_ORIGIN = _direct(pdfium_raw.FPDFText_GetCharOrigin, None)     # found or not is not used: no result converted
 _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
 
 
 # the text object of a character, as its address (an int, or None): the key of its font size and clip box
-_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_TEXT_OBJECT = _direct(pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p)
 _CLIP_PATH, _CLIP_PATHS, _CLIP_SEGMENTS, _CLIP_SEGMENT, _CLIP_POINT = (
-    ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value) for fn, restype, *args in (
+    _direct(fn, restype, *args) for fn, restype, *args in (
         (pdfium_raw.FPDFPageObj_GetClipPath, ctypes.c_void_p, ctypes.c_void_p),
         (pdfium_raw.FPDFClipPath_CountPaths, ctypes.c_int, ctypes.c_void_p),
         (pdfium_raw.FPDFClipPath_CountPathSegments, ctypes.c_int, ctypes.c_void_p, ctypes.c_int),
@@ -54,10 +59,9 @@ _PAGE_COUNT, _FORM_COUNT, _MATRIX = map(_bare, (
     pdfium_raw.FPDFPage_CountObjects, pdfium_raw.FPDFFormObj_CountObjects, pdfium_raw.FPDFPageObj_GetMatrix))
 # page objects as addresses (ints, to be looked up among the text objects read); the kind of one
 # asked by a typed call (a bare one would cut an int argument to 32 bits)
-_PAGE_OBJECT_AT, _FORM_OBJECT_AT = (ctypes.CFUNCTYPE(ctypes.c_void_p)(ctypes.cast(fn, ctypes.c_void_p).value)
+_PAGE_OBJECT_AT, _FORM_OBJECT_AT = (_direct(fn, ctypes.c_void_p)
                                     for fn in (pdfium_raw.FPDFPage_GetObject, pdfium_raw.FPDFFormObj_GetObject))
-_KIND_AT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(ctypes.cast(pdfium_raw.FPDFPageObj_GetType,
-                                                                       ctypes.c_void_p).value)
+_KIND_AT = _direct(pdfium_raw.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 
 _KIND_TEXT, _KIND_UNKNOWN, _KIND_PATH, _KIND_IMAGE, _KIND_FORM = (
     pdfium_raw.FPDF_PAGEOBJ_TEXT, pdfium_raw.FPDF_PAGEOBJ_UNKNOWN, pdfium_raw.FPDF_PAGEOBJ_PATH,
