@@ -200,9 +200,9 @@ def misread_places(documents: pd.DataFrame, projects: pd.DataFrame, scanned: set
     for p in projects[projects["doc_id"].isin(scanned)].to_dict("records"):
         for f in NAMED_VALUES:
             said = compact(text(p.get(f)))
-            if said and any(n and not any(e in said for e in official_endings(n)) and
+            if said and any(n and len(said) >= len(n) and not any(e in said for e in official_endings(n)) and
                             fuzz.partial_ratio(n, said) >= near for n in names.get(p["doc_id"], [])):
-                out.append((p["doc_id"], p["project_id"], f))
+                out.append((p["doc_id"], p["project_id"], f))     # 峨边 alone is a short form, not a misreading
     return out
 
 

@@ -435,6 +435,7 @@ def test_a_place_naming_the_county_almost_is_queued():
     from normalizers.doubts import misread_places
     docs = pd.DataFrame({"doc_id": ["d"], "recipient": ["峨边彝族自治县"], "donor": ["乐山市市中区"]})
     projects = frame("projects", [_project(1, location="峨边环族自治有具杨河乡"), _project(2, location="峨边彝族自治县杨河乡"),
-                                  _project(3, location="杨河乡", responsible_unit="县农业农村局")])
+                                  _project(3, location="杨河乡", responsible_unit="县农业农村局"),
+                                  _project(4, location="峨边")])          # the bundled 2023 scan's short form
     assert misread_places(docs, projects, {"d"}, 70) == [("d", "d-1", "location")]
     assert misread_places(docs, projects, set(), 70) == []
