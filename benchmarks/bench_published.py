@@ -5,7 +5,9 @@
 Builds a corpus of 2 × COPIES distinct files (the two samples, each copy made unique by a
 trailing PDF comment), then in fresh processes pinned to one core:
   1. extraction + normalisation only (the plain functions) of the samples: ruled tables,
-     target ≥ 100 pages/s (issue 10);
+     target ≥ 100 pages/s (issue 10). The corpus is read --passes times and the fastest round
+     is the figure (other processes on a shared machine only ever slow a round down; every
+     round is printed);
   2. the same for generated plans of other layouts, by their table's ruling (full grid,
      three-line, none): what tables without vertical rules cost, beside the ruled figure.
      The committed layout fixtures (tests/data/layouts) or every PDF of --layouts DIR with its
@@ -85,10 +87,14 @@ def child(phase: str, corpus: str, curated: str, passes: int = 1) -> None:
     if phase == "extract":
         from extractors.document import extract
         from normalizers.records import normalize
-        t = time.perf_counter()
-        pages = sum(normalize(extract(f)).document.page_count for f in files)
-        secs = time.perf_counter() - t
+        rounds = []
+        for _ in range(passes):                   # wall clock on a shared machine only ever adds: best of rounds
+            t = time.perf_counter()
+            pages = sum(normalize(extract(f)).document.page_count for f in files)
+            rounds.append(time.perf_counter() - t)
+        secs = min(rounds)
     else:
+        rounds = []
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
         from flows.ingest import ingest
@@ -103,7 +109,7 @@ def child(phase: str, corpus: str, curated: str, passes: int = 1) -> None:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"phase": phase, "docs": len(files), "pages": pages, "seconds": secs,
                       "pages_per_s": pages / secs, "docs_per_s": len(files) / secs,
-                      "peak_rss_mb": rss, "child_peak_rss_mb": kids}))
+                      "peak_rss_mb": rss, "child_peak_rss_mb": kids, "rounds": rounds}))
 
 
 def layouts_lines(groups: dict, folder: Path, passes: int) -> str:
@@ -123,7 +129,7 @@ def main() -> int:
     ap.add_argument("--copies", type=int, default=50, help="copies of each sample (default 50 → 100 documents)")
     ap.add_argument("--layouts", type=Path, default=LAYOUTS,
                     help="generated plans with <id>.axes.json sidecars (default: the committed layout fixtures)")
-    ap.add_argument("--passes", type=int, default=3, help="times each layout plan is read (default 3)")
+    ap.add_argument("--passes", type=int, default=3, help="rounds over the extract corpus, and times each layout plan is read (default 3)")
     ap.add_argument("--phase", choices=["extract", "layouts", "flow"], help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--curated", help=argparse.SUPPRESS)
@@ -145,6 +151,9 @@ def main() -> int:
                 print(layouts_lines(m["rulings"], a.layouts, a.passes))
                 continue
             target = TARGET_PAGES_S[phase]
+            if len(m["rounds"]) > 1:
+                print(f"{phase:8} rounds: " + ", ".join(f"{m['pages'] / r:.1f}" for r in m["rounds"])
+                      + " pages/s; the fastest is the figure")
             ok = "meets" if m["pages_per_s"] >= target and m["peak_rss_mb"] < TARGET_RSS_MB else "MISSES"
             print(f"{phase:8} {m['docs']} docs {m['pages']} pages in {m['seconds']:.1f} s: "
                   f"{m['pages_per_s']:.1f} pages/s ({1000 * m['seconds'] / m['pages']:.1f} ms/page), "

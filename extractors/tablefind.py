@@ -29,7 +29,7 @@ def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars:
     way to a table found by alignment under a header.
     `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
     grids = ruled_grids(number, edges, chars, previous)
-    if grids and (any(_headed(g, settings) or _continues(g, previous) for g in grids)) or not chars:
+    if grids and (any(_continues(g, previous) or _headed(g, settings) for g in grids)) or not chars:
         return grids
     grid = aligned_grid(size, number, edges, chars, lines, settings, previous)
     return [grid] if grid is not None else grids
@@ -41,7 +41,7 @@ def _headed(grid: Grid, settings: Settings) -> bool:
     found = set()
     for text in {grid.owner(r, c).text for r in range(min(grid.n_rows, 3)) for c in range(grid.n_cols)
                  if grid.owner(r, c) is not None and grid.owner(r, c).text.strip()}:
-        field, score = match_label(text)
+        field, score = match_label(text, settings.header_match_min)
         if score >= settings.header_match_min:
             found.add(field)
     return "name" in found and len(found) >= 3
