@@ -18,6 +18,7 @@ from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
+_NUMERAL_ONLY = re.compile(r"[（(]?([一二三四五六七八九十]+)[)）、.．]?")
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
 _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
@@ -159,6 +160,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         return "total", "合计", seq
     if any(_SUBTOTAL.match(compact(t)) for t in texts):
         return "subtotal", "", SUBTOTAL_AFTER     # its group's category is settled in settle_subtotals
+    if not seq and has_name and (m := _NUMERAL_ONLY.fullmatch(compact(name.text))):
+        # a heading's numeral read under 项目名称 and its label under a column beside: no name is a numeral alone
+        label = next((compact(t) for t in texts if compact(t) != compact(name.text) and not _is_number(t)), "")
+        return "subtotal", label, m.group(1)
     if not seq:     # a heading row 一、产业发展类 wherever it stands when 序号 is blank
         heads = [c for c in map(_CATEGORY_NAME.match, map(compact, texts)) if c]
         if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) for t in texts):

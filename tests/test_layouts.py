@@ -132,3 +132,18 @@ def test_cells_too_small_for_a_slot_make_an_empty_grid():
     from extractors.grid import build_grid
     g = build_grid(1, [(100.0, 100.0, 101.0, 100.5)], _row_chars(100.0, [("序号", 100.0)]))
     assert g.cells == [] and g.n_rows == 0
+
+
+def test_a_numeral_alone_under_the_name_is_a_category_heading():
+    """k1-008, k1-029 (seed 1): with 序号 unread, a heading 二 | 劳务协作 fell apart into the name and
+    the content column and landed as a project named 二; no project is named by a numeral alone."""
+    from extractors.grid import build_grid
+    from extractors.tables import classify, Mapping, row_cells
+    head = _row_chars(20.0, [("项目名称", 40.0), ("建设内容", 160.0)])
+    body = _row_chars(40.0, [("二、", 40.0), ("劳务协作", 160.0)]) + _row_chars(60.0, [("二道河村道路项目", 40.0),
+                                                                                    ("硬化道路", 160.0)])
+    rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0, 58.0) for x0, x1 in ((38, 150), (150, 300))]
+    grid = build_grid(5, rects, head + body)
+    mapping = Mapping({0: "name", 1: "content"}, 1, 2)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "劳务协作", "二")
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
