@@ -214,18 +214,27 @@ def join_split(segs: list[Segment], settings: Settings) -> list[Segment]:
     """Two pieces of one header label an OCR engine read apart on a line (绩效 | 目标; 行业 |
     主管部门; 总投资 | （元)) as one segment: side by side, no further apart than
     settings.label_split_em, and one label (_one_label) or a label and its unit (序号 | 责任单位
-    and 帮扶资金（元） | 自筹资金（元） stay apart)."""
+    and 帮扶资金（元） | 自筹资金（元） stay apart; so do two that each wrap onto a line of their own:
+    建设 | 联农带农机 over 周期 | 制, s707-029)."""
     out: list[Segment] = []
     for s in sorted(segs, key=lambda s: (round(s.top), s.x0)):
         o = out[-1] if out else None
         if o is not None and abs(s.top - o.top) <= 0.5 * s.size and \
                 0 <= s.x0 - o.x1 <= settings.label_split_em * s.size and \
+                not (_goes_on_below(o, segs, settings) and _goes_on_below(s, segs, settings)) and \
                 (_UNIT_PIECE.fullmatch(s.text.strip()) and names_column(o.text, settings.header_match_min) or
                  _one_label(o.text, s.text, settings)):
             out[-1] = segment_of(o.chars + s.chars)
         else:
             out.append(s)
     return out
+
+
+def _goes_on_below(s: Segment, segs: list[Segment], settings: Settings) -> bool:
+    """A piece whose cell wraps onto the line under it (建设 over 周期, 行业主管 over 部门): centred
+    over a piece of its own there, it is the first line of a column's label, not half of one."""
+    return any(0 <= o.top - s.bottom <= settings.wrap_gap_em * s.size + 1 and abs(o.centre - s.centre) <= 0.5 * s.size
+               for o in segs if o is not s)
 
 
 def _one_label(a: str, b: str, settings: Settings) -> bool:

@@ -147,3 +147,19 @@ def test_a_numeral_alone_under_the_name_is_a_category_heading():
     mapping = Mapping({0: "name", 1: "content"}, 1, 2)
     assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "劳务协作", "二")
     assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
+
+
+def test_two_labels_that_each_wrap_stay_two_columns():
+    """s707-029: 建设 | 联农带农机 over 周期 | 制 (and 行业主管 | 备 over 部门 | 注) were joined as one label
+    split on its line, and 建设周期 and 联农带农机制 lost their columns; each piece wraps onto a line of
+    its own, so each heads a column. Pieces with nothing under them still join (行业 | 主管部门)."""
+    from extractors.header import join_split
+    from extractors.segments import segment_of
+
+    def seg(text, x0, top):
+        return segment_of([{"text": t, "x0": x0 + 10 * i, "x1": x0 + 10 * (i + 1), "top": top, "bottom": top + 9.0,
+                            "size": 9.0} for i, t in enumerate(text)])
+    first = [seg("建设", 83, 119), seg("联农带农机", 111, 119), seg("行业主管", 714, 119), seg("备", 763, 119)]
+    under = [seg("周期", 83, 132), seg("制", 131, 132), seg("部门", 724, 132), seg("注", 763, 132)]
+    assert [s.text for s in join_split(first + under, Settings()) if s.top < 125] == ["建设", "联农带农机", "行业主管", "备"]
+    assert [s.text for s in join_split([seg("行业", 550, 119), seg("主管部门", 571, 119)], Settings())] == ["行业主管部门"]
