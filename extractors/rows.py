@@ -116,7 +116,7 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
             keys.insert(0, round(min(key_of(b) for b in lead), 1))
     if len(keys) < 2:
         return []
-    return walk(keys, lines, key_of is _centre)
+    return walk(keys, lines, key_of is _centre, settings)
 
 
 def _mixed(row: list[Block], key) -> int:
@@ -140,17 +140,18 @@ def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
             and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip())]
 
 
-def walk(keys: list[float], lines: list[list[Segment]], middle: bool) -> list[float]:
+def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: Settings) -> list[float]:
     """Row boundaries from the rows' keys. Rows set at the top end just above the next top;
     rows set in the middle end as far below their middle as they began above it (each boundary
-    moved to the nearest gap between text lines, so the walk never drifts into a cell)."""
+    moved to the nearest gap between text lines, or where none runs across the table, to the
+    height cutting fewest text boxes, so the walk never drifts into a cell)."""
     spans = sorted((min(s.top for s in ln), max(s.bottom for s in ln)) for ln in lines)
-    gaps = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:]) if b[0] >= a[1] - 0.5]
-    if not gaps:
-        return []
+    gaps = open_gaps(spans)
+    segs = [s for ln in lines for s in ln]
+    near = settings.row_wrap_em * statistics.median(s.size for s in segs)
     clusters: list[list[float]] = []
-    for k in keys:            # keys with no gap between them are one row's (a wrapped heading row's)
-        if clusters and not any(clusters[-1][-1] < g < k for g in gaps):
+    for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
+        if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps):
             clusters[-1].append(k)
         else:
             clusters.append([k])
@@ -158,12 +159,37 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool) -> list[fl
     breaks, prev = [], spans[0][0] - 0.5
     for k, nxt in zip(keys, keys[1:]):
         want = (2 * k - prev) if middle else nxt - 0.5
-        inside = [g for g in gaps if k < g < nxt]
+        inside = [g for g in gaps if k < g < nxt] or least_crossed(segs, k, nxt, settings)
         if not inside:
             continue
         prev = min(inside, key=lambda g: abs(g - want))
         breaks.append(prev)
     return breaks
+
+
+def open_gaps(spans: list[tuple[float, float]]) -> list[float]:
+    """Middles of the gaps no line crosses, for (top, bottom) spans sorted by top (a tall line
+    above covers the gap under its shorter neighbour)."""
+    out, low = [], spans[0][1] if spans else 0.0
+    for top, bottom in spans[1:]:
+        if top >= low - 0.5:
+            out.append((low + top) / 2)
+        low = max(low, bottom)
+    return out
+
+
+def least_crossed(segs: list[Segment], k: float, nxt: float, settings: Settings) -> list[float]:
+    """Where no gap runs across the whole table between two rows' keys (a scan: text boxes of
+    neighbouring columns overlap in height, tilted or grown by OCR), the heights between them
+    that cut through the fewest text boxes (cutting a box near its top or bottom, by
+    settings.row_cut_edge_share of its height, does not count: OCR grows boxes)."""
+    edges = sorted({round(e, 2) for s in segs for e in (s.top, s.bottom) if k < e < nxt})
+    ys = edges + [(a + b) / 2 for a, b in zip([k, *edges], [*edges, nxt])]
+    edge = settings.row_cut_edge_share
+    cost = {y: sum(1 for s in segs if s.top + edge * (s.bottom - s.top) < y < s.bottom - edge * (s.bottom - s.top))
+            for y in ys}
+    least = min(cost.values(), default=0)
+    return [y for y in ys if cost[y] == least]
 
 
 def edges_for(frame: Frame, bands: list[tuple[float, float]], columns: list[float],

@@ -26,6 +26,8 @@ DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two charact
 DEFAULT_CELL_GAP_EM = 0.3              # em: beyond the table's usual line gap, what still keeps two lines in one cell
 DEFAULT_WRAP_GAP_EM = 0.6              # em: the lines of one cell stand at most this far apart (line spacing 1.6)
 DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are this close stand in one row
+DEFAULT_ROW_WRAP_EM = 2.0              # em: two row keys with no gap between them this close are one wrapped row's
+DEFAULT_ROW_CUT_EDGE_SHARE = 0.25      # share of a text box's height at its top and bottom a row boundary may cut (OCR grows boxes)
 DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
@@ -103,6 +105,8 @@ class Settings:
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
     row_key_em: float = DEFAULT_ROW_KEY_EM
+    row_wrap_em: float = DEFAULT_ROW_WRAP_EM
+    row_cut_edge_share: float = DEFAULT_ROW_CUT_EDGE_SHARE
     rule_snap: float = DEFAULT_RULE_SNAP
     heading_row_cells: int = DEFAULT_HEADING_ROW_CELLS
     fit_share: float = DEFAULT_FIT_SHARE
@@ -210,10 +214,12 @@ class Settings:
                      "gutter_cross_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "row_wrap_em", "rule_snap", "label_slack_em",
                      "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
+        if not 0 <= self.row_cut_edge_share < 0.5:
+            raise SettingsError(f"row_cut_edge_share must be a share from 0 to 0.5, got {self.row_cut_edge_share!r}")
         if not 0 <= self.label_fragment_chars <= 10:
             raise SettingsError(f"label_fragment_chars must be from 0 to 10, got {self.label_fragment_chars!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
