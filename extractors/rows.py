@@ -134,10 +134,26 @@ def _top(b) -> float:
 
 
 def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
-    """A heading, 小计 or 合计 line is a row of its own."""
-    return [key_of(s) for ln in lines for s in ln
+    """A heading, 小计 or 合计 line is a row of its own, with the lines its text wraps onto."""
+    return [key_of(Block(s.top, _wrapped_bottom(s, lines), s.size)) for ln in lines for s in ln
             if DATA_TEXT.match(s.text.strip()) and not re.fullmatch(r"[\d.,，\s%-]+", s.text.strip())
             and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip())]
+
+
+def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
+    """The bottom of a heading's text with the lines it wraps onto: lines right under it (within an
+    em) holding only text set as it is (same left edge or same middle, s707-039: 三、补齐基础短板及拓 |
+    展基层治理), not themselves a heading."""
+    bottom = s.bottom
+    for ln in sorted(lines, key=lambda ln: min(x.top for x in ln)):
+        top = min(x.top for x in ln)
+        if top <= s.top or top - bottom < -0.5:
+            continue
+        if top - bottom > s.size or len(ln) != 1 or DATA_TEXT.match(ln[0].text.strip()) or \
+                not (abs(ln[0].x0 - s.x0) <= s.size or abs(ln[0].centre - s.centre) <= s.size):
+            break
+        bottom = ln[0].bottom
+    return bottom
 
 
 def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: Settings) -> list[float]:

@@ -52,3 +52,14 @@ def test_keys_far_apart_are_two_rows_even_with_no_gap_between():
     lines = two_rows_no_common_gap()
     assert walk([40.0, 100.0], lines, True, Settings(row_wrap_em=10.0)) == []   # taken as one wrapped row
     assert len(walk([40.0, 100.0], lines, True, Settings())) == 1
+
+
+def test_a_heading_that_wraps_keeps_its_second_line():
+    """s707-039: 三、补齐基础短板及拓 | 展基层治理 over two lines; the row ended under the first
+    and the second went into the next project's name. The heading's key covers both lines."""
+    from extractors.rows import _centre, heading_keys
+    lines = [[seg("三、补齐基础短板及拓", 510, 185.2, 195.2)], [seg("展基层治理", 535, 198.2, 208.2)],
+             [seg("带动脱贫人", 241, 215.2, 225.2), seg("村集", 586, 215.2, 225.2)]]
+    assert heading_keys(lines, _centre) == [(185.2 + 208.2) / 2]
+    lines[1] = [seg("展基层治理", 535, 198.2, 208.2), seg("100.00", 40, 198.2, 208.2)]   # a row's first line
+    assert heading_keys(lines, _centre) == [190.2]
