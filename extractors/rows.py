@@ -142,15 +142,15 @@ def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
 
 def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
     """The bottom of a heading's text with the lines it wraps onto: lines right under it (within an
-    em) holding only text set as it is (same left edge or same middle, s707-039: 三、补齐基础短板及拓 |
-    展基层治理), not themselves a heading."""
+    em) holding only text within its width (s707-039: 三、补齐基础短板及拓 | 展基层治理), not
+    themselves a heading; a line wider or set further left is the next row's (s505-017)."""
     bottom = s.bottom
     for ln in sorted(lines, key=lambda ln: min(x.top for x in ln)):
         top = min(x.top for x in ln)
         if top <= s.top or top - bottom < -0.5:
             continue
         if top - bottom > s.size or len(ln) != 1 or DATA_TEXT.match(ln[0].text.strip()) or \
-                not (abs(ln[0].x0 - s.x0) <= s.size or abs(ln[0].centre - s.centre) <= s.size):
+                not (ln[0].x0 >= s.x0 - 0.5 * s.size and ln[0].x1 <= s.x1 + 0.5 * s.size):
             break
         bottom = ln[0].bottom
     return bottom

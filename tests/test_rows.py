@@ -63,3 +63,5 @@ def test_a_heading_that_wraps_keeps_its_second_line():
     assert heading_keys(lines, _centre) == [(185.2 + 208.2) / 2]
     lines[1] = [seg("展基层治理", 535, 198.2, 208.2), seg("100.00", 40, 198.2, 208.2)]   # a row's first line
     assert heading_keys(lines, _centre) == [190.2]
+    lines[1] = [seg("新建标准化圈舍约180平方", 500, 198.2, 208.2)]    # s505-017: a content's first line, wider
+    assert heading_keys(lines, _centre) == [190.2]
