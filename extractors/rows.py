@@ -85,18 +85,12 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
     blocks = [b for col in column_blocks(lines, columns, settings) for b in col]
     if not blocks:
         return []
-    size = min(b.size for b in blocks)
+    size = statistics.median(b.size for b in blocks)     # OCR boxes: digits are shorter than hanzi
     best: list[list[Block]] = []
     best_score = (-1, 0)
     key_of = _centre
     for key in (_centre, _top):
-        rows: list[list[Block]] = []
-        for b in sorted(blocks, key=key):
-            if rows and key(b) - key(rows[-1][0]) <= settings.row_key_em * size:
-                rows[-1].append(b)
-            else:
-                rows.append([b])
-        shared = [r for r in rows if len(r) >= 2]
+        shared = [r for r in key_groups(blocks, key, settings.row_key_em * size) if len(r) >= 2]
         # a cell of several lines and a one-line cell of its row share their middles or their tops,
         # never both: the key more such pairs share exactly is the table's (a tie: fewer rows)
         score = (sum(_mixed(r, key) for r in shared), -len(shared))
@@ -117,6 +111,24 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
     if len(keys) < 2:
         return []
     return walk(keys, lines, key_of is _centre, settings)
+
+
+def key_groups(blocks: list[Block], key, tol: float) -> list[list[Block]]:
+    """Cells whose keys stand within `tol` of a group's first key, as groups; neighbouring groups
+    whose keys all stand within twice that are one (a scanned row's cells scatter around its key)."""
+    groups: list[list[Block]] = []
+    for b in sorted(blocks, key=key):
+        if groups and key(b) - key(groups[-1][0]) <= tol:
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    out: list[list[Block]] = []
+    for g in groups:
+        if out and key(g[-1]) - key(out[-1][0]) <= 2 * tol:
+            out[-1] += g
+        else:
+            out.append(g)
+    return out
 
 
 def _mixed(row: list[Block], key) -> int:

@@ -3,7 +3,7 @@ text boxes of neighbouring columns overlap in height (OCR grows boxes, a tilt sh
 gap runs across the whole table between two rows, yet each row must end where its cells end."""
 from __future__ import annotations
 
-from extractors.rows import least_crossed, open_gaps, walk
+from extractors.rows import Block, key_groups, least_crossed, open_gaps, row_breaks, walk
 from extractors.segments import Segment
 from schemas.settings import Settings
 
@@ -65,3 +65,27 @@ def test_a_heading_that_wraps_keeps_its_second_line():
     assert heading_keys(lines, _centre) == [190.2]
     lines[1] = [seg("新建标准化圈舍约180平方", 500, 198.2, 208.2)]    # s505-017: a content's first line, wider
     assert heading_keys(lines, _centre) == [190.2]
+
+
+def scanned_rows() -> list[list[Segment]]:
+    """Three rows set in the middle as OCR boxes them: short boxes for digits (6 pt), taller for
+    hanzi (10-11 pt), each cell's middle up to 2.5 pt off its row's (jitter, a little tilt)."""
+    lines = []
+    for middle in (50.0, 100.0, 150.0):
+        lines.append([seg("(1)", 10, middle - 5.5, middle + 1.5, 7), seg("9,383,800.00", 150, middle - 3.5, middle + 3.5, 7),
+                      seg("2024", 260, middle - 2.5, middle + 4.5, 7)])
+        lines += [[seg("金岩乡花椒", 40, middle - 14 + 12 * i, middle - 3 + 12 * i, 11),
+                   seg("新建加工厂房", 300, middle - 9.5 + 12 * i, middle + 0.5 + 12 * i, 10),
+                   seg("县农业农村局", 430, middle - 10 + 12 * i, middle + 1 + 12 * i, 11)] for i in range(2)]
+    return sorted(lines, key=lambda ln: min(s.top for s in ln))
+
+
+def test_a_scanned_rows_cells_scattered_around_its_middle_are_one_row():
+    blocks = [Block(50.5 + d, 50.5 + d + 6, 6) for d in (-2.5, 0.0, 1.0)] + [Block(44, 67, 11), Block(47, 61, 10)]
+    groups = key_groups(blocks, lambda b: (b.top + b.bottom) / 2, 0.4 * 10)
+    assert len(groups) == 1
+
+
+def test_rows_of_a_scan_are_found_from_cells_of_mixed_box_heights():
+    breaks = row_breaks(scanned_rows(), [0, 35, 140, 250, 290, 420, 520], Settings())
+    assert len(breaks) == 2 and 60 < breaks[0] < 88 and 112 < breaks[1] < 138
