@@ -214,10 +214,12 @@ class Settings:
                      "gutter_cross_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "row_wrap_em", "rule_snap", "label_slack_em",
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
                      "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
+        if not 0 <= self.row_wrap_em <= 10:
+            raise SettingsError(f"row_wrap_em must be from 0 to 10 (ems), got {self.row_wrap_em!r}")
         if not 0 <= self.row_cut_edge_share < 0.5:
             raise SettingsError(f"row_cut_edge_share must be a share from 0 to 0.5, got {self.row_cut_edge_share!r}")
         if not 0 <= self.label_fragment_chars <= 10:
