@@ -171,6 +171,9 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
         scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down the "
                           f"page (max_read_down_share={settings.max_read_down_share:.0%})")
         read = _read_turned(img, turned, scan, settings, deadline)
+    if turned:
+        scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
+                          f"read turned by {turned}°")
     if (turned or _weak(scan.chars, settings)) and _upside_down(read, scan.dpi, settings, deadline):
         read = np.ascontiguousarray(np.rot90(read, 2))
         scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°"
@@ -182,15 +185,13 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
 
 
 def _read_turned(img: np.ndarray, turned: int, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
-    """scan.chars read by OCR from the image turned by `turned` degrees and straightened (a quarter
-    turn swaps the page's width and height and is noted). Returns the image as read."""
+    """scan.chars read by OCR from the image (as scanned) turned by `turned` degrees and
+    straightened; a quarter turn swaps the page's width and height. Returns the image as read."""
     step = f"page {scan.number}"
     if turned:
         img = np.ascontiguousarray(np.rot90(img, turned // 90))
         if turned != 180:
             scan.width, scan.height = scan.height, scan.width
-        scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
-                          f"read turned by {turned}°")
     deadline.check(f"OCR of {step}")
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
