@@ -33,6 +33,8 @@ BOX_TO_FONT = 1.3        # a detected line box is about this many times the font
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
+TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
+VALLEY_SHARE = 0.08      # ... parted where a row holds under this share of the inkiest row's ink
 
 
 @contextmanager
@@ -136,8 +138,9 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
     scale = 72.0 / dpi
     chars: list[dict] = []
     for line_box, words in zip(result.boxes, result.word_results):
-        top, bottom = (y * scale for y in ink_rows(img, line_box))
-        size = _pitch(words, scale) or (bottom - top) / BOX_TO_FONT
+        pitch = _pitch(words, scale)
+        top, bottom = (y * scale for y in ink_rows(img, line_box, pitch / scale if pitch else None))
+        size = pitch or (bottom - top) / BOX_TO_FONT
         for text, score, box in words:
             text = (text or "").strip()
             if not text:
@@ -152,14 +155,18 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
     return chars
 
 
-def ink_rows(img: np.ndarray, box) -> tuple[float, float]:
+def ink_rows(img: np.ndarray, box, em: float | None = None) -> tuple[float, float]:
     """(top, bottom) in pixels of the ink in a detected line box. The detector pads its boxes
     by about half a line (unclip), which closes the gaps between a table's rows; ink rows of a
-    neighbouring line reaching into the padding stand apart by an empty band and are left out."""
+    neighbouring line reaching into the padding stand apart by an empty band and are left out.
+    Ink over TALL_RUN times the line's em (`em` px, from its character pitch) high holds two
+    lines set close (a cell's wrapped text): it is cut at its faintest rows (see _one_line), unless
+    the box is taller than wide (a line running down a turned page, which the recogniser turned to read)."""
     xs, ys = [p[0] for p in box], [p[1] for p in box]
     y0, y1 = max(0, int(min(ys))), min(img.shape[0], int(math.ceil(max(ys))))
     x0, x1 = max(0, int(min(xs))), min(img.shape[1], int(math.ceil(max(xs))))
-    rows = np.flatnonzero((img[y0:y1, x0:x1] < INK).any(axis=1)) if y1 > y0 and x1 > x0 else []
+    counts = (img[y0:y1, x0:x1] < INK).sum(axis=1) if y1 > y0 and x1 > x0 else np.zeros(0, int)
+    rows = np.flatnonzero(counts)
     if len(rows) == 0:
         return float(min(ys)), float(max(ys))
     gap = max(2, int(INK_GAP_SHARE * (y1 - y0)))
@@ -171,7 +178,29 @@ def ink_rows(img: np.ndarray, box) -> tuple[float, float]:
     runs.append((start, rows[-1]))
     middle = (y1 - y0) / 2
     lo, hi = min(runs, key=lambda r: (0 if r[0] <= middle <= r[1] else 1, -(r[1] - r[0])))
+    if em and hi + 1 - lo > TALL_RUN * em and x1 - x0 > y1 - y0:     # not a line running down the page
+        lo, hi = _one_line(counts, lo, hi, middle)
     return float(y0 + lo), float(y0 + hi + 1)
+
+
+def _one_line(counts: np.ndarray, lo: int, hi: int, middle: float) -> tuple[int, int]:
+    """The part of the ink run lo..hi (rows of `counts`, ink pixels per row) nearest `middle`,
+    parted from the rest by rows holding under VALLEY_SHARE of the run's inkiest row (the
+    blurred or speckled gap between two close lines); the run as it is when it has no such rows."""
+    run = counts[lo:hi + 1]
+    full = run > VALLEY_SHARE * run.max()
+    parts, start = [], None
+    for i, inked in enumerate(full):
+        if inked and start is None:
+            start = i
+        elif not inked and start is not None:
+            parts.append((lo + start, lo + i - 1))
+            start = None
+    if start is not None:
+        parts.append((lo + start, hi))
+    if len(parts) < 2:
+        return lo, hi
+    return min(parts, key=lambda r: 0 if r[0] <= middle <= r[1] else min(abs(middle - r[0]), abs(middle - r[1])))
 
 
 def _pitch(words, scale: float) -> float | None:

@@ -29,6 +29,7 @@ MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upsi
 MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
 RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on
 RULE_INKED = 0.9         # ... inked in at least this share of that height (a glyph's stroke stops)
+TALL_LINE = 1.5          # a read line this many times taller than wide runs down the image
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
 
@@ -158,30 +159,57 @@ def _ink_columns(img: np.ndarray, dpi: int):
 
 def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
     """The page's characters read by OCR from its image, turned upright first (a quarter turn
-    found from the ink, half a turn from a reading with little confidence or when the quarter
-    turn was chosen on the tilted image, whose strip reads poorly either way) and straightened.
+    found from the ink, or from a reading whose lines run down the page when the ink looked
+    upright; half a turn from a reading with little confidence or when the quarter turn was
+    chosen on the tilted image, whose strip reads poorly either way) and straightened.
     Returns the image as read."""
-    step = f"page {scan.number}"
     turned = _upright(img, scan.dpi, settings, deadline)
+    read = _read_turned(img, turned, scan, settings, deadline)
+    if turned in (0, 180) and read_down_share(scan.chars) > settings.max_read_down_share:
+        share = read_down_share(scan.chars)    # a blurred 1-bit table turned: its ink profile looks upright
+        turned = _best_turn(img, (90, 270), scan.dpi, settings, deadline)
+        scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down the "
+                          f"page (max_read_down_share={settings.max_read_down_share:.0%})")
+        read = _read_turned(img, turned, scan, settings, deadline)
+    if turned:
+        scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
+                          f"read turned by {turned}°")
+    if (turned or _weak(scan.chars, settings)) and _upside_down(read, scan.dpi, settings, deadline):
+        read = np.ascontiguousarray(np.rot90(read, 2))
+        scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°"
+                          if not turned else f"page {scan.number}: the quarter turn was the wrong way; read turned by "
+                          f"{(turned + 180) % 360}°")
+        deadline.check(f"OCR of page {scan.number}")
+        scan.chars = ocr_chars(read, scan.dpi, settings, deadline, f"OCR of page {scan.number}")
+    return read
+
+
+def _read_turned(img: np.ndarray, turned: int, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
+    """scan.chars read by OCR from the image (as scanned) turned by `turned` degrees and
+    straightened; a quarter turn swaps the page's width and height. Returns the image as read."""
+    step = f"page {scan.number}"
     if turned:
         img = np.ascontiguousarray(np.rot90(img, turned // 90))
         if turned != 180:
             scan.width, scan.height = scan.height, scan.width
-        scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
-                          f"read turned by {turned}°")
     deadline.check(f"OCR of {step}")
     angle = skew_angle(img, settings.max_skew)
     if abs(angle) >= MIN_SKEW:
         img = deskew(img, angle)
     scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
-    if (turned or _weak(scan.chars, settings)) and _upside_down(img, scan.dpi, settings, deadline):
-        img = np.ascontiguousarray(np.rot90(img, 2))
-        scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°"
-                          if not turned else f"page {scan.number}: the quarter turn was the wrong way; read turned by "
-                          f"{(turned + 180) % 360}°")
-        deadline.check(f"OCR of {step}")
-        scan.chars = ocr_chars(img, scan.dpi, settings, deadline, f"OCR of {step}")
     return img
+
+
+def read_down_share(chars: list[dict]) -> float:
+    """Share of the characters read in lines of two or more that are over TALL_LINE times taller
+    than wide: rapidocr turns such a line box to read it, so a page whose lines mostly run down
+    it lies a quarter turn off, whatever its ink profile (a table's columns can hide that)."""
+    lines: dict[tuple[float, float], list[dict]] = {}
+    for c in chars:
+        lines.setdefault((c["top"], c["bottom"]), []).append(c)
+    down = sum(len(ln) for (top, bottom), ln in lines.items()
+               if len(ln) > 1 and bottom - top > TALL_LINE * (max(c["x1"] for c in ln) - min(c["x0"] for c in ln)))
+    return down / len(chars) if chars else 0.0
 
 
 def _weak(chars: list[dict], settings: Settings) -> bool:
@@ -267,14 +295,19 @@ def _upright(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline |
     looks turned; upside down, it reads as poorly as turned)."""
     if not lines_run_vertically(img):
         return 0
+    return _best_turn(img, (90, 270, 180, 0), dpi, settings, deadline)   # 0 stays in: narrow columns look turned
 
+
+def _best_turn(img: np.ndarray, turns: tuple[int, ...], dpi: int, settings: Settings,
+               deadline: Deadline | None = None) -> int:
+    """Of `turns`, the one whose most inked strip across the turned page reads with the most
+    confident hanzi (a sparse page, a letter or a table's last rows, has no text in its middle)."""
     def confidence(turned: np.ndarray) -> float:
-        y0, y1 = _strip_rows(turned)
+        y0, y1 = _inked_strip(turned)
         strip = np.ascontiguousarray(turned[y0:y1])
         return hanzi_confidence(ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
-    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img)
-             for turn in (90, 270, 180, 0)}
-    return max(tried, key=tried.get)      # 0 stays in the race: a table of narrow columns looks turned
+    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img) for turn in turns}
+    return max(tried, key=tried.get)
 
 
 def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,

@@ -53,6 +53,8 @@ DEFAULT_MIN_LAYER_AGREEMENT = 0.8       # share of characters a layer must share
 DEFAULT_LAYER_RUN_GAP = 1.5             # line heights: characters of an OCR layer closer than this are one run, re-spaced evenly
 DEFAULT_MAX_RULE_MARK_SHARE = 0.01      # a layer region with more | and look-alikes than this share read across table rules
 DEFAULT_MIN_PAGE_CONFIDENCE = 0.9       # mean OCR confidence below which a page is tried upside down (on a strip)
+DEFAULT_MAX_READ_DOWN_SHARE = 0.3       # share of a page's OCR'd characters in lines running down it, above which
+                                        # the page is taken as a quarter turn off (its ink looked upright)
 DEFAULT_MAX_GREY_SHARE = 0.1            # a page image with fewer mid-grey pixels than this share is a 1-bit scan
 DEFAULT_BILEVEL_SMOOTHING = 0.8         # px (at 200 dpi): Gaussian sigma that smooths a 1-bit scan before OCR
 DEFAULT_MAX_SKEW = 3.5                  # degrees: the largest tilt of a scanned page measured and undone
@@ -132,6 +134,7 @@ class Settings:
     layer_run_gap: float = DEFAULT_LAYER_RUN_GAP
     max_rule_mark_share: float = DEFAULT_MAX_RULE_MARK_SHARE
     min_page_confidence: float = DEFAULT_MIN_PAGE_CONFIDENCE
+    max_read_down_share: float = DEFAULT_MAX_READ_DOWN_SHARE
     max_grey_share: float = DEFAULT_MAX_GREY_SHARE
     bilevel_smoothing: float = DEFAULT_BILEVEL_SMOOTHING
     max_skew: float = DEFAULT_MAX_SKEW
@@ -201,7 +204,7 @@ class Settings:
         if self.layer_run_gap <= 0:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
-                     "max_rule_mark_share", "min_page_confidence", "max_grey_share",
+                     "max_rule_mark_share", "min_page_confidence", "max_grey_share", "max_read_down_share",
                      "max_box_imprecision", "tabular_line_share", "max_joined_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")

@@ -1,0 +1,47 @@
+"""Write the turned-page fixtures: single pages cut from scan variants of seed 1 whose quarter
+turn the ink profile missed (tests/test_scan_turns.py).
+
+    .venv/bin/python samples/scanvariants/turned_page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
+
+k1-036 page 2: a 150 dpi 1-bit table page (heavy blur, high noise, unruled), turned 270°, with
+its OCRmyPDF layer; k1-007 page 1: a sparse 1-bit letter page turned 90°, tilted. Needs
+samples/install_generator_tools.sh and samples/install_scan_tools.sh.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import batch  # noqa: E402
+
+ROOT = HERE.parent.parent
+PAGES = {"k1-036": 2, "k1-007": 1}     # variant -> its turned page (axes.json: turned_page)
+
+
+def cut(src: Path, number: int, dst: Path) -> None:
+    """Page `number` of src alone in dst (image and text layer as they are)."""
+    out = pdfium.PdfDocument.new()
+    out.import_pages(pdfium.PdfDocument(str(src)), [number - 1])
+    out.save(str(dst))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/turned"))
+    ap.add_argument("--out", type=Path, default=ROOT / "tests" / "data")
+    args = ap.parse_args()
+    for vid, number in PAGES.items():
+        if not (args.work / f"{vid}.pdf").exists():
+            batch.build([batch.by_id(vid)], args.work)
+        cut(args.work / f"{vid}.pdf", number, args.out / f"scan_turned_{vid}_p{number}.pdf")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

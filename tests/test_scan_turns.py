@@ -1,0 +1,71 @@
+"""Pages turned a quarter turn that the ink profile takes for upright, and close lines read as one
+(issue 11, k1-036 / k1-007 / k1-034 of seed 1). Fixtures: samples/scanvariants/turned_page_fixtures.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from conftest import DATA
+from extractors.ocr import ink_rows
+from extractors.pdf import read_pdf
+from extractors.scanread import read_down_share
+from normalizers.text import compact
+from schemas.settings import Settings
+
+# k1-036's gold (the layout generator's source): its first project's investment and aid, 543 and
+# 451 万元, printed in 元 on the turned table page
+K1_036_FIRST = ("5430000", "4510000")
+
+
+def read(path: Path):
+    content = read_pdf(path, path.read_bytes(), Settings())
+    text = compact("".join(ln.text for p in content.pages for ln in p.lines)
+                   + "".join(c.text.replace("\n", "") for g in content.grids for c in g.cells))
+    return content, text
+
+
+def test_a_blurred_1bit_150dpi_table_turned_a_quarter_is_read_upright():
+    # k1-036 page 2: its ink profile looked upright (columns as peaky as rows); read as it lay,
+    # its columns came out as lines and the plan was rejected with no table found
+    content, text = read(DATA / "scan_turned_k1-036_p2.pdf")
+    assert any("lines running down the page" in w for w in content.warnings)
+    assert any("read turned by 90°" in w for w in content.warnings)
+    assert content.pages[0].width > content.pages[0].height          # the landscape table, upright
+    cells = [c.text for g in content.grids for c in g.cells]
+    assert any("项目名称" in c for c in cells) and any("建设内容" in c for c in cells)
+    assert all(v in cells for v in K1_036_FIRST)
+
+
+def test_a_sparse_letter_turned_a_quarter_is_compared_where_its_text_is():
+    # k1-007 page 1: the middle strip of the upright letter is blank, so the wrong turn (180°) won
+    content, text = read(DATA / "scan_turned_k1-007_p1.pdf")
+    assert any("read turned by 270°" in w for w in content.warnings)
+    assert "东西部协作建设项目实施方案的通知" in text
+
+
+def _line(text: str, top: float, bottom: float, x0: float, pitch: float) -> list[dict]:
+    return [{"text": t, "x0": x0 + i * pitch, "x1": x0 + (i + 1) * pitch, "top": top, "bottom": bottom,
+             "conf": 0.9} for i, t in enumerate(text)]
+
+
+def test_lines_read_down_the_page_are_counted_and_upright_ones_are_not():
+    upright = _line("项目名称建设内容", 100, 112, 50, 12) + _line("12", 120, 132, 50, 6)
+    down = _line("新建加工厂房", 100, 180, 50, 2)                 # a tall box read by turning it
+    assert read_down_share(upright) == 0.0
+    assert read_down_share(down + upright) == len(down) / len(down + upright)
+    assert read_down_share(_line("1", 100, 130, 50, 8)) == 0.0     # one narrow digit is not a line
+
+
+def test_two_close_lines_in_one_detected_box_give_the_middle_ones_rows():
+    # a cell's wrapped text set close, blurred and speckled: the gap holds a few ink pixels, not none
+    img = np.full((100, 400), 255, np.uint8)
+    img[20:44, 10:390] = 0                  # line above (24 px em)
+    img[47:71, 10:390] = 0                  # the line the box is centred on
+    img[44:47, 100:103] = 0                 # a speckle in the 3 px gap
+    box = [(5, 24), (395, 24), (395, 78), (5, 78)]    # detector box, padded well into the line above
+    top, bottom = ink_rows(img, box, em=24.0)
+    assert (top, bottom) == (47.0, 71.0)
+    assert ink_rows(img, box) == (24.0, 71.0)          # without the em, as before: both lines' ink
+    tall = [(5, 5), (60, 5), (60, 95), (5, 95)]        # a box taller than wide (a line running down)
+    assert ink_rows(img, tall, em=24.0) == (20.0, 71.0)
