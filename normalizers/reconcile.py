@@ -169,6 +169,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     m.values["subcategory"] = sub if sub and sub != compact(category_raw) and not same else None
     if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
+    m.flags += [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ()) if c.guessed and c.text]
     return m
 
 
