@@ -211,8 +211,9 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", c.group(3), c.group(1) or c.group(2)
         words = [compact(t) for t in texts if not _is_number(t)]
         bare = [w for w in words if _BARE_NUMERAL.match(w)]
-        if len(bare) == 1 and len(words) == 2:   # numeral and label in cells of their own: （一） | 产业帮扶项目
-            return "subtotal", next(w for w in words if w != bare[0]), _BARE_NUMERAL.match(bare[0]).group(1)
+        label = next((w for w in words if w not in bare), "")
+        if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
+            return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")

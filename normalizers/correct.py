@@ -374,3 +374,13 @@ def _same_chars(label: str, text: str) -> bool:
             return False
         left.pop(k)
     return True
+
+
+_MONEY = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})(?![\d.,])\s*")
+
+
+def without_amounts(text: str) -> str:
+    """A name (office, owner, person) with the money figures in it taken out (788800.00 270000.00
+    县农业农村局, 县住房和城乡建设130000.00局): figures of the amount column beside it, read into its cell
+    where the rule between them was lost; no such name holds a figure with cents or thousands commas."""
+    return _MONEY.sub("", text).strip()
