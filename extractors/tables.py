@@ -21,6 +21,8 @@ _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _NUMERAL_ONLY = re.compile(r"[（(]?([一二三四五六七八九十]+)[)）、.．]?")
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
+_ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
+_NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
 _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
@@ -186,6 +188,23 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
     return out
 
 
+def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目: 序号's rule or gutter lost,
+    no 序号 column found) set apart as the row's number."""
+    name = cells.get("name")
+    if name is None or "seq" in cells:
+        return cells
+    lines = name.text.split("\n")
+    alone = [k for k, ln in enumerate(lines) if _ITEM_MARK.fullmatch(ln.strip())]
+    if len(alone) == 1 and len(lines) > 1:    # beside a wrapped name, on a line of its own: 建设项 | (1) | 目
+        rest = "\n".join(ln for k, ln in enumerate(lines) if k != alone[0])
+        return {**cells, "seq": replace(name, text=lines[alone[0]].strip()), "name": replace(name, text=rest)}
+    m = _NAME_NUMERAL.match(name.text)
+    if not m:
+        return cells
+    return {**cells, "seq": replace(name, text=m.group(1)), "name": replace(name, text=m.group(2))}
+
+
 def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> tuple[str, str, str]:
     """(kind, label, numeral) of a data row."""
     texts = [grid.owner(r, c).text.strip() for c in range(grid.n_cols)
@@ -275,7 +294,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
             continue
         first, joined = True, {}
         for r in range(mapping.header_rows, grid.n_rows):
-            cells = row_cells(grid, r, mapping)
+            cells = numeral_apart(row_cells(grid, r, mapping))
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
                 continue
             _carry_merged(grid, r, cells, open_cells, mapping)

@@ -140,3 +140,19 @@ def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
     assert [(c.field, c.original, c.corrected, c.rule) for c in m.corrections if c.rule == "stray_amount"] == [
         ("responsible_unit", "788800.00 270000.00县农业农村局", "县农业农村局", "stray_amount"),
         ("implementing_entity", "县住房和城乡建设130000.00局", "县住房和城乡建设局", "stray_amount")]
+
+
+def test_an_items_number_read_into_its_name_is_set_apart():
+    """k1-032 (seed 1): 序号 found no column of its own (its header unread, its gutter lost), the
+    numbers went into the names: (1)“四季文旅”消费帮扶项目. With no 序号 column, a name opening with an
+    item number gives the row that number and the name the rest; a heading numeral stays."""
+    from extractors.tables import numeral_apart
+    box = (0, 0, 1, 1)
+    cells = numeral_apart({"name": Cell("(1)“四季文旅”消费帮扶项目", 6, box), "content": Cell("开展展销活动9场", 6, box)})
+    assert cells["seq"].text == "(1)" and cells["name"].text == "“四季文旅”消费帮扶项目"
+    cells = numeral_apart({"name": Cell("五渡镇幼儿园保教设施建设项\n(1)\n目", 6, box)})
+    assert cells["seq"].text == "(1)" and cells["name"].text == "五渡镇幼儿园保教设施建设项\n目"
+    kept = {"name": Cell("（一）产业合作", 6, box)}
+    assert numeral_apart(kept) == kept
+    numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
+    assert numeral_apart(numbered) == numbered             # a 序号 column of its own: the name as printed
