@@ -15,7 +15,7 @@ from normalizers.correct import scrambled_label
 from normalizers.text import compact
 from normalizers.vocab import canonical_category, match_label, name_endings, names_column, names_field
 from schemas.settings import Settings
-from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
+from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
@@ -26,8 +26,6 @@ _NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
 _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
-_UNIT = re.compile(r"单位[:：]?\s*(万元|元)")        # the colon may be lost to OCR: 填报单位 单位元
-_HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
 DATE_FIELDS = ("deadline", "construction_period")
 _MONTH = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}(?!\d)")
@@ -260,26 +258,10 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
 
 
-def amount_unit(grids: list[Grid], pages: list[Page], settings: Settings) -> str:
-    """The unit the plan table prints its amounts in: a caption 单位：元 over the table, else
-    a unit in its header (总投资（元）); 万元 when neither says."""
-    grid = next((g for g in grids if header_rows(g, settings)), None)
-    if grid is None:
-        return "万元"
-    page = next((p for p in pages if p.number == grid.page), None)
-    above = [ln.text for ln in (page.lines if page else []) if ln.top + ln.bottom <= 2 * grid.bbox[1]]   # centre above the table
-    for text in reversed(above[-6:]):
-        m = _UNIT.search(compact(text))
-        if m:
-            return m.group(1)
-    n = header_rows(grid, settings)
-    header = [grid.owner(r, c).text for r in range(n) for c in range(grid.n_cols) if grid.owner(r, c)]
-    units = {m.group(1) for t in header + [grid.group_labels] for m in _HEADER_UNIT.finditer(compact(t))}
-    return "元" if units == {"元"} else "万元"
-
-
-def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") -> list[list[TableRow]]:
-    """The plan table's readings: usually one; a scan may hold the table twice.
+def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", unit_sure: bool = True
+                   ) -> list[list[TableRow]]:
+    """The plan table's readings: usually one; a scan may hold the table twice. `unit_sure`: False
+    when the unit was told by the figures' size alone (its amounts get `low_confidence:`).
 
     A new reading starts where the table starts over: a 合计 row or a category numeral that
     the current reading, already holding items, has had before. A row broken by a page break
@@ -295,6 +277,8 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
         first, joined = True, {}
         for r in range(mapping.header_rows, grid.n_rows):
             cells = numeral_apart(row_cells(grid, r, mapping))
+            if not unit_sure:
+                cells = {f: replace(c, guessed=True) if f in AMOUNT_FIELDS else c for f, c in cells.items()}
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
                 continue
             _carry_merged(grid, r, cells, open_cells, mapping)

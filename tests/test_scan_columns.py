@@ -8,7 +8,8 @@ from __future__ import annotations
 from extractors.grid import build_grid, group_lines
 from extractors.header import header_band
 from extractors.segments import text_lines
-from extractors.tables import amount_unit, classify, map_columns, row_cells, Mapping
+from extractors.tables import classify, map_columns, row_cells, Mapping
+from extractors.units import amount_unit
 from normalizers.correct import scrambled_label
 from normalizers.reconcile import merge_pair
 from schemas.settings import Settings
@@ -84,9 +85,10 @@ def test_a_value_from_a_guessed_column_is_flagged_low_confidence():
                    merge_pair(None, TableRow("item", plain, 5, "", "1"), "产业合作", Settings(), alone=False).flags)
 
 
-def _unit_of(caption: str, bottom: float) -> str:
+def _unit_of(caption: str, bottom: float, figure: str = "1990000") -> tuple[str, bool]:
     grid = _grid(("序号", "项目名称", "总投资", "建设内容"),
-                 [("1", "新林镇示范园建设项目", "1990000", "发展林下食用菌种植")])
+                 [("1", "新林镇示范园建设项目", figure, "发展林下食用菌种植"),
+                  ("2", "觉莫乡加工厂房建设项目", figure, "新建加工厂房")])
     lines = [Line("峨边彝族自治县2027年东西部协作项目计划安排表", 5, 40, 0, 400, 9, 12),
              Line(caption, 5, 40, bottom - 16, 400, bottom, 12)]
     return amount_unit([grid], [Page(5, 842, 595, lines)], Settings())
@@ -95,10 +97,23 @@ def _unit_of(caption: str, bottom: float) -> str:
 def test_the_unit_in_a_caption_read_without_its_colon_or_set_tight_over_the_table():
     """k1-030, k1-015 (seed 1): 单位：元 read as 单位元 (colon lost), or its line's box reaching past the
     table's top by a point, was missed: every amount of a 元 table read as 万元 (10 000 times too big)."""
-    assert _unit_of("填报单位 单位元", 17.0) == "元"           # k1-030: colon lost
-    assert _unit_of("：峨边彝族自治县发展和改革局单位：元", 20.2) == "元"   # k1-015: 2 pt into the table's top
-    assert _unit_of("填报单位（盖章）：单位：万元", 17.0) == "万元"
-    assert _unit_of("填报单位（盖章）：", 17.0) == "万元"         # none said: 万元
+    assert _unit_of("填报单位 单位元", 17.0) == ("元", True)          # k1-030: colon lost
+    assert _unit_of("：峨边彝族自治县发展和改革局单位：元", 20.2) == ("元", True)   # k1-015: 2 pt into the table
+    assert _unit_of("填报单位（盖章）：单位：万元", 17.0) == ("万元", True)
+    assert _unit_of("填报单位（盖章）：", 17.0, "199.00") == ("万元", True)     # none said, figures of 万元
+
+
+def test_a_unit_nobody_can_read_is_told_by_the_figures_and_flagged():
+    """A caption lost to the scan (a seal, a torn corner): amounts of 1 990 000 a project are 元 (in 万元
+    that is 199亿元); the unit is then a guess and the amounts carry `low_confidence:`."""
+    assert _unit_of("填报单位（盖章）：", 17.0) == ("元", False)
+    assert _unit_of("填报单位（盖章）：", 17.0, "99999") == ("万元", True)
+    from extractors.tables import table_readings
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"), [("1", "新林镇示范园建设项目", "1990000", "发展林下食用菌种植")])
+    row = next(r for r in table_readings([grid], Settings(), "元", False)[0] if r.kind == "item")
+    assert row.cells["total_investment_wan"].guessed and not row.cells["name"].guessed
+    row = next(r for r in table_readings([grid], Settings(), "元", True)[0] if r.kind == "item")
+    assert not row.cells["total_investment_wan"].guessed
 
 
 def test_a_sentence_read_in_pieces_is_no_header():
