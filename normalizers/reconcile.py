@@ -176,6 +176,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
     m.flags += [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ()) if c.guessed and c.text]
+    m.flags += [f"low_confidence:{f}" for f in DATE_PARSERS if tv.get(f) and m.values.get(f) is None]   # a cell no date read
     return m
 
 

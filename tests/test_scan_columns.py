@@ -171,3 +171,18 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     assert numeral_apart(kept) == kept
     numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
     assert numeral_apart(numbered) == numbered             # a 序号 column of its own: the name as printed
+
+
+def test_a_date_cell_that_reads_as_no_date_is_flagged():
+    """k1-026 (seed 1): 建设年限 cells holding a lost 责任领导 column's names (杨德 2024 | 贵) read as no
+    period: the value was empty and unflagged. A table cell with text no date parser reads leaves the
+    value empty and flagged; an empty cell stays unflagged."""
+    box = (0, 0, 1, 1)
+    cells = {"name": Cell("新林镇示范园建设项目", 5, box), "construction_period": Cell("杨德 2024\n贵", 5, box),
+             "deadline": Cell("2024年10月底", 5, box)}
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert m.values["construction_period"] is None and "low_confidence:construction_period" in m.flags
+    assert m.values["deadline"] == "2024-10" and "low_confidence:deadline" not in m.flags
+    cells["construction_period"] = Cell("", 5, box)
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert "low_confidence:construction_period" not in m.flags
