@@ -9,7 +9,8 @@ from extractors.limits import Deadline
 from extractors.metadata import extract_metadata
 from extractors.narrative import narrative_items, paragraphs
 from extractors.pdf import read_pdf
-from extractors.tables import amount_unit, table_readings
+from extractors.tables import table_readings
+from extractors.units import amount_unit
 from schemas.settings import Settings
 from schemas.types import DocumentParts
 
@@ -28,7 +29,7 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     if not md.title or not md.plan_year or not md.program:
         missing = [k for k in ("title", "plan_year", "program") if not getattr(md, k)]
         raise NotAPlanError(str(path), "no " + ", no ".join(missing))
-    readings = table_readings(content.grids, settings, amount_unit(content.grids, content.pages, settings))
+    readings = table_readings(content.grids, settings, *amount_unit(content.grids, content.pages, settings))
     rows = readings[0] if readings else []
     if not any(r.kind == "item" for r in rows):
         raise NoPlanTableError(str(path))

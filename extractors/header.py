@@ -16,6 +16,7 @@ from schemas.settings import Settings
 
 _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
 _TITLE = re.compile(r"计划表|明细表|一览表|安排表|实施方案|填报")
+_SENTENCE = re.compile(r"[，。；]")
 _UNIT_PIECE = re.compile(r"[（(]\s*万?元?\s*[)）]?|[（(]?\s*万?元\s*[)）]")
 
 
@@ -113,8 +114,9 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
     the short label lines stacked above it, and the lines below it up to the first data row."""
     start = next((i for i, ln in enumerate(lines)
                   if len(ln) >= 3 and not _TITLE.search("".join(s.text for s in ln))   # a title read in pieces
-                  and sum(_is_label(s, settings) and not _tail(s, lines[max(0, i - 3):i], settings)
-                          for s in ln) >= 2), None)
+                  and (labels := sum(_is_label(s, settings) and not _tail(s, lines[max(0, i - 3):i], settings)
+                                     for s in ln)) >= 2
+                  and not _prose(ln, labels)), None)
     if start is None:
         return None
     first = start
@@ -147,6 +149,12 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         # (a line reaching up into the one above is a lower header row: 县级配 beside 项目总投)
         last += 1
     return first, last
+
+
+def _prose(line: list[Segment], labels: int) -> bool:
+    """A sentence read in pieces (（教育） | 项目 | 。拟 | 投入 | 帮扶资 | 金85.25万 | 元，): a piece holds
+    a sentence's punctuation, which no header cell does, and labels are fewer than half the pieces."""
+    return any(_SENTENCE.search(s.text) for s in line) and 2 * labels < len(line)
 
 
 def _over(line: list[Segment], below: list[list[Segment]]) -> bool:

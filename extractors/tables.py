@@ -11,19 +11,21 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
+from normalizers.correct import scrambled_label
 from normalizers.text import compact
-from normalizers.vocab import canonical_category, match_label, name_endings, names_field
+from normalizers.vocab import canonical_category, match_label, name_endings, names_column, names_field
 from schemas.settings import Settings
-from schemas.types import SUBTOTAL_AFTER, Cell, Page, TableRow
+from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _NUMERAL_ONLY = re.compile(r"[（(]?([一二三四五六七八九十]+)[)）、.．]?")
+_BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
+_ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
+_NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
 _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
-_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
-_HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
 AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
 DATE_FIELDS = ("deadline", "construction_period")
 _MONTH = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}(?!\d)")
@@ -32,10 +34,12 @@ _YEARS = re.compile(r"^\d{4}年?(\s*[-—–－~～至到]+\s*\d{4}年?)?$")
 
 @dataclass
 class Mapping:
-    """Which field each grid column holds; `header_rows` counts the header lines."""
+    """Which field each grid column holds; `header_rows` counts the header lines; `guessed`: the
+    columns no label read as printed named (their values get `low_confidence:<field>`)."""
     columns: dict[int, str]
     header_rows: int
     n_cols: int
+    guessed: frozenset[int] = frozenset()
 
 
 def header_rows(grid: Grid, settings: Settings) -> int:
@@ -62,8 +66,10 @@ def _header_text(text: str) -> bool:
         and not _CATEGORY_NAME.match(t)
 
 
-def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]:
-    """Column → field, from the lowest header text over each column; each field used once."""
+def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int, str], set[int]]:
+    """(column → field, from the lowest header text over each column, each field used once; the
+    columns found otherwise than by a label read as printed: a label read out of order or in
+    look-alikes, or a column of dates whose label names nothing)."""
     scored = []
     for c in range(grid.n_cols):
         for r in range(n_header - 1, -1, -1):
@@ -71,18 +77,47 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> dict[int, str]
             if cell is None or not cell.text or (cell.colspan > 1 and r < n_header - 1):
                 continue
             field, score = match_label(cell.text)
+            guessed = False
+            if not (field and score >= settings.header_match_min) and \
+                    (field := scrambled_label(cell.text, settings.scrambled_label_chars)):
+                score, guessed = settings.header_match_min, True
             if field and score >= settings.header_match_min:
                 if field in DATE_FIELDS:
                     field = date_column_kind(grid, c, n_header) or field
-                scored.append((score, -r, c, field))
+                scored.append((score, -r, c, field, guessed))
                 break
     columns: dict[int, str] = {}
-    for score, _, c, field in sorted(scored, reverse=True):
+    unsure: set[int] = set()
+    for score, _, c, field, guessed in sorted(scored, reverse=True):
         if field not in columns.values() and c not in columns:
             columns[c] = field
+            if guessed:
+                unsure.add(c)
     if "name" not in columns.values() and (c := unlabelled_names(grid, n_header, columns, settings)) is not None:
         columns[c] = "name"
-    return columns
+    for c, field in date_columns(grid, n_header, columns, settings).items():
+        columns[c] = field
+        unsure.add(c)
+    return columns, unsure
+
+
+def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> dict[int, str]:
+    """Columns of dates whose label went unread (建设年限 misread past matching): a column no label
+    names, whose header text names no other column, with dates in at least
+    settings.date_column_share of its cells → the date field they are (years: construction_period;
+    months: deadline), when no other column holds that field."""
+    out: dict[int, str] = {}
+    for c in range(grid.n_cols):
+        if c in columns:
+            continue
+        head = "".join(grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None
+                       and grid.owner(r, c).col == c)
+        if head.strip() and names_column(head, settings.header_match_min):
+            continue
+        field = date_column_kind(grid, c, n_header, settings.date_column_share)
+        if field and field not in columns.values() and field not in out.values():
+            out[c] = field
+    return out
 
 
 def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
@@ -102,16 +137,19 @@ def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], setting
     return best[1] if best else None
 
 
-def date_column_kind(grid: Grid, c: int, n_header: int) -> str | None:
+def date_column_kind(grid: Grid, c: int, n_header: int, share: float = 0.5) -> str | None:
     """建设期限 heads a deadline in some plans and a span of years in others: the cells say which
-    (months written: deadline; years only: construction_period; None when they do not say)."""
+    (months written: deadline; years only: construction_period; None when they do not say, in at
+    least `share` of the column's cells)."""
     texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
              if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
     months = sum(bool(_MONTH.search(t)) for t in texts)
     years = sum(bool(_YEARS.match(t)) for t in texts)
-    if months > years and months >= len(texts) / 2:
+    if not texts:
+        return None
+    if months > years and months >= share * len(texts):
         return "deadline"
-    if years > months and years >= len(texts) / 2:
+    if years > months and years >= share * len(texts):
         return "construction_period"
     return None
 
@@ -120,16 +158,18 @@ def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Ma
     """The grid's own header mapping, or the previous page's for a continuation of the same table."""
     n = header_rows(grid, settings)
     if n:
-        columns = map_columns(grid, n, settings)
+        columns, guessed = map_columns(grid, n, settings)
         if previous and previous.n_cols == grid.n_cols:     # the header repeated, a label cut short (建设)
             for c, field in previous.columns.items():
                 if c not in columns and field not in columns.values():
                     columns[c] = field
+                    if c in previous.guessed:
+                        guessed.add(c)
         if "name" in columns.values() and len(columns) >= 3:
-            return Mapping(columns, n, grid.n_cols)
+            return Mapping(columns, n, grid.n_cols, frozenset(guessed))
         return None
     if previous and previous.n_cols == grid.n_cols:
-        return Mapping(previous.columns, 0, grid.n_cols)
+        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed)
     return None
 
 
@@ -142,8 +182,25 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
             continue
         if cell.col != c:       # covered by a cell spanning from the left: belongs to that column
             continue
-        out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r)
+        out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed)
     return out
+
+
+def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目: 序号's rule or gutter lost,
+    no 序号 column found) set apart as the row's number."""
+    name = cells.get("name")
+    if name is None or "seq" in cells:
+        return cells
+    lines = name.text.split("\n")
+    alone = [k for k, ln in enumerate(lines) if _ITEM_MARK.fullmatch(ln.strip())]
+    if len(alone) == 1 and len(lines) > 1:    # beside a wrapped name, on a line of its own: 建设项 | (1) | 目
+        rest = "\n".join(ln for k, ln in enumerate(lines) if k != alone[0])
+        return {**cells, "seq": replace(name, text=lines[alone[0]].strip()), "name": replace(name, text=rest)}
+    m = _NAME_NUMERAL.match(name.text)
+    if not m:
+        return cells
+    return {**cells, "seq": replace(name, text=m.group(1)), "name": replace(name, text=m.group(2))}
 
 
 def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> tuple[str, str, str]:
@@ -169,6 +226,11 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) for t in texts):
             c = heads[0]
             return "subtotal", c.group(3), c.group(1) or c.group(2)
+        words = [compact(t) for t in texts if not _is_number(t)]
+        bare = [w for w in words if _BARE_NUMERAL.match(w)]
+        label = next((w for w in words if w not in bare), "")
+        if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
+            return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
@@ -196,26 +258,10 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
 
 
-def amount_unit(grids: list[Grid], pages: list[Page], settings: Settings) -> str:
-    """The unit the plan table prints its amounts in: a caption 单位：元 over the table, else
-    a unit in its header (总投资（元）); 万元 when neither says."""
-    grid = next((g for g in grids if header_rows(g, settings)), None)
-    if grid is None:
-        return "万元"
-    page = next((p for p in pages if p.number == grid.page), None)
-    above = [ln.text for ln in (page.lines if page else []) if ln.bottom <= grid.bbox[1] + 2]
-    for text in reversed(above[-6:]):
-        m = _UNIT.search(compact(text))
-        if m:
-            return m.group(1)
-    n = header_rows(grid, settings)
-    header = [grid.owner(r, c).text for r in range(n) for c in range(grid.n_cols) if grid.owner(r, c)]
-    units = {m.group(1) for t in header + [grid.group_labels] for m in _HEADER_UNIT.finditer(compact(t))}
-    return "元" if units == {"元"} else "万元"
-
-
-def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") -> list[list[TableRow]]:
-    """The plan table's readings: usually one; a scan may hold the table twice.
+def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", unit_sure: bool = True
+                   ) -> list[list[TableRow]]:
+    """The plan table's readings: usually one; a scan may hold the table twice. `unit_sure`: False
+    when the unit was told by the figures' size alone (its amounts get `low_confidence:`).
 
     A new reading starts where the table starts over: a 合计 row or a category numeral that
     the current reading, already holding items, has had before. A row broken by a page break
@@ -230,7 +276,9 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元") 
             continue
         first, joined = True, {}
         for r in range(mapping.header_rows, grid.n_rows):
-            cells = row_cells(grid, r, mapping)
+            cells = numeral_apart(row_cells(grid, r, mapping))
+            if not unit_sure:
+                cells = {f: replace(c, guessed=True) if f in AMOUNT_FIELDS else c for f, c in cells.items()}
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
                 continue
             _carry_merged(grid, r, cells, open_cells, mapping)

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from normalizers.text import compact
-from normalizers.vocab import _rows, abbreviates
+from normalizers.vocab import _rows, abbreviates, field_labels, label_text
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -349,3 +349,38 @@ def _against(base: str, w: str, ops) -> bool:
         if tag == "insert" and _dash_inserted(base, w, i1, j1, j2):
             return True
     return False
+
+
+def scrambled_label(text: str, min_chars: int) -> str | None:
+    """The field a header label names when OCR read its characters out of order or as look-alikes
+    (限年设建 for a narrow cell's 建设|年限 read column by column, 建设期隈 for 建设期限): a field label of
+    at least `min_chars` characters holding the same characters, each equal or a look-alike
+    (normalizers/data/confusables.csv); None when no label or more than one field fits."""
+    t = label_text(text)
+    if len(t) < min_chars:
+        return None
+    fields = {f for f, label in field_labels() if len(label) == len(t) and _same_chars(label, t)}
+    return fields.pop() if len(fields) == 1 else None
+
+
+def _same_chars(label: str, text: str) -> bool:
+    """Every character of text pairs off with one of label's, equal or a look-alike."""
+    left = list(label)
+    for ch in sorted(text, key=lambda c: c not in left):     # exact pairs first
+        k = next((i for i, c in enumerate(left) if c == ch), None)
+        if k is None:
+            k = next((i for i, c in enumerate(left) if ch in confusables().get(c, ())), None)
+        if k is None:
+            return False
+        left.pop(k)
+    return True
+
+
+_MONEY = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})(?![\d.,])\s*")
+
+
+def without_amounts(text: str) -> str:
+    """A name (office, owner, person) with the money figures in it taken out (788800.00 270000.00
+    县农业农村局, 县住房和城乡建设130000.00局): figures of the amount column beside it, read into its cell
+    where the rule between them was lost; no such name holds a figure with cents or thousands commas."""
+    return _MONEY.sub("", text).strip()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote
+from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount, row_amount
 from normalizers.text import as_text, compact, squeeze
@@ -29,6 +29,7 @@ _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(
                            r"\d+(?:\.\d+)?万元[，,、]?)+")
 
 
+NAMED_FIELDS = ("responsible_unit", "implementing_entity", "ownership", "responsible_leader")
 DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
 
 
@@ -145,6 +146,11 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     if row:
         m.pages.add(row.page)
         tv = _values(row)
+        for f in NAMED_FIELDS:                 # a neighbour's amounts in a name's cell: out, in doubt
+            if tv.get(f) and (kept := without_amounts(tv[f])) != tv[f]:
+                m.corrections.append(Correction("", None, f, tv[f], kept, "stray_amount", 100.0, row.page))
+                m.flags.append(f"low_confidence:{f}")
+                tv[f] = kept or None
     others = [_values(w) for w in m.witnesses]
     page = row.page if row else (item.page if item else None)
     for f in TEXT_FIELDS:
@@ -169,6 +175,8 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     m.values["subcategory"] = sub if sub and sub != compact(category_raw) and not same else None
     if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
+    m.flags += [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ()) if c.guessed and c.text]
+    m.flags += [f"low_confidence:{f}" for f in DATE_PARSERS if tv.get(f) and m.values.get(f) is None]   # a cell no date read
     return m
 
 

@@ -20,6 +20,9 @@ DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share o
 DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
 DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
 DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows) that may cross a gutter between columns
+DEFAULT_YUAN_FIGURE_MIN = 100_000.0     # a table's median amount this large, no unit said: 元 (in 万元 it would be 10亿元 a project; the seed plans' largest is under 2000万元)
+DEFAULT_DATE_COLUMN_SHARE = 0.8         # share of an unlabelled column's cells holding dates (2024, 2024-2025, 2024年10月): a date column
+DEFAULT_SCRAMBLED_LABEL_CHARS = 3       # a header label this long read out of order or in look-alikes still names its field
 DEFAULT_NAME_COLUMN_SHARE = 0.5         # share of an unlabelled column's cells ending as project names do: the name column
 DEFAULT_LABEL_FRAGMENT_CHARS = 2        # a piece of a split label this short naming nothing joins a label beside it (行业)
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
@@ -103,6 +106,9 @@ class Settings:
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
     unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
     name_column_share: float = DEFAULT_NAME_COLUMN_SHARE
+    date_column_share: float = DEFAULT_DATE_COLUMN_SHARE
+    yuan_figure_min: float = DEFAULT_YUAN_FIGURE_MIN
+    scrambled_label_chars: int = DEFAULT_SCRAMBLED_LABEL_CHARS
     gutter_cross_share: float = DEFAULT_GUTTER_CROSS_SHARE
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
@@ -214,7 +220,7 @@ class Settings:
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
         for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
-                     "gutter_cross_share"):
+                     "gutter_cross_share", "date_column_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
@@ -227,6 +233,11 @@ class Settings:
             raise SettingsError(f"row_cut_edge_share must be a share from 0 to 0.5, got {self.row_cut_edge_share!r}")
         if not 0 <= self.label_fragment_chars <= 10:
             raise SettingsError(f"label_fragment_chars must be from 0 to 10, got {self.label_fragment_chars!r}")
+        if self.yuan_figure_min <= 0:
+            raise SettingsError(f"yuan_figure_min must be a positive amount, got {self.yuan_figure_min!r}")
+        if self.scrambled_label_chars < 2:
+            raise SettingsError(f"scrambled_label_chars must be >= 2 (a shorter label's characters read in any "
+                                f"order are too many labels), got {self.scrambled_label_chars!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
             raise SettingsError(f"heading_row_cells must be >= 1 and header_tail_chars >= 0, got "
                                 f"{self.heading_row_cells!r}, {self.header_tail_chars!r}")

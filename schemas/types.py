@@ -54,6 +54,7 @@ class Cell:
     bbox: BBox
     span: int = 1
     merged_from_above: bool = False
+    guessed: bool = False     # its column was found otherwise than by its label read as printed: in doubt
 
 
 @dataclass

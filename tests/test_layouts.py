@@ -111,8 +111,8 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     head = _row_chars(20.0, [("序号", 40.0), ("建设内容", 280.0)])
     rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0, 58.0, 78.0) for x0, x1 in ((38, 62), (62, 185), (185, 400))]
     grid = build_grid(5, rects, head + chars)
-    assert map_columns(grid, 1, settings) == {0: "seq", 1: "name", 2: "content"}
-    assert map_columns(grid, 1, Settings(name_column_share=1.0)) == {0: "seq", 2: "content"}   # one in three ends otherwise
+    assert map_columns(grid, 1, settings)[0] == {0: "seq", 1: "name", 2: "content"}
+    assert map_columns(grid, 1, Settings(name_column_share=1.0))[0] == {0: "seq", 2: "content"}   # one in three ends otherwise
 
 
 def test_an_empty_ruled_box_is_no_table():

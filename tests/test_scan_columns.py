@@ -1,0 +1,188 @@
+"""Table columns of scanned plans found whatever OCR made of their header (issue 11): a label read
+out of order or in look-alikes, a column of dates whose label went unread, the unit in a caption
+read without its colon or set tight over the table, a sentence read in pieces taken for no header,
+a category heading whose numeral and label stand in cells of their own. Small grids are built here
+from cell rectangles and characters; what each test expects is written from those cells."""
+from __future__ import annotations
+
+from extractors.grid import build_grid, group_lines
+from extractors.header import header_band
+from extractors.segments import text_lines
+from extractors.tables import classify, map_columns, row_cells, Mapping
+from extractors.units import amount_unit
+from normalizers.correct import scrambled_label
+from normalizers.reconcile import merge_pair
+from schemas.settings import Settings
+from schemas.types import Cell, Line, Page, TableRow
+
+COLS = ((38, 62), (62, 185), (185, 290), (290, 450))
+
+
+def _chars(y: float, cells: list[tuple[str, float]]) -> list[dict]:
+    return [{"text": t, "x0": x + 9 * i, "x1": x + 9 * (i + 1), "top": y, "bottom": y + 9, "size": 9.0}
+            for text, x in cells for i, t in enumerate(text)]
+
+
+def _grid(head: tuple[str, str, str, str], rows: list[tuple[str, str, str, str]]):
+    """A ruled grid of four columns: the header line, then one line per row."""
+    chars = []
+    for k, texts in enumerate([head] + rows):
+        chars += _chars(20.0 + 20 * k, [(t, x0 + 2) for t, (x0, _) in zip(texts, COLS)])
+    rects = [(x0, 18.0 + 20 * k, x1, 38.0 + 20 * k) for k in range(len(rows) + 1) for x0, x1 in COLS]
+    return build_grid(5, rects, chars)
+
+
+ROWS = [("1", "新林镇示范园建设项目", "2024", "发展林下食用菌种植"),
+        ("2", "觉莫乡加工厂房建设项目", "2024-2025", "新建加工厂房"),
+        ("3", "杨河乡白芨种植基地", "2025年", "新建种植基地380亩")]
+
+
+def test_a_label_read_out_of_order_or_in_lookalikes_names_its_field():
+    """k1-004 (seed 1): a narrow cell's 建设|年限 read column by column as 限年设建 named nothing, and
+    the column of years was dropped: construction_period empty in every record. A label holding a
+    field label's characters in another order, or one as its look-alike, names that field, in doubt."""
+    assert scrambled_label("限年设建", 3) == "construction_period"
+    assert scrambled_label("位单施实", 3) == "implementing_entity"
+    assert scrambled_label("项目名称", 3) == "name"
+    assert scrambled_label("县级配套", 3) is None            # another column's label, not a field's
+    assert scrambled_label("称名", 3) is None                # too short to be read in any order
+    grid = _grid(("序号", "项目名称", "限年设建", "建设内容"), ROWS)
+    columns, guessed = map_columns(grid, 1, Settings())
+    assert columns == {0: "seq", 1: "name", 2: "construction_period", 3: "content"} and guessed == {2}
+    units = [(a, b, "新林镇人民政府", d) for a, b, _, d in ROWS]
+    grid = _grid(("序号", "项目名称", "位单施实", "建设内容"), units)
+    assert map_columns(grid, 1, Settings())[0].get(2) == "implementing_entity"
+    assert 2 not in map_columns(grid, 1, Settings(scrambled_label_chars=5))[0]
+
+
+def test_a_column_of_years_whose_label_went_unread_is_the_construction_period():
+    """k1-004, k1-026 (seed 1): 建设年限 misread past any matching left its column of years without a
+    field. A column no label names whose cells are years or spans of years is construction_period,
+    flagged; one whose label names another column (县级配套) is not taken, nor one of few dates."""
+    columns, guessed = map_columns(_grid(("序号", "项目名称", "■■", "建设内容"), ROWS), 1, Settings())
+    assert columns[2] == "construction_period" and 2 in guessed
+    columns, _ = map_columns(_grid(("序号", "项目名称", "县级配套", "建设内容"), ROWS), 1, Settings())
+    assert 2 not in columns
+    few = [(a, b, c if k == 0 else "见附件", d) for k, (a, b, c, d) in enumerate(ROWS)]
+    columns, _ = map_columns(_grid(("序号", "项目名称", "■■", "建设内容"), few), 1, Settings())
+    assert 2 not in columns
+    months = [(a, b, "2024年10月底", d) for a, b, _, d in ROWS]
+    columns, guessed = map_columns(_grid(("序号", "项目名称", "■■", "建设内容"), months), 1, Settings())
+    assert columns[2] == "deadline" and 2 in guessed
+
+
+def test_a_value_from_a_guessed_column_is_flagged_low_confidence():
+    """Every value the pipeline is not sure of is flagged: a guessed column's cells carry it to the record."""
+    grid = _grid(("序号", "项目名称", "■■", "建设内容"), ROWS)
+    columns, guessed = map_columns(grid, 1, Settings())
+    cells = row_cells(grid, 1, Mapping(columns, 1, grid.n_cols, frozenset(guessed)))
+    assert cells["construction_period"].guessed and not cells["name"].guessed
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert m.values["construction_period"] == "2024"
+    assert "low_confidence:construction_period" in m.flags and "low_confidence:name" not in m.flags
+    plain = {f: Cell(c.text, c.page, c.bbox) for f, c in cells.items()}
+    assert not any(f.startswith("low_confidence") for f in
+                   merge_pair(None, TableRow("item", plain, 5, "", "1"), "产业合作", Settings(), alone=False).flags)
+
+
+def _unit_of(caption: str, bottom: float, figure: str = "1990000") -> tuple[str, bool]:
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"),
+                 [("1", "新林镇示范园建设项目", figure, "发展林下食用菌种植"),
+                  ("2", "觉莫乡加工厂房建设项目", figure, "新建加工厂房")])
+    lines = [Line("峨边彝族自治县2027年东西部协作项目计划安排表", 5, 40, 0, 400, 9, 12),
+             Line(caption, 5, 40, bottom - 16, 400, bottom, 12)]
+    return amount_unit([grid], [Page(5, 842, 595, lines)], Settings())
+
+
+def test_the_unit_in_a_caption_read_without_its_colon_or_set_tight_over_the_table():
+    """k1-030, k1-015 (seed 1): 单位：元 read as 单位元 (colon lost), or its line's box reaching past the
+    table's top by a point, was missed: every amount of a 元 table read as 万元 (10 000 times too big)."""
+    assert _unit_of("填报单位 单位元", 17.0) == ("元", True)          # k1-030: colon lost
+    assert _unit_of("：峨边彝族自治县发展和改革局单位：元", 20.2) == ("元", True)   # k1-015: 2 pt into the table
+    assert _unit_of("填报单位（盖章）：单位：万元", 17.0) == ("万元", True)
+    assert _unit_of("填报单位（盖章）：", 17.0, "199.00") == ("万元", True)     # none said, figures of 万元
+
+
+def test_a_unit_nobody_can_read_is_told_by_the_figures_and_flagged():
+    """A caption lost to the scan (a seal, a torn corner): amounts of 1 990 000 a project are 元 (in 万元
+    that is 199亿元); the unit is then a guess and the amounts carry `low_confidence:`."""
+    assert _unit_of("填报单位（盖章）：", 17.0) == ("元", False)
+    assert _unit_of("填报单位（盖章）：", 17.0, "99999") == ("万元", True)
+    from extractors.tables import table_readings
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"), [("1", "新林镇示范园建设项目", "1990000", "发展林下食用菌种植")])
+    row = next(r for r in table_readings([grid], Settings(), "元", False)[0] if r.kind == "item")
+    assert row.cells["total_investment_wan"].guessed and not row.cells["name"].guessed
+    row = next(r for r in table_readings([grid], Settings(), "元", True)[0] if r.kind == "item")
+    assert not row.cells["total_investment_wan"].guessed
+
+
+def test_a_sentence_read_in_pieces_is_no_header():
+    """k1-026 (seed 1): a narrative line read in pieces (（教育） | 项目 | 。拟 | 投入 | 帮扶资 | 金85.25万 |
+    元，) named two fields (项目, 帮扶资金) and became a table whose rows were the narrative's lines."""
+    settings = Settings()
+    prose = _chars(40.0, [("(2）组团式帮扶", 40.0), ("（教育）", 180.0), ("项目", 230.0), ("。拟", 270.0),
+                          ("投入", 300.0), ("帮扶资", 330.0), ("金85.25万", 370.0), ("元，", 450.0)])
+    lines = text_lines(group_lines(prose, settings.line_tolerance), settings)
+    assert len(lines[0]) >= 6 and header_band(lines, [], settings) is None
+    head = _chars(40.0, [("序号", 40.0), ("项目名称", 80.0), ("帮扶资金", 200.0), ("建设内容", 260.0)])
+    row = _chars(60.0, [("1", 40.0), ("新林镇示范园建设项目", 80.0), ("85.25", 200.0), ("新建厂房，配套设施。", 260.0)])
+    lines = text_lines(group_lines(head + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (0, 0)
+
+
+def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
+    """k1-037 (seed 1): a heading row read as （一） in one column and 产业帮扶项目 in another, 序号 blank,
+    gave the category '(一)' to its items. One bare numeral and one label beside figures: a heading."""
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"), [("", "（一）", "1029.12", "产业帮扶项目（2个）"),
+                                                      ("", "新林镇示范园建设项目", "215.65", "（一）")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "content"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "产业帮扶项目(2个)", "一")
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
+
+
+def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
+    """k1-000 (seed 1): the rules between 县级配套 | 群众自筹 | 责任单位 lost under a lifted seal, the
+    amounts were read into the office's cell (788800.00 270000.00县农业农村局). Money figures are taken
+    out of an office, owner or person, with a corrections row and a review flag."""
+    cells = {"name": Cell("杨村乡乌金猪养殖小区建设项目", 5, (0, 0, 1, 1)),
+             "responsible_unit": Cell("788800.00 270000.00 县农业农村局", 5, (0, 0, 1, 1)),
+             "implementing_entity": Cell("县住房和城乡建设130000.00局", 5, (0, 0, 1, 1)),
+             "content": Cell("新建厂房2.50万平方米", 5, (0, 0, 1, 1))}
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert m.values["responsible_unit"] == "县农业农村局" and m.values["implementing_entity"] == "县住房和城乡建设局"
+    assert m.values["content"] == "新建厂房2.50万平方米"                  # not a name: left as printed
+    assert {"low_confidence:responsible_unit", "low_confidence:implementing_entity"} <= set(m.flags)
+    assert [(c.field, c.original, c.corrected, c.rule) for c in m.corrections if c.rule == "stray_amount"] == [
+        ("responsible_unit", "788800.00 270000.00县农业农村局", "县农业农村局", "stray_amount"),
+        ("implementing_entity", "县住房和城乡建设130000.00局", "县住房和城乡建设局", "stray_amount")]
+
+
+def test_an_items_number_read_into_its_name_is_set_apart():
+    """k1-032 (seed 1): 序号 found no column of its own (its header unread, its gutter lost), the
+    numbers went into the names: (1)“四季文旅”消费帮扶项目. With no 序号 column, a name opening with an
+    item number gives the row that number and the name the rest; a heading numeral stays."""
+    from extractors.tables import numeral_apart
+    box = (0, 0, 1, 1)
+    cells = numeral_apart({"name": Cell("(1)“四季文旅”消费帮扶项目", 6, box), "content": Cell("开展展销活动9场", 6, box)})
+    assert cells["seq"].text == "(1)" and cells["name"].text == "“四季文旅”消费帮扶项目"
+    cells = numeral_apart({"name": Cell("五渡镇幼儿园保教设施建设项\n(1)\n目", 6, box)})
+    assert cells["seq"].text == "(1)" and cells["name"].text == "五渡镇幼儿园保教设施建设项\n目"
+    kept = {"name": Cell("（一）产业合作", 6, box)}
+    assert numeral_apart(kept) == kept
+    numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
+    assert numeral_apart(numbered) == numbered             # a 序号 column of its own: the name as printed
+
+
+def test_a_date_cell_that_reads_as_no_date_is_flagged():
+    """k1-026 (seed 1): 建设年限 cells holding a lost 责任领导 column's names (杨德 2024 | 贵) read as no
+    period: the value was empty and unflagged. A table cell with text no date parser reads leaves the
+    value empty and flagged; an empty cell stays unflagged."""
+    box = (0, 0, 1, 1)
+    cells = {"name": Cell("新林镇示范园建设项目", 5, box), "construction_period": Cell("杨德 2024\n贵", 5, box),
+             "deadline": Cell("2024年10月底", 5, box)}
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert m.values["construction_period"] is None and "low_confidence:construction_period" in m.flags
+    assert m.values["deadline"] == "2024-10" and "low_confidence:deadline" not in m.flags
+    cells["construction_period"] = Cell("", 5, box)
+    m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
+    assert "low_confidence:construction_period" not in m.flags
