@@ -95,10 +95,18 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
                 unsure.add(c)
     if "name" not in columns.values() and (c := unlabelled_names(grid, n_header, columns, settings)) is not None:
         columns[c] = "name"
+        if _head(grid, c, n_header).strip():          # a label read as nothing (项解 for 项目名称): guessed
+            unsure.add(c)
     for c, field in date_columns(grid, n_header, columns, settings).items():
         columns[c] = field
         unsure.add(c)
     return columns, unsure
+
+
+def _head(grid: Grid, c: int, n_header: int) -> str:
+    """The header text of column c (its own cells only, not a group label spanning it)."""
+    return "".join(grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None
+                   and grid.owner(r, c).col == c)
 
 
 def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> dict[int, str]:
@@ -110,8 +118,7 @@ def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: S
     for c in range(grid.n_cols):
         if c in columns:
             continue
-        head = "".join(grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None
-                       and grid.owner(r, c).col == c)
+        head = _head(grid, c, n_header)
         if head.strip() and names_column(head, settings.header_match_min):
             continue
         field = date_column_kind(grid, c, n_header, settings.date_column_share)
@@ -121,13 +128,14 @@ def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: S
 
 
 def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
-    """The column of project names whose header went unread (a seal over 项目名称): a column no
-    label names, with no header text, whose cells end as project names do (项目, 工程) in at least
-    settings.name_column_share of them; None when there is none."""
+    """The column of project names whose header went unread (a seal over 项目名称) or was read as
+    nothing (项解, k1-007): a column no label names, whose header text names no other column, whose
+    cells end as project names do (项目, 工程) in at least settings.name_column_share of them; None
+    when there is none."""
     best = None
     for c in range(grid.n_cols):
-        if c in columns or any(grid.owner(r, c) is not None and grid.owner(r, c).text.strip()
-                               for r in range(n_header)):
+        head = _head(grid, c, n_header)
+        if c in columns or (head.strip() and names_column(head, settings.header_match_min)):
             continue
         texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
                  if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]

@@ -113,6 +113,11 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     grid = build_grid(5, rects, head + chars)
     assert map_columns(grid, 1, settings)[0] == {0: "seq", 1: "name", 2: "content"}
     assert map_columns(grid, 1, Settings(name_column_share=1.0))[0] == {0: "seq", 2: "content"}   # one in three ends otherwise
+    misread = build_grid(5, rects, _row_chars(20.0, [("序号", 40.0), ("项解", 70.0), ("建设内容", 280.0)]) + chars)
+    columns, guessed = map_columns(misread, 1, settings)      # k1-007: 项目名称 read 项解, a label naming nothing
+    assert columns == {0: "seq", 1: "name", 2: "content"} and guessed == {1}
+    labelled = build_grid(5, rects, _row_chars(20.0, [("序号", 40.0), ("建设地点", 70.0), ("建设内容", 280.0)]) + chars)
+    assert "name" not in map_columns(labelled, 1, settings)[0].values()   # a column another label names stays so
 
 
 def test_an_empty_ruled_box_is_no_table():
