@@ -19,7 +19,6 @@ from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
-_NUMERAL_ONLY = re.compile(r"[（(]?([一二三四五六七八九十]+)[)）、.．]?")
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
 _NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
@@ -225,7 +224,7 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         return "total", "合计", seq
     if any(_SUBTOTAL.match(compact(t)) for t in texts):
         return "subtotal", "", SUBTOTAL_AFTER     # its group's category is settled in settle_subtotals
-    if not seq and has_name and (m := _NUMERAL_ONLY.fullmatch(compact(name.text))):
+    if not seq and has_name and (m := _BARE_NUMERAL.match(compact(name.text))):
         # a heading's numeral read under 项目名称 and its label under a column beside: no name is a numeral alone
         label = next((compact(t) for t in texts if compact(t) != compact(name.text) and not _is_number(t)), "")
         return "subtotal", label, m.group(1)
