@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import shutil
 import sys
@@ -143,6 +144,8 @@ def main() -> int:
         corpus.mkdir()
         files = make_corpus(corpus, a.copies)
         print(f"corpus: {len(files)} published documents in {corpus}")
+        print(f"python: {os.path.realpath(sys.executable)} {platform.python_version()} "
+              "(the interpreter's build matters: see the README's Development section)")
         for phase in ("extract", "layouts", "flow"):
             src = a.layouts if phase == "layouts" else corpus
             m = run_child([sys.executable, __file__, "--phase", phase, "--corpus", str(src), "--passes", str(a.passes),
