@@ -4,7 +4,9 @@ turn the ink profile missed (tests/test_scan_turns.py).
     .venv/bin/python samples/scanvariants/turned_page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
 
 k1-036 page 2: a 150 dpi 1-bit table page (heavy blur, high noise, unruled), turned 270°, with
-its OCRmyPDF layer; k1-007 page 1: a sparse 1-bit letter page turned 90°, tilted. Needs
+its OCRmyPDF layer; k1-007 page 1: a sparse 1-bit letter page turned 90°, tilted; k1-007 page 2:
+a narrative page (1-bit, heavy blur, tilted 2.4°) whose OCRmyPDF layer is only 82 % in step with
+a fresh OCR (tests/test_scan_layers.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -21,7 +23,8 @@ sys.path.insert(0, str(HERE))
 import batch  # noqa: E402
 
 ROOT = HERE.parent.parent
-PAGES = {"k1-036": 2, "k1-007": 1}     # variant -> its turned page (axes.json: turned_page)
+PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned_k1-007_p1.pdf",
+         ("k1-007", 2): "scan_weak_layer_k1-007_p2.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
@@ -36,10 +39,10 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/turned"))
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "data")
     args = ap.parse_args()
-    for vid, number in PAGES.items():
+    for (vid, number), name in PAGES.items():
         if not (args.work / f"{vid}.pdf").exists():
             batch.build([batch.by_id(vid)], args.work)
-        cut(args.work / f"{vid}.pdf", number, args.out / f"scan_turned_{vid}_p{number}.pdf")
+        cut(args.work / f"{vid}.pdf", number, args.out / name)
     return 0
 
 
