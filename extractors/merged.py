@@ -89,14 +89,15 @@ def _labels(frame: Frame, bands, columns, j: int, body: list[int], settings: Set
 
 def split_labels(lines: list[Segment], settings: Settings) -> list[list[Segment]]:
     """Two labels set line under line with no gap between them (就业/帮扶/类 over 人才/协作) apart:
-    cut where the lines above and the lines below each name a different category."""
-    best = (settings.category_match_min, 0)
+    cut where the lines above and the lines below each name a different category, and each
+    side again (three labels in one block). Of cuts as good, the lowest: a label's wrapped tail
+    (人才支撑 | 类) stays with it."""
+    best, cut = settings.category_match_min, 0
     for i in range(1, len(lines)):
         (a, sa), (b, sb) = (canonical_category("".join(s.text for s in part)) for part in (lines[:i], lines[i:]))
-        if a and b and a != b and min(sa, sb) >= best[0]:
-            best = (min(sa, sb), i)
-    i = best[1]
-    return [lines[:i], *split_labels(lines[i:], settings)] if i else [lines]
+        if a and b and a != b and min(sa, sb) >= best:
+            best, cut = min(sa, sb), i
+    return [*split_labels(lines[:cut], settings), *split_labels(lines[cut:], settings)] if cut else [lines]
 
 
 def _sections(body: list[int], barriers: set[int]) -> list[list[int]]:
