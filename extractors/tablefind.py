@@ -17,7 +17,7 @@ from extractors.grid import Grid, build_grid
 from extractors.header import locate
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
-from extractors.segments import hline, in_pieces, text_lines
+from extractors.segments import Segment, hline, in_pieces, text_lines
 from normalizers.vocab import match_label
 from schemas.settings import Settings
 
@@ -31,8 +31,7 @@ def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars:
     grids = ruled_grids(number, edges, chars, previous)
     if grids and (any(_continues(g, previous) or _headed(g, settings) for g in grids)) or not chars:
         return grids
-    grid = aligned_grid(size, number, edges, chars, lines, settings, previous)
-    return [grid] if grid is not None else grids
+    return aligned_grids(size, number, edges, chars, lines, settings, previous) or grids
 
 
 def _headed(grid: Grid, settings: Settings) -> bool:
@@ -104,19 +103,53 @@ def _finder_grids(number: int, v: list[dict], h: list[dict], chars: list[dict],
     return [g for g in grids if g.n_rows >= min_rows and g.n_cols >= 3]
 
 
-def aligned_grid(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
-                 lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> Grid | None:
-    """A table without vertical rules, by the alignment of its text (None when there is none).
-    `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
+def aligned_grids(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
+                  lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> list[Grid]:
+    """Tables without vertical rules, by the alignment of their text, top to bottom: a table
+    ends where its header is printed again (one table per group on a page), and the next goes
+    on from there. `size`: the page's (width, height); `lines`: its characters as lines
+    (grid.group_lines)."""
     if (previous is None or not previous.columns) and not any(in_pieces(ln, settings, 3) for ln in lines):
-        return None                      # no line in three pieces holds a header, no table goes on
+        return []                        # no line in three pieces holds a header, no table goes on
     width, height = size
     lines = text_lines(lines, settings)
     rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * width})
     widest = max((e["width"] for e in edges), default=0.0)
     across = [r for r in rules if any(round(e["top"], 1) == r and e["width"] >= 0.9 * widest for e in edges)]
-    frame = locate(lines, rules, height, settings, previous, across)
-    if frame is None:
+    out: list[Grid] = []
+    while (frame := locate(lines, rules, height, settings, previous, across)) is not None:
+        rest = _header_again(frame, lines, rules, height, settings, across)
+        if rest is not None:
+            frame.data = [ln for ln in frame.data if max(s.bottom for s in ln) <= rest]
+        grid = _frame_grid(number, frame, chars, rules, settings)
+        if grid is not None:
+            out.append(grid)
+            previous = grid
+        if rest is None or (grid is None and not out):
+            break
+        lines = [ln for ln in lines if min(s.top for s in ln) >= rest]
+    return out
+
+
+def _header_again(frame, lines: list[list[Segment]], rules: list[float], height: float, settings: Settings,
+                  across: list[float]) -> float | None:
+    """Where a second table starts under the frame's (the top of its header), when a body line
+    prints the frame's header texts again (header_again_pieces of them); else None. The header
+    is looked for from as far above that line as the frame's labels stand below its top."""
+    head = [ln for ln in lines if frame.top <= min(s.top for s in ln) and max(s.bottom for s in ln) <= frame.head_bottom + 1]
+    said = {s.text.strip() for ln in head for s in ln}
+    again = next((ln for ln in frame.data if sum(s.text.strip() in said for s in ln) >= settings.header_again_pieces), None)
+    if again is None:
+        return None
+    labels = max(head, key=lambda ln: sum(s.text.strip() in said for s in ln))
+    start = min(s.top for s in again) - (min(s.top for s in labels) - frame.top) - 1
+    nxt = locate([ln for ln in lines if min(s.top for s in ln) >= start], rules, height, settings, None, across)
+    return nxt.top if nxt is not None and nxt.top > frame.head_bottom else None
+
+
+def _frame_grid(number: int, frame, chars: list[dict], rules: list[float], settings: Settings) -> Grid | None:
+    """The located table as a grid: columns from its boundaries, rows from its bands, 类别 spans."""
+    if not frame.data:
         return None
     segs = [s for ln in frame.data for s in ln]
     columns = [min([s.x0 for s in segs] + [frame.stacks[0][0]]) - 2, *frame.inner,

@@ -33,6 +33,7 @@ DEFAULT_ROW_WRAP_EM = 2.0              # em: two row keys with no gap between th
 DEFAULT_ROW_CUT_EDGE_SHARE = 0.25      # share of a text box's height at its top and bottom a row boundary may cut (OCR grows boxes)
 DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this close to a rule is that rule
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
+DEFAULT_HEADER_AGAIN_PIECES = 3        # header texts a body line prints again to start a next table under it
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
 DEFAULT_LABEL_SLACK_EM = 1.0           # em per row a merged 类别 label leaves blank, against its centring
 DEFAULT_GROUP_CENTRE_EM = 1.0         # a group label stands centred over its columns within this many ems
@@ -117,6 +118,7 @@ class Settings:
     row_cut_edge_share: float = DEFAULT_ROW_CUT_EDGE_SHARE
     rule_snap: float = DEFAULT_RULE_SNAP
     heading_row_cells: int = DEFAULT_HEADING_ROW_CELLS
+    header_again_pieces: int = DEFAULT_HEADER_AGAIN_PIECES
     fit_share: float = DEFAULT_FIT_SHARE
     header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
     label_slack_em: float = DEFAULT_LABEL_SLACK_EM
@@ -238,6 +240,8 @@ class Settings:
         if self.scrambled_label_chars < 2:
             raise SettingsError(f"scrambled_label_chars must be >= 2 (a shorter label's characters read in any "
                                 f"order are too many labels), got {self.scrambled_label_chars!r}")
+        if self.header_again_pieces < 2:
+            raise SettingsError(f"header_again_pieces must be >= 2 (one text is no header), got {self.header_again_pieces!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:
             raise SettingsError(f"heading_row_cells must be >= 1 and header_tail_chars >= 0, got "
                                 f"{self.heading_row_cells!r}, {self.header_tail_chars!r}")

@@ -54,6 +54,7 @@ REGRESSIONS = {
     "signature_alone_on_its_page": (101, 37),                  # the issuer line atop the last body page
     "class_label_not_over_rest_of_broken_row": (59, 6),        # 补齐… centred below the rest of row 9 of 改善民生
     "class_labels_three_in_one_block": (111, 7),               # 人才支撑/类 | 民生改善 | 基础设施/与基层治/理 touching
+    "header_printed_again_mid_page": (222, 23),                # a second table under its own header, same page
 }
 
 
