@@ -10,14 +10,17 @@ from normalizers.vocab import canonical_category
 from schemas.settings import Settings
 
 
-def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float], settings: Settings
-                 ) -> dict[int, list[tuple[int, int]]]:
+def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float], settings: Settings,
+                 goes_on: bool = False) -> dict[int, list[tuple[int, int]]]:
     """Column → (first, last) body bands each label of a merging column (类别) covers.
 
     The rows between two barriers (合计, 小计, a heading row) are shared out among the labels
     standing there: a label set at the top of its cell covers its row and the rows under it up
-    to the next label; a label set in the middle covers the run of rows it is centred on."""
+    to the next label; a label set in the middle covers the run of rows it is centred on.
+    `goes_on`: the table goes on from the page before (also under a header printed again), so
+    the rows above the page's first label may be its label's."""
     first_body = 1 if frame.head_bottom > frame.top + 1 else 0
+    goes_on = goes_on or not first_body
     body = list(range(first_body, len(bands)))
     out: dict[int, list[tuple[int, int]]] = {}
     barriers = {k for k in body if _barrier(frame, bands[k], columns)}
@@ -25,8 +28,9 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
         labels = _labels(frame, bands, columns, j, body, settings)
         if not labels:
             continue
+        starts = _section_starts(body, barriers, labels)
         top_set = all(abs(top - bands[k][0]) <= 0.8 * size for k, top, _, size in labels) and \
-            all(any(k == s for k, *_ in labels) for s in _section_starts(body, barriers, labels))
+            all(any(k == s for k, *_ in labels) for s in starts[1 if goes_on else 0:])
         starts = _numbering_starts(frame, bands, columns)
         for section in _sections(body, barriers):
             inside = [lb for lb in labels if lb[0] in section]
@@ -36,7 +40,7 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
                 runs = numbered          # each label stands in (or just over) its own numbered run
             else:
                 runs = _top_runs(section, inside) if top_set else \
-                    _centred_runs(section, inside, bands, settings.label_slack_em, goes_on=not first_body)
+                    _centred_runs(section, inside, bands, settings.label_slack_em, goes_on=goes_on)
             out.setdefault(j, []).extend((a, b) for a, b in runs if b > a)
     return out
 

@@ -121,7 +121,8 @@ def aligned_grids(size: tuple[float, float], number: int, edges: list[dict], cha
         rest = _header_again(frame, lines, rules, height, settings, across)
         if rest is not None:
             frame.data = [ln for ln in frame.data if max(s.bottom for s in ln) <= rest]
-        grid = _frame_grid(number, frame, chars, rules, settings)
+        grid = _frame_grid(number, frame, chars, rules, settings,
+                           goes_on=previous is not None and previous.page in (number - 1, number))
         if grid is not None:
             out.append(grid)
             previous = grid
@@ -147,15 +148,17 @@ def _header_again(frame, lines: list[list[Segment]], rules: list[float], height:
     return nxt.top if nxt is not None and nxt.top > frame.head_bottom else None
 
 
-def _frame_grid(number: int, frame, chars: list[dict], rules: list[float], settings: Settings) -> Grid | None:
-    """The located table as a grid: columns from its boundaries, rows from its bands, 类别 spans."""
+def _frame_grid(number: int, frame, chars: list[dict], rules: list[float], settings: Settings,
+                goes_on: bool = False) -> Grid | None:
+    """The located table as a grid: columns from its boundaries, rows from its bands, 类别 spans
+    (`goes_on`: from a table on the page before or above)."""
     if not frame.data:
         return None
     segs = [s for ln in frame.data for s in ln]
     columns = [min([s.x0 for s in segs] + [frame.stacks[0][0]]) - 2, *frame.inner,
                max([s.x1 for s in segs] + [frame.stacks[-1][1]]) + 2]
     bands = row_bands(frame, rules, columns, settings)
-    spans = merged_spans(frame, bands, columns, settings)
+    spans = merged_spans(frame, bands, columns, settings, goes_on)
     v, h = edges_for(frame, bands, columns, spans, segs, settings)
     skip = {id(c) for g in frame.groups + frame.overflow for c in g.chars}
     grids = _finder_grids(number, v, h, [c for c in chars if id(c) not in skip], columns,
