@@ -4,8 +4,9 @@
 
 1. OCR per page: every page of the image-only samples (raw/scans/*.image_only.pdf) at the
    default resolution (Settings.ocr_dpi), this process pinned to one core, one OCR thread.
-   Rendering, deskew and OCR are timed apart; the engine is warmed up first. Each page is
-   timed `--repeat` times and its best time kept: a shared machine's noise only adds time.
+   Rendering, deskew, OCR and finding the ruling lines are timed apart; the engine is warmed
+   up first. Each page is timed `--repeat` times and its best time kept (its OCR's best
+   reading): a shared machine's noise only adds time.
 2. End to end: extract + normalise each scanned sample, first on one core
    (ocr_workers=1), then with the default settings on every core of the machine.
 Prints figures; asserts nothing (shared machines are noisy: compare runs, not thresholds).
@@ -26,15 +27,15 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from extractors.document import extract  # noqa: E402
 from extractors.ocr import ocr_chars  # noqa: E402
-from extractors.raster import deskew, render_gray, skew_angle  # noqa: E402
+from extractors.raster import deskew, render_gray, ruling_lines, skew_angle  # noqa: E402
 from normalizers.records import normalize  # noqa: E402
 from schemas.settings import Settings  # noqa: E402
 
 TARGET_OCR_S_PER_PAGE = 2.5
 
 
-def ocr_per_page(files: list[Path], settings: Settings) -> list[tuple[float, float, float]]:
-    """(render s, deskew s, OCR s) for every page."""
+def ocr_per_page(files: list[Path], settings: Settings) -> list[tuple[float, float, float, float]]:
+    """(render s, deskew s, OCR s, ruling lines s) for every page."""
     out = []
     for f in files:
         pdf = pdfium.PdfDocument(str(f))
@@ -45,7 +46,9 @@ def ocr_per_page(files: list[Path], settings: Settings) -> list[tuple[float, flo
             img = deskew(img, skew_angle(img))
             t2 = time.perf_counter()
             ocr_chars(img, settings.ocr_dpi, settings)
-            out.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
+            t3 = time.perf_counter()
+            ruling_lines(img, settings.ocr_dpi)
+            out.append((t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3))
     return out
 
 
@@ -75,7 +78,8 @@ def main(argv=None) -> int:
     print(f"OCR per page, one core, {one.ocr_dpi} dpi, {len(ocr)} pages, best of {len(runs)}: mean {statistics.mean(ocr):.2f} s, "
           f"median {statistics.median(ocr):.2f} s, max {max(ocr):.2f} s (target <= {TARGET_OCR_S_PER_PAGE} s; "
           f"every reading: mean {statistics.mean(t[2] for run in runs for t in run):.2f} s); "
-          f"render {statistics.mean(t[0] for t in timings):.2f} s, deskew {statistics.mean(t[1] for t in timings):.2f} s")
+          f"render {statistics.mean(t[0] for t in timings):.2f} s, deskew {statistics.mean(t[1] for t in timings):.2f} s, "
+          f"ruling lines {statistics.mean(t[3] for t in timings):.2f} s")
     for label, settings, cores in (("one core", one, {min(all_cores)}), (f"{len(all_cores)} cores", Settings(), all_cores)):
         os.sched_setaffinity(0, cores)
         for name, pages, seconds in end_to_end(scans, settings):

@@ -61,6 +61,8 @@ def engine(settings: Settings):
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1}), settings.ocr_rec_squeeze))
         _interruptible(found[1])
+        found[1].cal_rec_boxes = _WordBoxes()
+        _table_normalised(found[1])
     try:
         yield found[1]
     finally:
@@ -121,6 +123,72 @@ class _Interruptible:
 def _interruptible(ocr) -> None:
     rec = ocr.text_rec or ocr._load_rec_model()   # rapidocr loads it lazily
     rec.session = _Interruptible(rec.session)
+
+
+def _table_normalised(ocr) -> None:
+    """The detector's input normalised by a table of the 256 grey levels' values, computed by
+    rapidocr's own arithmetic (so the same floats): its float64 pass over the page cost 45 ms."""
+    det = ocr._load_det_model()     # rapidocr loads it lazily
+    pre = det.get_preprocess()
+    ramp = np.repeat(np.arange(256, dtype=np.uint8), 3).reshape(256, 1, 3)
+    table = np.asarray(pre.normalize(ramp), dtype=np.float32)[:, 0, :]
+    if not (table == table[:, :1]).all():       # channels normalised apart: rapidocr's own pass
+        return
+    slow = pre.normalize
+
+    def normalize(img: np.ndarray) -> np.ndarray:
+        return table[:, 0][img] if img.dtype == np.uint8 else slow(img)
+    pre.normalize = normalize
+    det.get_preprocess = lambda: pre       # rapidocr makes a fresh one for every page
+
+
+class _WordBoxes:
+    """rapidocr's word boxes (its CalRecBoxes) with each line's points taken back to the page in
+    one matrix product: its own loop (a 3x3 product, a Python point sort and deep copies per
+    point) cost a tenth of a page's OCR. The words' boxes are the same points, not put in
+    corner order (ocr_chars takes only their x extent)."""
+
+    def __init__(self):
+        from rapidocr.cal_rec_boxes import CalRecBoxes
+        self._base = CalRecBoxes()
+
+    def __call__(self, imgs, dt_boxes, rec_res, return_single_char_box: bool = False):
+        out = []
+        for idx, (img, box) in enumerate(zip(imgs, dt_boxes)):
+            if rec_res.txts is None or img.size == 0 or rec_res.word_results is None:
+                continue
+            h, w = img.shape[:2]
+            texts, cells, confs = self._base.cal_ocr_word_box(
+                rec_res.txts[idx], np.array([[0, 0], [w, 0], [w, h], [0, h]]), rec_res.word_results[idx],
+                return_single_char_box)
+            cells = self._base.adjust_box_overlap(cells)    # fresh lists: changed in place, no copy needed
+            vertical = self._base.get_box_direction(box).value == "vertical_direct"
+            out.append(list(zip(texts, confs, _to_page(box, cells, vertical))))
+        rec_res.word_results = tuple(out)
+        return rec_res
+
+
+def _to_page(box: np.ndarray, cells: list, vertical: bool) -> list[list[list[int]]]:
+    """Word cells (points in the line's crop) in page pixels: the inverse of the perspective
+    warp that cut the crop from the quadrilateral `box`, as rapidocr's reverse_rotate_crop_image
+    does point by point (a line read turned is turned back a quarter first)."""
+    if not cells:
+        return []
+    pts = np.array(box, dtype=np.float32)
+    left, top = int(np.min(pts[:, 0])), int(np.min(pts[:, 1]))
+    pts[:, 0] -= left
+    pts[:, 1] -= top
+    width, height = int(np.linalg.norm(pts[0] - pts[1])), int(np.linalg.norm(pts[0] - pts[3]))
+    std = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    _, back = cv2.invert(cv2.getPerspectiveTransform(pts, std))
+    xy = np.asarray(cells, dtype=np.float64).reshape(-1, 2)
+    if vertical:
+        a = math.radians(-90)
+        xy = np.stack((xy[:, 0] * math.cos(a) + xy[:, 1] * math.sin(a) + width,
+                       xy[:, 1] * math.cos(a) - xy[:, 0] * math.sin(a)), axis=1)
+    xyz = np.hstack((xy, np.ones((len(xy), 1)))) @ back.T
+    page = np.stack((xyz[:, 0] / xyz[:, 2] + left, xyz[:, 1] / xyz[:, 2] + top), axis=1).astype(int)
+    return page.reshape(-1, 4, 2).tolist()
 
 
 def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None,

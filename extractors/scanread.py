@@ -174,7 +174,7 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
     if turned:
         scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
                           f"read turned by {turned}°")
-    if (turned or _weak(scan.chars, settings)) and _upside_down(read, scan.dpi, settings, deadline):
+    if (turned or _weak(scan.chars, settings)) and _upside_down(read, scan.chars, scan.dpi, settings, deadline):
         read = np.ascontiguousarray(np.rot90(read, 2))
         scan.notes.append(f"page {scan.number}: scanned upside down; read turned by 180°"
                           if not turned else f"page {scan.number}: the quarter turn was the wrong way; read turned by "
@@ -218,15 +218,16 @@ def _weak(chars: list[dict], settings: Settings) -> bool:
     return len(conf) < MIN_PAGE_CHARS or sum(conf) / len(conf) < settings.min_page_confidence
 
 
-def _upside_down(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline) -> bool:
-    """True when the page's most inked strip reads with clearly more confidence turned by 180°
+def _upside_down(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings, deadline: Deadline) -> bool:
+    """True when the page's most inked strip reads with clearly more confidence turned by 180° than
+    `chars` (the page's reading of `img`) do within it: the strip upright is not read a second time
     (a page holding a table's last rows only has no text in its middle)."""
     y0, y1 = _inked_strip(img)
-    strip = np.ascontiguousarray(img[y0:y1])
-
-    def confidence(part: np.ndarray) -> float:
-        return hanzi_confidence(ocr_chars(part, dpi, settings, deadline, "turning a page upright"))
-    return confidence(np.ascontiguousarray(np.rot90(strip, 2))) > UPSIDE_DOWN_MARGIN * confidence(strip)
+    scale = 72.0 / dpi
+    upright = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
+    turned = ocr_chars(np.ascontiguousarray(np.rot90(img[y0:y1], 2)), dpi, settings, deadline,
+                       "turning a page upright")
+    return hanzi_confidence(turned) > UPSIDE_DOWN_MARGIN * hanzi_confidence(upright)
 
 
 def hanzi_confidence(chars: list[dict]) -> float:

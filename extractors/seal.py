@@ -17,6 +17,7 @@ import numpy as np
 import pypdfium2.raw as pdfium_raw
 
 from extractors.pdfpages import PageScan, page_objects
+from extractors.raster import components
 from schemas.settings import Settings
 
 PROBE_DPI = 36            # resolution of the colour probe: a 40 mm seal is ~57 px across
@@ -69,7 +70,7 @@ def find_seals(rgb: np.ndarray, dpi: float, settings: Settings) -> list[Seal]:
     px_mm = dpi / 25.4
     join = max(1, round(JOIN_MM * px_mm))
     blobs = cv2.morphologyEx(red, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (join, join)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    n, stats = components(blobs)
     scale = 72.0 / dpi
     seals = []
     for x, y, w, h, _ in stats[1:n]:
