@@ -96,6 +96,9 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = "name"
         if _head(grid, c, n_header).strip():          # a label read as nothing (项解 for 项目名称): guessed
             unsure.add(c)
+    for c in grid.merging or []:                       # a 类别 column found by its labels, its header unread
+        if c not in columns and "category" not in columns.values():
+            columns[c] = "category"
     for c, field in date_columns(grid, n_header, columns, settings).items():
         columns[c] = field
         unsure.add(c)

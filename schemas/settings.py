@@ -23,6 +23,7 @@ DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows)
 DEFAULT_YUAN_FIGURE_MIN = 100_000.0     # a table's median amount this large, no unit said: 元 (in 万元 it would be 10亿元 a project; the seed plans' largest is under 2000万元)
 DEFAULT_DATE_COLUMN_SHARE = 0.8         # share of an unlabelled column's cells holding dates (2024, 2024-2025, 2024年10月): a date column
 DEFAULT_SCRAMBLED_LABEL_CHARS = 3       # a header label this long read out of order or in look-alikes still names its field
+DEFAULT_CATEGORY_LABEL_LINES = 6        # lines a category label stacked in a 类别 cell runs over at most (产/业/合/作)
 DEFAULT_NAME_COLUMN_SHARE = 0.5         # share of an unlabelled column's cells ending as project names do: the name column
 DEFAULT_LABEL_FRAGMENT_CHARS = 2        # a piece of a split label this short naming nothing joins a label beside it (行业)
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
@@ -106,6 +107,7 @@ class Settings:
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
     unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
     name_column_share: float = DEFAULT_NAME_COLUMN_SHARE
+    category_label_lines: int = DEFAULT_CATEGORY_LABEL_LINES
     date_column_share: float = DEFAULT_DATE_COLUMN_SHARE
     yuan_figure_min: float = DEFAULT_YUAN_FIGURE_MIN
     scrambled_label_chars: int = DEFAULT_SCRAMBLED_LABEL_CHARS
@@ -231,6 +233,8 @@ class Settings:
             raise SettingsError(f"row_wrap_em must be from 0 to 10 (ems), got {self.row_wrap_em!r}")
         if not 0 <= self.row_cut_edge_share < 0.5:
             raise SettingsError(f"row_cut_edge_share must be a share from 0 to 0.5, got {self.row_cut_edge_share!r}")
+        if not 1 <= self.category_label_lines <= 20:
+            raise SettingsError(f"category_label_lines must be from 1 to 20, got {self.category_label_lines!r}")
         if not 0 <= self.label_fragment_chars <= 10:
             raise SettingsError(f"label_fragment_chars must be from 0 to 10, got {self.label_fragment_chars!r}")
         if self.yuan_figure_min <= 0:
