@@ -37,7 +37,9 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
     """The stacks and fields with a column whose header went unread (a seal over 项目名称) put in:
     between two header labels or beside the outer ones, text standing apart from its neighbours' (a gutter each side down the
     table, crossed by settings.gutter_cross_share of its lines at most) on at least
-    settings.unlabelled_line_share of the table's lines, or text on fewer lines that reads as
+    settings.unlabelled_line_share of the table's lines or settings.unlabelled_column_share of the
+    lines the labelled columns usually hold text on (责任/领导 unread over 杨德/贵 in rows of four
+    lines, k1-026), or text on fewer lines that reads as
     category labels only (a 类别 column's merged cells: 产业/合作 | 人才/交流), the category column."""
     segs = [s for ln in data for s in ln]
     if not segs:
@@ -46,13 +48,16 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
     left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
     stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
     fields = [None] + fields + [None]
+    usual = _usual_lines(stacks[1:-1], fields[1:-1], data)
+    enough = min(settings.unlabelled_line_share * len(data), settings.unlabelled_column_share * usual) if usual \
+        else settings.unlabelled_line_share * len(data)
     out, names = [stacks[0]], [fields[0]]
     for (_, a1), b, field in zip(stacks, stacks[1:], fields[1:]):
         gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
         found = len(out)
         for (_, start), (end, _) in zip(gaps, gaps[1:]):
             held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0]] for ln in data]
-            if sum(map(bool, held)) >= settings.unlabelled_line_share * len(data):
+            if sum(map(bool, held)) >= enough:
                 out.append((start, end))
                 labels = "category" not in fields + names and category_labels([s for ln in held for s in ln], settings)
                 names.append("category" if labels else None)
@@ -62,6 +67,14 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         out.append(b)
         names.append(field)
     return out[1:-1], names[1:-1]
+
+
+def _usual_lines(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]]) -> float:
+    """The median number of lines holding text under the labelled columns (0 without any): a
+    table of tall rows (a content cell of four lines) holds its short cells on few of its lines."""
+    counts = sorted(sum(any(s.x1 > x0 and s.x0 < x1 for s in ln) for ln in data)
+                    for (x0, x1), field in zip(stacks, fields) if field is not None)
+    return counts[len(counts) // 2] if counts else 0.0
 
 
 def _category_column(lo: float, hi: float, segs: list[Segment], gutter: float, settings: Settings

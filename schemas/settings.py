@@ -19,6 +19,7 @@ DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bot
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
 DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
 DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
+DEFAULT_UNLABELLED_COLUMN_SHARE = 0.5   # share of the lines a labelled column usually holds text on: enough for a column whose label went unread
 DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows) that may cross a gutter between columns
 DEFAULT_YUAN_FIGURE_MIN = 100_000.0     # a table's median amount this large, no unit said: 元 (in 万元 it would be 10亿元 a project; the seed plans' largest is under 2000万元)
 DEFAULT_DATE_COLUMN_SHARE = 0.8         # share of an unlabelled column's cells holding dates (2024, 2024-2025, 2024年10月): a date column
@@ -106,6 +107,7 @@ class Settings:
     label_split_em: float = DEFAULT_LABEL_SPLIT_EM
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
     unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
+    unlabelled_column_share: float = DEFAULT_UNLABELLED_COLUMN_SHARE
     name_column_share: float = DEFAULT_NAME_COLUMN_SHARE
     category_label_lines: int = DEFAULT_CATEGORY_LABEL_LINES
     date_column_share: float = DEFAULT_DATE_COLUMN_SHARE
@@ -222,6 +224,7 @@ class Settings:
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
         for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
+                     "unlabelled_column_share",
                      "gutter_cross_share", "date_column_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")

@@ -82,3 +82,24 @@ def test_a_merging_column_without_a_label_is_mapped_to_category():
     assert map_columns(grid, 1, Settings())[0] == {1: "name", 2: "content"}
     grid.merging = [0]
     assert map_columns(grid, 1, Settings())[0] == {0: "category", 1: "name", 2: "content"}
+
+
+def test_a_column_whose_label_went_unread_in_tall_rows_is_a_column():
+    """k1-026 (seed 1): 责任/领导 went unread over leaders' names (杨德/贵) that stand on 2 of the 7 lines
+    of each row (a content cell of seven lines): under settings.unlabelled_line_share
+    of the lines, the names went into 建设年限 (杨德 2024 贵) and 9 of 11 periods were lost. Text on as
+    many lines as the labelled columns usually hold is a column."""
+    settings = Settings()
+    data, top = [], 100.0
+    for k in range(6):
+        rows = [[seg("新建加工厂房180平", 60, top)], [seg("方米，购置分拣", 60, top + 12), seg("觉莫乡", 200, top + 12),
+                                                      seg("杨德", 260, top + 12), seg("2024", 300, top + 12)],
+                [seg("烘干等设备2台", 60, top + 24), seg("人民政府", 200, top + 24), seg("贵", 264, top + 24)],
+                [seg("建成后移交村集体", 60, top + 36), seg("镇", 200, top + 36)],
+                *[[seg("建成后移交村集体", 60, top + 12 * j)] for j in range(4, 7)]]
+        data += rows
+        top += 84
+    stacks = [(60.0, 96.0), (200.0, 236.0), (296.0, 332.0)]
+    fields = ["content", "implementing_entity", "construction_period"]
+    assert unlabelled(stacks, fields, data, settings)[1] == ["content", "implementing_entity", None, "construction_period"]
+    assert unlabelled(stacks, fields, data, Settings(unlabelled_column_share=1.0))[1] == fields
