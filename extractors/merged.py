@@ -121,8 +121,10 @@ def _top_runs(section: list[int], labels) -> list[tuple[int, int]]:
 
 def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool = False) -> list[tuple[int, int]]:
     """Cut the section into one run per label, each run as nearly centred on its label as the
-    cuts allow. Rows before the first label or after the last may stay out, at a cost of
-    `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank).
+    cuts allow. Rows before the first label, after the last or between two runs may stay out, at
+    a cost of `slack` ems each: a run centred as well that covers them wins (a 类别 column is
+    seldom blank), but a label that went unread (k1-036: 消费/帮扶) leaves its rows out rather
+    than pull a neighbour's run off its label.
     On a page the table `goes_on` to, rows before the first label stay out freely: they may
     belong to the label of the page before."""
     ks = [lb[0] for lb in labels]
@@ -143,7 +145,8 @@ def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool
             if i == 0:
                 row[b] = min(((cost(a, b, 0), [(a, b)]) for a in range(first, k + 1)), key=lambda t: t[0])
             else:
-                row[b] = min(((c + cost(e + 1, b, i), runs + [(e + 1, b)]) for e, (c, runs) in best[-1].items()
-                              if e + 1 <= k), key=lambda t: t[0])
+                row[b] = min(((c + slack * labels[i][3] * (a - e - 1) + cost(a, b, i), runs + [(a, b)])
+                              for e, (c, runs) in best[-1].items() for a in range(e + 1, k + 1)),
+                             key=lambda t: t[0])
         best.append(row)
     return min(best[-1].values(), key=lambda t: t[0])[1]
