@@ -37,6 +37,7 @@ DEFAULT_RULE_SNAP = 4.0                # points: a gap between text lines this c
 DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a heading run over several columns
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
 DEFAULT_LABEL_SLACK_EM = 1.0           # em per row a merged 类别 label leaves blank, against its centring
+DEFAULT_LABEL_GAP_EM = 1.5             # em per row a merged 类别 label's run leaves blank between two runs (a label unread)
 DEFAULT_GROUP_CENTRE_EM = 1.0         # a group label stands centred over its columns within this many ems
 DEFAULT_HEADER_TAIL_CHARS = 4          # a header cell's last line run out under the header is this short at most
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
@@ -124,6 +125,7 @@ class Settings:
     fit_share: float = DEFAULT_FIT_SHARE
     header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
     label_slack_em: float = DEFAULT_LABEL_SLACK_EM
+    label_gap_em: float = DEFAULT_LABEL_GAP_EM
     group_centre_em: float = DEFAULT_GROUP_CENTRE_EM
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
@@ -228,7 +230,7 @@ class Settings:
                      "gutter_cross_share", "date_column_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em", "label_gap_em",
                      "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")

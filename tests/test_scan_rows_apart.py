@@ -23,18 +23,16 @@ def test_a_first_row_whose_number_went_unread_but_holds_its_own_amounts_is_an_it
 
 
 def test_rows_of_a_category_label_that_went_unread_stay_out_of_the_neighbours_runs():
-    """k1-036 (seed 1): of four 类别 labels centred on their merged cells, 消费/帮扶 went unread; the
-    runs were cut contiguous, so 人才交流 ran on over its three rows (and 产业合作 was pulled off
-    its first row). Rows between two runs may stay out as rows before the first label may: each
+    """k1-036 (seed 1), page 2 as read: of four 类别 labels centred on their merged cells, 消费/帮扶
+    (rows 8-10) went unread; cut contiguous, 人才交流 ran on over its rows and 产业合作 was pulled
+    off its first row. Rows between two runs may stay out (at settings.label_gap_em a row): each
     label keeps the run it is centred on, the unlabelled rows get none (未分类, flagged)."""
     from extractors.merged import _centred_runs
-    bands = [(100.0 + 40 * k, 140.0 + 40 * k) for k in range(11)]
-
-    def label(first: int, last: int) -> tuple[int, float, float, float]:
-        centre = (bands[first][0] + bands[last][1]) / 2
-        return next(k for k, (y0, y1) in enumerate(bands) if y0 <= centre <= y1), centre - 9, centre, 9.0
-    section = list(range(11))
-    every = [label(0, 2), label(3, 5), label(6, 8), label(9, 10)]
-    assert _centred_runs(section, every, bands, 1.0) == [(0, 2), (3, 5), (6, 8), (9, 10)]
-    unread = [every[0], every[1], every[3]]
-    assert _centred_runs(section, unread, bands, 1.0) == [(0, 2), (3, 5), (9, 10)]
+    bands = [(67.0, 125.9), (125.9, 137.7), (137.7, 180.4), (180.4, 232.6), (232.6, 286.0), (286.0, 328.0),
+             (328.0, 369.4), (369.4, 412.6), (412.6, 455.0), (455.0, 497.2), (497.2, 539.6), (539.6, 550.7)]
+    section = list(range(2, 12))
+    read = [(3, 202.3, 212.4, 8.5), (6, 339.5, 349.6, 8.5), (11, 540.0, 544.7, 7.5)]
+    assert _centred_runs(section, read, bands, 1.0, gap=1.5) == [(2, 4), (5, 7), (11, 11)]
+    assert _centred_runs(section, read, bands, 1.0, gap=100.0) == [(3, 3), (4, 9), (10, 11)]   # contiguous: the old cut
+    every = read[:2] + [(9, 0.0, (bands[8][0] + bands[10][1]) / 2, 8.5)] + read[2:]
+    assert _centred_runs(section, every, bands, 1.0, gap=1.5) == [(2, 4), (5, 7), (8, 10), (11, 11)]
