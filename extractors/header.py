@@ -3,12 +3,11 @@ for each stack of header text, the boundaries between columns in the emptiest gu
 rows below, and the body down to the table's end."""
 from __future__ import annotations
 
-import numpy as np
-
 import re
 from dataclasses import dataclass, field
 
 from extractors.grid import Grid
+from extractors.gutters import unfounded, unlabelled
 from extractors.segments import DATA_TEXT, Segment, segment_of
 from normalizers.vocab import label_text, match_label, names_column
 from schemas.settings import Settings
@@ -57,7 +56,7 @@ def locate(lines: list[list[Segment]], rules: list[float], height: float, settin
                           height, settings)
         if not data:
             return None
-        stacks, fields = unlabelled(stacks, fields, data, settings)
+        stacks, fields = unlabelled(*unfounded(stacks, fields, data, settings), data, settings)
         inner = boundaries(stacks, [s for ln in data for s in ln])
         if _fit(data, inner) < settings.fit_share:
             return None                  # prose under a line that only looked like a header
@@ -308,52 +307,6 @@ def _covers_several(s: Segment, header: list[Segment], settings: Settings) -> bo
             if x1 - x0 >= s.x1 - s.x0 and abs((x0 + x1) / 2 - s.centre) <= settings.group_centre_em * s.size:
                 return True
     return False
-
-
-def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]],
-               settings: Settings) -> tuple[list[tuple[float, float]], list[str | None]]:
-    """The stacks and fields with a column whose header went unread (a seal over 项目名称) put in:
-    between two header labels or beside the outer ones, text standing apart from its neighbours' (a gutter each side down the
-    table, crossed by settings.gutter_cross_share of its lines at most) on at least
-    settings.unlabelled_line_share of the table's lines."""
-    segs = [s for ln in data for s in ln]
-    if not segs:
-        return stacks, fields
-    gutter = settings.gutter_em * sorted(s.size for s in segs)[len(segs) // 2]
-    left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
-    stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
-    fields = [None] + fields + [None]
-    out, names = [stacks[0]], [fields[0]]
-    for (_, a1), b, field in zip(stacks, stacks[1:], fields[1:]):
-        gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
-        for (_, start), (end, _) in zip(gaps, gaps[1:]):
-            held = sum(any(start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0] for s in ln) for ln in data)
-            if held >= settings.unlabelled_line_share * len(data):
-                out.append((start, end))
-                names.append(None)
-        out.append(b)
-        names.append(field)
-    return out[1:-1], names[1:-1]
-
-
-def _uncovered(lo: float, hi: float, segs: list[Segment], gutter: float, most: float) -> list[tuple[float, float]]:
-    """The stretches from lo to hi, at least `gutter` wide, that at most `most` segments cross
-    (a heading row spanning columns may), left to right, in whole points."""
-    xs = np.arange(np.floor(lo), np.ceil(hi) + 1)
-    crossed = np.zeros(len(xs), int)
-    for s in segs:
-        crossed[(xs > s.x0) & (xs < s.x1)] += 1
-    out, start = [], None
-    for x, n in zip(xs, crossed):
-        if n <= most and start is None:
-            start = x
-        elif n > most and start is not None:
-            if x - start >= gutter:
-                out.append((float(start), float(x)))
-            start = None
-    if start is not None and xs[-1] - start >= gutter:
-        out.append((float(start), float(xs[-1])))
-    return out
 
 
 def boundaries(stacks: list[tuple[float, float]], data: list[Segment]) -> list[float]:

@@ -7,7 +7,7 @@ import re
 from extractors.header import Frame
 from extractors.segments import Segment, column_at
 from normalizers.vocab import canonical_category
-from schemas.settings import Settings
+from schemas.settings import DEFAULT_LABEL_GAP_EM, Settings
 
 
 def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[float], settings: Settings,
@@ -40,7 +40,8 @@ def merged_spans(frame: Frame, bands: list[tuple[float, float]], columns: list[f
                 runs = numbered          # each label stands in (or just over) its own numbered run
             else:
                 runs = _top_runs(section, inside) if top_set else \
-                    _centred_runs(section, inside, bands, settings.label_slack_em, goes_on=goes_on)
+                    _centred_runs(section, inside, bands, settings.label_slack_em, goes_on=goes_on,
+                                  gap=settings.label_gap_em)
             out.setdefault(j, []).extend((a, b) for a, b in runs if b > a)
     return out
 
@@ -124,10 +125,14 @@ def _top_runs(section: list[int], labels) -> list[tuple[int, int]]:
     return [(k, (ks[i + 1] - 1) if i + 1 < len(ks) else section[-1]) for i, k in enumerate(ks)]
 
 
-def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool = False) -> list[tuple[int, int]]:
+def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool = False,
+                  gap: float = DEFAULT_LABEL_GAP_EM) -> list[tuple[int, int]]:
     """Cut the section into one run per label, each run as nearly centred on its label as the
     cuts allow. Rows before the first label or after the last may stay out, at a cost of
     `slack` ems each: a run centred as well that covers them wins (a 类别 column is seldom blank).
+    Rows between two runs may stay out at `gap` ems each (a blank amid the column is rarer than
+    at its ends): a label that went unread (k1-036: 消费/帮扶) leaves its rows out rather than
+    pull its neighbours' runs off their labels.
     On a page the table `goes_on` to, rows before the first label stay out freely: they may
     belong to the label of the page before."""
     ks = [lb[0] for lb in labels]
@@ -148,7 +153,8 @@ def _centred_runs(section: list[int], labels, bands, slack: float, goes_on: bool
             if i == 0:
                 row[b] = min(((cost(a, b, 0), [(a, b)]) for a in range(first, k + 1)), key=lambda t: t[0])
             else:
-                row[b] = min(((c + cost(e + 1, b, i), runs + [(e + 1, b)]) for e, (c, runs) in best[-1].items()
-                              if e + 1 <= k), key=lambda t: t[0])
+                row[b] = min(((c + gap * labels[i][3] * (a - e - 1) + cost(a, b, i), runs + [(a, b)])
+                              for e, (c, runs) in best[-1].items() for a in range(e + 1, k + 1)),
+                             key=lambda t: t[0])
         best.append(row)
     return min(best[-1].values(), key=lambda t: t[0])[1]

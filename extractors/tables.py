@@ -96,6 +96,9 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = "name"
         if _head(grid, c, n_header).strip():          # a label read as nothing (项解 for 项目名称): guessed
             unsure.add(c)
+    for c in grid.merging or []:                       # a 类别 column found by its labels, its header unread
+        if c not in columns and "category" not in columns.values():
+            columns[c] = "category"
     for c, field in date_columns(grid, n_header, columns, settings).items():
         columns[c] = field
         unsure.add(c)
@@ -312,13 +315,14 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
 
 def _continues(reading: list[TableRow], row: TableRow) -> bool:
     """The first row on a page is the rest of the last row of the page before: it has no
-    number of its own where the items have numbers, or no name while other cells go on."""
+    number of its own where the items have numbers (and not amounts of its own as well as the
+    row before: amounts never wrap, k1-012's unread 1), or no name while other cells go on."""
     if not reading or reading[-1].kind != "item" or row.kind not in ("item", "empty") \
             or not any(c.text for c in row.cells.values()):
         return False
     last = reading[-1]
     if last.numeral:
-        return not row.numeral
+        return not row.numeral and not (_has_amount(last) and _has_amount(row))
     if not row.text("name"):
         return True
     # no numbers to go by: amounts never wrap, so only one part of a broken row holds them

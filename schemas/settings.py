@@ -19,10 +19,12 @@ DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bot
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
 DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
 DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
+DEFAULT_UNLABELLED_COLUMN_SHARE = 0.5   # share of the lines a labelled column usually holds text on: enough for a column whose label went unread
 DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows) that may cross a gutter between columns
 DEFAULT_YUAN_FIGURE_MIN = 100_000.0     # a table's median amount this large, no unit said: 元 (in 万元 it would be 10亿元 a project; the seed plans' largest is under 2000万元)
 DEFAULT_DATE_COLUMN_SHARE = 0.8         # share of an unlabelled column's cells holding dates (2024, 2024-2025, 2024年10月): a date column
 DEFAULT_SCRAMBLED_LABEL_CHARS = 3       # a header label this long read out of order or in look-alikes still names its field
+DEFAULT_CATEGORY_LABEL_LINES = 6        # lines a category label stacked in a 类别 cell runs over at most (产/业/合/作)
 DEFAULT_NAME_COLUMN_SHARE = 0.5         # share of an unlabelled column's cells ending as project names do: the name column
 DEFAULT_LABEL_FRAGMENT_CHARS = 2        # a piece of a split label this short naming nothing joins a label beside it (行业)
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
@@ -36,6 +38,7 @@ DEFAULT_HEADING_ROW_CELLS = 4          # a row of this few cells may be a headin
 DEFAULT_HEADER_AGAIN_PIECES = 3        # header texts a body line prints again to start a next table under it
 DEFAULT_FIT_SHARE = 0.6                # share of a table's lines that must keep within its columns
 DEFAULT_LABEL_SLACK_EM = 1.0           # em per row a merged 类别 label leaves blank, against its centring
+DEFAULT_LABEL_GAP_EM = 1.5             # em per row a merged 类别 label's run leaves blank between two runs (a label unread)
 DEFAULT_GROUP_CENTRE_EM = 1.0         # a group label stands centred over its columns within this many ems
 DEFAULT_HEADER_TAIL_CHARS = 4          # a header cell's last line run out under the header is this short at most
 DEFAULT_HTTP_CONNECT_TIMEOUT = 10.0     # seconds
@@ -106,7 +109,9 @@ class Settings:
     label_split_em: float = DEFAULT_LABEL_SPLIT_EM
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
     unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
+    unlabelled_column_share: float = DEFAULT_UNLABELLED_COLUMN_SHARE
     name_column_share: float = DEFAULT_NAME_COLUMN_SHARE
+    category_label_lines: int = DEFAULT_CATEGORY_LABEL_LINES
     date_column_share: float = DEFAULT_DATE_COLUMN_SHARE
     yuan_figure_min: float = DEFAULT_YUAN_FIGURE_MIN
     scrambled_label_chars: int = DEFAULT_SCRAMBLED_LABEL_CHARS
@@ -122,6 +127,7 @@ class Settings:
     fit_share: float = DEFAULT_FIT_SHARE
     header_tail_chars: int = DEFAULT_HEADER_TAIL_CHARS
     label_slack_em: float = DEFAULT_LABEL_SLACK_EM
+    label_gap_em: float = DEFAULT_LABEL_GAP_EM
     group_centre_em: float = DEFAULT_GROUP_CENTRE_EM
     http_connect_timeout: float = DEFAULT_HTTP_CONNECT_TIMEOUT
     http_read_timeout: float = DEFAULT_HTTP_READ_TIMEOUT
@@ -222,10 +228,11 @@ class Settings:
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
         for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
+                     "unlabelled_column_share",
                      "gutter_cross_share", "date_column_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em",
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em", "label_gap_em",
                      "group_centre_em", "label_split_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
@@ -233,6 +240,8 @@ class Settings:
             raise SettingsError(f"row_wrap_em must be from 0 to 10 (ems), got {self.row_wrap_em!r}")
         if not 0 <= self.row_cut_edge_share < 0.5:
             raise SettingsError(f"row_cut_edge_share must be a share from 0 to 0.5, got {self.row_cut_edge_share!r}")
+        if not 1 <= self.category_label_lines <= 20:
+            raise SettingsError(f"category_label_lines must be from 1 to 20, got {self.category_label_lines!r}")
         if not 0 <= self.label_fragment_chars <= 10:
             raise SettingsError(f"label_fragment_chars must be from 0 to 10, got {self.label_fragment_chars!r}")
         if self.yuan_figure_min <= 0:

@@ -1,0 +1,105 @@
+"""Columns of a table without vertical rules judged by the gutters of its body (extractors.gutters),
+on small constructed tables shaped like the scans they come from."""
+from __future__ import annotations
+
+from extractors.gutters import category_labels, unfounded, unlabelled
+from extractors.segments import Segment
+from schemas.settings import Settings
+
+
+def seg(text: str, x0: float, top: float, size: float = 9.0) -> Segment:
+    return Segment(text, x0, x0 + size * len(text), top, top + size, size, ())
+
+
+def k1_036_body() -> list[list[Segment]]:
+    """k1-036 (seed 1), page 2: a 类别 column whose labels (产业/合作, 人才/交流) stand on a few lines
+    only, left of the names, its header 项目类别 under a seal; names wrapped over two lines."""
+    names = [("觉莫乡食用菌种", "植基地建设项目"), ("白杨乡乌金猪养", "殖小区建设项目"), ("共和乡枇杷加工", "厂房建设项目"),
+             ("干部人才交流培", "训项目"), ("组团式帮扶（医", "疗）项目"), ("组团式帮扶（教", "育）项目")]
+    labels = {2: "产业", 3: "合作", 8: "人才", 9: "交流"}
+    lines, top = [], 100.0
+    for first, second in names:
+        for text in (first, second):
+            ln = [seg(text, 72, top), seg("新建种植基地", 200, top)]
+            lines.append(ln)
+            top += 12
+    for k, text in labels.items():
+        lines[k].insert(0, seg(text, 40, lines[k][0].top))
+    return lines
+
+
+def test_a_category_column_whose_header_went_unread_is_found_by_its_labels():
+    """k1-036 (seed 1): a seal over 项目类别 left the 类别 column without a header; its labels stand on
+    4 of 12 lines, too few for an unlabelled column, and were read into the names (产业殖小区建设项合作).
+    Text standing apart on a few lines that reads as two or more category labels is the category column."""
+    settings = Settings()
+    data = k1_036_body()
+    stacks, fields = unlabelled([(89.0, 125.0), (200.0, 236.0)], ["name", "content"], data, settings)
+    assert fields == ["category", "name", "content"] and 40 <= stacks[0][0] < 50 and 50 < stacks[0][1] < 72
+    sparse = Settings(unlabelled_line_share=0.5)            # on fewer lines than an unlabelled column needs
+    assert unlabelled([(89.0, 125.0), (200.0, 236.0)], ["name", "content"], data, sparse)[1] == fields
+    one = [[s for s in ln if s.text not in ("人才", "交流")] for ln in data]     # one label only: not enough
+    assert unlabelled([(89.0, 125.0), (200.0, 236.0)], ["name", "content"], one, sparse)[1] == ["name", "content"]
+    labelled = unlabelled([(40.0, 58.0), (89.0, 125.0), (200.0, 236.0)], ["category", "name", "content"], data, settings)
+    assert labelled[1] == ["category", "name", "content"]                     # a 类别 header read: nothing to add
+
+
+def test_category_labels_are_runs_of_pieces_each_naming_a_category():
+    settings = Settings()
+    at = [seg(t, 40, 100 + 12 * k) for k, t in enumerate(["产业", "合作", "人才", "交流", "片区"])]
+    assert category_labels(at, settings)
+    assert not category_labels(at[:2], settings)                                # one category only
+    assert not category_labels([seg("觉莫乡", 40, 100), seg("2024-", 40, 112)], settings)
+    assert not category_labels(at[:1], settings)
+
+
+def test_a_header_piece_over_no_column_of_its_own_is_left_out():
+    """k1-036 (seed 1): a seal's words (局革) read over the header beside 项目名称 made a column of
+    their own, and the boundary cut every name in two (觉莫乡食用菌 | 种). A stack naming nothing
+    whose body text runs on from a neighbour's, no gutter between them, is no column; one over a
+    column of its own (县级配套, a label naming no field) stays."""
+    settings = Settings()
+    data = [[seg("觉莫乡食用菌种", 72, 100 + 12 * k), seg("710000", 450, 100 + 12 * k),
+             seg("新建种植基地", 200, 100 + 12 * k)] for k in range(8)]
+    stacks = [(89.0, 125.0), (120.0, 148.0), (200.0, 236.0), (447.0, 486.0)]
+    fields = ["name", None, "content", None]
+    assert unfounded(stacks, fields, data, settings) == (
+        [(89.0, 125.0), (200.0, 236.0), (447.0, 486.0)], ["name", "content", None])
+
+
+def test_a_merging_column_without_a_label_is_mapped_to_category():
+    """The column found by its category labels (Grid.merging) has no header text to map it by."""
+    from extractors.grid import build_grid
+    from extractors.tables import map_columns
+
+    def chars(y: float, cells: list[tuple[str, float]]) -> list[dict]:
+        return [{"text": t, "x0": x + 9 * i, "x1": x + 9 * (i + 1), "top": y, "bottom": y + 9, "size": 9.0}
+                for text, x in cells for i, t in enumerate(text)]
+    text = chars(20.0, [("项目名称", 70.0), ("建设内容", 190.0)]) + chars(40.0, [("产业合作", 5.0), ("觉莫乡食用菌基地项目", 70.0),
+                                                                       ("新建种植基地", 190.0)])
+    rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0) for x0, x1 in ((2, 62), (62, 185), (185, 400))]
+    grid = build_grid(2, rects, text)
+    assert map_columns(grid, 1, Settings())[0] == {1: "name", 2: "content"}
+    grid.merging = [0]
+    assert map_columns(grid, 1, Settings())[0] == {0: "category", 1: "name", 2: "content"}
+
+
+def test_a_column_whose_label_went_unread_in_tall_rows_is_a_column():
+    """k1-026 (seed 1): 责任/领导 went unread over leaders' names (杨德/贵) that stand on 2 of the 7 lines
+    of each row (a content cell of seven lines): under settings.unlabelled_line_share
+    of the lines, the names went into 建设年限 (杨德 2024 贵) and 9 of 11 periods were lost. Text on as
+    many lines as the labelled columns usually hold is a column."""
+    settings = Settings()
+    data, top = [], 100.0
+    for k in range(6):
+        rows = [[seg("新建加工厂房180平", 60, top)], [seg("方米，购置分拣", 60, top + 12), seg("觉莫乡", 200, top + 12),
+                                                      seg("杨德", 260, top + 12), seg("2024", 300, top + 12)],
+                [seg("烘干等设备2台", 60, top + 24), seg("人民政府", 200, top + 24), seg("贵", 264, top + 24)],
+                [seg("建成后移交村集体", 60, top + 36), seg("镇", 200, top + 36)],
+                *[[seg("建成后移交村集体", 60, top + 12 * j)] for j in range(4, 7)]]
+        data += rows
+        top += 84
+    stacks = [(60.0, 96.0), (200.0, 236.0), (296.0, 332.0)]
+    fields = ["content", "implementing_entity", "construction_period"]
+    assert unlabelled(stacks, fields, data, settings)[1] == ["content", "implementing_entity", None, "construction_period"]
+    assert unlabelled(stacks, fields, data, Settings(unlabelled_column_share=1.0))[1] == fields
