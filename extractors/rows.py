@@ -177,9 +177,12 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     gaps = open_gaps(spans)
     segs = [s for ln in lines for s in ln]
     near = settings.row_wrap_em * statistics.median(s.size for s in segs)
+    tol = 2 * settings.row_key_em * statistics.median(s.size for s in segs)
+    key = _centre if middle else _top
     clusters: list[list[float]] = []
     for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
-        if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps):
+        if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps) \
+                and not stacked_figures(segs, clusters[-1][-1], k, key, tol):
             clusters[-1].append(k)
         else:
             clusters.append([k])
@@ -193,6 +196,16 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
         prev = min(inside, key=lambda g: abs(g - want))
         breaks.append(prev)
     return breaks
+
+
+def stacked_figures(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
+    """Two figures or numerals stacked in one column, one at each row key (within `tol`): two
+    rows' cells (k1-027: 四 | 9900000 of a heading over 6 | 2700000 of its first project, the
+    rule between them broken), never one row's wrapped text, which stays in one cell."""
+    figures = [s for s in segs if DATA_TEXT.match(s.text.strip())]
+    above = [s for s in figures if abs(key(s) - upper) <= tol]
+    below = [s for s in figures if abs(key(s) - lower) <= tol]
+    return any(a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0) for a in above for b in below)
 
 
 def open_gaps(spans: list[tuple[float, float]]) -> list[float]:

@@ -13,6 +13,8 @@ Errors = Literal["raise", "null"]
 
 _BLANK = re.compile(r"^[\s\-—–－/／]*$")
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
+# one line holding a whole figure by itself: plain digits, or digits in well-formed thousands groups
+_WHOLE_FIGURE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?(万元|万|元)?$")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {
     c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")} | {"两": 2, "贰": 2, "〇": 0, "零": 0}
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
@@ -27,6 +29,10 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     """An amount in 万元 from a table cell or phrase; '' and dashes → None."""
     if text is None or _BLANK.match(text):
         return None
+    if stacked(text):
+        if errors == "null":
+            return None
+        raise AmountError(f"several amounts in one cell: {text!r}")
     t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
     m = _NUMBER.match(t)
     if m:
@@ -35,6 +41,15 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     if errors == "null":
         return None
     raise AmountError(f"not an amount: {text!r}")
+
+
+def stacked(text: str) -> bool:
+    """Two lines or more each holding a whole figure (550000 over 260000): amounts of two rows
+    read into one cell, never one amount (a figure wrapped in a narrow cell leaves a piece,
+    9,383, over 800.00, on one of its lines); which one is the row's cannot be told."""
+    lines = [re.sub(r"\s", "", unicodedata.normalize("NFKC", ln)) for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    return len(lines) >= 2 and all(_WHOLE_FIGURE.match(ln) for ln in lines)
 
 
 UNIT_SCALE = {"万元": 1.0, "元": 1 / 10_000}

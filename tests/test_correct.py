@@ -35,6 +35,13 @@ def test_township_and_brand_slips_are_corrected():
     assert fix_lookalikes("套种粮食和白芫", S.correction_min)[0] == "套种粮食和白芨"
 
 
+def test_a_township_read_with_a_lookalike_in_a_project_name_is_corrected():
+    # rapidocr on a 150-dpi scan (k1-027) read 扬 for 杨; the location cell beside it read 杨河乡
+    text, fixes, _ = fix_lookalikes("扬河乡白芨种植基地建设项目", S.correction_min)
+    assert text == "杨河乡白芨种植基地建设项目" and [f.original for f in fixes] == ["扬河乡"]
+    assert fix_lookalikes("扬帆起航", S.correction_min)[0] == "扬帆起航"
+
+
 def test_a_real_but_different_place_is_left_alone():
     # 柯城区 (衢州市) is one look-alike away from 柯峨, but it is a real place
     for text in ("衢州市柯城区", "峨边彝族自治县", "县卫健局"):

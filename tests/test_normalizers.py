@@ -52,6 +52,17 @@ def test_amounts(text, value):
     assert parse_amount(text) == value
 
 
+def test_two_amounts_stacked_in_one_cell_are_no_amount():
+    """k1-027: a broken rule put two rows' amounts in one cell (550000 over 260000); the
+    newline was stripped and 550000260000 stood as one. Each line a whole figure: no amount."""
+    assert parse_amount("550000\n260000", errors="null") is None
+    assert parse_amount("1,240,000\n 570,000.00", errors="null") is None
+    with pytest.raises(AmountError, match="several amounts"):
+        parse_amount("550000\n260000")
+    assert parse_amount("9,383,\n800.00") == 9383800.0      # one figure wrapped in a narrow cell
+    assert parse_amount("100\n万元") == 100.0                # a figure over its unit
+
+
 def test_bad_amount_policy():
     with pytest.raises(AmountError):
         parse_amount("约三百")
