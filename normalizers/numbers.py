@@ -25,6 +25,11 @@ class AmountError(ValueError):
     """A cell or phrase that should hold an amount does not."""
 
 
+# thousands groups whose separators OCR read as points or colons (2.090.200.00, 660.900:00): two
+# separators or more, so at most the last one, before one or two digits, is the decimal point
+_MISREAD_GROUPS = re.compile(r"^(\d{1,3}(?:[.,:]\d{3})+?)(?:[.:](\d{1,2}))?$")
+
+
 def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     """An amount in 万元 from a table cell or phrase; '' and dashes → None."""
     if text is None or _BLANK.match(text):
@@ -33,7 +38,7 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
         if errors == "null":
             return None
         raise AmountError(f"several amounts in one cell: {text!r}")
-    t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
+    t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", regrouped(text) or text))
     m = _NUMBER.match(t)
     if m:
         value = float(m.group(1))
@@ -41,6 +46,18 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     if errors == "null":
         return None
     raise AmountError(f"not an amount: {text!r}")
+
+
+def regrouped(text: str) -> str | None:
+    """A figure whose thousands separators were misread as points or colons, written with commas
+    and a decimal point (2.090.200.00 → 2,090,200.00); None when the text is no such figure (one
+    separator alone, 1.500, may be a decimal point: left as read)."""
+    t = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+    m = _MISREAD_GROUPS.match(t)
+    if not m or _NUMBER.match(t.replace(",", "")) or sum(t.count(c) for c in ".,:") < 2:
+        return None
+    whole = re.sub(r"[.,:]", ",", m.group(1))
+    return whole + (f".{m.group(2)}" if m.group(2) else "")
 
 
 def stacked(text: str) -> bool:

@@ -168,3 +168,15 @@ def test_a_born_digital_reading_keeps_its_traditional_character():
     assert value == "黃海军" and rules == []
     value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=True)
     assert value == "黄海军" and rules == ["variant"]
+
+
+def test_an_amount_read_with_misread_separators_is_taken_and_logged():
+    """k1-011: 2,090,200.00 read 2.090.200.00 stood as no amount; taken as 2,090,200.00 with a
+    corrections row (rule number) saying what was read, and 元 turned into 万元 as ever."""
+    rows = [row(seq="1", name="宜坪乡白芨种植基地建设项目", aid_funds_wan="2.070.200.00")]
+    rows[0].unit = "元"
+    [m] = reconcile([], rows, S)
+    assert m.values["aid_funds_wan"] == 207.02
+    assert [(c.original, c.corrected, c.rule) for c in m.corrections] == [
+        ("2.070.200.00", "2,070,200.00", "number"), ("2.070.200.00 元", "207.02", "unit")]
+    assert not any(f.startswith("low_confidence:aid") for f in m.flags)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from normalizers.dates import DateError, parse_date, parse_period
-from normalizers.numbers import AmountError, chinese_to_int, parse_amount, parse_capital_amount, parse_count
+from normalizers.numbers import AmountError, chinese_to_int, parse_amount, parse_capital_amount, parse_count, regrouped
 from normalizers.text import compact, squeeze
 from normalizers.vocab import abbreviates, canonical_category, contains_place, match_label
 from schemas.settings import Settings, SettingsError
@@ -61,6 +61,16 @@ def test_two_amounts_stacked_in_one_cell_are_no_amount():
         parse_amount("550000\n260000")
     assert parse_amount("9,383,\n800.00") == 9383800.0      # one figure wrapped in a narrow cell
     assert parse_amount("100\n万元") == 100.0                # a figure over its unit
+
+
+def test_thousands_separators_misread_as_points_are_read_as_separators():
+    """k1-011 (1-bit heavy blur): 2,090,200.00 read 2.090.200.00, 660,900.00 read 660.900:00. With
+    two separators or more only the last may be the decimal point; one alone is left as read."""
+    assert regrouped("2.090.200.00") == "2,090,200.00" and parse_amount("2.090.200.00") == 2090200.0
+    assert parse_amount("660.900:00") == 660900.0 and parse_amount("5.323,200.00") == 5323200.0
+    assert regrouped("1.500") is None and parse_amount("1.500") == 1.5
+    assert regrouped("3,969,800.00") is None                 # read right: nothing to repair
+    assert regrouped("1.234.5678") is None and parse_amount("1.234.5678", errors="null") is None
 
 
 def test_bad_amount_policy():

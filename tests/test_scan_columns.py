@@ -130,6 +130,21 @@ def test_a_sentence_read_in_pieces_is_no_header():
     assert header_band(lines, [], settings) == (0, 0)
 
 
+def test_a_header_line_goes_on_past_a_piece_of_the_label_above_read_as_a_figure():
+    """k1-011 (seed 1, 300 dpi 1-bit heavy blur): 门 of 行业主管部门 was read 0, boxed apart and grown
+    up into its label; the header ended there, above 项目总投资 | 财政援助资金 | 自筹资金, and the
+    two money columns under 资金来源 were read as one."""
+    settings = Settings()
+    head = _chars(40.0, [("序号", 40.0), ("项目名称", 80.0), ("行业主管部", 200.0), ("资金来源", 300.0)])
+    lower = _chars(46.0, [("0", 205.0), ("财政援助资金", 260.0), ("自筹资金", 330.0)])
+    row = _chars(70.0, [("1", 40.0), ("新林镇示范园建设项目", 80.0), ("县农业农村局", 200.0), ("85.25", 260.0)])
+    lines = text_lines(group_lines(head + lower + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (0, 1)
+    lower = _chars(46.0, [("0", 205.0)])                    # no label beside it: a figure ends the header
+    lines = text_lines(group_lines(head + lower + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (0, 0)
+
+
 def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
     """k1-037 (seed 1): a heading row read as （一） in one column and 产业帮扶项目 in another, 序号 blank,
     gave the category '(一)' to its items. One bare numeral and one label beside figures: a heading."""
