@@ -188,6 +188,19 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     assert numeral_apart(numbered) == numbered             # a 序号 column of its own: the name as printed
 
 
+def test_an_items_number_ocr_garbled_in_its_name_is_taken_out():
+    """k1-011 (seed 1, 1-bit heavy blur, 序号 under a seal: no column): (1) read () or d), standing
+    apart at the start of a name's line, stayed in five of six names (d)专业技术人才培养项目)."""
+    from extractors.tables import numeral_apart
+    box = (0, 0, 1, 1)
+    cells = numeral_apart({"name": Cell("d) 专业技术人才培养\n项目", 6, box)})
+    assert cells["name"].text == "专业技术人才培养\n项目" and "seq" not in cells
+    assert numeral_apart({"name": Cell("宜坪乡白芨种植基\n() 地建设项目", 6, box)})["name"].text == \
+        "宜坪乡白芨种植基\n地建设项目"
+    for kept in ("(二期)工程 建设项目", "A级景区提升项目", "d)专业技术人才培养项目"):   # hanzi, no mark, no gap
+        assert numeral_apart({"name": Cell(kept, 6, box)})["name"].text == kept
+
+
 def test_a_date_cell_that_reads_as_no_date_is_flagged():
     """k1-026 (seed 1): 建设年限 cells holding a lost 责任领导 column's names (杨德 2024 | 贵) read as no
     period: the value was empty and unflagged. A table cell with text no date parser reads leaves the
