@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
+from normalizers.numbers import chinese_to_int
 from schemas.settings import Settings
+
+# a row's mark: an item's serial or a heading's numeral; a whole figure: no separator or dash at an end
+_ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
+_FIGURE = re.compile(r"^([（(]?\d{1,3}[)）.、．]?|[（(]?[一二三四五六七八九十]+[)）、.．]?|\d([\d,.]*\d)?)$")
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -199,13 +204,27 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
 
 
 def stacked_figures(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
-    """Two figures or numerals stacked in one column, one at each row key (within `tol`): two
-    rows' cells (k1-027: 四 | 9900000 of a heading over 6 | 2700000 of its first project, the
-    rule between them broken), never one row's wrapped text, which stays in one cell."""
-    figures = [s for s in segs if DATA_TEXT.match(s.text.strip())]
-    above = [s for s in figures if abs(key(s) - upper) <= tol]
-    below = [s for s in figures if abs(key(s) - lower) <= tol]
-    return any(a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0) for a in above for b in below)
+    """Two rows' cells stacked in one column, one at each row key (within `tol`): marks that number
+    two rows (_numbers_rows), or whole figures over whole figures in two columns (k1-027: 四 |
+    9900000 of a heading over 6 | 2700000 of its first project, the rule between them broken).
+    A cell wrapped (2024- over 2025; 202 over 4 in a narrow column, k1-004) is one row's."""
+    above = [s for s in segs if abs(key(s) - upper) <= tol and _FIGURE.match(s.text.strip())]
+    below = [s for s in segs if abs(key(s) - lower) <= tol and _FIGURE.match(s.text.strip())]
+    pairs = [(a, b) for a in above for b in below if a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0)]
+    return any(_numbers_rows(a.text, b.text) for a, b in pairs) or len({id(a) for a, _ in pairs}) >= 2
+
+
+def _numbers_rows(upper: str, lower: str) -> bool:
+    """Two row marks that number two rows: a heading's numeral and an item's serial (四 over 6, 3
+    over 二), or serials one apart ((1) over (2))."""
+    marks = [_ROW_MARK.match(t.strip()) for t in (upper, lower)]
+    if not all(marks):
+        return False
+    kinds = [m.group(1) is not None for m in marks]          # digits, or a Chinese numeral
+    if kinds[0] != kinds[1]:
+        return True
+    values = [int(m.group(1)) if m.group(1) else chinese_to_int(m.group(2)) for m in marks]
+    return values[1] == values[0] + 1
 
 
 def open_gaps(spans: list[tuple[float, float]]) -> list[float]:

@@ -109,6 +109,18 @@ def test_figures_stacked_in_one_column_at_two_close_keys_are_two_rows():
     lines = heading_over_project_no_rule()
     breaks = walk([290.5, 304.6], lines, False, Settings())
     assert len(breaks) == 1 and 297.7 <= breaks[0] <= 305.6    # between 9900000 and 2700000
-    lines[0][2] = seg("补齐", 420, 291.6, 297.7, 8)          # no figure over the amount: one wrapped row
+    lines[0][0] = seg("类", 5, 290.5, 297.0, 8)              # no row mark over 6, one figure pair: one row
+    assert walk([290.5, 304.6], lines, False, Settings()) == []
+    lines[0][2], lines[1][2] = seg("2024-", 420, 291.6, 297.7, 4), seg("2025", 420, 305.6, 311.0, 4)
+    lines[0][0] = seg("四", 5, 290.5, 297.0, 8)               # k1-013: a period wrapped, 2024- over 2025
+    assert len(walk([290.5, 304.6], lines, False, Settings())) == 1         # (the serials still split)
     lines[0][0] = seg("类", 5, 290.5, 297.0, 8)
     assert walk([290.5, 304.6], lines, False, Settings()) == []
+    lines[0][0], lines[1][0] = seg("202", 5, 290.5, 297.0, 8), seg("4", 5, 305.6, 310.7, 4)
+    assert walk([290.5, 304.6], lines, False, Settings()) == []   # k1-004: 2024 wrapped in a narrow cell
+
+
+def test_marks_number_two_rows_when_a_heading_meets_an_item_or_serials_run_on():
+    from extractors.rows import _numbers_rows
+    assert all(_numbers_rows(a, b) for a, b in (("四", "6"), ("3", "二"), ("(1)", "(2)"), ("三", "四")))
+    assert not any(_numbers_rows(a, b) for a, b in (("202", "4"), ("2", "1"), ("一", "一"), ("2024", "2025")))
