@@ -11,9 +11,8 @@ from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hli
 from normalizers.numbers import chinese_to_int
 from schemas.settings import Settings
 
-# a row's mark: an item's serial or a heading's numeral; a whole figure: no separator or dash at an end
+# a row's mark: an item's serial or a heading's numeral
 _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
-_FIGURE = re.compile(r"^([（(]?\d{1,3}[)）.、．]?|[（(]?[一二三四五六七八九十]+[)）、.．]?|\d([\d,.]*\d)?)$")
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -187,7 +186,7 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     clusters: list[list[float]] = []
     for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
         if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps) \
-                and not stacked_figures(segs, clusters[-1][-1], k, key, tol):
+                and not stacked_marks(segs, clusters[-1][-1], k, key, tol):
             clusters[-1].append(k)
         else:
             clusters.append([k])
@@ -203,15 +202,14 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     return breaks
 
 
-def stacked_figures(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
-    """Two rows' cells stacked in one column, one at each row key (within `tol`): marks that number
-    two rows (_numbers_rows), or whole figures over whole figures in two columns (k1-027: 四 |
-    9900000 of a heading over 6 | 2700000 of its first project, the rule between them broken).
-    A cell wrapped (2024- over 2025; 202 over 4 in a narrow column, k1-004) is one row's."""
-    above = [s for s in segs if abs(key(s) - upper) <= tol and _FIGURE.match(s.text.strip())]
-    below = [s for s in segs if abs(key(s) - lower) <= tol and _FIGURE.match(s.text.strip())]
+def stacked_marks(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
+    """Two rows' marks stacked in one column, one at each row key (within `tol`), that number two
+    rows (_numbers_rows; k1-027: 四 of a heading over 6 of its first project, the rule between them
+    broken). A cell wrapped (202 over 4 in a narrow column, k1-004; 3150000 over 0) is one row's."""
+    above = [s for s in segs if abs(key(s) - upper) <= tol and _ROW_MARK.match(s.text.strip())]
+    below = [s for s in segs if abs(key(s) - lower) <= tol and _ROW_MARK.match(s.text.strip())]
     pairs = [(a, b) for a in above for b in below if a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0)]
-    return any(_numbers_rows(a.text, b.text) for a, b in pairs) or len({id(a) for a, _ in pairs}) >= 2
+    return any(_numbers_rows(a.text, b.text) for a, b in pairs)
 
 
 def _numbers_rows(upper: str, lower: str) -> bool:

@@ -63,10 +63,13 @@ def regrouped(text: str) -> str | None:
 def stacked(text: str) -> bool:
     """Two lines or more each holding a whole figure (550000 over 260000): amounts of two rows
     read into one cell, never one amount (a figure wrapped in a narrow cell leaves a piece,
-    9,383, over 800.00, on one of its lines); which one is the row's cannot be told."""
+    9,383, over 800.00, or a short tail, 3150000 over 0); which one is the row's cannot be told."""
     lines = [re.sub(r"\s", "", unicodedata.normalize("NFKC", ln)) for ln in text.splitlines()]
     lines = [ln for ln in lines if ln]
-    return len(lines) >= 2 and all(_WHOLE_FIGURE.match(ln) for ln in lines)
+    if len(lines) < 2 or not all(_WHOLE_FIGURE.match(ln) for ln in lines):
+        return False
+    digits = [sum(c.isdigit() for c in ln.split(".")[0]) for ln in lines]
+    return 2 * min(digits) >= max(digits)         # figures of like size; 3150000 over 0 is one wrapped
 
 
 UNIT_SCALE = {"万元": 1.0, "元": 1 / 10_000}

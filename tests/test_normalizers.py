@@ -61,6 +61,7 @@ def test_two_amounts_stacked_in_one_cell_are_no_amount():
         parse_amount("550000\n260000")
     assert parse_amount("9,383,\n800.00") == 9383800.0      # one figure wrapped in a narrow cell
     assert parse_amount("100\n万元") == 100.0                # a figure over its unit
+    assert parse_amount("3150000\n0") == 31500000.0          # a born-digital figure wrapped: a short tail
 
 
 def test_thousands_separators_misread_as_points_are_read_as_separators():
