@@ -133,15 +133,17 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
         nxt = lines[last + 1]
         top = min(s.top for s in nxt)
         gap = top - max(s.bottom for s in lines[last])
-        if any(DATA_TEXT.match(s.text.strip()) for s in nxt) or gap > 2 * size:
+        above = [s for ln in lines[first:last + 1] for s in ln]
+        labelled = any(_is_label(s, settings) for s in nxt)
+        own = [s for s in nxt if not (labelled and _in_label(s, above, settings))]
+        if any(DATA_TEXT.match(s.text.strip()) for s in own) or gap > 2 * size:
             break
         if gap > settings.wrap_gap_em * size and not any(_is_label(s, settings) for s in nxt):
             break                       # a wide gap, then text that is no label: the first row
-        if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in nxt):
+        if any(not _is_label(s, settings) and (len(s.text) > 10 or re.search(r"\d", s.text)) for s in own):
             break                       # a cell's sentence or figures: the first row, however close
         if any(max(s.bottom for s in lines[start]) - 1 < r < top for r in rules):
             break
-        above = [s for ln in lines[first:last + 1] for s in ln]
         if gap >= 0 and not all(_is_label(s, settings) or _wraps_under(s, above, settings)
                                 and (len(nxt) > 1 or _goes_on(s, above)) for s in nxt):
             break                       # a piece neither label nor the next line of one: a row's first line
@@ -177,6 +179,14 @@ def _tail(s: Segment, above: list[list[Segment]], settings: Settings) -> bool:
 def _wraps_under(s: Segment, above: list[Segment], settings: Settings) -> bool:
     """s is the next line of a header cell above it: under it, in its column, a line gap away."""
     return any(h.x1 > s.x0 and h.x0 < s.x1 and -1 <= s.top - h.bottom <= settings.wrap_gap_em * s.size + 1 for h in above)
+
+
+def _in_label(s: Segment, above: list[Segment], settings: Settings) -> bool:
+    """s is a piece of the header label above it boxed apart by OCR, its box grown up into the
+    label's (门 of 行业主管部门 read 0 under 行业主管部, k1-011): in its column, starting below
+    the label's middle and no further under it than a line gap."""
+    return any(h.x1 > s.x0 and h.x0 < s.x1 and (h.top + h.bottom) / 2 < s.top <= h.bottom + settings.wrap_gap_em * s.size + 1
+               for h in above)
 
 
 def _goes_on(s: Segment, above: list[Segment]) -> bool:

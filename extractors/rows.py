@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
+from normalizers.numbers import chinese_to_int
 from schemas.settings import Settings
+
+# a row's mark: an item's serial or a heading's numeral
+_ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -177,9 +181,12 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     gaps = open_gaps(spans)
     segs = [s for ln in lines for s in ln]
     near = settings.row_wrap_em * statistics.median(s.size for s in segs)
+    tol = 2 * settings.row_key_em * statistics.median(s.size for s in segs)
+    key = _centre if middle else _top
     clusters: list[list[float]] = []
     for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
-        if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps):
+        if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps) \
+                and not stacked_marks(segs, clusters[-1][-1], k, key, tol):
             clusters[-1].append(k)
         else:
             clusters.append([k])
@@ -193,6 +200,29 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
         prev = min(inside, key=lambda g: abs(g - want))
         breaks.append(prev)
     return breaks
+
+
+def stacked_marks(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
+    """Two rows' marks stacked in one column, one at each row key (within `tol`), that number two
+    rows (_numbers_rows; k1-027: 四 of a heading over 6 of its first project, the rule between them
+    broken). A cell wrapped (202 over 4 in a narrow column, k1-004; 3150000 over 0) is one row's."""
+    above = [s for s in segs if abs(key(s) - upper) <= tol and _ROW_MARK.match(s.text.strip())]
+    below = [s for s in segs if abs(key(s) - lower) <= tol and _ROW_MARK.match(s.text.strip())]
+    pairs = [(a, b) for a in above for b in below if a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0)]
+    return any(_numbers_rows(a.text, b.text) for a, b in pairs)
+
+
+def _numbers_rows(upper: str, lower: str) -> bool:
+    """Two row marks that number two rows: a heading's numeral and an item's serial (四 over 6, 3
+    over 二), or serials one apart ((1) over (2))."""
+    marks = [_ROW_MARK.match(t.strip()) for t in (upper, lower)]
+    if not all(marks):
+        return False
+    kinds = [m.group(1) is not None for m in marks]          # digits, or a Chinese numeral
+    if kinds[0] != kinds[1]:
+        return True
+    values = [int(m.group(1)) if m.group(1) else chinese_to_int(m.group(2)) for m in marks]
+    return values[1] == values[0] + 1
 
 
 def open_gaps(spans: list[tuple[float, float]]) -> list[float]:

@@ -21,6 +21,8 @@ _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
+# an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
+_MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
 _NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
@@ -198,7 +200,8 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
 
 def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
     """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目: 序号's rule or gutter lost,
-    no 序号 column found) set apart as the row's number."""
+    no 序号 column found) set apart as the row's number; one OCR garbled standing apart at a line's
+    start (() 地建, d) 专业技术人才培养: k1-011) taken out of the name."""
     name = cells.get("name")
     if name is None or "seq" in cells:
         return cells
@@ -208,9 +211,13 @@ def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
         rest = "\n".join(ln for k, ln in enumerate(lines) if k != alone[0])
         return {**cells, "seq": replace(name, text=lines[alone[0]].strip()), "name": replace(name, text=rest)}
     m = _NAME_NUMERAL.match(name.text)
-    if not m:
+    if m:
+        return {**cells, "seq": replace(name, text=m.group(1)), "name": replace(name, text=m.group(2))}
+    marks = [_MARK_MISREAD.match(ln) for ln in lines]
+    if sum(1 for mk in marks if mk) != 1:
         return cells
-    return {**cells, "seq": replace(name, text=m.group(1)), "name": replace(name, text=m.group(2))}
+    rest = "\n".join(ln[mk.end():] if mk else ln for ln, mk in zip(lines, marks))
+    return {**cells, "name": replace(name, text=rest)}
 
 
 def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> tuple[str, str, str]:

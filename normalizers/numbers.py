@@ -13,6 +13,8 @@ Errors = Literal["raise", "null"]
 
 _BLANK = re.compile(r"^[\s\-—–－/／]*$")
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
+# one line holding a whole figure by itself: plain digits, or digits in well-formed thousands groups
+_WHOLE_FIGURE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?(万元|万|元)?$")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {
     c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")} | {"两": 2, "贰": 2, "〇": 0, "零": 0}
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
@@ -23,11 +25,20 @@ class AmountError(ValueError):
     """A cell or phrase that should hold an amount does not."""
 
 
+# thousands groups whose separators OCR read as points or colons (2.090.200.00, 660.900:00): two
+# separators or more, so at most the last one, before one or two digits, is the decimal point
+_MISREAD_GROUPS = re.compile(r"^(\d{1,3}(?:[.,:]\d{3})+?)(?:[.:](\d{1,2}))?$")
+
+
 def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     """An amount in 万元 from a table cell or phrase; '' and dashes → None."""
     if text is None or _BLANK.match(text):
         return None
-    t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", text))
+    if stacked(text):
+        if errors == "null":
+            return None
+        raise AmountError(f"several amounts in one cell: {text!r}")
+    t = re.sub(r"[,\s]", "", unicodedata.normalize("NFKC", regrouped(text) or text))
     m = _NUMBER.match(t)
     if m:
         value = float(m.group(1))
@@ -35,6 +46,30 @@ def parse_amount(text: str | None, errors: Errors = "raise") -> float | None:
     if errors == "null":
         return None
     raise AmountError(f"not an amount: {text!r}")
+
+
+def regrouped(text: str) -> str | None:
+    """A figure whose thousands separators were misread as points or colons, written with commas
+    and a decimal point (2.090.200.00 → 2,090,200.00); None when the text is no such figure (one
+    separator alone, 1.500, may be a decimal point: left as read)."""
+    t = re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+    m = _MISREAD_GROUPS.match(t)
+    if not m or _NUMBER.match(t.replace(",", "")) or sum(t.count(c) for c in ".,:") < 2:
+        return None
+    whole = re.sub(r"[.,:]", ",", m.group(1))
+    return whole + (f".{m.group(2)}" if m.group(2) else "")
+
+
+def stacked(text: str) -> bool:
+    """Two lines or more each holding a whole figure (550000 over 260000): amounts of two rows
+    read into one cell, never one amount (a figure wrapped in a narrow cell leaves a piece,
+    9,383, over 800.00, or a short tail, 3150000 over 0); which one is the row's cannot be told."""
+    lines = [re.sub(r"\s", "", unicodedata.normalize("NFKC", ln)) for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    if len(lines) < 2 or not all(_WHOLE_FIGURE.match(ln) for ln in lines):
+        return False
+    digits = [sum(c.isdigit() for c in ln.split(".")[0]) for ln in lines]
+    return 2 * min(digits) >= max(digits)         # figures of like size; 3150000 over 0 is one wrapped
 
 
 UNIT_SCALE = {"万元": 1.0, "元": 1 / 10_000}

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts
 from normalizers.dates import parse_date, parse_period
-from normalizers.numbers import parse_amount, row_amount
+from normalizers.numbers import parse_amount, regrouped, row_amount
 from normalizers.text import as_text, compact, squeeze
 from normalizers.vocab import abbreviation, canonical_category, contains_place, expand_offices, place_ancestors, place_parts
 from schemas.settings import Settings
@@ -270,6 +270,9 @@ def place_amounts(merged: list[Merged], settings: Settings, subtotals: dict[str,
                 continue
             value = row_amount(m.row, fieldname)
             m.values[fieldname] = value
+            if value is not None and regrouped(cell.text):      # separators OCR misread: 2.090.200.00
+                m.corrections.append(Correction("", None, fieldname, cell.text, regrouped(cell.text), "number",
+                                                100.0, m.row.page))
             if value is not None and m.row.unit != "万元":
                 m.corrections.append(Correction("", None, fieldname, f"{cell.text} {m.row.unit}", as_text(value),
                                                 "unit", 100.0, m.row.page))

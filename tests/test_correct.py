@@ -35,6 +35,13 @@ def test_township_and_brand_slips_are_corrected():
     assert fix_lookalikes("套种粮食和白芫", S.correction_min)[0] == "套种粮食和白芨"
 
 
+def test_a_township_read_with_a_lookalike_in_a_project_name_is_corrected():
+    # rapidocr on a 150-dpi scan (k1-027) read 扬 for 杨; the location cell beside it read 杨河乡
+    text, fixes, _ = fix_lookalikes("扬河乡白芨种植基地建设项目", S.correction_min)
+    assert text == "杨河乡白芨种植基地建设项目" and [f.original for f in fixes] == ["扬河乡"]
+    assert fix_lookalikes("扬帆起航", S.correction_min)[0] == "扬帆起航"
+
+
 def test_a_real_but_different_place_is_left_alone():
     # 柯城区 (衢州市) is one look-alike away from 柯峨, but it is a real place
     for text in ("衢州市柯城区", "峨边彝族自治县", "县卫健局"):
@@ -161,3 +168,15 @@ def test_a_born_digital_reading_keeps_its_traditional_character():
     assert value == "黃海军" and rules == []
     value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=True)
     assert value == "黄海军" and rules == ["variant"]
+
+
+def test_an_amount_read_with_misread_separators_is_taken_and_logged():
+    """k1-011: 2,090,200.00 read 2.090.200.00 stood as no amount; taken as 2,090,200.00 with a
+    corrections row (rule number) saying what was read, and 元 turned into 万元 as ever."""
+    rows = [row(seq="1", name="宜坪乡白芨种植基地建设项目", aid_funds_wan="2.070.200.00")]
+    rows[0].unit = "元"
+    [m] = reconcile([], rows, S)
+    assert m.values["aid_funds_wan"] == 207.02
+    assert [(c.original, c.corrected, c.rule) for c in m.corrections] == [
+        ("2.070.200.00", "2,070,200.00", "number"), ("2.070.200.00 元", "207.02", "unit")]
+    assert not any(f.startswith("low_confidence:aid") for f in m.flags)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from normalizers.dates import DateError, parse_date, parse_period
-from normalizers.numbers import AmountError, chinese_to_int, parse_amount, parse_capital_amount, parse_count
+from normalizers.numbers import AmountError, chinese_to_int, parse_amount, parse_capital_amount, parse_count, regrouped
 from normalizers.text import compact, squeeze
 from normalizers.vocab import abbreviates, canonical_category, contains_place, match_label
 from schemas.settings import Settings, SettingsError
@@ -50,6 +50,28 @@ def test_capital_amounts(text, wan):
                                         ("", None), ("—", None), ("50000元", 5.0)])
 def test_amounts(text, value):
     assert parse_amount(text) == value
+
+
+def test_two_amounts_stacked_in_one_cell_are_no_amount():
+    """k1-027: a broken rule put two rows' amounts in one cell (550000 over 260000); the
+    newline was stripped and 550000260000 stood as one. Each line a whole figure: no amount."""
+    assert parse_amount("550000\n260000", errors="null") is None
+    assert parse_amount("1,240,000\n 570,000.00", errors="null") is None
+    with pytest.raises(AmountError, match="several amounts"):
+        parse_amount("550000\n260000")
+    assert parse_amount("9,383,\n800.00") == 9383800.0      # one figure wrapped in a narrow cell
+    assert parse_amount("100\n万元") == 100.0                # a figure over its unit
+    assert parse_amount("3150000\n0") == 31500000.0          # a born-digital figure wrapped: a short tail
+
+
+def test_thousands_separators_misread_as_points_are_read_as_separators():
+    """k1-011 (1-bit heavy blur): 2,090,200.00 read 2.090.200.00, 660,900.00 read 660.900:00. With
+    two separators or more only the last may be the decimal point; one alone is left as read."""
+    assert regrouped("2.090.200.00") == "2,090,200.00" and parse_amount("2.090.200.00") == 2090200.0
+    assert parse_amount("660.900:00") == 660900.0 and parse_amount("5.323,200.00") == 5323200.0
+    assert regrouped("1.500") is None and parse_amount("1.500") == 1.5
+    assert regrouped("3,969,800.00") is None                 # read right: nothing to repair
+    assert regrouped("1.234.5678") is None and parse_amount("1.234.5678", errors="null") is None
 
 
 def test_bad_amount_policy():

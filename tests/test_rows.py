@@ -50,7 +50,9 @@ def test_the_cut_between_rows_goes_through_fewest_box_middles():
 
 def test_keys_far_apart_are_two_rows_even_with_no_gap_between():
     lines = two_rows_no_common_gap()
-    assert walk([40.0, 100.0], lines, True, Settings(row_wrap_em=10.0)) == []   # taken as one wrapped row
+    words = [ln for ln in lines if not any(s.text[0].isdigit() for s in ln)]    # serials and amounts out
+    assert walk([40.0, 100.0], words, True, Settings(row_wrap_em=10.0)) == []   # taken as one wrapped row
+    assert len(walk([40.0, 100.0], lines, True, Settings(row_wrap_em=10.0))) == 1   # figures stacked: two
     assert len(walk([40.0, 100.0], lines, True, Settings())) == 1
 
 
@@ -89,3 +91,36 @@ def test_a_scanned_rows_cells_scattered_around_its_middle_are_one_row():
 def test_rows_of_a_scan_are_found_from_cells_of_mixed_box_heights():
     breaks = row_breaks(scanned_rows(), [0, 35, 140, 250, 290, 420, 520], Settings())
     assert len(breaks) == 2 and 60 < breaks[0] < 88 and 112 < breaks[1] < 138
+
+
+def heading_over_project_no_rule() -> list[list[Segment]]:
+    """k1-027 (150 dpi, the rule under a heading row broken): 四 | 补齐基础短板（3个） | 9900000
+    set at the top of its row, then project 6 | name | 2700000 whose first content line's OCR box
+    grew up into the heading's, so no gap runs across the table between the two rows."""
+    return [[seg("四", 5, 290.5, 297.0, 8), seg("补齐基础短板及拓展基层治理（3个）", 150, 290.2, 301.3, 7.5),
+             seg("9900000", 420, 291.6, 297.7, 4)],
+            [seg("6", 5, 305.6, 310.7, 4), seg("哈曲乡人居环境整治提升项目", 30, 304.6, 312.1, 8),
+             seg("2700000", 420, 305.6, 311.0, 4), seg("2021年12月底", 480, 301.0, 312.5, 7.5)],
+            [seg("改造农户人居环境150户，新建垃圾收", 150, 300.6, 312.1, 8)],
+            [seg("目管护机制，确保项目长期发挥效益", 150, 314.6, 325.4, 8)]]
+
+
+def test_row_marks_stacked_in_one_column_at_two_close_keys_are_two_rows():
+    lines = heading_over_project_no_rule()
+    breaks = walk([290.5, 304.6], lines, False, Settings())
+    assert len(breaks) == 1 and 297.7 <= breaks[0] <= 305.6    # between 9900000 and 2700000
+    lines[0][0] = seg("类", 5, 290.5, 297.0, 8)              # no row mark over 6: one row
+    assert walk([290.5, 304.6], lines, False, Settings()) == []
+    lines[0][2], lines[1][2] = seg("2024-", 420, 291.6, 297.7, 4), seg("2025", 420, 305.6, 311.0, 4)
+    lines[0][0] = seg("四", 5, 290.5, 297.0, 8)               # k1-013: a period wrapped, 2024- over 2025
+    assert len(walk([290.5, 304.6], lines, False, Settings())) == 1         # (the serials still split)
+    lines[0][0] = seg("类", 5, 290.5, 297.0, 8)
+    assert walk([290.5, 304.6], lines, False, Settings()) == []
+    lines[0][0], lines[1][0] = seg("202", 5, 290.5, 297.0, 8), seg("4", 5, 305.6, 310.7, 4)
+    assert walk([290.5, 304.6], lines, False, Settings()) == []   # k1-004: 2024 wrapped in a narrow cell
+
+
+def test_marks_number_two_rows_when_a_heading_meets_an_item_or_serials_run_on():
+    from extractors.rows import _numbers_rows
+    assert all(_numbers_rows(a, b) for a, b in (("四", "6"), ("3", "二"), ("(1)", "(2)"), ("三", "四")))
+    assert not any(_numbers_rows(a, b) for a, b in (("202", "4"), ("2", "1"), ("一", "一"), ("2024", "2025")))

@@ -130,6 +130,21 @@ def test_a_sentence_read_in_pieces_is_no_header():
     assert header_band(lines, [], settings) == (0, 0)
 
 
+def test_a_header_line_goes_on_past_a_piece_of_the_label_above_read_as_a_figure():
+    """k1-011 (seed 1, 300 dpi 1-bit heavy blur): 门 of 行业主管部门 was read 0, boxed apart and grown
+    up into its label; the header ended there, above 项目总投资 | 财政援助资金 | 自筹资金, and the
+    two money columns under 资金来源 were read as one."""
+    settings = Settings()
+    head = _chars(40.0, [("序号", 40.0), ("项目名称", 80.0), ("行业主管部", 200.0), ("资金来源", 300.0)])
+    lower = _chars(46.0, [("0", 205.0), ("财政援助资金", 260.0), ("自筹资金", 330.0)])
+    row = _chars(70.0, [("1", 40.0), ("新林镇示范园建设项目", 80.0), ("县农业农村局", 200.0), ("85.25", 260.0)])
+    lines = text_lines(group_lines(head + lower + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (0, 1)
+    lower = _chars(46.0, [("0", 205.0)])                    # no label beside it: a figure ends the header
+    lines = text_lines(group_lines(head + lower + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (0, 0)
+
+
 def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
     """k1-037 (seed 1): a heading row read as （一） in one column and 产业帮扶项目 in another, 序号 blank,
     gave the category '(一)' to its items. One bare numeral and one label beside figures: a heading."""
@@ -171,6 +186,19 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     assert numeral_apart(kept) == kept
     numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
     assert numeral_apart(numbered) == numbered             # a 序号 column of its own: the name as printed
+
+
+def test_an_items_number_ocr_garbled_in_its_name_is_taken_out():
+    """k1-011 (seed 1, 1-bit heavy blur, 序号 under a seal: no column): (1) read () or d), standing
+    apart at the start of a name's line, stayed in five of six names (d)专业技术人才培养项目)."""
+    from extractors.tables import numeral_apart
+    box = (0, 0, 1, 1)
+    cells = numeral_apart({"name": Cell("d) 专业技术人才培养\n项目", 6, box)})
+    assert cells["name"].text == "专业技术人才培养\n项目" and "seq" not in cells
+    assert numeral_apart({"name": Cell("宜坪乡白芨种植基\n() 地建设项目", 6, box)})["name"].text == \
+        "宜坪乡白芨种植基\n地建设项目"
+    for kept in ("(二期)工程 建设项目", "A级景区提升项目", "d)专业技术人才培养项目"):   # hanzi, no mark, no gap
+        assert numeral_apart({"name": Cell(kept, 6, box)})["name"].text == kept
 
 
 def test_a_date_cell_that_reads_as_no_date_is_flagged():
