@@ -17,6 +17,8 @@ _HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([�
 _ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money
 _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})。\s*((?:项目)?总投资[\d.]+万元[，,])?(?:拟|计划)?(?:投入|安排)")
+# the mark ending an item's name where its money sentence begins: 。 as printed, or as OCR reads it (. ，)
+_NAME_END = re.compile(r"[。.．，,;；]\s*(?=(?:项目)?总投资\s*[\d.]|(?:拟|计划)(?:投入|安排|投资))")
 # fields stated in the item's sentence: 责任单位为…，实施主体为…，计划于…完成
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
@@ -94,6 +96,16 @@ def sentence_fields(body: str) -> dict[str, str]:
     return out
 
 
+def item_name(text: str) -> tuple[str, str]:
+    """(name, the rest) of an item's text: the name ends at its 。, or sooner where its money sentence
+    begins after another mark (名称.总投资…, 名称，总投资…: a scan's 。 read as . or ，)."""
+    name, _, body = text.partition("。")
+    m = _NAME_END.search(name)
+    if m:
+        return text[:m.start()], text[m.end():]
+    return name, body
+
+
 def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
     """Numbered project items in the task section, each with its heading and labelled lines."""
     start = next((i for i, p in enumerate(paras) if _SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
@@ -113,7 +125,7 @@ def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
         u = None if m else _UNNUMBERED.match(text)
         if m or u:
             number, rest = (m.group(1) or m.group(2), m.group(3)) if m else ("", text)
-            name, _, body = rest.partition("。")
+            name, body = item_name(rest)
             items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
                                        squeeze(body) or "", sentence_fields(body), p.page))
             continue
