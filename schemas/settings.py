@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_HEADER_MATCH_MIN = 70.0        # rapidfuzz score for a table header to name a field
+DEFAULT_HEADER_GUESS_MIN = 55.0        # a column no label names takes the field its header scores this against (产权掘: 57), flagged
 DEFAULT_CATEGORY_MATCH_MIN = 80.0      # canonical_category score for a printed heading to name a category
 DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item and a table row to be one project
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
@@ -94,6 +95,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     header_match_min: float = DEFAULT_HEADER_MATCH_MIN
+    header_guess_min: float = DEFAULT_HEADER_GUESS_MIN
     item_match_min: float = DEFAULT_ITEM_MATCH_MIN
     category_match_min: float = DEFAULT_CATEGORY_MATCH_MIN
     min_subsequence_share: float = DEFAULT_MIN_SUBSEQUENCE_SHARE
@@ -223,6 +225,9 @@ class Settings:
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
+        if not 0 <= self.header_guess_min <= self.header_match_min:
+            raise SettingsError(f"header_guess_min must be a score from 0 to header_match_min "
+                                f"({self.header_match_min!r}), got {self.header_guess_min!r}")
         if not 0 < self.furniture_similarity <= 100 or self.furniture_min_chars < 1:
             raise SettingsError(f"furniture_similarity must be a score from 0 to 100 and furniture_min_chars >= 1, "
                                 f"got {self.furniture_similarity!r}, {self.furniture_min_chars!r}")
