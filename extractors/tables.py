@@ -247,9 +247,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
         return "subtotal", label, m.group(1)
-    if (seq and not _ITEM_NO.match(seq) or not seq and not _names(name)) and \
-            (label := _heading_label(texts, seq, settings)):
-        return "subtotal", label, ""     # a heading whose numeral OCR misread (（二） as に) or lost (产 | 业合作)
+    if seq and not _ITEM_NO.match(seq) and (label := _heading_label(texts, seq, settings)):
+        return "subtotal", label, ""     # a heading whose numeral OCR misread: （二） as に
     if _ITEM_NO.match(seq) or has_name:
         return "item", "", seq
     amounts = any(_is_number(cells[f].text) for f in AMOUNT_FIELDS if f in cells)
@@ -265,11 +264,6 @@ def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:
     if not words or len(words) > 2 or canonical_category(label)[1] < settings.category_match_min:
         return ""
     return label
-
-
-def _names(cell: Cell | None) -> bool:
-    """The cell reads as a project's name (项目, 工程 at its end)."""
-    return bool(cell and compact(cell.text).endswith(name_endings()))
 
 
 def _is_number(text: str) -> bool:

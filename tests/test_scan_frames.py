@@ -80,22 +80,3 @@ def test_a_running_footer_read_a_little_differently_on_each_scanned_page_is_furn
     assert not furniture([p[0] for p in other], {p[0].number: p[1] for p in other}, Settings())
     exact = Settings(furniture_similarity=100.0)
     assert not furniture(scans, lines_of, exact) & {id(c) for c in pages[1][1][-1]}
-
-
-def test_a_heading_row_read_across_two_cells_with_no_numeral_is_no_project():
-    """k1-010: once the heading row 产业合作（5个） | 1767.50 stood in a row of its own (it had run into
-    the first item's row), its label read across two cells (产 | 业合作（5个）), with no numeral, made
-    a project. A row of one category label and figures is a heading; an item's sparse row is not."""
-    from extractors.grid import build_grid
-    from extractors.tables import Mapping, classify, row_cells
-    cols = ((30, 60), (60, 180), (180, 300), (300, 360))
-    mapping = Mapping({0: "seq", 1: "name", 2: "implementing_entity", 3: "aid_funds_wan"}, 0, 4)
-
-    def kind(texts):
-        chars = [{"text": t, "x0": x0 + 2 + 9 * i, "x1": x0 + 11 + 9 * i, "top": 20.0, "bottom": 29.0, "size": 9.0}
-                 for text, (x0, _) in zip(texts, cols) for i, t in enumerate(text)]
-        grid = build_grid(5, [(x0, 18.0, x1, 38.0) for x0, x1 in cols], chars)
-        return classify(grid, 0, row_cells(grid, 0, mapping), Settings())[:2]
-    assert kind(("", "产", "业合作（5个）", "1767.50")) == ("subtotal", "产业合作(5个)")
-    assert kind(("", "消费帮扶项目", "", "90.00"))[0] == "item"                   # a name, not a heading
-    assert kind(("", "黑竹沟镇林下经济示范园", "县城市建设投资有限公司", "347.00"))[0] == "item"
