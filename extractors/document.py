@@ -38,5 +38,5 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     return DocumentParts(
         source_file=str(path), sha256=sha256 or hashlib.sha256(data).hexdigest(), page_count=content.page_count,
         text_source=text_source, source_kind="scanned" if text_source != "text_layer" else "published",
-        pages=content.pages, metadata=md, items=narrative_items(paras), rows=rows,
+        pages=content.pages, metadata=md, items=narrative_items(paras, settings), rows=rows,
         warnings=content.warnings, witnesses=readings[1:])

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from operator import itemgetter
 
+from rapidfuzz import fuzz
+
 from extractors.pdfpages import PageScan
 from normalizers.vocab import names_field
 from schemas.settings import Settings
@@ -78,9 +80,26 @@ def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], sett
     pages_of: dict[str, set[int]] = {}
     for number, text, _, _ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
-    return {id(c) for _, text, line, apart in marginal
-            if (apart if _PAGE_NUMBER.match(text) else len(pages_of[re.sub(r"\d+", "#", text)]) >= 2)
+    scanned = {s.number for s in scans if s.dpi}
+    alike = _read_alike([(n, re.sub(r"\d+", "#", t)) for n, t, _, _ in marginal if n in scanned], settings)
+    return {id(c) for number, text, line, apart in marginal
+            if (apart if _PAGE_NUMBER.match(text) else len(pages_of[key := re.sub(r"\d+", "#", text)]) >= 2
+                or (number, key) in alike)
             for c in line}
+
+
+def _read_alike(lines: list[tuple[int, str]], settings: Settings) -> set[tuple[int, str]]:
+    """(page, text) of the scanned pages' margin lines that another page's margin line repeats as
+    OCR reads it: a few characters apart (settings.furniture_similarity), at least
+    settings.furniture_min_chars long (a running footer read 版式 on one page and 版 式 on the next)."""
+    texts = [(n, t, "".join(t.split())) for n, t in dict.fromkeys(lines)]
+    texts = [x for x in texts if len(x[2]) >= settings.furniture_min_chars]
+    out = set()
+    for i, (n, t, a) in enumerate(texts):
+        for m, u, b in texts[i + 1:]:
+            if m != n and fuzz.ratio(a, b, score_cutoff=settings.furniture_similarity):
+                out |= {(n, t), (m, u)}
+    return out
 
 
 def _apart(lines: list[list[dict]], k: int) -> bool:

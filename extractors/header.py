@@ -99,7 +99,9 @@ def _header_end(header: list[Segment], across: list[float], settings: Settings
     line may run past it (kept for the label, left out of the cells), and the first row's
     opening line (（三 of a wrapped numeral) may reach above the next header line's bottom."""
     bottom = max(s.bottom for s in header)
-    cut = max((r for r in across if min(s.top for s in header) + 1 < r < bottom), default=None)
+    # a rule with no header line's middle above it is the table's top rule, touched by a tilted line
+    cut = max((r for r in across if min(s.top for s in header) + 1 < r < bottom
+               and any((s.top + s.bottom) / 2 < r for s in header)), default=None)
     if cut is None:
         return bottom + 1, [], []
     below = [s for s in header if s.bottom > cut and (DATA_TEXT.match(s.text.strip()) or (s.top + s.bottom) / 2 > cut)]
@@ -344,14 +346,14 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
     across the columns (a note under the table, a signature) or the page margin (furniture)."""
     x_left, x_right = stacks[0][0], stacks[-1][1]
     span = x_right - x_left
-    tops = [min(s.top for s in ln) for ln in lines if head_bottom is None or min(s.top for s in ln) >= head_bottom - 1]
+    tops = [min(s.top for s in ln) for ln in lines if head_bottom is None or not _above(ln, head_bottom)]
     below = [r for r in rules if tops and r > tops[0] + 1]
     limit = max(below) if below and head_bottom is not None else None
     out: list[list[Segment]] = []
     prev_bottom = head_bottom
     for i, ln in enumerate(lines):
         top = min(s.top for s in ln)
-        if head_bottom is not None and top < head_bottom - 1:
+        if head_bottom is not None and _above(ln, head_bottom):
             continue
         if top < settings.table_margin * height and not _runs_on(ln, lines[i + 1:i + 2], settings):
             continue                     # a running header; a row's first line goes on into the table
@@ -370,6 +372,13 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
         out.append(ln)
         prev_bottom = max(s.bottom for s in ln)
     return out
+
+
+def _above(line: list[Segment], y: float) -> bool:
+    """The line stands above y: its top more than a point above, and its middle too (an OCR box
+    grown up past the header's bottom, 合计 set tight under it, is the first row's)."""
+    top, bottom = min(s.top for s in line), max(s.bottom for s in line)
+    return top < y - 1 and (top + bottom) / 2 < y
 
 
 def _runs_on(line: list[Segment], following: list[list[Segment]], settings: Settings) -> bool:

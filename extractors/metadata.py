@@ -141,7 +141,8 @@ def _task_text(texts: list[str]) -> str:
         if i == start:
             out = []
             for s in texts[i + 1:]:
-                if re.match(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、|^\d+[.．、]", s):
+                # a heading or an item's number; not an amount (3217.4万元) opening a paragraph a scan broke off
+                if re.match(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、|^\d+[.．、](?!\d*万)", s):
                     break
                 out.append(s)
             return "".join(out)

@@ -9,14 +9,22 @@ import re
 from dataclasses import dataclass
 
 from normalizers.text import squeeze
-from normalizers.vocab import match_label
+from normalizers.vocab import canonical_category, match_label, name_endings
+from schemas.settings import Settings
 from schemas.types import Line, NarrativeItem, Page
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
 _ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money
-_UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})。\s*((?:项目)?总投资[\d.]+万元[，,])?(?:拟|计划)?(?:投入|安排)")
+_UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?总投资[\d.]+万元[，,、]?)?(?:拟|计划)?(?:投入|安排)")
+# a category heading whose numeral a scan lost or misread (.三，补齐基础短板…。 深化产业合作。): a short phrase
+# naming a category, closed by 。, after at most a mark and a numeral
+_LOOSE_HEADING = re.compile(r"^[^\u4e00-\u9fff\d]{0,3}(?:[一二三四五六七八九十][^\u4e00-\u9fff\d]{1,2})?"
+                            r"([\u4e00-\u9fff][^。；;，,：:\d]{3,19})[。；;](.+)$", re.S)
+_ITEM_SENTENCE = re.compile(r"责任单位|实施主体|实施单位|总投资|拟投入")
+# the mark ending an item's name where its money sentence begins: 。 as printed, or as OCR reads it (. ，)
+_NAME_END = re.compile(r"[。.．，,;；、*]\s*(?=(?:项目)?总投资\s*[\d.]|(?:拟|计划)(?:投入|安排|投资))")
 # fields stated in the item's sentence: 责任单位为…，实施主体为…，计划于…完成
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
@@ -94,8 +102,29 @@ def sentence_fields(body: str) -> dict[str, str]:
     return out
 
 
-def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
+def item_name(text: str) -> tuple[str, str]:
+    """(name, the rest) of an item's text: the name ends at its 。, or sooner where its money sentence
+    begins after another mark (名称.总投资…, 名称，总投资…: a scan's 。 read as . or ，)."""
+    name, _, body = text.partition("。")
+    m = _NAME_END.search(name)
+    if m:
+        return text[:m.start()], text[m.end():]
+    return name, body
+
+
+def loose_heading(text: str, settings: Settings) -> str | None:
+    """The category heading a paragraph is though its numeral was lost or misread: a short phrase
+    naming a category (settings.category_match_min), not ending as project names do, followed by a
+    sentence that is no item's (no 总投资, 责任单位 …); None for any other paragraph."""
+    m = _LOOSE_HEADING.match(text)
+    if not m or m.group(1).endswith(name_endings()) or _ITEM_SENTENCE.search(m.group(2)):
+        return None
+    return m.group(1) if canonical_category(m.group(1))[1] >= settings.category_match_min else None
+
+
+def narrative_items(paras: list[Paragraph], settings: Settings | None = None) -> list[NarrativeItem]:
     """Numbered project items in the task section, each with its heading and labelled lines."""
+    settings = settings or Settings()
     start = next((i for i, p in enumerate(paras) if _SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
     if start is None:
         start = next((i for i, p in enumerate(paras) if _ITEM.match(p.text)), len(paras))
@@ -113,9 +142,12 @@ def narrative_items(paras: list[Paragraph]) -> list[NarrativeItem]:
         u = None if m else _UNNUMBERED.match(text)
         if m or u:
             number, rest = (m.group(1) or m.group(2), m.group(3)) if m else ("", text)
-            name, _, body = rest.partition("。")
+            name, body = item_name(rest)
             items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
                                        squeeze(body) or "", sentence_fields(body), p.page))
+            continue
+        if (loose := loose_heading(text, settings)) is not None:
+            heading = loose
             continue
         if not items:
             continue

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.grid import Grid
+from extractors.misread import misread_labels
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
 from normalizers.vocab import canonical_category, match_label, name_endings, names_column, names_field
@@ -102,6 +103,10 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         if c not in columns and "category" not in columns.values():
             columns[c] = "category"
     for c, field in date_columns(grid, n_header, columns, settings).items():
+        columns[c] = field
+        unsure.add(c)
+    heads = {c: _head(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
+    for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
         unsure.add(c)
     return columns, unsure

@@ -16,8 +16,10 @@ from rapidfuzz import fuzz
 from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount, regrouped, row_amount
+from normalizers.pairing import pair_by_amounts
 from normalizers.text import as_text, compact, squeeze
-from normalizers.vocab import abbreviation, canonical_category, contains_place, expand_offices, place_ancestors, place_parts
+from normalizers.vocab import (abbreviation, canonical_category, contains_place, expand_offices, name_endings,
+                               place_ancestors, place_parts)
 from schemas.settings import Settings
 from schemas.tables import column_names
 from schemas.types import SUBTOTAL_AFTER, Cell, Correction, NarrativeItem, TableRow
@@ -63,8 +65,12 @@ def name_forms(name: str) -> tuple[str, str]:
 
 def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
           ) -> list[tuple[NarrativeItem | None, TableRow | None]]:
-    """Pairs in document order; an unmatched reading stands alone."""
+    """Pairs in document order, by name, then by amount where names left an item and a row apart;
+    an unmatched reading stands alone."""
     pairs = align_names([it.name for it in items], [r.text("name") or "" for r in rows], settings.item_match_min)
+    pairs = pair_by_amounts(pairs, [narrative_amounts(it) for it in items],
+                            [(row_amount(r, "aid_funds_wan"), row_amount(r, "total_investment_wan")) for r in rows],
+                            settings.amount_tolerance)
     return [(items[i] if i is not None else None, rows[j] if j is not None else None) for i, j in pairs]
 
 
@@ -123,6 +129,8 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
             return n, None
         if contains_place(n, t):
             return t, None
+    if fieldname == "name" and n.endswith(name_endings()) and not t.endswith(name_endings()):
+        return n, "conflict:name"          # the table's reading is no name (a seal over it: 川菌种車)
     return t, f"conflict:{fieldname}"
 
 

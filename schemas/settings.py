@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_HEADER_MATCH_MIN = 70.0        # rapidfuzz score for a table header to name a field
+DEFAULT_HEADER_GUESS_MIN = 55.0        # a column no label names takes the field its header scores this against (产权掘: 57), flagged
 DEFAULT_CATEGORY_MATCH_MIN = 80.0      # canonical_category score for a printed heading to name a category
 DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item and a table row to be one project
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
 DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is that long
 DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bottom where page numbers and running lines stand
+DEFAULT_FURNITURE_SIMILARITY = 85.0     # rapidfuzz ratio: a scanned page's margin line read this alike on another page repeats it
+DEFAULT_FURNITURE_MIN_CHARS = 8         # a margin line this long at least may be matched as read alike (shorter: exact only)
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
@@ -96,6 +99,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     header_match_min: float = DEFAULT_HEADER_MATCH_MIN
+    header_guess_min: float = DEFAULT_HEADER_GUESS_MIN
     item_match_min: float = DEFAULT_ITEM_MATCH_MIN
     category_match_min: float = DEFAULT_CATEGORY_MATCH_MIN
     min_subsequence_share: float = DEFAULT_MIN_SUBSEQUENCE_SHARE
@@ -103,6 +107,8 @@ class Settings:
     max_pages: int = DEFAULT_MAX_PAGES
     line_tolerance: float = DEFAULT_LINE_TOLERANCE
     furniture_margin: float = DEFAULT_FURNITURE_MARGIN
+    furniture_similarity: float = DEFAULT_FURNITURE_SIMILARITY
+    furniture_min_chars: int = DEFAULT_FURNITURE_MIN_CHARS
     table_margin: float = DEFAULT_TABLE_MARGIN
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
@@ -227,6 +233,12 @@ class Settings:
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")
         if not 0 <= self.furniture_margin < 0.5:
             raise SettingsError(f"furniture_margin must be a share from 0 to 0.5, got {self.furniture_margin!r}")
+        if not 0 <= self.header_guess_min <= self.header_match_min:
+            raise SettingsError(f"header_guess_min must be a score from 0 to header_match_min "
+                                f"({self.header_match_min!r}), got {self.header_guess_min!r}")
+        if not 0 < self.furniture_similarity <= 100 or self.furniture_min_chars < 1:
+            raise SettingsError(f"furniture_similarity must be a score from 0 to 100 and furniture_min_chars >= 1, "
+                                f"got {self.furniture_similarity!r}, {self.furniture_min_chars!r}")
         for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
                      "unlabelled_column_share",
                      "gutter_cross_share", "date_column_share"):

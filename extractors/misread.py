@@ -1,0 +1,25 @@
+"""Header labels a scan garbled past matching (产权掘 for 产权归属: 归属 read as one glyph): a column
+no label names takes the field its header text comes closest to, when no other column has it."""
+from __future__ import annotations
+
+from normalizers.vocab import match_label, names_column
+from schemas.settings import Settings
+
+
+def misread_labels(heads: dict[int, str], columns: dict[int, str], settings: Settings) -> dict[int, str]:
+    """column → field for the columns of `heads` (column → its own header text) not in `columns`:
+    header text naming no column (settings.header_match_min) but scoring at least
+    settings.header_guess_min against one field's label, a field no column holds; each field
+    once, to the closest text. The caller flags their values (the label is a guess)."""
+    scored = []
+    for c, head in heads.items():
+        if c in columns or not head.strip() or names_column(head, settings.header_match_min):
+            continue
+        field, score = match_label(head)
+        if field and score >= settings.header_guess_min and field not in columns.values():
+            scored.append((score, c, field))
+    out: dict[int, str] = {}
+    for _, c, field in sorted(scored, reverse=True):
+        if field not in out.values():
+            out[c] = field
+    return out

@@ -1,0 +1,46 @@
+"""The narrative of a scanned plan where OCR read its punctuation otherwise (issue 11, k1-015: a
+tesseract layer over a 150 dpi 1-bit scan): an item's name ending in . or ， before its money
+sentence, and the task section's counts paragraph broken off at an amount."""
+from __future__ import annotations
+
+from extractors.metadata import extract_metadata
+from extractors.narrative import Paragraph, item_name, narrative_items
+
+
+def test_an_items_name_ends_where_its_money_sentence_begins_whatever_mark_ocr_read():
+    """k1-015: 2.党莫乡乌金猪养殖小区建设项目.总投资279万元，… (。 read as .) took the whole
+    sentence for the name; no table row matched it, and the item became a project of its own
+    (3 spurious, every seq after them shifted)."""
+    assert item_name("觉莫乡乌金猪养殖小区建设项目.总投资279万元，拟投入帮扶资金119万元，在觉莫乡新建圈舍。") == \
+        ("觉莫乡乌金猪养殖小区建设项目", "总投资279万元，拟投入帮扶资金119万元，在觉莫乡新建圈舍。")
+    assert item_name("红花镇林下经济示范园建设项目，总投资536.93万元，拟投入帮扶资金490.29万元。")[0] == \
+        "红花镇林下经济示范园建设项目"
+    assert item_name("送岗下乡专项行动项目，拟投入帮扶资金66万元。")[0] == "送岗下乡专项行动项目"
+    # as printed: the name ends at its 。 ; a comma inside a name before other words stays
+    assert item_name("毛坪镇竹笋加工厂房建设项目。总投资153.14万元，拟投入帮扶资金144.59万元。") == \
+        ("毛坪镇竹笋加工厂房建设项目", "总投资153.14万元，拟投入帮扶资金144.59万元。")
+    assert item_name("杨河乡白芨、花椒种植基地建设项目。拟投入帮扶资金30万元。")[0] == "杨河乡白芨、花椒种植基地建设项目"
+    paras = [Paragraph("二、工作任务", 2, 16.0), Paragraph("（一）做强特色产业。投入帮扶资金398万元。", 2, 16.0),
+             Paragraph("2.党莫乡乌金猪养殖小区建设项目.总投资279万元，拟投入帮扶资金119万元，在觉莫乡新建圈舍。", 2, 16.0),
+             Paragraph("实施地点：峨边彝族自治县觉莫乡", 2, 16.0)]
+    item = narrative_items(paras)[0]
+    assert item.name == "党莫乡乌金猪养殖小区建设项目" and item.body.startswith("总投资279万元")
+    assert item.fields["location"] == "峨边彝族自治县觉莫乡"
+
+
+def test_the_stated_counts_are_read_when_a_paragraph_breaks_off_at_an_amount():
+    """k1-015: the task section's opening paragraph was read as two (OCR sized its lines apart), the
+    second opening 3217.4万元。实施项目4类14个: taken for item 3217's number, the reading stopped there and
+    the total investment and both counts went unread (and every seq was then doubted)."""
+    paras = [Paragraph("峨边彝族自治县2022年乐山市市中区结对帮扶项目实施方案", 2, 22.0),
+             Paragraph("二、工作任务", 2, 16.0),
+             Paragraph("2022年，市中区计划投入帮扶资金2371.44万元，项目总投资", 2, 16.0),
+             Paragraph("3217.4万元。实施项目4类14个，其中：产业协作项目5个，计划投资1758.02万元。", 2, 17.0),
+             Paragraph("（一）做强特色产业。投入帮扶资金1758.02万元。", 2, 16.0),
+             Paragraph("1.哈曲乡林下经济示范园建设项目。总投资762万元，拟投入帮扶资金432万元。", 2, 16.0)]
+    md = extract_metadata(paras)
+    assert md.total_investment_wan == 3217.4 and md.total_aid_funds_wan == 2371.44
+    assert (md.category_count_stated, md.project_count_stated) == (4, 14)
+    paras[3:4] = []                        # an item numbered 6.2022年… still ends the opening text
+    paras.insert(3, Paragraph("6.2022年劳务协作技能培训项目。总投资132万元。实施项目4类14个", 2, 16.0))
+    assert extract_metadata(paras).project_count_stated is None

@@ -1,0 +1,85 @@
+"""A scanned plan whose readings a seal or a heavy blur garbled past their usual matching (issue 11,
+k1-007: 1-bit, heavy blur, a seal over the table, a tesseract layer): a table name under a seal
+paired with its narrative item by the money both state, the name that reads as a name taken, a
+header label read past matching, and category headings whose numerals were lost."""
+from __future__ import annotations
+
+from extractors.misread import misread_labels
+from extractors.narrative import Paragraph, loose_heading, narrative_items
+from normalizers.pairing import pair_by_amounts
+from normalizers.reconcile import align, merge_text
+from schemas.settings import Settings
+from schemas.types import Cell, NarrativeItem, TableRow
+
+
+def _item(name: str, body: str) -> NarrativeItem:
+    return NarrativeItem(1, "", "", name, body, {}, 1)
+
+
+def _row(name: str, total: str, aid: str) -> TableRow:
+    cells = {"name": Cell(name, 5, (0, 0, 1, 1)), "total_investment_wan": Cell(total, 5, (0, 0, 1, 1)),
+             "aid_funds_wan": Cell(aid, 5, (0, 0, 1, 1))}
+    return TableRow("item", cells, 5)
+
+
+def test_an_item_and_a_row_the_names_left_apart_are_one_project_when_their_amounts_agree():
+    """k1-007: a seal over the first row's name made it 川菌种車, so the narrative's 红花镇食用菌种植…
+    stood alone (no table values) and the row became a project of its own (every seq after shifted)."""
+    items = [_item("镇食用菌种植基地建设项目", "总投资117万元，拟投入协作交合万元在红花镇新建"),
+             _item("杨河乡白芨加工厂房建设项目", "总投资60万元，拟投入协作资金41万元"),
+             _item("勒乌乡林下经济示范园建设项目", "总投资633万元，拟投入协作资金438万元")]
+    rows = [_row("川菌种車", "117", "88"), _row("杨河乡白芨加工厂房建设项目", "60", "41"),
+            _row("毫不相干的名称", "50", "40")]
+    pairs = [(i.name if i else None, r.text("name") if r else None) for i, r in align(items, rows, Settings())]
+    assert pairs == [("镇食用菌种植基地建设项目", "川菌种車"), ("杨河乡白芨加工厂房建设项目", "杨河乡白芨加工厂房建设项目"),
+                     ("勒乌乡林下经济示范园建设项目", None), (None, "毫不相干的名称")]     # 633 is not 50: apart
+
+
+def test_pairing_by_amounts_keeps_order_and_pairs_only_within_a_gap():
+    # items 0, 1, 3 and rows 0, 2, 3 unmatched by name; item 2 ↔ row 1 matched by name
+    pairs = [(0, None), (None, 0), (1, None), (2, 1), (3, None), (None, 2), (None, 3)]
+    items = [(None, 117.0), (50.0, None), (None, None), (10.0, 30.0)]
+    rows = [(88.0, 117.0), (None, None), (99.0, 99.0), (10.0, 31.0)]
+    assert pair_by_amounts(pairs, items, rows, 0.005) == [(0, 0), (1, None), (2, 1), (None, 2), (3, 3)]
+    # row 0's 117 may not pair with item 3 across the name-matched pair between them
+    assert pair_by_amounts([(None, 0), (2, 1), (3, None)], [(), (), (), (None, 117.0)],
+                           [(88.0, 117.0), (None, None)], 0.005) == [(None, 0), (2, 1), (3, None)]
+
+
+def test_a_name_reading_that_ends_as_names_do_is_taken_over_one_that_does_not():
+    assert merge_text("name", "川菌种車", "镇食用菌种植基地建设项目", Settings()) == ("镇食用菌种植基地建设项目", "conflict:name")
+    assert merge_text("name", "红花镇食用菌种植基地建设项目", "农村危房改造项目", Settings()) == \
+        ("红花镇食用菌种植基地建设项目", "conflict:name")          # both read as names: the table's, as before
+
+
+def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds():
+    """k1-007: 产权归属 read 产权掘 (归属 as one glyph) scored 57 against its label; the column was
+    dropped and every project lost its ownership. Its values are flagged by the caller (guessed)."""
+    settings = Settings()
+    columns = {0: "name", 1: "location"}
+    assert misread_labels({2: "产权掘", 3: "", 4: "备注"}, columns, settings) == {2: "ownership"}
+    assert misread_labels({2: "产权掘"}, {**columns, 5: "ownership"}, settings) == {}     # held already
+    assert misread_labels({2: "产权掘"}, columns, Settings(header_guess_min=60.0)) == {}
+    assert misread_labels({2: "序号"}, columns, settings) == {}         # a label in full: not a guess
+
+
+def test_a_category_heading_whose_numeral_a_scan_lost_still_heads_its_items():
+    """k1-007: （一） lost and 三、 read .三， : the items under them got no category or the one before."""
+    settings = Settings()
+    assert loose_heading("深化产业合作。以产业兴旺为着力点，支持特色种养殖和农”", settings) == "深化产业合作"
+    assert loose_heading(".三，补齐基础短板及拓展基层治理能力。补齐饮水、住房等短板，投入协作资金1950万元。",
+                         settings) == "补齐基础短板及拓展基层治理能力"
+    assert loose_heading("宜坪乡产业路硬化项目。在宜坪乡硬化产业路约8公里。", settings) is None    # a name
+    assert loose_heading("强化资金监管。严格执行资金和项目管理办法。", settings) is None        # no category
+    assert loose_heading("产业合作。总投资117万元，拟投入协作资金88万元。", settings) is None   # an item's sentence
+    paras = [Paragraph(t, 2, 14.0) for t in (
+        "二、工作任务", "深化产业合作。以产业兴旺为着力点，投入协作资金1261万元。",
+        "红花镇食用菌种植基地建设项目。总投资117万元，拟投入协作资金88万元，在红花镇新建基地。",
+        ".三，补齐基础短板及拓展基层治理能力。补齐饮水、住房等短板，投入协作资金1950万元。",
+        "农村危房改造项目。总投资606万元拟投入协作资金550万元在峨边彝族自治县参与农村危房改造100户。",
+        "“四季文旅”消费帮扶〈二期项目*总投资115万元、拟投入协作资金82万元，开展推介活动8场。")]
+    items = narrative_items(paras, settings)
+    assert [(it.heading, it.name) for it in items] == [
+        ("深化产业合作", "红花镇食用菌种植基地建设项目"), ("补齐基础短板及拓展基层治理能力", "农村危房改造项目"),
+        ("补齐基础短板及拓展基层治理能力", "“四季文旅”消费帮扶〈二期项目")]
+    assert items[1].body.startswith("总投资606万元")
