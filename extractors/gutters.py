@@ -15,18 +15,21 @@ def unfounded(stacks: list[tuple[float, float]], fields: list[str | None], data:
     """The stacks and fields without a stack that names nothing and holds no column of its own:
     the body's text runs on under it from a neighbouring column, no gutter (crossed by
     settings.gutter_cross_share of the lines at most) between their middles (k1-036: the words
-    of a seal over the header, read above 项目名称, split the names' column in two)."""
+    of a seal over the header, read above 项目名称, split the names' column in two). Only a piece
+    at most settings.unfounded_max_em wide: a seal's word or two; a wider one is a label misread
+    over a column whose text OCR joined to its neighbour's (k1-001: 项目建成后带动… | 新建…)."""
     segs = [s for ln in data for s in ln]
     if not segs or len(stacks) < 2:
         return stacks, fields
     gutter, most = _gutter(segs, settings), settings.gutter_cross_share * len(data)
+    narrow = settings.unfounded_max_em * float(np.median([s.size for s in segs]))
     left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter
     keep = []
     for k, ((x0, x1), field) in enumerate(zip(stacks, fields)):
         mid = (x0 + x1) / 2
         before = (stacks[k - 1][0] + stacks[k - 1][1]) / 2 if k else left
         after = (stacks[k + 1][0] + stacks[k + 1][1]) / 2 if k + 1 < len(stacks) else right
-        if field is not None or (_uncovered(before, mid, segs, gutter, most) and
+        if field is not None or x1 - x0 > narrow or (_uncovered(before, mid, segs, gutter, most) and
                                  _uncovered(mid, after, segs, gutter, most)):
             keep.append(k)
     return [stacks[k] for k in keep], [fields[k] for k in keep]

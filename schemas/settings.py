@@ -24,6 +24,7 @@ DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this c
 DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
 DEFAULT_UNLABELLED_COLUMN_SHARE = 0.5   # share of the lines a labelled column usually holds text on: enough for a column whose label went unread
 DEFAULT_GUTTER_CROSS_SHARE = 0.15      # share of a table's lines (heading rows) that may cross a gutter between columns
+DEFAULT_UNFOUNDED_MAX_EM = 3.0         # a header piece naming nothing this narrow (a seal's word or two) may head no column
 DEFAULT_YUAN_FIGURE_MIN = 100_000.0     # a table's median amount this large, no unit said: 元 (in 万元 it would be 10亿元 a project; the seed plans' largest is under 2000万元)
 DEFAULT_DATE_COLUMN_SHARE = 0.8         # share of an unlabelled column's cells holding dates (2024, 2024-2025, 2024年10月): a date column
 DEFAULT_SCRAMBLED_LABEL_CHARS = 3       # a header label this long read out of order or in look-alikes still names its field
@@ -122,6 +123,7 @@ class Settings:
     yuan_figure_min: float = DEFAULT_YUAN_FIGURE_MIN
     scrambled_label_chars: int = DEFAULT_SCRAMBLED_LABEL_CHARS
     gutter_cross_share: float = DEFAULT_GUTTER_CROSS_SHARE
+    unfounded_max_em: float = DEFAULT_UNFOUNDED_MAX_EM
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
     row_key_em: float = DEFAULT_ROW_KEY_EM
@@ -261,6 +263,8 @@ class Settings:
         if self.scrambled_label_chars < 2:
             raise SettingsError(f"scrambled_label_chars must be >= 2 (a shorter label's characters read in any "
                                 f"order are too many labels), got {self.scrambled_label_chars!r}")
+        if self.unfounded_max_em < 0:
+            raise SettingsError(f"unfounded_max_em must be >= 0 ems, got {self.unfounded_max_em!r}")
         if self.header_again_pieces < 2:
             raise SettingsError(f"header_again_pieces must be >= 2 (one text is no header), got {self.header_again_pieces!r}")
         if self.heading_row_cells < 1 or self.header_tail_chars < 0:

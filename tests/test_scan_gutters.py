@@ -59,12 +59,23 @@ def test_a_header_piece_over_no_column_of_its_own_is_left_out():
     whose body text runs on from a neighbour's, no gutter between them, is no column; one over a
     column of its own (县级配套, a label naming no field) stays."""
     settings = Settings()
-    data = [[seg("觉莫乡食用菌种", 72, 100 + 12 * k), seg("710000", 450, 100 + 12 * k),
-             seg("新建种植基地", 200, 100 + 12 * k)] for k in range(8)]
+    data = [[seg("觉莫乡食用菌种", 72, 100 + 12 * k, 10.0), seg("710000", 450, 100 + 12 * k, 10.0),
+             seg("新建种植基地", 200, 100 + 12 * k, 10.0)] for k in range(8)]     # k1-036's text: 10 pt
     stacks = [(89.0, 125.0), (120.0, 148.0), (200.0, 236.0), (447.0, 486.0)]
     fields = ["name", None, "content", None]
     assert unfounded(stacks, fields, data, settings) == (
         [(89.0, 125.0), (200.0, 236.0), (447.0, 486.0)], ["name", "content", None])
+
+
+def test_a_wide_unread_label_over_text_ocr_joined_to_its_neighbour_stays_a_column():
+    """k1-001 (seed 1): the label over 项目建成后带动…户群众增收 went unread, and OCR joined each of
+    its lines to the content beside it, so no gutter ran between them; dropped, that column's
+    text ran into every content cell. A piece wider than a seal's word or two stays."""
+    settings = Settings()
+    data = [[seg("项目建成后带动新建魔芋种植基", 520, 100 + 12 * k)] for k in range(8)]
+    stacks = [(520.0, 557.0), (618.0, 657.0)]
+    assert unfounded(stacks, [None, "content"], data, settings) == (stacks, [None, "content"])
+    assert unfounded(stacks, [None, "content"], data, Settings(unfounded_max_em=5.0))[0] == [(618.0, 657.0)]
 
 
 def test_a_merging_column_without_a_label_is_mapped_to_category():
