@@ -17,9 +17,11 @@ def unfounded(stacks: list[tuple[float, float]], fields: list[str | None], data:
     settings.gutter_cross_share of the lines at most) between their middles (k1-036: the words
     of a seal over the header, read above 项目名称, split the names' column in two). Only a piece
     at most settings.unfounded_max_em wide: a seal's word or two; a wider one is a label misread
-    over a column whose text OCR joined to its neighbour's (k1-001: 项目建成后带动… | 新建…)."""
+    over a column whose text OCR joined to its neighbour's (k1-001: 项目建成后带动… | 新建…). Only
+    in a table OCR read (characters with a confidence): a seal is an image, its words are read by
+    OCR alone, and a text layer's narrow label naming nothing heads a column (s505-033)."""
     segs = [s for ln in data for s in ln]
-    if not segs or len(stacks) < 2:
+    if not segs or len(stacks) < 2 or not any("conf" in c for s in segs for c in s.chars):
         return stacks, fields
     gutter, most = _gutter(segs, settings), settings.gutter_cross_share * len(data)
     narrow = settings.unfounded_max_em * float(np.median([s.size for s in segs]))

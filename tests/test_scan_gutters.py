@@ -7,8 +7,11 @@ from extractors.segments import Segment
 from schemas.settings import Settings
 
 
-def seg(text: str, x0: float, top: float, size: float = 9.0) -> Segment:
-    return Segment(text, x0, x0 + size * len(text), top, top + size, size, ())
+def seg(text: str, x0: float, top: float, size: float = 9.0, conf: float | None = 0.9) -> Segment:
+    """A segment as OCR reads it (each character with its confidence), or a text layer's (conf None)."""
+    chars = tuple({"text": t, "x0": x0 + size * i, "x1": x0 + size * (i + 1), "top": top, "bottom": top + size,
+                   "size": size, **({"conf": conf} if conf is not None else {})} for i, t in enumerate(text))
+    return Segment(text, x0, x0 + size * len(text), top, top + size, size, chars)
 
 
 def k1_036_body() -> list[list[Segment]]:
@@ -65,6 +68,8 @@ def test_a_header_piece_over_no_column_of_its_own_is_left_out():
     fields = ["name", None, "content", None]
     assert unfounded(stacks, fields, data, settings) == (
         [(89.0, 125.0), (200.0, 236.0), (447.0, 486.0)], ["name", "content", None])
+    layer = [[seg(s.text, s.x0, s.top, 10.0, conf=None) for s in ln] for ln in data]   # s505-033: born-digital
+    assert unfounded(stacks, fields, layer, settings) == (stacks, fields)
 
 
 def test_a_wide_unread_label_over_text_ocr_joined_to_its_neighbour_stays_a_column():

@@ -56,6 +56,7 @@ REGRESSIONS = {
     "class_labels_three_in_one_block": (111, 7),               # 人才支撑/类 | 民生改善 | 基础设施/与基层治/理 touching
     "header_printed_again_mid_page": (222, 23),                # a second table under its own header, same page
     "class_label_top_set_under_repeated_header": (222, 10),    # 改善民生 atop row 12, rows 10-11 still 片区任务
+    "narrow_unnamed_label_heads_a_column": (505, 33),          # a text layer's narrow label naming nothing is a column
 }
 
 
