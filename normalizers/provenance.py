@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from normalizers.numbers import row_amount
 from normalizers.placing import MIN_PIECE, LineIndex, Marks, needle
-from normalizers.reconcile import AID_CLAUSE, TOTAL_CLAUSE, Merged, narrative_content
+from normalizers.merge import AID_CLAUSE, TOTAL_CLAUSE, Merged, narrative_content
 from normalizers.text import as_text, compact
 from schemas.types import Cell, DocumentParts, DocumentRecord, ProjectRecord, TableRow
 

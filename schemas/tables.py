@@ -33,7 +33,7 @@ ARROW_TYPES = {"str": pa_arrow.string(), "int": pa_arrow.int64(), "float": pa_ar
 class Column:
     """One column of a curated table. `checks` are pandera Field arguments (unique, isin, ge …);
     `overridable`: an archivist may set it in overrides.csv; `merged`: a project text field read
-    from both the narrative item and the table row and merged (normalizers/reconcile.py)."""
+    from both the narrative item and the table row and merged (normalizers/merge.py)."""
     name: str
     type: str
     meaning: str

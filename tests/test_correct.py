@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.correct import agrees, fix_lookalikes, lookalike_score, repair_chars, vote
-from normalizers.reconcile import merge_pair, reconcile
+from normalizers.merge import merge_pair
+from normalizers.reconcile import reconcile
 from schemas.settings import Settings
 from schemas.types import Cell, NarrativeItem, TableRow
 
@@ -163,7 +164,7 @@ def test_a_traditional_character_in_a_scans_reading_is_simplified_and_logged():
 
 
 def test_a_born_digital_reading_keeps_its_traditional_character():
-    from normalizers.reconcile import _corrected_field
+    from normalizers.merge import _corrected_field
     value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=False)
     assert value == "黃海军" and rules == []
     value, _, rules, _, _ = _corrected_field("responsible_leader", ["黃海军"], None, Settings(), scanned=True)

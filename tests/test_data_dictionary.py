@@ -38,7 +38,7 @@ def test_every_column_of_every_table_is_documented_with_meaning_source_and_examp
 
 def test_arrow_models_and_normalizers_follow_the_declaration():
     from normalizers.overrides import DOCUMENT_FIELDS, PROJECT_FIELDS
-    from normalizers.reconcile import TEXT_FIELDS
+    from normalizers.merge import TEXT_FIELDS
     from schemas.models import MODELS
     for table, cols in COLUMNS.items():
         names = [c.name for c in cols]

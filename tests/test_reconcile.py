@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, SAMPLES, normalized, sample
-from normalizers.reconcile import align, merge_text
+from normalizers.align import align
+from normalizers.merge import merge_text
 from schemas.settings import Settings
 from schemas.types import NarrativeItem, TableRow, Cell
 

@@ -11,7 +11,7 @@ from extractors.segments import text_lines
 from extractors.tables import classify, map_columns, row_cells, Mapping
 from extractors.units import amount_unit
 from normalizers.correct import scrambled_label
-from normalizers.reconcile import merge_pair
+from normalizers.merge import merge_pair
 from schemas.settings import Settings
 from schemas.types import Cell, Line, Page, TableRow
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from extractors.misread import misread_labels
 from extractors.narrative import Paragraph, loose_heading, narrative_items
+from normalizers.align import align
+from normalizers.merge import merge_text
 from normalizers.pairing import pair_by_amounts
-from normalizers.reconcile import align, merge_text
 from schemas.settings import Settings
 from schemas.types import Cell, NarrativeItem, TableRow
 

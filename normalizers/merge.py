@@ -1,0 +1,196 @@
+"""One project's two readings (narrative item, table row) merged field by field: readings that agree or
+abbreviate one another (县卫健局 / 县卫生健康局) keep the table's wording, a location the most specific place
+stated, a real disagreement the table's value flagged `conflict:<field>`; OCR look-alikes fixed and voted on."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts
+from normalizers.dates import parse_date, parse_period
+from normalizers.numbers import parse_amount
+from normalizers.text import compact, squeeze
+from normalizers.vocab import canonical_category, contains_place, name_endings, place_ancestors, place_parts
+from schemas.settings import Settings
+from schemas.tables import column_names
+from schemas.types import Correction, NarrativeItem, TableRow
+
+TEXT_FIELDS = column_names("projects", merged=True)      # declared in schemas/tables.py
+AID_CLAUSE = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)(\d+(?:\.\d+)?)万元")
+TOTAL_CLAUSE = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
+_LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"
+                           r"\d+(?:\.\d+)?万元[，,、]?)+")
+
+
+NAMED_FIELDS = ("responsible_unit", "implementing_entity", "ownership", "responsible_leader")
+DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
+
+
+@dataclass
+class Merged:
+    """A project as merged from its readings, before ids are given."""
+    item: NarrativeItem | None
+    row: TableRow | None
+    category_raw: str
+    witnesses: list[TableRow] = field(default_factory=list)   # the same row in other table readings
+    readings: list[int] = field(default_factory=list)         # each witness's reading number (2: the second …)
+    category_row: TableRow | None = None                      # the subtotal row that named the category
+    values: dict[str, object] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    pages: set[int] = field(default_factory=set)
+    corrections: list[Correction] = field(default_factory=list)
+
+def narrative_amounts(item: NarrativeItem | None) -> tuple[float | None, float | None]:
+    """(aid, total investment) stated in an item's sentence, in 万元."""
+    if item is None:
+        return None, None
+    text = compact(item.body)
+    aid, total = AID_CLAUSE.search(text), TOTAL_CLAUSE.search(text)
+    return (parse_amount(aid.group(1), errors="null") if aid else None,
+            parse_amount(total.group(1), errors="null") if total else None)
+
+
+def _depth(location: str) -> int:
+    parts = place_parts(location)
+    return max((len(place_ancestors(p)) for p in parts), default=-1)
+
+
+def merge_text(fieldname: str, table: str | None, narrative: str | None, settings: Settings
+               ) -> tuple[str | None, str | None]:
+    """(value, flag) for one text field from its two readings."""
+    t, n = squeeze(table), squeeze(narrative)
+    if not t or not n:
+        return t or n, None
+    if agrees(t, n, settings.min_subsequence_share):
+        if fieldname == "location" and _depth(n) > _depth(t):
+            return n, None
+        return t, None
+    if fieldname == "location":
+        if contains_place(t, n):
+            return n, None
+        if contains_place(n, t):
+            return t, None
+    if fieldname == "name" and n.endswith(name_endings()) and not t.endswith(name_endings()):
+        return n, "conflict:name"          # the table's reading is no name (a seal over it: 川菌种車)
+    return t, f"conflict:{fieldname}"
+
+
+def narrative_content(item: NarrativeItem) -> str | None:
+    """The item's sentence without its leading funding clause (总投资…，投入资金…万元，)."""
+    return squeeze(_LEAD_AMOUNTS.sub("", item.body)) or None
+
+
+def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: str,
+               settings: Settings, witnesses: list[TableRow] | None = None, scanned: bool = False,
+               alone: bool | None = None) -> Merged:
+    """One project from its narrative item and table row; `alone`: one reading is missing
+    where the plan has both (a table-only plan is not a reason for review)."""
+    m = Merged(item, row, category_raw, list(witnesses or []))
+    nf = dict(item.fields) if item else {}
+    if item:
+        nf["name"] = item.name
+        nf["content"] = narrative_content(item)
+        m.pages.add(item.page)
+    tv: dict[str, str | None] = {}
+    if row:
+        m.pages.add(row.page)
+        tv = _values(row)
+        for f in NAMED_FIELDS:                 # a neighbour's amounts in a name's cell: out, in doubt
+            if tv.get(f) and (kept := without_amounts(tv[f])) != tv[f]:
+                m.corrections.append(Correction("", None, f, tv[f], kept, "stray_amount", 100.0, row.page))
+                m.flags.append(f"low_confidence:{f}")
+                tv[f] = kept or None
+    others = [_values(w) for w in m.witnesses]
+    page = row.page if row else (item.page if item else None)
+    for f in TEXT_FIELDS:
+        value, flag = _merge_field(f, tv.get(f), nf.get(f), settings)
+        if settings.correct:
+            fixed, fixed_flag, rules, score, ambiguous = _corrected_field(
+                f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned, ((tv.get(f), nf.get(f)), (value, flag)))
+            if fixed != value:
+                rule = "cross_witness" if "cross_witness" in rules else (rules[0] if rules else "cross_witness")
+                m.corrections.append(Correction("", None, f, str(value or ""), str(fixed or ""), rule, score, page))
+                value, flag = fixed, fixed_flag
+            elif fixed_flag is None:
+                flag = None
+            if ambiguous:
+                m.flags.append(f"low_confidence:{f}")
+        m.values[f] = value
+        if flag:
+            m.flags.append(flag)
+    sub = compact(tv.get("category") or "")
+    canon_sub, score = canonical_category(sub)
+    same = canon_sub is not None and score >= settings.category_match_min and canon_sub == canonical_category(category_raw)[0]
+    m.values["subcategory"] = sub if sub and sub != compact(category_raw) and not same else None
+    if (not item or not row) if alone is None else alone:
+        m.flags.append("needs_review")
+    m.flags += [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ()) if c.guessed and c.text]
+    m.flags += [f"low_confidence:{f}" for f in DATE_PARSERS if tv.get(f) and m.values.get(f) is None]   # a cell no date read
+    return m
+
+
+def _values(row: TableRow) -> dict[str, str | None]:
+    return {k: (squeeze(c.text) if c.text else None) for k, c in row.cells.items()}
+
+
+def _merge_field(f: str, table: str | None, narrative: str | None, settings: Settings
+                 ) -> tuple[object, str | None]:
+    """One field's value from its table and narrative readings, as read (no correction).
+    Dates are compared by meaning (2025.11 is 2025年11月底); one written more precisely agrees."""
+    if f in DATE_PARSERS:
+        t, n = (DATE_PARSERS[f](v, errors="null") if v else None for v in (table, narrative))
+        if t and n and not (t.startswith(n) or n.startswith(t)):
+            return t, f"conflict:{f}"
+        return t or n, None
+    value, flag = merge_text(f, table, narrative, settings)
+    if f == "content" and table:
+        value, flag = table, None          # the table's cell is the content when it has one
+    return value, flag
+
+
+def _fixed(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
+    """fix_lookalikes, and in a scan's reading fix_variants too (a born-digital plan's characters are as written)."""
+    v, fixes, amb = fix_lookalikes(text, settings.correction_min)
+    if scanned:
+        v, more = fix_variants(v)
+        fixes += more
+    return v, fixes, amb
+
+
+def _corrected_field(f: str, readings: list[str | None], narrative: str | None, settings: Settings, scanned: bool = False,
+                     merged: tuple[tuple, tuple] | None = None) -> tuple[object, str | None, list[str], float | None, bool]:
+    """(value, flag, rules applied, score, ambiguous): look-alikes fixed in every reading, the
+    table readings voted on, the winner's characters repaired from the others. `merged`:
+    ((table, narrative), _merge_field of them), reused when nothing changed."""
+    rules: list[str] = []
+    scores: list[float] = []
+    fixed: list[str | None] = []
+    ambiguous = False
+    done: dict[str | None, tuple] = {}          # readings often repeat: each text is fixed once
+    for k, r in enumerate(readings):
+        text = squeeze(r)
+        if text not in done:
+            done[text] = _fixed(text, settings, scanned)
+        v, fixes, amb = done[text]
+        fixed.append(v)
+        if k == 0:
+            rules += [x.rule for x in fixes]
+            scores += [x.score for x in fixes]
+            ambiguous |= amb
+    n, n_fixes, _ = _fixed(squeeze(narrative), settings, scanned)
+    chosen, share, amb = vote(fixed, n, settings.min_subsequence_share, settings.ambiguity_margin)
+    ambiguous |= amb
+    if chosen is not None and chosen != fixed[0]:
+        rules, scores = ["cross_witness"], [round(100 * share, 1)]
+        ambiguous = False
+    if chosen:
+        chosen, repairs = repair_chars(chosen, [r for r in fixed if r and r != chosen] + [n], scanned)
+        rules += [x.rule for x in repairs]
+        scores += [x.score for x in repairs]
+        if n:
+            n, _ = repair_chars(n, [chosen], scanned)
+    if not readings[0] and n_fixes and not chosen:
+        rules += [x.rule for x in n_fixes]
+        scores += [x.score for x in n_fixes]
+    value, flag = merged[1] if merged and merged[0] == (chosen, n) else _merge_field(f, chosen, n, settings)
+    return value, flag, rules, (min(scores) if scores else None), ambiguous
