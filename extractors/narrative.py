@@ -16,8 +16,9 @@ from schemas.types import Line, NarrativeItem, Page
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
 _ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
-# an item printed without a number: a short name, then the sentence stating its money
-_UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?总投资[\d.]+万元[，,、]?)?(?:拟|计划)?(?:投入|安排)")
+# an item printed without a number: a short name, then the sentence stating its money (its ， read
+# as ． or . by OCR: 总投资117万元．拟投入…, k1-007)
+_UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?总投资[\d.]+万元[，,、.．]?)?(?:拟|计划)?(?:投入|安排)")
 # a category heading whose numeral a scan lost or misread (.三，补齐基础短板…。 深化产业合作。): a short phrase
 # naming a category, closed by 。, after at most a mark and a numeral
 _LOOSE_HEADING = re.compile(r"^[^\u4e00-\u9fff\d]{0,3}(?:[一二三四五六七八九十][^\u4e00-\u9fff\d]{1,2})?"

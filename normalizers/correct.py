@@ -7,6 +7,8 @@ between the readings of the same fact.
   a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
 - `fix_misreads`: a long gazetteer term with one inner hanzi read as any other character
   (峨边琶族自治县 → 峨边彝族自治县), rule `gazetteer`: what a list of look-alike pairs misses.
+- `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
+  (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
 - `vote`: readings of one field (table readings first, the narrative last) → the reading
   most others agree with (equal, or one abbreviating the other); a tie goes to the reading
@@ -33,6 +35,8 @@ DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
 MIN_MASKED_TERM = 6         # a term this long may be matched with one inner character misread as anything
 MASK = "\0"
+MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
+LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
 REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
 _DASH_RUN = re.compile(f"[{DASHES}]+")
 _QUOTE_MARK = re.compile(r"[“”\"'‘’]")
@@ -235,6 +239,50 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
     return text, fixes, ambiguous
 
 
+@lru_cache(maxsize=None)
+def _shortened() -> dict[str, frozenset[str]]:
+    """Long gazetteer terms with one inner character left out → the terms (a blurred or seal-covered
+    glyph OCR read as nothing). Not a level's suffix, and never a form that is itself a term."""
+    terms = known_terms()
+    index: dict[str, set[str]] = {}
+    for t in terms:
+        if len(t) >= MIN_DROPPED_TERM:
+            for i in range(1, len(t) - 1):
+                short = t[:i] + t[i + 1:]
+                if t[i] not in LEVEL_SUFFIXES and short not in terms:
+                    index.setdefault(short, set()).add(t)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _any_shortened() -> re.Pattern:
+    """Matches where any form of _shortened stands, longest first."""
+    forms = sorted(_shortened(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms))) if forms else re.compile(r"(?!)")
+
+
+def fix_dropped(text: str | None, min_score: float) -> tuple[str | None, list[Fix], bool]:
+    """(text with long gazetteer terms restored where OCR lost one inner character, the fixes, whether
+    a span could stand for two terms). For a scan's readings: a born-digital plan's text is as written."""
+    if not text or len(text) < MIN_DROPPED_TERM - 1:
+        return text, [], False
+    fixes: list[Fix] = []
+    ambiguous = False
+    out, last = [], 0
+    for m in _any_shortened().finditer(text):
+        targets = _shortened()[m.group()]
+        if len(targets) > 1:
+            ambiguous = True
+            continue
+        term = next(iter(targets))
+        if _inside_known(text, m.start(), m.end()) or lookalike_score(m.group(), term) < min_score:
+            continue
+        out += [text[last:m.start()], term]
+        last = m.end()
+        fixes.append(Fix(m.group(), term, "gazetteer", round(lookalike_score(m.group(), term), 1)))
+    return ("".join(out) + text[last:] if fixes else text), fixes, ambiguous
+
+
 def key(text: str | None) -> str:
     """Comparison form: no spaces, one dash, straight quotes."""
     t = _DASH_RUN.sub("-", compact(text or ""))
@@ -384,3 +432,12 @@ def without_amounts(text: str) -> str:
     县农业农村局, 县住房和城乡建设130000.00局): figures of the amount column beside it, read into its cell
     where the rule between them was lost; no such name holds a figure with cents or thousands commas."""
     return _MONEY.sub("", text).strip()
+
+
+_STRAY_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]$|^[A-Za-z](?=[\u4e00-\u9fff])")
+
+
+def without_stray_letter(text: str) -> str:
+    """A scanned name (office, owner, person) without a lone Latin letter at either end beside a hanzi
+    (勒乌乡人民政府f: a rule's or seal's stroke OCR read as a letter); no such name begins or ends so."""
+    return _STRAY_LETTER.sub("", text)

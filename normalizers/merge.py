@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalizers.correct import agrees, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts
+from normalizers.correct import (agrees, fix_dropped, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts,
+                                 without_stray_letter)
 from normalizers.dates import parse_date, parse_period
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
@@ -24,6 +25,7 @@ _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(
 
 NAMED_FIELDS = ("responsible_unit", "implementing_entity", "ownership", "responsible_leader")
 DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
+STRAY_LETTER_SCORE = 90.0     # a lone Latin letter at a scanned name's end (政府f): a stroke OCR read, near sure
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Merged:
     flags: list[str] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     corrections: list[Correction] = field(default_factory=list)
+
 
 def narrative_amounts(item: NarrativeItem | None) -> tuple[float | None, float | None]:
     """(aid, total investment) stated in an item's sentence, in 万元."""
@@ -100,6 +103,9 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
                 m.corrections.append(Correction("", None, f, tv[f], kept, "stray_amount", 100.0, row.page))
                 m.flags.append(f"low_confidence:{f}")
                 tv[f] = kept or None
+            if scanned and tv.get(f) and (kept := without_stray_letter(tv[f])) != tv[f]:
+                m.corrections.append(Correction("", None, f, tv[f], kept, "stray_letter", STRAY_LETTER_SCORE, row.page))
+                tv[f] = kept
     others = [_values(w) for w in m.witnesses]
     page = row.page if row else (item.page if item else None)
     for f in TEXT_FIELDS:
@@ -149,11 +155,14 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
 
 
 def _fixed(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_variants too (a born-digital plan's characters are as written)."""
+    """fix_lookalikes, and in a scan's reading fix_variants and fix_dropped too (a born-digital plan's
+    characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
         v, more = fix_variants(v)
-        fixes += more
+        v, lost, amb_lost = fix_dropped(v, settings.correction_min)
+        fixes += more + lost
+        amb |= amb_lost
     return v, fixes, amb
 
 

@@ -181,3 +181,38 @@ def test_an_amount_read_with_misread_separators_is_taken_and_logged():
     assert [(c.original, c.corrected, c.rule) for c in m.corrections] == [
         ("2.070.200.00", "2,070,200.00", "number"), ("2.070.200.00 元", "207.02", "unit")]
     assert not any(f.startswith("low_confidence:aid") for f in m.flags)
+
+
+def test_two_misread_characters_of_the_county_are_mended_by_lookalikes_and_the_gazetteer():
+    """k1-007 (rapidocr, 1-bit blurred scan): 哦边舞族自治县, two characters off; 哦/峨 (also tesseract's,
+    issue 11) fixes the anchor so the long-term rule can mend the inner one."""
+    text, fixes, ambiguous = fix_lookalikes("哦边舞族自治县", S.correction_min)
+    assert text == "峨边彝族自治县" and not ambiguous
+    assert [f.rule for f in fixes] == ["confusion", "gazetteer"]
+    assert fix_lookalikes("峨边葬族自治县交通运输局", S.correction_min)[0] == "峨边彝族自治县交通运输局"
+
+
+def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_only():
+    """k1-007: 峨边族自治县委宣传部 (彝 under a blur read as nothing)."""
+    from normalizers.correct import fix_dropped
+    from normalizers.merge import _corrected_field
+    text, fixes, _ = fix_dropped("峨边族自治县委宣传部", S.correction_min)
+    assert text == "峨边彝族自治县委宣传部" and [(f.original, f.rule) for f in fixes] == [("峨边族自治县", "gazetteer")]
+    assert fix_dropped("浙江绍兴市柯桥区", S.correction_min)[0] == "浙江绍兴市柯桥区"    # a suffix left out: written so
+    assert fix_dropped("峨边彝族自治县委宣传部", S.correction_min) == ("峨边彝族自治县委宣传部", [], False)
+    value, _, rules, _, _ = _corrected_field("implementing_entity", ["峨边族自治县委宣传部"], None, S, scanned=False)
+    assert value == "峨边族自治县委宣传部" and rules == []
+    value, _, rules, _, _ = _corrected_field("implementing_entity", ["峨边族自治县委宣传部"], None, S, scanned=True)
+    assert value == "峨边彝族自治县委宣传部" and rules == ["gazetteer"]
+
+
+def test_a_lone_letter_at_a_scanned_offices_end_is_taken_out_and_logged():
+    """k1-007: 勒乌乡人民政府f (a rule's stroke beside the cell read as a letter)."""
+    r = row(seq="1", name="勒乌乡林下经济示范园建设项目", implementing_entity="勒乌乡人民政府f", responsible_leader="刘建国")
+    m = merge_pair(None, r, "产业合作", S, scanned=True)
+    assert m.values["implementing_entity"] == "勒乌乡人民政府"
+    assert [(c.original, c.corrected, c.rule) for c in m.corrections] == [("勒乌乡人民政府f", "勒乌乡人民政府", "stray_letter")]
+    assert merge_pair(None, r, "产业合作", S, scanned=False).values["implementing_entity"] == "勒乌乡人民政府f"
+    from normalizers.correct import without_stray_letter
+    for written in ("中国移动5G", "县EPC项目部", "PPP项目公司"):      # Latin words and a letter after a figure stay
+        assert without_stray_letter(written) == written

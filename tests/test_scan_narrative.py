@@ -44,3 +44,16 @@ def test_the_stated_counts_are_read_when_a_paragraph_breaks_off_at_an_amount():
     paras[3:4] = []                        # an item numbered 6.2022年… still ends the opening text
     paras.insert(3, Paragraph("6.2022年劳务协作技能培训项目。总投资132万元。实施项目4类14个", 2, 16.0))
     assert extract_metadata(paras).project_count_stated is None
+
+
+def test_an_unnumbered_item_is_found_when_ocr_read_the_comma_after_its_total_as_a_point():
+    """k1-007: 红花镇食用菌种植基地建设项目。总投资117万元．拟投入协作资金88万元 (， read as ．) was taken
+    for the heading's text; the table's name under a seal (川菌种車) then had no narrative to pair with,
+    and the project went unmatched (13 fields) with a spurious record in its place."""
+    paras = [Paragraph("二、工作任务", 2, 14.0),
+             Paragraph("（一）深化产业合作。以产业兴旺为着力点，投入协作资金1261万元。", 2, 14.0),
+             Paragraph("红花镇食用菌种植基地建设项目。总投资117万元．拟投入协作资金88万元，在红花镇新建食用菌种植基地440亩。", 2, 14.0),
+             Paragraph("杨河乡白芨加工厂房建设项目。总投资60万元，拟投入协作资金41万元，在杨河乡新建加工厂房。", 2, 14.0)]
+    items = narrative_items(paras)
+    assert [i.name for i in items] == ["红花镇食用菌种植基地建设项目", "杨河乡白芨加工厂房建设项目"]
+    assert items[0].heading == "深化产业合作" and items[0].body.startswith("总投资117万元")
