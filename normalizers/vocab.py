@@ -216,6 +216,13 @@ def _offices() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((r["short"], r["full"]) for r in _rows("offices.csv")), key=lambda p: -len(p[0])))
 
 
+@lru_cache(maxsize=None)
+def office_bodies() -> frozenset[str]:
+    """The gazetteer's offices without their county (县住房和城乡建设局 → 住房和城乡建设局): what a name
+    holds after its place, however the place is written."""
+    return frozenset(full.removeprefix("县") for _, full in _offices())
+
+
 def expand_offices(text: str) -> str:
     """Short office names replaced by their full forms (县卫健局 → 县卫生健康局), for comparison."""
     t = compact(text)

@@ -379,6 +379,10 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
                                 _project(3, location="乐山市市中区"), _project(4, location="杨村乡、白杨乡")])
     assert truncated_names(places, {"d"}) == [("d", "d-1", "location")]     # k1-034 (seed 1) lost 县
     assert truncated_names(projects, set()) == []           # a born-digital plan prints what it prints
+    # k1-017 (seed 1): 峨边彝族自治县文化广播电视体育和旅游局 read as its last five characters, and left unflagged
+    heads = frame("projects", [_project(1, responsible_unit="育和旅游局"),
+                               _project(2, responsible_unit="文化广播电视体育和旅游局", implementing_entity="县卫生健康局")])
+    assert truncated_names(heads, {"d"}) == [("d", "d-1", "responsible_unit")]
 
 
 def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
