@@ -154,7 +154,7 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
     return value, flag
 
 
-def _fixed(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
+def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
     """fix_lookalikes, and in a scan's reading fix_variants and fix_dropped too (a born-digital plan's
     characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
@@ -179,14 +179,14 @@ def _corrected_field(f: str, readings: list[str | None], narrative: str | None, 
     for k, r in enumerate(readings):
         text = squeeze(r)
         if text not in done:
-            done[text] = _fixed(text, settings, scanned)
+            done[text] = fix_reading(text, settings, scanned)
         v, fixes, amb = done[text]
         fixed.append(v)
         if k == 0:
             rules += [x.rule for x in fixes]
             scores += [x.score for x in fixes]
             ambiguous |= amb
-    n, n_fixes, _ = _fixed(squeeze(narrative), settings, scanned)
+    n, n_fixes, _ = fix_reading(squeeze(narrative), settings, scanned)
     chosen, share, amb = vote(fixed, n, settings.min_subsequence_share, settings.ambiguity_margin)
     ambiguous |= amb
     if chosen is not None and chosen != fixed[0]:

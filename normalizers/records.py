@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from normalizers.checks import UNCATEGORISED, arithmetic_flags
+from normalizers.merge import fix_reading
 from normalizers.numbers import row_amount
 from normalizers.provenance import Provenance, provenance
 from normalizers.reconcile import reconcile
@@ -57,16 +58,34 @@ def doubt_subtotals(projects: list[ProjectRecord], doc_flags: list[str]) -> None
             p.confidence = _confidence(p.flags)
 
 
+FIXED_DOCUMENT_TEXT = ("title", "issuer")      # names a scan misreads as it misreads a project's (峨边琶族自治县)
+
+
+def fixed_document_text(parts: DocumentParts, doc_id: str, settings: Settings) -> tuple[dict[str, str], list[Correction]]:
+    """The title and issuer with OCR look-alikes repaired as a project's offices are, each change a
+    corrections row of the document (project_id null)."""
+    out: dict[str, str] = {}
+    fixes: list[Correction] = []
+    for f in FIXED_DOCUMENT_TEXT if settings.correct else ():
+        value = getattr(parts.metadata, f)
+        fixed, changes, _ = fix_reading(value, settings, parts.source_kind == "scanned")
+        if value and fixed and fixed != value and changes:
+            out[f] = fixed
+            fixes.append(Correction(doc_id, None, f, value, fixed, changes[0].rule,
+                                    min(c.score for c in changes), None, parts.metadata.plan_year))
+    return out, fixes
+
+
 def normalize(parts: DocumentParts, settings: Settings | None = None) -> NormalizedDocument:
     settings = settings or Settings()
     md = parts.metadata
     doc_id = doc_id_for(parts.sha256)
+    fixed_text, corrections = fixed_document_text(parts, doc_id, settings)
     stated = {c.label: c.amount_wan for c in md.categories_stated if c.amount_wan is not None}
     counts = [(c.label, c.count) for c in md.categories_stated if c.count]
     merged = reconcile(parts.items, parts.rows, settings, parts.witnesses, stated, counts=counts,
                        scanned=parts.source_kind == "scanned")
     projects: list[ProjectRecord] = []
-    corrections: list[Correction] = []
     for seq, m in enumerate(merged, start=1):
         category, score = canonical_category(m.category_raw)
         flags = list(m.flags)
@@ -96,8 +115,8 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
     if any("needs_review" in p.flags for p in projects):
         doc_flags.append("needs_review")
     doc = DocumentRecord(
-        doc_id=doc_id, source_file=parts.source_file, sha256=parts.sha256, title=md.title,
-        doc_number=md.doc_number, issuer=md.issuer, issue_date=md.issue_date, plan_year=md.plan_year,
+        doc_id=doc_id, source_file=parts.source_file, sha256=parts.sha256, title=fixed_text.get("title", md.title),
+        doc_number=md.doc_number, issuer=fixed_text.get("issuer", md.issuer), issue_date=md.issue_date, plan_year=md.plan_year,
         program=md.program, donor=md.donor or "", recipient=md.recipient or "",
         total_aid_funds_wan=md.total_aid_funds_wan if md.total_aid_funds_wan is not None else table_total_aid,
         total_investment_wan=md.total_investment_wan if md.total_investment_wan is not None else table_total_inv,

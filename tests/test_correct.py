@@ -216,3 +216,20 @@ def test_a_lone_letter_at_a_scanned_offices_end_is_taken_out_and_logged():
     from normalizers.correct import without_stray_letter
     for written in ("中国移动5G", "县EPC项目部", "PPP项目公司"):      # Latin words and a letter after a figure stay
         assert without_stray_letter(written) == written
+
+
+def test_a_scans_title_and_issuer_are_repaired_with_a_document_corrections_row():
+    """k1-005, k1-000, k1-010: the title and issuer read 峨边荡族/琶族/莱族自治县 stood as read (only a
+    project's values were repaired); a born-digital plan's title and issuer stay as printed."""
+    from normalizers.records import normalize
+    from schemas.types import DocumentParts, Metadata
+    md = Metadata(title="峨边荡族自治县2022年东西部协作建设项目实施方案", issuer="峨边琶族自治县人民政府办公室",
+                  plan_year=2022, program="东西部协作")
+    rows = [row(seq="1", name="宜坪乡白芨种植基地建设项目", aid_funds_wan="30")]
+    parts = DocumentParts("k.pdf", "ab" * 32, 3, "ocr", "scanned", [], md, [], rows)
+    out = normalize(parts, S)
+    assert (out.document.title, out.document.issuer) == ("峨边彝族自治县2022年东西部协作建设项目实施方案", "峨边彝族自治县人民政府办公室")
+    assert [(c.project_id, c.field, c.original, c.rule) for c in out.corrections if c.project_id is None] == [
+        (None, "title", "峨边荡族自治县2022年东西部协作建设项目实施方案", "gazetteer"),
+        (None, "issuer", "峨边琶族自治县人民政府办公室", "gazetteer")]
+    assert normalize(parts, Settings(correct=False)).document.issuer == "峨边琶族自治县人民政府办公室"
