@@ -6,7 +6,7 @@ import re
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from extractors.narrative import Paragraph
+from extractors.narrative import SECTION, Paragraph
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
 from normalizers.text import compact, squeeze
@@ -26,9 +26,10 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
 _TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万元")
 _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整正]+)")
-_COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类([\d一二三四五六七八九十]+)个")
+# 3类7个; OCR may put a mark between (3类？7个, k1-005)
+_COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类[^\w\s]?([\d一二三四五六七八九十]+)个")
 _CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个[，,]?[^\d；;]*?" + _NUM + r"万元")
-_TASKS = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*(工作任务|主要任务|建设任务|项目安排)")
+_TASKS = re.compile(SECTION.pattern + r"\s*(工作任务|主要任务|建设任务|项目安排)")
 
 
 def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -> Metadata:

@@ -13,7 +13,8 @@ from normalizers.vocab import canonical_category, match_label, name_endings
 from schemas.settings import Settings
 from schemas.types import Line, NarrativeItem, Page
 
-_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# a section heading's numeral and its 、 (or what OCR read for it: 三“工作任务, k1-005)
+SECTION = re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|[，,“”\"'`‘’]{1,2})")
 _HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
 _ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money (its ， read
@@ -126,14 +127,14 @@ def loose_heading(text: str, settings: Settings) -> str | None:
 def narrative_items(paras: list[Paragraph], settings: Settings | None = None) -> list[NarrativeItem]:
     """Numbered project items in the task section, each with its heading and labelled lines."""
     settings = settings or Settings()
-    start = next((i for i, p in enumerate(paras) if _SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
+    start = next((i for i, p in enumerate(paras) if SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
     if start is None:
         start = next((i for i, p in enumerate(paras) if _ITEM.match(p.text)), len(paras))
     items: list[NarrativeItem] = []
     heading = ""
     for p in paras[start + 1:]:
         text = p.text.strip()
-        if _SECTION.match(text) and items:
+        if SECTION.match(text) and items:
             break
         h = _HEADING.match(text)
         if h:

@@ -57,3 +57,18 @@ def test_an_unnumbered_item_is_found_when_ocr_read_the_comma_after_its_total_as_
     items = narrative_items(paras)
     assert [i.name for i in items] == ["红花镇食用菌种植基地建设项目", "杨河乡白芨加工厂房建设项目"]
     assert items[0].heading == "深化产业合作" and items[0].body.startswith("总投资117万元")
+
+
+def test_the_task_section_and_its_counts_are_read_through_ocrs_stray_marks():
+    """k1-005 (tesseract layer, 150 dpi grey): 二、工作任务 read 三“工作任务 and 3类7个 read 3类？7个; the
+    stated total and both counts went unread."""
+    paras = [Paragraph("峨边彝族自治县2022年东西部协作建设项目实施方案", 2, 24.0),
+             Paragraph("三“工作任务", 2, 17.0),
+             Paragraph("2022年，柯桥区计划投入协作资金1328.29万元。实施东西部协作项目3类？7个，其中：产业合作项目4个，"
+                       "计划投资1148.63万元；消费帮扶项目2个，计划投资152.66万元。", 2, 17.0),
+             Paragraph("（一）深化产业合作。投入协作资金1148.63万元。", 2, 17.0),
+             Paragraph("（1）共和乡竹笋种植基地建设项目。拟投入协作资金587.63万元。", 2, 17.0)]
+    md = extract_metadata(paras)
+    assert (md.total_aid_funds_wan, md.category_count_stated, md.project_count_stated) == (1328.29, 3, 7)
+    assert [(c.label, c.count) for c in md.categories_stated] == [("产业合作", 4), ("消费帮扶", 2)]
+    assert [i.name for i in narrative_items(paras)] == ["共和乡竹笋种植基地建设项目"]
