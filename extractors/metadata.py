@@ -29,7 +29,8 @@ _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟�
 # 3类7个; OCR may put a mark between (3类？7个, k1-005)
 _COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类[^\w\s]?([\d一二三四五六七八九十]+)个")
 _CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个[，,]?[^\d；;]*?" + _NUM + r"万元")
-_TASKS = re.compile(SECTION.pattern + r"\s*(工作任务|主要任务|建设任务|项目安排)")
+# the task section's heading; OCR may read a stray character before its title (二、了工作任务, k1-000)
+_TASKS = re.compile(SECTION.pattern + r"\s*.?\s*(工作任务|主要任务|建设任务|项目安排)")
 
 
 def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -> Metadata:

@@ -72,3 +72,5 @@ def test_the_task_section_and_its_counts_are_read_through_ocrs_stray_marks():
     assert (md.total_aid_funds_wan, md.category_count_stated, md.project_count_stated) == (1328.29, 3, 7)
     assert [(c.label, c.count) for c in md.categories_stated] == [("产业合作", 4), ("消费帮扶", 2)]
     assert [i.name for i in narrative_items(paras)] == ["共和乡竹笋种植基地建设项目"]
+    paras[1] = Paragraph("二、了工作任务", 2, 17.0)        # k1-000: a stray character before the title
+    assert extract_metadata(paras).project_count_stated == 7
