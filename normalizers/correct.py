@@ -176,12 +176,15 @@ def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list
 def _masked() -> dict[str, frozenset[str]]:
     """Long gazetteer terms with one inner character masked → the terms: an OCR engine reads a
     rare character as many others (彝 as 琶, 芭, 琴, 芋 …), more than a list of pairs holds.
-    The first and last characters anchor the match (马边彝族自治县 is another county)."""
+    The first and last characters, each as printed or as its look-alike, anchor the match
+    (马边彝族自治县 is another county)."""
     index: dict[str, set[str]] = {}
     for t in known_terms():
         if len(t) >= MIN_MASKED_TERM:
             for i in range(1, len(t) - 1):
-                index.setdefault(t[:i] + MASK + t[i + 1:], set()).add(t)
+                for a in {t[0]} | confusables().get(t[0], frozenset()):   # an anchor read as its look-alike
+                    for z in {t[-1]} | confusables().get(t[-1], frozenset()):   # (哦边舞族自治县, 峨边琶族自治具)
+                        index.setdefault(a + t[1:i] + MASK + t[i + 1:-1] + z, set()).add(t)
     return {k: frozenset(v) for k, v in index.items()}
 
 

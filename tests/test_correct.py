@@ -233,3 +233,12 @@ def test_a_scans_title_and_issuer_are_repaired_with_a_document_corrections_row()
         (None, "title", "峨边荡族自治县2022年东西部协作建设项目实施方案", "gazetteer"),
         (None, "issuer", "峨边琶族自治县人民政府办公室", "gazetteer")]
     assert normalize(parts, Settings(correct=False)).document.issuer == "峨边琶族自治县人民政府办公室"
+
+
+def test_a_long_terms_first_or_last_character_read_as_its_lookalike_still_anchors_it():
+    """县 read 具 by tesseract (峨边琶族自治具, 已经具人民政府: k1-024, k1-005): a long term whose anchor is a
+    look-alike and one inner character any other is mended when the score allows it."""
+    assert fix_lookalikes("具住房和城乡建没局", S.correction_min)[0] == "县住房和城乡建设局"
+    # seven characters with two slips, one of them no look-alike, stay below correction_min: left as read
+    assert fix_lookalikes("峨边琶族自治具", S.correction_min)[0] == "峨边琶族自治具"
+    assert fix_lookalikes("马边彝族自治县", S.correction_min)[0] == "马边彝族自治县"     # another county
