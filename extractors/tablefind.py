@@ -36,7 +36,7 @@ def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars:
 
 def _headed(grid: Grid, settings: Settings) -> bool:
     """The cells of the grid's first rows name the project name and two more fields: a plan
-    table's header (what extractors/tables.py needs of one)."""
+    table's header (what extractors/columns.py needs of one)."""
     found = set()
     for text in {grid.owner(r, c).text for r in range(min(grid.n_rows, 3)) for c in range(grid.n_cols)
                  if grid.owner(r, c) is not None and grid.owner(r, c).text.strip()}:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import statistics
 
+from extractors.columns import grid_mapping, header_rows
 from extractors.grid import Grid
-from extractors.tables import AMOUNT_FIELDS, grid_mapping, header_rows
+from extractors.rowkind import AMOUNT_FIELDS
 from normalizers.numbers import parse_amount
 from normalizers.text import compact
 from schemas.settings import Settings

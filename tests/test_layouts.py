@@ -95,7 +95,7 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     from extractors.header import unlabelled
     from extractors.grid import group_lines
     from extractors.segments import text_lines
-    from extractors.tables import map_columns
+    from extractors.columns import map_columns
     settings = Settings()
     rows = [("1", "新林镇示范园建设项目", "发展林下食用菌种植"), ("2", "觉莫乡加工厂房建设项目", "新建加工厂房"),
             ("3", "杨河乡白芨种植基地", "新建种植基地380亩")]
@@ -143,7 +143,8 @@ def test_a_numeral_alone_under_the_name_is_a_category_heading():
     """k1-008, k1-029 (seed 1): with 序号 unread, a heading 二 | 劳务协作 fell apart into the name and
     the content column and landed as a project named 二; no project is named by a numeral alone."""
     from extractors.grid import build_grid
-    from extractors.tables import classify, Mapping, row_cells
+    from extractors.columns import Mapping, row_cells
+    from extractors.rowkind import classify
     head = _row_chars(20.0, [("项目名称", 40.0), ("建设内容", 160.0)])
     body = _row_chars(40.0, [("二、", 40.0), ("劳务协作", 160.0)]) + _row_chars(60.0, [("二道河村道路项目", 40.0),
                                                                                     ("硬化道路", 160.0)])

@@ -5,10 +5,11 @@ a category heading whose numeral and label stand in cells of their own. Small gr
 from cell rectangles and characters; what each test expects is written from those cells."""
 from __future__ import annotations
 
+from extractors.columns import Mapping, map_columns, row_cells
 from extractors.grid import build_grid, group_lines
 from extractors.header import header_band
+from extractors.rowkind import classify
 from extractors.segments import text_lines
-from extractors.tables import classify, map_columns, row_cells, Mapping
 from extractors.units import amount_unit
 from normalizers.correct import scrambled_label
 from normalizers.merge import merge_pair
@@ -176,7 +177,7 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     """k1-032 (seed 1): 序号 found no column of its own (its header unread, its gutter lost), the
     numbers went into the names: (1)“四季文旅”消费帮扶项目. With no 序号 column, a name opening with an
     item number gives the row that number and the name the rest; a heading numeral stays."""
-    from extractors.tables import numeral_apart
+    from extractors.rowkind import numeral_apart
     box = (0, 0, 1, 1)
     cells = numeral_apart({"name": Cell("(1)“四季文旅”消费帮扶项目", 6, box), "content": Cell("开展展销活动9场", 6, box)})
     assert cells["seq"].text == "(1)" and cells["name"].text == "“四季文旅”消费帮扶项目"
@@ -191,7 +192,7 @@ def test_an_items_number_read_into_its_name_is_set_apart():
 def test_an_items_number_ocr_garbled_in_its_name_is_taken_out():
     """k1-011 (seed 1, 1-bit heavy blur, 序号 under a seal: no column): (1) read () or d), standing
     apart at the start of a name's line, stayed in five of six names (d)专业技术人才培养项目)."""
-    from extractors.tables import numeral_apart
+    from extractors.rowkind import numeral_apart
     box = (0, 0, 1, 1)
     cells = numeral_apart({"name": Cell("d) 专业技术人才培养\n项目", 6, box)})
     assert cells["name"].text == "专业技术人才培养\n项目" and "seq" not in cells

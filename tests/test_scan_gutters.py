@@ -86,7 +86,7 @@ def test_a_wide_unread_label_over_text_ocr_joined_to_its_neighbour_stays_a_colum
 def test_a_merging_column_without_a_label_is_mapped_to_category():
     """The column found by its category labels (Grid.merging) has no header text to map it by."""
     from extractors.grid import build_grid
-    from extractors.tables import map_columns
+    from extractors.columns import map_columns
 
     def chars(y: float, cells: list[tuple[str, float]]) -> list[dict]:
         return [{"text": t, "x0": x + 9 * i, "x1": x + 9 * (i + 1), "top": y, "bottom": y + 9, "size": 9.0}

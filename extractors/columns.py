@@ -1,0 +1,188 @@
+"""A grid's header → which contract field each column holds, by its header text (fuzzy, never by
+position), else by what its cells hold; a continuation without header takes the page before's."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.grid import Grid
+from extractors.misread import misread_labels
+from extractors.rowkind import _CATEGORY_NAME, _SUBTOTAL, _TOTAL
+from normalizers.correct import scrambled_label
+from normalizers.text import compact
+from normalizers.vocab import match_label, name_endings, names_column, names_field
+from schemas.settings import Settings
+from schemas.types import Cell
+
+DATE_FIELDS = ("deadline", "construction_period")
+_MONTH = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}(?!\d)")
+_YEARS = re.compile(r"^\d{4}年?(\s*[-—–－~～至到]+\s*\d{4}年?)?$")
+
+
+@dataclass
+class Mapping:
+    """Which field each grid column holds; `header_rows` counts the header lines; `guessed`: the
+    columns no label read as printed named (their values get `low_confidence:<field>`)."""
+    columns: dict[int, str]
+    header_rows: int
+    n_cols: int
+    guessed: frozenset[int] = frozenset()
+
+
+def header_rows(grid: Grid, settings: Settings) -> int:
+    """How many rows at the top of the grid are header lines (0: a continuation without header):
+    a row naming two fields or more, and the rows under it that hold only short labels
+    (资金来源 over 协作资金 | 县级配套: a header of two or three rows)."""
+    if grid.head_rows is not None:                      # a grid found by alignment: its header band, or none
+        return grid.head_rows
+    n = 0
+    for r in range(min(grid.n_rows, 4)):
+        own = [cell.text for c in range(grid.n_cols)
+               if (cell := grid.owner(r, c)) is not None and cell.row == r and cell.col == c and cell.text.strip()]
+        hits = sum(1 for t in own if names_field(t, settings.header_match_min))
+        if hits >= 2 or (n and hits and all(_header_text(t) for t in own)):   # not the rest of a broken row
+            n = r + 1
+        else:
+            break
+    return n
+
+
+def _header_text(text: str) -> bool:
+    t = compact(text)
+    return len(t) <= 16 and not re.search(r"\d", t) and not _TOTAL.match(t) and not _SUBTOTAL.match(t) \
+        and not _CATEGORY_NAME.match(t)
+
+
+def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int, str], set[int]]:
+    """(column → field, from the lowest header text over each column, each field used once; the
+    columns found otherwise than by a label read as printed: a label read out of order or in
+    look-alikes, or a column of dates whose label names nothing)."""
+    scored = []
+    for c in range(grid.n_cols):
+        for r in range(n_header - 1, -1, -1):
+            cell = grid.owner(r, c)
+            if cell is None or not cell.text or (cell.colspan > 1 and r < n_header - 1):
+                continue
+            field, score = match_label(cell.text)
+            guessed = False
+            if not (field and score >= settings.header_match_min) and \
+                    (field := scrambled_label(cell.text, settings.scrambled_label_chars)):
+                score, guessed = settings.header_match_min, True
+            if field and score >= settings.header_match_min:
+                if field in DATE_FIELDS:
+                    field = date_column_kind(grid, c, n_header) or field
+                scored.append((score, -r, c, field, guessed))
+                break
+    columns: dict[int, str] = {}
+    unsure: set[int] = set()
+    for score, _, c, field, guessed in sorted(scored, reverse=True):
+        if field not in columns.values() and c not in columns:
+            columns[c] = field
+            if guessed:
+                unsure.add(c)
+    if "name" not in columns.values() and (c := unlabelled_names(grid, n_header, columns, settings)) is not None:
+        columns[c] = "name"
+        if _head(grid, c, n_header).strip():          # a label read as nothing (项解 for 项目名称): guessed
+            unsure.add(c)
+    for c in grid.merging or []:                       # a 类别 column found by its labels, its header unread
+        if c not in columns and "category" not in columns.values():
+            columns[c] = "category"
+    for c, field in date_columns(grid, n_header, columns, settings).items():
+        columns[c] = field
+        unsure.add(c)
+    heads = {c: _head(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
+    for c, field in misread_labels(heads, columns, settings).items():
+        columns[c] = field
+        unsure.add(c)
+    return columns, unsure
+
+
+def _head(grid: Grid, c: int, n_header: int) -> str:
+    """The header text of column c (its own cells only, not a group label spanning it)."""
+    return "".join(grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None
+                   and grid.owner(r, c).col == c)
+
+
+def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> dict[int, str]:
+    """Columns of dates whose label went unread (建设年限 misread past matching): a column no label
+    names, whose header text names no other column, with dates in at least
+    settings.date_column_share of its cells → the date field they are (years: construction_period;
+    months: deadline), when no other column holds that field."""
+    out: dict[int, str] = {}
+    for c in range(grid.n_cols):
+        if c in columns:
+            continue
+        head = _head(grid, c, n_header)
+        if head.strip() and names_column(head, settings.header_match_min):
+            continue
+        field = date_column_kind(grid, c, n_header, settings.date_column_share)
+        if field and field not in columns.values() and field not in out.values():
+            out[c] = field
+    return out
+
+
+def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The column of project names whose header went unread (a seal over 项目名称) or was read as
+    nothing (项解, k1-007): a column no label names, whose header text names no other column, whose
+    cells end as project names do (项目, 工程) in at least settings.name_column_share of them; None
+    when there is none."""
+    best = None
+    for c in range(grid.n_cols):
+        head = _head(grid, c, n_header)
+        if c in columns or (head.strip() and names_column(head, settings.header_match_min)):
+            continue
+        texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
+                 if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+        share = sum(t.endswith(name_endings()) for t in texts) / len(texts) if texts else 0.0
+        if share >= settings.name_column_share and (best is None or share > best[0]):
+            best = (share, c)
+    return best[1] if best else None
+
+
+def date_column_kind(grid: Grid, c: int, n_header: int, share: float = 0.5) -> str | None:
+    """建设期限 heads a deadline in some plans and a span of years in others: the cells say which
+    (months written: deadline; years only: construction_period; None when they do not say, in at
+    least `share` of the column's cells)."""
+    texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
+             if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+    months = sum(bool(_MONTH.search(t)) for t in texts)
+    years = sum(bool(_YEARS.match(t)) for t in texts)
+    if not texts:
+        return None
+    if months > years and months >= share * len(texts):
+        return "deadline"
+    if years > months and years >= share * len(texts):
+        return "construction_period"
+    return None
+
+
+def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Mapping | None:
+    """The grid's own header mapping, or the previous page's for a continuation of the same table."""
+    n = header_rows(grid, settings)
+    if n:
+        columns, guessed = map_columns(grid, n, settings)
+        if previous and previous.n_cols == grid.n_cols:     # the header repeated, a label cut short (建设)
+            for c, field in previous.columns.items():
+                if c not in columns and field not in columns.values():
+                    columns[c] = field
+                    if c in previous.guessed:
+                        guessed.add(c)
+        if "name" in columns.values() and len(columns) >= 3:
+            return Mapping(columns, n, grid.n_cols, frozenset(guessed))
+        return None
+    if previous and previous.n_cols == grid.n_cols:
+        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed)
+    return None
+
+
+def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
+    """The mapped cells of row r; a cell merged from a row above carries its text and span."""
+    out: dict[str, Cell] = {}
+    for c, field in mapping.columns.items():
+        cell = grid.owner(r, c)
+        if cell is None:
+            continue
+        if cell.col != c:       # covered by a cell spanning from the left: belongs to that column
+            continue
+        out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed)
+    return out

@@ -1,0 +1,101 @@
+"""One data row of a plan table: its item number set apart from its name, and its kind (item,
+category heading or subtotal, 合计, empty) told by its numerals and words."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors.grid import Grid
+from normalizers.text import compact
+from normalizers.vocab import canonical_category
+from schemas.settings import Settings
+from schemas.types import SUBTOTAL_AFTER, Cell
+
+_CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
+_CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
+_BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
+_ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
+# an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
+_MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
+_NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
+_ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
+_TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
+_SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
+AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
+
+
+def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目: 序号's rule or gutter lost,
+    no 序号 column found) set apart as the row's number; one OCR garbled standing apart at a line's
+    start (() 地建, d) 专业技术人才培养: k1-011) taken out of the name."""
+    name = cells.get("name")
+    if name is None or "seq" in cells:
+        return cells
+    lines = name.text.split("\n")
+    alone = [k for k, ln in enumerate(lines) if _ITEM_MARK.fullmatch(ln.strip())]
+    if len(alone) == 1 and len(lines) > 1:    # beside a wrapped name, on a line of its own: 建设项 | (1) | 目
+        rest = "\n".join(ln for k, ln in enumerate(lines) if k != alone[0])
+        return {**cells, "seq": replace(name, text=lines[alone[0]].strip()), "name": replace(name, text=rest)}
+    m = _NAME_NUMERAL.match(name.text)
+    if m:
+        return {**cells, "seq": replace(name, text=m.group(1)), "name": replace(name, text=m.group(2))}
+    marks = [_MARK_MISREAD.match(ln) for ln in lines]
+    if sum(1 for mk in marks if mk) != 1:
+        return cells
+    rest = "\n".join(ln[mk.end():] if mk else ln for ln, mk in zip(lines, marks))
+    return {**cells, "name": replace(name, text=rest)}
+
+
+def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> tuple[str, str, str]:
+    """(kind, label, numeral) of a data row."""
+    texts = [grid.owner(r, c).text.strip() for c in range(grid.n_cols)
+             if grid.owner(r, c) is not None and grid.owner(r, c).row == r and grid.owner(r, c).col == c]
+    texts = [t for t in texts if t]
+    if not texts:
+        return "empty", "", ""
+    seq = compact(cells["seq"].text) if "seq" in cells and not cells["seq"].merged_from_above else ""
+    name = cells.get("name")
+    has_name = bool(name and name.text and not name.merged_from_above)
+    if any(_TOTAL.match(compact(t)) for t in texts):
+        return "total", "合计", seq
+    if any(_SUBTOTAL.match(compact(t)) for t in texts):
+        return "subtotal", "", SUBTOTAL_AFTER     # its group's category is settled in settle_subtotals
+    if not seq and has_name and (m := _BARE_NUMERAL.match(compact(name.text))):
+        # a heading's numeral read under 项目名称 and its label under a column beside: no name is a numeral alone
+        label = next((compact(t) for t in texts if compact(t) != compact(name.text) and not _is_number(t)), "")
+        return "subtotal", label, m.group(1)
+    if not seq:     # a heading row 一、产业发展类 wherever it stands when 序号 is blank
+        heads = [c for c in map(_CATEGORY_NAME.match, map(compact, texts)) if c]
+        if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) for t in texts):
+            c = heads[0]
+            return "subtotal", c.group(3), c.group(1) or c.group(2)
+        words = [compact(t) for t in texts if not _is_number(t)]
+        bare = [w for w in words if _BARE_NUMERAL.match(w)]
+        label = next((w for w in words if w not in bare), "")
+        if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
+            return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
+    m = _CATEGORY_NO.match(seq) if seq else None
+    if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
+        label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
+        return "subtotal", label, m.group(1)
+    if seq and not _ITEM_NO.match(seq) and (label := _heading_label(texts, seq, settings)):
+        return "subtotal", label, ""     # a heading whose numeral OCR misread: （二） as に
+    if _ITEM_NO.match(seq) or has_name:
+        return "item", "", seq
+    amounts = any(_is_number(cells[f].text) for f in AMOUNT_FIELDS if f in cells)
+    label = next((compact(t) for t in texts if not _is_number(t)), "")
+    return ("subtotal", label, "") if amounts and label else ("empty", "", "")
+
+
+def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:
+    """The category a row names when its only words are one category label (产业发展 | 类, or
+    就业帮扶类 twice across merged cells) beside figures; "" for an item's row of many fields."""
+    words = list(dict.fromkeys(compact(t) for t in texts if not _is_number(t) and compact(t) != seq))
+    label = "".join(words)
+    if not words or len(words) > 2 or canonical_category(label)[1] < settings.category_match_min:
+        return ""
+    return label
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
