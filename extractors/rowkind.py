@@ -11,6 +11,8 @@ from normalizers.vocab import canonical_category
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell
 
+KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wording (not one merely holding it)
+
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
@@ -74,6 +76,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         label = next((w for w in words if w not in bare), "")
         if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
+        if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
+            return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut across two cells, its numeral lost
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")

@@ -156,6 +156,19 @@ def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
     assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
 
 
+def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
+    """k1-010 (seed 1, a seal over the table): 一、产业合作（5个） read 产 | 业合作 （5个） in two cells, 序号
+    blank, became a project: one spurious record and every seq after it one off (0.903). Two words
+    that together are a category's own wording are a heading; a project's two words are not."""
+    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), [("", "产", "1767.50", "业合作 （5个）"),
+                                                      ("", "消费帮扶", "215.65", "县农业农村局"),
+                                                      ("", "产业发展", "215.65", "县农业农村局")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "产业合作(5个)", "")
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
+    assert classify(grid, 3, row_cells(grid, 3, mapping), Settings())[0] == "item"
+
+
 def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
     """k1-000 (seed 1): the rules between 县级配套 | 群众自筹 | 责任单位 lost under a lifted seal, the
     amounts were read into the office's cell (788800.00 270000.00县农业农村局). Money figures are taken
