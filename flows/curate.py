@@ -384,8 +384,10 @@ def rebind(result: DocResult, path: str) -> DocResult:
     if result.source_file == path:
         return result
     doc = result.doc
-    if doc is not None:
-        doc = replace(doc, document=replace(doc.document, source_file=path))
+    if doc is not None:      # the document's path and its provenance row (the pipeline's reading of it)
+        doc = replace(doc, document=replace(doc.document, source_file=path),
+                      provenance=[replace(p, text=path) if p.field == "source_file" and p.project_id is None else p
+                                  for p in doc.provenance])
     return replace(result, source_file=path, doc=doc,
                    error=relabel(result.error, result.source_file, path) if result.error else None,
                    warnings=[relabel(w, result.source_file, path) for w in result.warnings])

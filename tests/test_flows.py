@@ -111,3 +111,16 @@ def test_with_a_prefect_server_configured_a_no_op_run_is_still_recorded(tmp_path
     assert main(["run", str(sample("2023")), "--curated", str(curated)]) == 0
     with get_client(sync_client=True) as client:
         assert len(client.read_flow_runs()) == before + 1
+
+
+def test_a_result_rebound_to_another_path_carries_that_path_into_its_provenance():
+    """A result cached from the same content under another name: its document and its provenance row
+    for source_file both name the path of this run (the provenance kept the first name)."""
+    from flows.curate import rebind
+    from flows.ingest import process
+    from schemas.settings import Settings
+    r = process(sample("2026"), Settings())
+    moved = rebind(r, "/elsewhere/plan.pdf")
+    assert moved.doc.document.source_file == "/elsewhere/plan.pdf"
+    assert [p.text for p in moved.doc.provenance if p.field == "source_file"] == ["/elsewhere/plan.pdf"]
+    assert [p.text for p in r.doc.provenance if p.field == "source_file"] == [str(sample("2026"))]   # a copy
