@@ -190,6 +190,7 @@ def test_two_misread_characters_of_the_county_are_mended_by_lookalikes_and_the_g
     assert text == "峨边彝族自治县" and not ambiguous
     assert [f.rule for f in fixes] == ["confusion", "gazetteer"]
     assert fix_lookalikes("峨边葬族自治县交通运输局", S.correction_min)[0] == "峨边彝族自治县交通运输局"
+    assert fix_lookalikes("蛾边舞族自治县", S.correction_min)[0] == "峨边彝族自治县"       # k1-036's tesseract layer
 
 
 def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_only():
