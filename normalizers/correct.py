@@ -278,11 +278,12 @@ def fix_dropped(text: str | None, min_score: float) -> tuple[str | None, list[Fi
             ambiguous = True
             continue
         term = next(iter(targets))
-        if _inside_known(text, m.start(), m.end()) or lookalike_score(m.group(), term) < min_score:
+        score = lookalike_score(m.group(), term)
+        if _inside_known(text, m.start(), m.end()) or score < min_score:
             continue
         out += [text[last:m.start()], term]
         last = m.end()
-        fixes.append(Fix(m.group(), term, "gazetteer", round(lookalike_score(m.group(), term), 1)))
+        fixes.append(Fix(m.group(), term, "gazetteer", round(score, 1)))
     return ("".join(out) + text[last:] if fixes else text), fixes, ambiguous
 
 
