@@ -35,6 +35,9 @@ SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are 
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
 TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
 VALLEY_SHARE = 0.08      # ... parted where a row holds under this share of the inkiest row's ink
+STACK_BAND_WIDE = 1.3    # a box taller than wide whose ink bands are this much wider than high is a stacked label
+STACK_PAD = 0.25         # ... each band's box padded by this share of its height (the detector's unclip)
+STACK_EDGE_SHARE = 0.6   # ... a band at its top or bottom this much lower than the tallest is a neighbour's
 
 
 @contextmanager
@@ -61,6 +64,7 @@ def engine(settings: Settings):
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1}), settings.ocr_rec_squeeze))
         _interruptible(found[1])
+        _stacks_split(found[1])
         found[1].cal_rec_boxes = _WordBoxes()
         _table_normalised(found[1])
     try:
@@ -140,6 +144,70 @@ def _table_normalised(ocr) -> None:
         return table[:, 0][img] if img.dtype == np.uint8 else slow(img)
     pre.normalize = normalize
     det.get_preprocess = lambda: pre       # rapidocr makes a fresh one for every page
+
+
+def _stacks_split(ocr) -> None:
+    """The engine's detector boxes with each stacked label cut into its lines (split_stacked) before
+    they are cropped and read."""
+    base = ocr.detect_and_crop
+
+    def detect_and_crop(img: np.ndarray, op_record: dict):
+        crops, det = base(img, op_record)
+        grey = img[..., 0] if img.ndim == 3 else img
+        boxes, scores = split_stacked(det.boxes, list(det.scores or []), grey)
+        if len(boxes) != len(det.boxes):
+            det.boxes, det.scores = boxes, scores
+            crops = ocr.crop_text_regions(img, boxes)
+        return crops, det
+
+    ocr.detect_and_crop = detect_and_crop
+
+
+def split_stacked(boxes: np.ndarray, scores: list[float], grey: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """(boxes, scores) with each box taller than wide that holds several lines set close, each wider
+    than high (a narrow column's label wrapped line by line: 帮扶 | 资金 | （万 | 元）), cut into one box
+    per line. The detector takes such a stack for one line; the recogniser then reads it turned, as a
+    line running down the page, and gives one wrong character (k3-056). A line that does run down
+    (a turned page's) has bands a character wide and is left whole."""
+    out, kept = [], []
+    for box, score in zip(boxes, scores):
+        bands = _stack_bands(box, grey)
+        out += bands or [box]
+        kept += [score] * (len(bands) or 1)
+    if len(out) == len(boxes):
+        return boxes, scores
+    return np.asarray(out, dtype=np.float32), kept
+
+
+def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
+    """The line boxes of a stacked label in `box` (see split_stacked); [] for any other box."""
+    x0, y0 = max(0, int(np.min(box[:, 0]))), max(0, int(np.min(box[:, 1])))
+    x1, y1 = min(grey.shape[1], int(math.ceil(np.max(box[:, 0])))), min(grey.shape[0], int(math.ceil(np.max(box[:, 1]))))
+    if y1 - y0 <= x1 - x0 or x1 <= x0:
+        return []
+    ink = grey[y0:y1, x0:x1] < INK
+    counts = ink.sum(axis=1)
+    if not counts.any():
+        return []
+    full = counts > VALLEY_SHARE * counts.max()
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], full.astype(np.int8), [0]))))
+    runs = list(zip(edges[::2], edges[1::2]))                 # [start, end) of each inked band
+    tall = max(b - a for a, b in runs)
+    while runs and runs[0][1] - runs[0][0] < STACK_EDGE_SHARE * tall:    # a neighbour line reaching
+        runs.pop(0)                                                      # into the box's padding
+    while runs and runs[-1][1] - runs[-1][0] < STACK_EDGE_SHARE * tall:
+        runs.pop()
+    if len(runs) < 2:
+        return []
+    widths = [np.ptp(np.flatnonzero(ink[a:b].any(axis=0))) + 1 for a, b in runs]
+    if sum(w >= STACK_BAND_WIDE * (b - a) for w, (a, b) in zip(widths, runs)) < len(runs) - 1:
+        return []
+    out = []
+    for a, b in runs:
+        pad = STACK_PAD * (b - a)
+        top, bottom = y0 + a - pad, y0 + b + pad
+        out.append(np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32))
+    return out
 
 
 class _WordBoxes:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
 from normalizers.numbers import chinese_to_int
+from normalizers.vocab import name_endings
 from schemas.settings import Settings
 
 # a row's mark: an item's serial or a heading's numeral
 _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
+_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -45,13 +47,21 @@ class Block:
         return (self.top + self.bottom) / 2
 
 
-def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Settings) -> list[list[Block]]:
-    """Each column's text cut into cells: a line under another no further than the table's usual
-    line gap (plus settings.cell_gap_em) goes on the same cell."""
+def per_column(lines: list[list[Segment]], columns: list[float]) -> list[list[Segment]]:
+    """The table's line pieces by the column they stand in."""
     per: list[list[Segment]] = [[] for _ in range(len(columns) - 1)]
     for ln in lines:
         for s in ln:
             per[column_at(s.centre, columns)].append(s)
+    return per
+
+
+def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Settings,
+                  apart: list[float] = ()) -> list[list[Block]]:
+    """Each column's text cut into cells: a line under another no further than the table's usual
+    line gap (plus settings.cell_gap_em) goes on the same cell, unless a row ends between them
+    (`apart`, from entry_breaks)."""
+    per = per_column(lines, columns)
     heading = {id(s) for ln in lines if any(HEADING_MARK.match(s.text.strip()) for s in ln) for s in ln}
     gaps = _line_gaps(per)
     within = gaps[len(gaps) // 4] if gaps else 0.0           # the gap between lines of one cell
@@ -62,13 +72,41 @@ def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Se
         for s in sorted(segs, key=lambda s: s.top):
             # a heading row's cell goes on only at the table's own line gap: the next row may touch it
             slack = 0.0 if id(s) in heading or (last is not None and id(last) in heading) else settings.cell_gap_em
-            if blocks and s.top - blocks[-1].bottom <= within + slack * s.size + 0.5:
+            parted = last is not None and any(_middle(last) < y < _middle(s) for y in apart)
+            if blocks and not parted and s.top - blocks[-1].bottom <= within + slack * s.size + 0.5:
                 blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
             else:
                 blocks.append(Block(s.top, s.bottom, s.size))
             last = s
         out.append(blocks)
     return out
+
+
+def entry_breaks(per: list[list[Segment]]) -> list[float]:
+    """y between two rows set with no gap between them (k3-056: one line each, the next row's
+    line at the table's own line pitch): where one column holds two lines one under the other that
+    each end as a project's name ends, and another column a whole figure on each of the two lines.
+    A name wrapped after a 项目 inside it (产业发展项目 | 配套工程) has one figure beside it."""
+    names = [(a, b) for segs in per for a, b in _pairs(segs)
+             if a.text.strip().endswith(name_endings()) and b.text.strip().endswith(name_endings())]
+    figures = [s for segs in per for s in segs if _FIGURE.fullmatch(s.text.strip())]
+    out = []
+    for a, b in names:
+        on_a = [f for f in figures if abs(_middle(f) - _middle(a)) <= 0.5 * a.size]
+        on_b = [f for f in figures if abs(_middle(f) - _middle(b)) <= 0.5 * b.size]
+        if any(min(f.x1, g.x1) > max(f.x0, g.x0) for f in on_a for g in on_b):
+            out.append((a.bottom + b.top) / 2)
+    return out
+
+
+def _pairs(segs: list[Segment]) -> list[tuple[Segment, Segment]]:
+    """Each line of a column with the line right under it."""
+    ordered = sorted(segs, key=lambda s: s.top)
+    return list(zip(ordered, ordered[1:]))
+
+
+def _middle(s) -> float:
+    return (s.top + s.bottom) / 2
 
 
 def _line_gaps(per: list[list[Segment]]) -> list[float]:
@@ -86,7 +124,8 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
     The cells of one row share their middle (cells set middle) or their top (set at the top):
     the key more cells of different columns share exactly is the table's; each group of cells
     sharing it is a row (not a group of cells run together over two rows), as is a heading line."""
-    blocks = [b for col in column_blocks(lines, columns, settings) for b in col]
+    apart = entry_breaks(per_column(lines, columns))
+    blocks = [b for col in column_blocks(lines, columns, settings, apart) for b in col]
     if not blocks:
         return []
     size = statistics.median(b.size for b in blocks)     # OCR boxes: digits are shorter than hanzi
@@ -114,7 +153,7 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
             keys.insert(0, round(min(key_of(b) for b in lead), 1))
     if len(keys) < 2:
         return []
-    return walk(keys, lines, key_of is _centre, settings)
+    return walk(keys, lines, key_of is _centre, settings, apart)
 
 
 def key_groups(blocks: list[Block], key, tol: float) -> list[list[Block]]:
@@ -172,7 +211,8 @@ def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
     return bottom
 
 
-def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: Settings) -> list[float]:
+def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: Settings,
+         apart: list[float] = ()) -> list[float]:
     """Row boundaries from the rows' keys. Rows set at the top end just above the next top;
     rows set in the middle end as far below their middle as they began above it (each boundary
     moved to the nearest gap between text lines, or where none runs across the table, to the
@@ -186,7 +226,8 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     clusters: list[list[float]] = []
     for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
         if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps) \
-                and not stacked_marks(segs, clusters[-1][-1], k, key, tol):
+                and not stacked_marks(segs, clusters[-1][-1], k, key, tol) \
+                and not any(clusters[-1][-1] < y < k for y in apart):
             clusters[-1].append(k)
         else:
             clusters.append([k])

@@ -35,7 +35,7 @@ from normalizers.correct import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
-from normalizers.vocab import office_bodies
+from normalizers.vocab import known_offices, office_bodies
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
@@ -247,16 +247,27 @@ def missing_values(projects: pd.DataFrame, scanned: set[str], share: float,
 def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's place, office or owner that does not end as such names end (县, 镇, 村 …; 局, 中心,
     人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中, 峨边彝族自治);
-    and an office that is a known office's name with its first characters lost (育和旅游局)."""
+    and an office that is a known office's name with a run of characters lost (育和旅游局, 县人力资源和社会局)."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
-            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_tail(v))]
+            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v))]
 
 
-def office_tail(value: str) -> bool:
-    """The value is the end of a gazetteer office's name cut inside it (育和旅游局 of 文化广播电视体育和旅游局;
-    农业农村局 after its county is whole)."""
-    return any(len(body) > len(value) and body.endswith(value) for body in office_bodies())
+def office_cut(value: str) -> bool:
+    """The value is a gazetteer office's name with a run of characters lost: its start cut inside a
+    word (育和旅游局 of 文化广播电视体育和旅游局; 农业农村局 after its county is whole), or a run inside it
+    (县人力资源和社会局, 保障 lost: k3-056), and no known name or short form itself."""
+    if value in known_offices():
+        return False
+    bodies = office_bodies()
+    return any(len(body) > len(value) and body.endswith(value) for body in bodies) or \
+        any(len(whole) > len(value) and _run_lost(whole, value) for whole in bodies | {"县" + b for b in bodies})
+
+
+def _run_lost(whole: str, value: str) -> bool:
+    """value is whole with one run of inner characters left out, its first and last kept."""
+    head = next((i for i, (a, b) in enumerate(zip(whole, value)) if a != b), len(value))
+    return 0 < head < len(value) and whole.endswith(value[head:])
 
 
 def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:

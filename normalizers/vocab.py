@@ -217,6 +217,12 @@ def _offices() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=None)
+def known_offices() -> frozenset[str]:
+    """Every office name and short form the gazetteer holds (县住房和城乡建设局, 县住建局)."""
+    return frozenset(name for pair in _offices() for name in pair)
+
+
+@lru_cache(maxsize=None)
 def office_bodies() -> frozenset[str]:
     """The gazetteer's offices without their county (县住房和城乡建设局 → 住房和城乡建设局): what a name
     holds after its place, however the place is written."""

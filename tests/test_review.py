@@ -380,9 +380,11 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     assert truncated_names(places, {"d"}) == [("d", "d-1", "location")]     # k1-034 (seed 1) lost 县
     assert truncated_names(projects, set()) == []           # a born-digital plan prints what it prints
     # k1-017 (seed 1): 峨边彝族自治县文化广播电视体育和旅游局 read as its last five characters, and left unflagged
+    # k3-056 (seed 3): 县人力资源和社会保障局 read without 保障; a known short form (县卫健局) is whole
     heads = frame("projects", [_project(1, responsible_unit="育和旅游局"),
-                               _project(2, responsible_unit="文化广播电视体育和旅游局", implementing_entity="县卫生健康局")])
-    assert truncated_names(heads, {"d"}) == [("d", "d-1", "responsible_unit")]
+                               _project(2, responsible_unit="文化广播电视体育和旅游局", implementing_entity="县卫生健康局"),
+                               _project(3, responsible_unit="县人力资源和社会局", implementing_entity="县卫健局")])
+    assert truncated_names(heads, {"d"}) == [("d", "d-1", "responsible_unit"), ("d", "d-3", "responsible_unit")]
 
 
 def test_an_empty_cell_of_a_column_the_table_prints_is_queued():

@@ -124,3 +124,25 @@ def test_marks_number_two_rows_when_a_heading_meets_an_item_or_serials_run_on():
     from extractors.rows import _numbers_rows
     assert all(_numbers_rows(a, b) for a, b in (("四", "6"), ("3", "二"), ("(1)", "(2)"), ("三", "四")))
     assert not any(_numbers_rows(a, b) for a, b in (("202", "4"), ("2", "1"), ("一", "一"), ("2024", "2025")))
+
+
+def tight_rows(second_name: str = "红花镇产业路硬化项目", second_figure: str | None = "539") -> list[list[Segment]]:
+    """k3-056 (seed 3, unruled, 200 dpi): a row whose office wraps onto a second line, then two
+    one-line rows at the table's line pitch (10 pt), no gap between any of them."""
+    lines = [[seg("县文化广播电视体育和", 10, 200.0, 209.0, 8), seg("民族文化传承保护项目", 120, 205.0, 214.0, 8),
+              seg("80", 230, 205.5, 213.5, 8)],
+             [seg("旅游局", 30, 210.0, 219.0, 8)],
+             [seg("县交通运输局", 20, 220.0, 229.0, 8), seg(second_name, 120, 220.0, 229.0, 8)]
+             + ([seg(second_figure, 230, 220.5, 228.5, 8)] if second_figure else []),
+             [seg("县住房和城乡建设局", 10, 230.0, 239.0, 8), seg("农村危房改造项目", 120, 230.0, 239.0, 8),
+              seg("383", 230, 230.5, 238.5, 8)]]
+    return lines
+
+
+def test_rows_set_with_no_gap_part_where_two_names_and_two_figures_stand_one_under_the_other():
+    """k3-056: the three rows were read as one (names, leaders and amounts run together, 0.531)."""
+    breaks = row_breaks(tight_rows(), [0, 110, 225, 260], Settings())
+    assert len(breaks) == 2 and 214 < breaks[0] < 220 and 229 <= breaks[1] <= 230.5
+    # a name wrapped after a 项目 inside it, one figure beside it: one row of two lines
+    wrapped = tight_rows("配套工程", None)[:3]
+    assert row_breaks(wrapped, [0, 110, 225, 260], Settings()) == []

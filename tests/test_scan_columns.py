@@ -228,3 +228,23 @@ def test_a_date_cell_that_reads_as_no_date_is_flagged():
     cells["construction_period"] = Cell("", 5, box)
     m = merge_pair(None, TableRow("item", cells, 5, "", "1"), "产业合作", Settings(), alone=False)
     assert "low_confidence:construction_period" not in m.flags
+
+
+def test_a_narrow_columns_stacked_label_is_cut_into_its_lines_before_it_is_read():
+    """k3-056 (seed 3): 帮扶 | 资金 | （万 | 元） stacked in a narrow column, one detector box taller than
+    wide: read turned as one character ('醫', score 0.15, dropped), so no column held the amounts.
+    Each band of ink wider than high is a line of its own; a line running down the page (one
+    character a band) stays whole."""
+    import numpy as np
+    from extractors.ocr import split_stacked
+    page = np.full((120, 200), 255, dtype=np.uint8)
+    for top in (10, 24, 38):                       # three lines of two characters: 26 x 10 px each
+        page[top:top + 10, 20:46] = 0
+    for top in (10, 24, 38, 52):                   # a vertical line: one 10 x 10 character a band
+        page[top:top + 10, 120:130] = 0
+    box = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    boxes = np.stack([box(16, 6, 50, 52), box(116, 6, 134, 66), box(10, 80, 190, 95)])
+    out, scores = split_stacked(boxes, [0.9, 0.8, 0.7], page)
+    assert len(out) == 5 and scores == [0.9, 0.9, 0.9, 0.8, 0.7]
+    assert [(round(b[0][1]), round(b[2][1])) for b in out[:3]] == [(8, 22), (22, 36), (36, 50)]
+    assert (out[3] == boxes[1]).all() and (out[4] == boxes[2]).all()
