@@ -12,7 +12,7 @@ from extractors.pdf import read_pdf
 from extractors.tables import table_readings
 from extractors.units import amount_unit
 from schemas.settings import Settings
-from schemas.types import DocumentParts
+from schemas.types import DocumentParts, Page
 
 
 def extract(path: Path, data: bytes | None = None, settings: Settings | None = None,
@@ -37,6 +37,13 @@ def extract(path: Path, data: bytes | None = None, settings: Settings | None = N
     text_source = "mixed" if len(sources - {"none"}) > 1 else next(iter(sources - {"none"}), "none")
     return DocumentParts(
         source_file=str(path), sha256=sha256 or hashlib.sha256(data).hexdigest(), page_count=content.page_count,
-        text_source=text_source, source_kind="scanned" if text_source != "text_layer" else "published",
+        text_source=text_source, source_kind=source_kind(content.pages),
         pages=content.pages, metadata=md, items=narrative_items(paras, settings), rows=rows,
         warnings=content.warnings, witnesses=readings[1:])
+
+
+def source_kind(pages: list[Page]) -> str:
+    """`scanned` when any page with text is an image of a page (OCR'd, or under an OCR engine's layer:
+    its characters are a machine's reading, so the scan's repairs and doubts apply), else `published`."""
+    return "scanned" if any(p.scanned or p.text_source == "ocr" for p in pages if p.text_source != "none") \
+        else "published"

@@ -76,7 +76,8 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
         grids += page_grids
         lines, dropped = drop_noise(_lines(scan.number, chars, kept, page_grids, settings), settings)
         warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]
-        pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars)))
+        pages.append(Page(scan.number, scan.width, scan.height, lines, scan.text_source, ocr_marks(chars),
+                          scanned=bool(scan.dpi)))
     scanned = {s.number for s in scans if s.dpi}
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer

@@ -44,6 +44,7 @@ class Page:
     lines: list[Line]      # body text outside any table, in reading order
     text_source: Literal["text_layer", "ocr", "none"] = "text_layer"   # where its characters came from
     ocr: list[OcrMark] = field(default_factory=list)   # every character OCR read (a whole page, or a table re-read)
+    scanned: bool = False  # an image of a page: its text read by OCR, or an OCR engine's layer over the image
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def test_a_layer_over_a_tilted_scan_is_turned_with_it(tilted):
 
 def test_a_table_page_read_across_its_columns_is_read_again_and_the_body_layer_kept(tilted):
     assert [p.text_source for p in tilted.pages] == ["text_layer", "ocr"]
+    assert [p.scanned for p in tilted.pages] == [True, True]
     assert any("page 2" in w and "rule marks" in w and "read again by OCR" in w for w in tilted.warnings)
     published = read_pdf(sample("2026"), sample("2026").read_bytes(), Settings())
     truth = [compact(c.text) for g in published.grids if g.page == 6 for c in g.cells if compact(c.text)]
@@ -190,3 +191,14 @@ def test_a_layer_one_fifth_out_of_step_with_a_fresh_ocr_is_read_again():
     # the generator's source: the plan's title, the first project's name, its office
     assert "峨边彝族自治县2021年东西部协作建设项目实施方案" in text
     assert "勒乌乡林下经济示范园建设项目" in text and "峨边彝族自治县农业农村局" in text
+
+
+def test_a_scan_whose_layer_is_kept_is_a_scanned_plan_and_a_born_digital_one_is_published(tilted):
+    """The contract's source_kind: published means born-digital. A scan read through its OCRmyPDF
+    layer was `published`, so the scan's repairs (look-alike variants, lost characters) and its
+    doubts skipped it, and it tied with the born-digital copy of the same plan."""
+    from extractors.document import source_kind
+    only_layer = [p for p in tilted.pages if p.text_source == "text_layer"]
+    assert source_kind(only_layer) == "scanned"
+    published = read_pdf(sample("2026"), sample("2026").read_bytes(), Settings())
+    assert source_kind(published.pages) == "published" and not any(p.scanned for p in published.pages)
