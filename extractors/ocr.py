@@ -168,15 +168,30 @@ def split_stacked(boxes: np.ndarray, scores: list[float], grey: np.ndarray) -> t
     than high (a narrow column's label wrapped line by line: 帮扶 | 资金 | （万 | 元）), cut into one box
     per line. The detector takes such a stack for one line; the recogniser then reads it turned, as a
     line running down the page, and gives one wrong character (k3-056). A line that does run down
-    (a turned page's) has bands a character wide and is left whole."""
+    (a turned page's) has bands a character wide and is left whole; a band the detector also boxed
+    on its own is not read twice (k2-016)."""
     out, kept = [], []
-    for box, score in zip(boxes, scores):
+    rects = [_rect(b) for b in boxes]
+    for k, (box, score) in enumerate(zip(boxes, scores)):
         bands = _stack_bands(box, grey)
+        bands = [b for b in bands if not any(j != k and _covered(_rect(b), r) for j, r in enumerate(rects))]
         out += bands or [box]
         kept += [score] * (len(bands) or 1)
     if len(out) == len(boxes):
         return boxes, scores
     return np.asarray(out, dtype=np.float32), kept
+
+
+def _rect(box) -> tuple[float, float, float, float]:
+    return float(np.min(box[:, 0])), float(np.min(box[:, 1])), float(np.max(box[:, 0])), float(np.max(box[:, 1]))
+
+
+def _covered(band: tuple, other: tuple) -> bool:
+    """Half of the band or more lies in the other box (a line the detector also boxed on its own)."""
+    w = min(band[2], other[2]) - max(band[0], other[0])
+    h = min(band[3], other[3]) - max(band[1], other[1])
+    area = (band[2] - band[0]) * (band[3] - band[1])
+    return w > 0 and h > 0 and w * h >= 0.5 * area > 0
 
 
 def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:

@@ -31,6 +31,7 @@ RULE_REACH = 0.5         # line heights above and below a layer run a vertical r
 RULE_INKED = 0.9         # ... inked in at least this share of that height (a glyph's stroke stops)
 TALL_LINE = 1.5          # a read line this many times taller than wide runs down the image
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
+LINE_PITCH = 1.5         # a line's hanzi stand at most this many line heights apart, one from the next
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
 
 
@@ -167,10 +168,12 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
     read = _read_turned(img, turned, scan, settings, deadline)
     if turned in (0, 180) and read_down_share(scan.chars) > settings.max_read_down_share:
         share = read_down_share(scan.chars)    # a blurred 1-bit table turned: its ink profile looks upright
-        turned = _best_turn(img, (90, 270), scan.dpi, settings, deadline)
-        scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down the "
-                          f"page (max_read_down_share={settings.max_read_down_share:.0%})")
-        read = _read_turned(img, turned, scan, settings, deadline)
+        was = turned                           # ... or an upright table of narrow columns read down (k2-016)
+        turned = _best_turn(img, (was, 90, 270), scan.dpi, settings, deadline)
+        if turned != was:
+            scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down "
+                              f"the page (max_read_down_share={settings.max_read_down_share:.0%})")
+            read = _read_turned(img, turned, scan, settings, deadline)
     if turned:
         scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "
                           f"read turned by {turned}°")
@@ -231,12 +234,19 @@ def _upside_down(img: np.ndarray, chars: list[dict], dpi: int, settings: Setting
 
 
 def hanzi_confidence(chars: list[dict]) -> float:
-    """Summed confidence of the hanzi read upright: digits and Latin letters turned a quarter are
-    still read (and confidently), hanzi are not, so only they tell which way a page is up. A hanzi
-    is square: one in a box over SQUARE_RATIO times taller than wide comes from a line running
-    down the image, which the engine turned to read, so it does not count."""
-    return sum(c.get("conf", 0.0) for c in chars if "\u4e00" <= c["text"] <= "\u9fff"
-               and c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
+    """Summed confidence of the hanzi read upright, in lines of two or more set about an em apart:
+    digits and Latin letters turned a quarter are still read (and confidently), hanzi are not, so
+    only they tell which way a page is up. A hanzi is square: one in a box over SQUARE_RATIO times
+    taller than wide comes from a line running down the image, which the engine turned to read, so
+    it does not count; nor does a hanzi read alone or strewn along a wide box (a turned glyph read
+    as some character: an upright table of narrow columns turned a quarter reads so, k2-016)."""
+    lines: dict[tuple[float, float], list[dict]] = {}
+    for c in chars:                      # ocr_chars gives the characters of one line one top and bottom
+        if "\u4e00" <= c["text"] <= "\u9fff":
+            lines.setdefault((c["top"], c["bottom"]), []).append(c)
+    return sum(c.get("conf", 0.0) for (top, bottom), ln in lines.items()
+               if len(ln) > 1 and max(c["x1"] for c in ln) - min(c["x0"] for c in ln) <= LINE_PITCH * len(ln) * (bottom - top)
+               for c in ln if c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
 
 
 def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:

@@ -163,9 +163,13 @@ def test_hanzi_read_down_a_quarter_turned_page_do_not_say_it_is_upright():
     """rapidocr turns a tall line box to read it: its hanzi come back in boxes many times taller
     than wide, and must not vote for the page being upright."""
     from extractors.scanread import hanzi_confidence
-    square = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 11, "conf": 0.9}]
-    tall = [{"text": "峨", "x0": 0, "x1": 10, "top": 0, "bottom": 160, "conf": 0.99}]
-    assert hanzi_confidence(square) == pytest.approx(0.9) and hanzi_confidence(tall) == 0.0
+    square = [{"text": t, "x0": x, "x1": x + 10, "top": 0, "bottom": 11, "conf": 0.9} for t, x in (("峨", 0), ("边", 10))]
+    tall = [{"text": t, "x0": x, "x1": x + 10, "top": 0, "bottom": 160, "conf": 0.99} for t, x in (("峨", 0), ("边", 10))]
+    assert hanzi_confidence(square) == pytest.approx(1.8) and hanzi_confidence(tall) == 0.0
+    # k2-016: a turned glyph read alone, or glyphs strewn along a wide box, say nothing either
+    alone = [{"text": "体", "x0": 0, "x1": 14, "top": 0, "bottom": 14, "conf": 1.0}]
+    strewn = [{"text": t, "x0": x, "x1": x + 51, "top": 20, "bottom": 33, "conf": 0.96} for t, x in (("主", 0), ("产", 51), ("主", 102))]
+    assert hanzi_confidence(alone) == 0.0 and hanzi_confidence(strewn) == 0.0
 
 
 def test_the_strip_read_to_find_an_upside_down_page_is_where_its_text_is():
