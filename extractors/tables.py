@@ -11,8 +11,9 @@ from dataclasses import replace
 from extractors.columns import Mapping, grid_mapping, row_cells
 from extractors.grid import Grid
 from extractors.rowkind import AMOUNT_FIELDS, _is_number, classify, numeral_apart
+from normalizers.numbers import parse_amount
 from normalizers.text import compact
-from normalizers.vocab import match_label
+from normalizers.vocab import canonical_category, match_label
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
@@ -58,6 +59,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
             readings[-1].append(row)
         open_cells = _open_at_bottom(grid, mapping)
     for reading in readings:
+        settle_total(reading)
         settle_subtotals(reading)
     return [rd for rd in readings if rd]
 
@@ -124,6 +126,32 @@ def _carry_merged(grid: Grid, r: int, cells: dict[str, Cell], open_cells: dict[s
         if carried is not None and cell is not None and cell.row == mapping.header_rows and not cell.text.strip() \
                 and f in cells:
             cells[f] = Cell(carried.text, grid.page, cell.bbox, cell.rowspan, True)
+
+
+def settle_total(reading: list[TableRow]) -> None:
+    """A reading with no 合计 row whose first or last row, taken for a category's (its 合计 label
+    hidden by a seal or lost; k2-026), states what all the items add up to, in a table of
+    several categories: that row is the total."""
+    if any(r.kind == "total" for r in reading):
+        return
+    items = [r for r in reading if r.kind == "item"]
+    cats = {canonical_category(r.label)[0] for r in reading if r.kind == "subtotal" and r.label} | \
+        {canonical_category(r.text("category"))[0] for r in items if r.text("category")}
+    if len(cats - {None}) < 2:
+        return
+    for row in {id(reading[0]): reading[0], id(reading[-1]): reading[-1]}.values():
+        if row.kind == "subtotal" and not row.numeral and _adds_up(row, items):
+            row.kind, row.label = "total", "合计"
+
+
+def _adds_up(row: TableRow, items: list[TableRow]) -> bool:
+    """Some amount of `row` is the sum of the items' (to the cent, as printed)."""
+    for f in AMOUNT_FIELDS:
+        value = parse_amount(row.text(f), errors="null")
+        parts = [parse_amount(r.text(f), errors="null") for r in items]
+        if value and all(p is not None for p in parts) and abs(sum(parts) - value) < 0.005:
+            return True
+    return False
 
 
 def settle_subtotals(reading: list[TableRow]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import LCSseq
+
 from normalizers.correct import (agrees, fix_dropped, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts,
                                  without_stray_letter)
 from normalizers.dates import parse_date, parse_period
@@ -58,9 +60,9 @@ def _depth(location: str) -> int:
     return max((len(place_ancestors(p)) for p in parts), default=-1)
 
 
-def merge_text(fieldname: str, table: str | None, narrative: str | None, settings: Settings
-               ) -> tuple[str | None, str | None]:
-    """(value, flag) for one text field from its two readings."""
+def merge_text(fieldname: str, table: str | None, narrative: str | None, settings: Settings,
+               scanned: bool = False) -> tuple[str | None, str | None]:
+    """(value, flag) for one text field from its two readings (`scanned`: both read by OCR)."""
     t, n = squeeze(table), squeeze(narrative)
     if not t or not n:
         return t or n, None
@@ -75,6 +77,9 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
             return t, None
     if fieldname == "name" and n.endswith(name_endings()) and not t.endswith(name_endings()):
         return n, "conflict:name"          # the table's reading is no name (a seal over it: 川菌种車)
+    if fieldname == "name" and scanned and n.endswith(name_endings()) and len(n) > len(t) and \
+            LCSseq.similarity(t, n) >= settings.garbled_name_share * len(t):
+        return n, "conflict:name"          # the table's reading is the narrative's with garbage in it (下经济科辑投项目)
     return t, f"conflict:{fieldname}"
 
 
@@ -109,7 +114,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     others = [_values(w) for w in m.witnesses]
     page = row.page if row else (item.page if item else None)
     for f in TEXT_FIELDS:
-        value, flag = _merge_field(f, tv.get(f), nf.get(f), settings)
+        value, flag = _merge_field(f, tv.get(f), nf.get(f), settings, scanned)
         if settings.correct:
             fixed, fixed_flag, rules, score, ambiguous = _corrected_field(
                 f, [tv.get(f)] + [o.get(f) for o in others], nf.get(f), settings, scanned, ((tv.get(f), nf.get(f)), (value, flag)))
@@ -139,7 +144,7 @@ def _values(row: TableRow) -> dict[str, str | None]:
     return {k: (squeeze(c.text) if c.text else None) for k, c in row.cells.items()}
 
 
-def _merge_field(f: str, table: str | None, narrative: str | None, settings: Settings
+def _merge_field(f: str, table: str | None, narrative: str | None, settings: Settings, scanned: bool = False
                  ) -> tuple[object, str | None]:
     """One field's value from its table and narrative readings, as read (no correction).
     Dates are compared by meaning (2025.11 is 2025年11月底); one written more precisely agrees."""
@@ -148,7 +153,7 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
         if t and n and not (t.startswith(n) or n.startswith(t)):
             return t, f"conflict:{f}"
         return t or n, None
-    value, flag = merge_text(f, table, narrative, settings)
+    value, flag = merge_text(f, table, narrative, settings, scanned)
     if f == "content" and table:
         value, flag = table, None          # the table's cell is the content when it has one
     return value, flag
@@ -201,5 +206,5 @@ def _corrected_field(f: str, readings: list[str | None], narrative: str | None, 
     if not readings[0] and n_fixes and not chosen:
         rules += [x.rule for x in n_fixes]
         scores += [x.score for x in n_fixes]
-    value, flag = merged[1] if merged and merged[0] == (chosen, n) else _merge_field(f, chosen, n, settings)
+    value, flag = merged[1] if merged and merged[0] == (chosen, n) else _merge_field(f, chosen, n, settings, scanned)
     return value, flag, rules, (min(scores) if scores else None), ambiguous

@@ -12,6 +12,7 @@ DEFAULT_HEADER_GUESS_MIN = 55.0        # a column no label names takes the field
 DEFAULT_CATEGORY_MATCH_MIN = 80.0      # canonical_category score for a printed heading to name a category
 DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item and a table row to be one project
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
+DEFAULT_GARBLED_NAME_SHARE = 0.6       # a scan's table name this much in the longer narrative name (in order) is a garbled reading of it
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
 DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is that long
 DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bottom where page numbers and running lines stand
@@ -104,6 +105,7 @@ class Settings:
     item_match_min: float = DEFAULT_ITEM_MATCH_MIN
     category_match_min: float = DEFAULT_CATEGORY_MATCH_MIN
     min_subsequence_share: float = DEFAULT_MIN_SUBSEQUENCE_SHARE
+    garbled_name_share: float = DEFAULT_GARBLED_NAME_SHARE
     amount_tolerance: float = DEFAULT_AMOUNT_TOLERANCE
     max_pages: int = DEFAULT_MAX_PAGES
     line_tolerance: float = DEFAULT_LINE_TOLERANCE
@@ -190,8 +192,9 @@ class Settings:
             v = getattr(self, name)
             if not 0 <= v <= 100:
                 raise SettingsError(f"{name} must be a rapidfuzz score from 0 to 100, got {v!r}")
-        if not 0 < self.min_subsequence_share <= 1:
-            raise SettingsError(f"min_subsequence_share must be in (0, 1], got {self.min_subsequence_share!r}")
+        for name in ("min_subsequence_share", "garbled_name_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must be in (0, 1], got {getattr(self, name)!r}")
         if self.amount_tolerance < 0:
             raise SettingsError(f"amount_tolerance must be >= 0, got {self.amount_tolerance!r}")
         if self.max_pages < 1:

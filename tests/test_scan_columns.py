@@ -248,3 +248,19 @@ def test_a_narrow_columns_stacked_label_is_cut_into_its_lines_before_it_is_read(
     assert len(out) == 5 and scores == [0.9, 0.9, 0.9, 0.8, 0.7]
     assert [(round(b[0][1]), round(b[2][1])) for b in out[:3]] == [(8, 22), (22, 36), (36, 50)]
     assert (out[3] == boxes[1]).all() and (out[4] == boxes[2]).all()
+
+
+def test_a_first_row_whose_label_a_seal_hid_is_the_total_when_its_amounts_add_up_to_the_items():
+    """k2-026 (seed 2): the 合计 row at the table's top, its label under the seal, took the 类别 cell
+    merged down beside it and stood as a heading of 产业合作 over every row (4 categories wrong)."""
+    from extractors.tables import settle_total
+    cell = lambda t: Cell(t, 5, (0, 0, 1, 1))
+    row = lambda kind, label, **f: TableRow(kind, {k: cell(v) for k, v in f.items()}, 5, label, "")
+    reading = [row("subtotal", "产业合作", category="产业合作", aid_funds_wan="21096000.00"),
+               row("item", "", name="红花镇林下经济示范园建设项目", category="产业合作", aid_funds_wan="15000000.00"),
+               row("item", "", name="组团式帮扶（教育）项目", category="人才交流", aid_funds_wan="6096000.00")]
+    settle_total(reading)
+    assert (reading[0].kind, reading[0].label) == ("total", "合计")
+    reading[0] = row("subtotal", "产业合作", category="产业合作", aid_funds_wan="15000000.00")   # its group's sum only
+    settle_total(reading)
+    assert reading[0].kind == "subtotal"

@@ -53,6 +53,16 @@ def test_a_name_reading_that_ends_as_names_do_is_taken_over_one_that_does_not():
         ("红花镇食用菌种植基地建设项目", "conflict:name")          # both read as names: the table's, as before
 
 
+def test_a_scans_table_name_garbled_under_a_seal_gives_way_to_the_narratives_fuller_reading():
+    """k2-026 (seed 2, a seal over the table's first rows): 下经济科辑投项目 for 红花镇林下经济示范园建设项目 kept
+    the table's reading, and the project matched nothing (13 fields, a spurious record)."""
+    table, narrative = "下经济科辑投项目", "红花镇林下经济示范园建设项目"
+    assert merge_text("name", table, narrative, Settings(), scanned=True) == (narrative, "conflict:name")
+    assert merge_text("name", table, narrative, Settings(), scanned=False) == (table, "conflict:name")   # printed so
+    assert merge_text("name", "农村危房改造项目", "红花镇食用菌种植基地建设项目", Settings(), scanned=True) == \
+        ("农村危房改造项目", "conflict:name")                      # another project's name: the table's
+
+
 def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds():
     """k1-007: 产权归属 read 产权掘 (归属 as one glyph) scored 57 against its label; the column was
     dropped and every project lost its ownership. Its values are flagged by the caller (guessed)."""
