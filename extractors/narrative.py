@@ -128,8 +128,9 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
     """Numbered project items in the task section, each with its heading and labelled lines."""
     settings = settings or Settings()
     start = next((i for i, p in enumerate(paras) if SECTION.match(p.text) and _TASKS.search(p.text[:12])), None)
-    if start is None:
-        start = next((i for i, p in enumerate(paras) if _ITEM.match(p.text)), len(paras))
+    if start is None:       # the section's heading misread (工作分): from the first item, with its heading
+        first = next((i for i, p in enumerate(paras) if _ITEM.match(p.text)), len(paras))
+        start = first - 2 if first >= 1 and _HEADING.match(paras[first - 1].text) else first - 1
     items: list[NarrativeItem] = []
     heading = ""
     for p in paras[start + 1:]:

@@ -74,3 +74,14 @@ def test_the_task_section_and_its_counts_are_read_through_ocrs_stray_marks():
     assert [i.name for i in narrative_items(paras)] == ["共和乡竹笋种植基地建设项目"]
     paras[1] = Paragraph("二、了工作任务", 2, 17.0)        # k1-000: a stray character before the title
     assert extract_metadata(paras).project_count_stated == 7
+
+
+def test_the_first_items_heading_is_kept_when_the_task_sections_heading_went_unread():
+    """k2-019 (seed 2, tesseract layer): 二、工作任务 read 工作分, so the items were read from the first
+    numbered one on and the heading just above it (一是深化产业合作) was lost: three 未分类 projects."""
+    paras = [Paragraph("工作分", 1, 17.0),
+             Paragraph("2026年，市中区计划投入帮扶资金1787万元。", 1, 15.0),
+             Paragraph("一是深化产业合作。以产业兴旺为着力点，投入帮扶资金866万元。", 1, 15.0),
+             Paragraph("1.杨村乡魔芋加工厂房建设项目。总投资582万元，拟投入帮扶资金380万元。", 1, 15.0)]
+    [item] = narrative_items(paras)
+    assert item.heading == "深化产业合作" and item.name == "杨村乡魔芋加工厂房建设项目"
