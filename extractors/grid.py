@@ -12,8 +12,6 @@ from operator import itemgetter
 
 from schemas.types import BBox
 
-LINE_TOL_SIZE_SHARE = 0.15   # of a character's size: large type shares a line within this (an OCR layer's title)
-
 
 @dataclass
 class GridCell:
@@ -130,9 +128,8 @@ _X0 = itemgetter("x0")
 
 def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
-    baseline it shares within line_tol, or LINE_TOL_SIZE_SHARE of its size for large type (boxes
-    of glyphs from another font sit higher or lower than the hanzi beside them; an OCR layer sets
-    a title's words a few points apart: k2-019); OCR characters, with no baseline, go by their middles."""
+    baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
+    than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
     if len(chars) < 2:
         return [list(chars)] if chars else []
     levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
@@ -143,7 +140,7 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     last = 0.0
     for k in order:                         # levels rise, so mid - last ≥ 0
         mid = levels[k]
-        if line and mid - last <= max(line_tol, LINE_TOL_SIZE_SHARE * (chars[k].get("size") or 0.0)):
+        if line and mid - last <= line_tol:
             line.append(chars[k])
         else:
             line = [chars[k]]

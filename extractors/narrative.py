@@ -33,6 +33,7 @@ _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0
 _CLOSING = set("。：:；;！？!?）)”")
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 LABEL_SCORE = 95.0        # a labelled line (实施地点：…) names a field at this score or more
+SAME_LINE_OVERLAP = 0.6   # two lines whose heights overlap this much, side by side, are one
 _TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
 
 
@@ -49,7 +50,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     prev: Line | None = None
     prev_left = 0.0
     for page in pages:
-        body = [ln for ln in page.lines if ln.text.strip()]
+        body = same_lines([ln for ln in page.lines if ln.text.strip()])
         if not body:
             continue
         weight: dict[int, int] = {}
@@ -62,9 +63,11 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
             size = ln.size or (ln.bottom - ln.top)
             indented = ln.x0 > left + 0.8 * size
             if prev is not None and size > body_size + 1 and _centred(prev, page.width) \
-                    and _centred(ln, page.width) and prev.page == ln.page \
+                    and _centred(ln, page.width) and prev.page == ln.page and ln.x1 < right - body_size \
                     and abs(size - prev.size) <= 0.5 and ln.top - prev.bottom < size:
-                out[-1].text += ln.text.strip()   # a title set on two centred lines
+                # a title set on two centred lines (not a body line that runs to the margin, sized
+                # like the title by an OCR layer: k2-004)
+                out[-1].text += ln.text.strip()
                 prev, prev_left = ln, left
                 continue
             starts = (prev is None or indented or abs(size - (prev.size or size)) > 0.5
@@ -77,6 +80,25 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
             else:
                 out[-1].text += ln.text.strip()
             prev, prev_left = ln, left
+    return out
+
+
+def same_lines(lines: list[Line]) -> list[Line]:
+    """Lines one after the other that stand side by side at the same height (their heights overlap by
+    SAME_LINE_OVERLAP of the lower one's, their widths by a quarter em at most) as one line, left to right: an OCR
+    layer sets a title's words a few points apart (峨边关族自治县20 | 26年…项目实, k2-019: read right
+    part first, no plan year, rejected)."""
+    out: list[Line] = []
+    for ln in lines:
+        last = out[-1] if out else None
+        if last is not None and last.page == ln.page and \
+                min(last.bottom, ln.bottom) - max(last.top, ln.top) >= SAME_LINE_OVERLAP * min(last.bottom - last.top, ln.bottom - ln.top) \
+                and min(last.x1, ln.x1) - max(last.x0, ln.x0) <= 0.25 * max(last.size, ln.size):
+            a, b = sorted((last, ln), key=lambda x: x.x0)
+            out[-1] = Line(a.text + b.text, a.page, a.x0, min(a.top, b.top), b.x1, max(a.bottom, b.bottom),
+                           max(a.size, b.size))
+        else:
+            out.append(ln)
     return out
 
 

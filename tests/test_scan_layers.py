@@ -206,16 +206,3 @@ def test_a_scan_whose_layer_is_kept_is_a_scanned_plan_and_a_born_digital_one_is_
     assert source_kind(only_layer) == "scanned"
     published = read_pdf(sample("2026"), sample("2026").read_bytes(), Settings())
     assert source_kind(published.pages) == "published" and not any(p.scanned for p in published.pages)
-
-
-def test_a_layers_title_words_set_a_few_points_apart_are_one_line():
-    """k2-019 (seed 2, OCRmyPDF layer, 32 pt title): 峨边关族自治县20 | 26年乐山市市中区结对帮扶项目实 had
-    middles 3.5 pt apart, were taken for two lines with the right one first, and the plan was
-    rejected (no plan_year). Body type keeps the fixed tolerance."""
-    from extractors.grid import group_lines
-    title = [{"text": t, "x0": x, "x1": x + 32, "top": top, "bottom": top + 32, "size": 32.0}
-             for t, x, top in (("峨", 80, 68.2), ("2", 200, 68.2), ("6", 235, 64.7), ("年", 260, 64.7))]
-    assert ["".join(c["text"] for c in ln) for ln in group_lines(title, 3.0)] == ["峨26年"]
-    body = [{"text": t, "x0": x, "x1": x + 10, "top": top, "bottom": top + 10, "size": 10.0}
-            for t, x, top in (("上", 80, 100.0), ("下", 80, 103.5))]
-    assert len(group_lines(body, 3.0)) == 2
