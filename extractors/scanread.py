@@ -33,6 +33,7 @@ TALL_LINE = 1.5          # a read line this many times taller than wide runs dow
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
 LINE_PITCH = 1.5         # a line's hanzi stand at most this many line heights apart, one from the next
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
+KEEP_MARGIN = 2.0        # a page read down stays as it is only when it reads this much better than turned a quarter
 
 
 def read_images(data: bytes, scans: list[PageScan], settings: Settings, deadline: Deadline) -> None:
@@ -169,7 +170,9 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
     if turned in (0, 180) and read_down_share(scan.chars) > settings.max_read_down_share:
         share = read_down_share(scan.chars)    # a blurred 1-bit table turned: its ink profile looks upright
         was = turned                           # ... or an upright table of narrow columns read down (k2-016)
-        turned = _best_turn(img, (was, 90, 270), scan.dpi, settings, deadline)
+        tried = _turn_confidences(img, (was, 90, 270), scan.dpi, settings, deadline)
+        quarter = max((90, 270), key=tried.get)
+        turned = was if tried[was] >= KEEP_MARGIN * tried[quarter] > 0 else quarter   # the lines' evidence first
         if turned != was:
             scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down "
                               f"the page (max_read_down_share={settings.max_read_down_share:.0%})")
@@ -313,12 +316,18 @@ def _best_turn(img: np.ndarray, turns: tuple[int, ...], dpi: int, settings: Sett
                deadline: Deadline | None = None) -> int:
     """Of `turns`, the one whose most inked strip across the turned page reads with the most
     confident hanzi (a sparse page, a letter or a table's last rows, has no text in its middle)."""
+    tried = _turn_confidences(img, turns, dpi, settings, deadline)
+    return max(tried, key=tried.get)
+
+
+def _turn_confidences(img: np.ndarray, turns: tuple[int, ...], dpi: int, settings: Settings,
+                      deadline: Deadline | None = None) -> dict[int, float]:
+    """Each turn → hanzi_confidence of the most inked strip across the page so turned."""
     def confidence(turned: np.ndarray) -> float:
         y0, y1 = _inked_strip(turned)
         strip = np.ascontiguousarray(turned[y0:y1])
         return hanzi_confidence(ocr_chars(strip, dpi, settings, deadline, "turning a page upright"))
-    tried = {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img) for turn in turns}
-    return max(tried, key=tried.get)
+    return {turn: confidence(np.ascontiguousarray(np.rot90(img, turn // 90)) if turn else img) for turn in turns}
 
 
 def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,

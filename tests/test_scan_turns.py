@@ -69,3 +69,21 @@ def test_two_close_lines_in_one_detected_box_give_the_middle_ones_rows():
     assert ink_rows(img, box) == (24.0, 71.0)          # without the em, as before: both lines' ink
     tall = [(5, 5), (60, 5), (60, 95), (5, 95)]        # a box taller than wide (a line running down)
     assert ink_rows(img, tall, em=24.0) == (20.0, 71.0)
+
+
+def test_an_upright_table_of_narrow_columns_is_not_turned_a_quarter():
+    """k2-016 page 6 (seed 2): columns one to three characters wide (stacked cell lines, 资金来源 set
+    one character a line) made the ink profile look turned, and a quarter turn read turned glyphs
+    alone with more summed confidence than the upright lines: the page was read sideways."""
+    content, text = read(DATA / "scan_upright_narrow_columns_k2-016_p6.pdf")
+    assert not any("read turned" in w for w in content.warnings)
+    assert "农特产品东部行展销项目" in text and "604,100.00" in text
+
+
+def test_a_page_read_down_the_page_is_turned_a_quarter_unless_it_reads_far_better_as_it_lies():
+    """k2-029 page 3 (seed 2, 300 dpi 1-bit, turned 90° under a rapidocr layer): read upside down,
+    62 % of its characters lay in lines running down the page; the turn back to 180° read a little
+    better than 270° and won."""
+    content, text = read(DATA / "scan_turned_read_down_k2-029_p3.pdf")
+    assert any("read turned by 270°" in w for w in content.warnings)
+    assert content.pages[0].width > content.pages[0].height

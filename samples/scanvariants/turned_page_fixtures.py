@@ -1,12 +1,15 @@
-"""Write the turned-page fixtures: single pages cut from scan variants of seed 1 whose quarter
-turn the ink profile missed (tests/test_scan_turns.py).
+"""Write the turned-page fixtures: single pages cut from scan variants of seeds 1 and 2 whose
+turn was misjudged (tests/test_scan_turns.py).
 
     .venv/bin/python samples/scanvariants/turned_page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
 
 k1-036 page 2: a 150 dpi 1-bit table page (heavy blur, high noise, unruled), turned 270°, with
 its OCRmyPDF layer; k1-007 page 1: a sparse 1-bit letter page turned 90°, tilted; k1-007 page 2:
 a narrative page (1-bit, heavy blur, tilted 2.4°) whose OCRmyPDF layer is only 82 % in step with
-a fresh OCR (tests/test_scan_layers.py). Needs
+a fresh OCR (tests/test_scan_layers.py); k2-016 page 6: an upright landscape table of narrow
+columns (stacked cell lines, a column of vertical text) whose reading turned a quarter looked more
+confident; k2-029 page 3: a 300 dpi 1-bit table page turned 90° under a rapidocr layer, read
+down the page once turned 180°. Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -24,7 +27,9 @@ import batch  # noqa: E402
 
 ROOT = HERE.parent.parent
 PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned_k1-007_p1.pdf",
-         ("k1-007", 2): "scan_weak_layer_k1-007_p2.pdf"}     # (variant, page) -> fixture
+         ("k1-007", 2): "scan_weak_layer_k1-007_p2.pdf",
+         ("k2-016", 6): "scan_upright_narrow_columns_k2-016_p6.pdf",
+         ("k2-029", 3): "scan_turned_read_down_k2-029_p3.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
