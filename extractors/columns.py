@@ -1,8 +1,10 @@
 """A grid's header → which contract field each column holds, by its header text (fuzzy, never by
-position), else by what its cells hold; a continuation without header takes the page before's."""
+position), else by what its cells hold; a continuation without header takes the page before's
+(column by column, or where its columns are counted otherwise, by where they stand)."""
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass
 
 from extractors.grid import Grid
@@ -27,6 +29,7 @@ class Mapping:
     header_rows: int
     n_cols: int
     guessed: frozenset[int] = frozenset()
+    spans: tuple[tuple[float, float] | None, ...] = ()   # x0, x1 of each column, where a cell shows it
 
 
 def header_rows(grid: Grid, settings: Settings) -> int:
@@ -168,10 +171,42 @@ def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Ma
                     if c in previous.guessed:
                         guessed.add(c)
         if "name" in columns.values() and len(columns) >= 3:
-            return Mapping(columns, n, grid.n_cols, frozenset(guessed))
+            return Mapping(columns, n, grid.n_cols, frozenset(guessed), column_spans(grid))
         return None
     if previous and previous.n_cols == grid.n_cols:
-        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed)
+        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed, previous.spans)
+    if previous and previous.spans:
+        return by_position(grid, previous)
+    return None
+
+
+def column_spans(grid: Grid) -> tuple[tuple[float, float] | None, ...]:
+    """x0, x1 of each column of the grid: the median edges of its cells one column wide."""
+    spans = []
+    for c in range(grid.n_cols):
+        own = [cell.bbox for cell in grid.cells if cell.col == c and cell.colspan == 1]
+        spans.append((statistics.median(b[0] for b in own), statistics.median(b[2] for b in own)) if own else None)
+    return tuple(spans)
+
+
+def by_position(grid: Grid, previous: Mapping) -> Mapping | None:
+    """A continuation grid with no header of its own and another count of columns than the page
+    before (a seal's strokes or a lost rule there made columns of their own: k2-031): each of its
+    columns takes the field of the column before that covers most of it, at least half its width."""
+    columns: dict[int, str] = {}
+    guessed: set[int] = set()
+    spans = column_spans(grid)
+    for c, span in enumerate(spans):
+        if span is None or span[1] <= span[0]:
+            continue
+        cover = [(min(span[1], p[1]) - max(span[0], p[0]), k) for k, p in enumerate(previous.spans) if p is not None]
+        best, k = max(cover, default=(0.0, None))
+        if k in previous.columns and best >= 0.5 * (span[1] - span[0]) and previous.columns[k] not in columns.values():
+            columns[c] = previous.columns[k]
+            if k in previous.guessed:
+                guessed.add(c)
+    if "name" in columns.values() and len(columns) >= 3:
+        return Mapping(columns, 0, grid.n_cols, frozenset(guessed), spans)
     return None
 
 

@@ -264,3 +264,22 @@ def test_a_first_row_whose_label_a_seal_hid_is_the_total_when_its_amounts_add_up
     reading[0] = row("subtotal", "产业合作", category="产业合作", aid_funds_wan="15000000.00")   # its group's sum only
     settle_total(reading)
     assert reading[0].kind == "subtotal"
+
+
+def test_a_continuation_counted_in_other_columns_takes_the_fields_of_the_columns_where_it_stands():
+    """k2-031 (seed 2, a seal over the table's first page): the first page's grid had 19 columns (the
+    seal's strokes made some), the next page's 13 and no header, so the mapping of the page before
+    did not fit and the next page's projects lost every table value (0.705 → 0.814)."""
+    from extractors.columns import by_position, column_spans, grid_mapping
+    first = _grid(("序号", "项目名称", "建设年限", "建设内容"), ROWS)
+    mapping = grid_mapping(first, None, Settings())
+    assert mapping.columns == {0: "seq", 1: "name", 2: "construction_period", 3: "content"}
+    # the next page: no header; 序号 and 项目名称 one column (their rule lost), the rest where they were
+    chars = _chars(20.0, [("4", COLS[0][0] + 2), ("黑竹沟镇人居环境整治项目", COLS[1][0] + 2),
+                          ("2025", COLS[2][0] + 2), ("改造农户人居环境", COLS[3][0] + 2)])
+    rects = [(COLS[0][0], 18.0, COLS[1][1], 38.0), (COLS[2][0], 18.0, COLS[2][1], 38.0), (COLS[3][0], 18.0, COLS[3][1], 38.0)]
+    nxt = build_grid(6, rects, chars)
+    assert nxt.n_cols == 3 and column_spans(nxt)[1] == COLS[2]
+    moved = grid_mapping(nxt, mapping, Settings())
+    assert moved == by_position(nxt, mapping)
+    assert moved.columns == {0: "name", 1: "construction_period", 2: "content"} and moved.header_rows == 0
