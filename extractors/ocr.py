@@ -38,6 +38,7 @@ VALLEY_SHARE = 0.08      # ... parted where a row holds under this share of the 
 STACK_BAND_WIDE = 1.3    # a box taller than wide whose ink bands are this much wider than high is a stacked label
 STACK_PAD = 0.25         # ... each band's box padded by this share of its height (the detector's unclip)
 STACK_EDGE_SHARE = 0.6   # ... a band at its top or bottom this much lower than the tallest is a neighbour's
+STACK_THIN_SHARE = 0.3   # ... a band this much lower than the tallest is a stroke of the line beside it
 
 
 @contextmanager
@@ -206,7 +207,7 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
         return []
     full = counts > VALLEY_SHARE * counts.max()
     edges = np.flatnonzero(np.diff(np.concatenate(([0], full.astype(np.int8), [0]))))
-    runs = list(zip(edges[::2], edges[1::2]))                 # [start, end) of each inked band
+    runs = _thin_runs_joined(list(zip(edges[::2], edges[1::2])))     # [start, end) of each inked band
     tall = max(b - a for a, b in runs)
     while runs and runs[0][1] - runs[0][0] < STACK_EDGE_SHARE * tall:    # a neighbour line reaching
         runs.pop(0)                                                      # into the box's padding
@@ -214,6 +215,9 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
         runs.pop()
     if len(runs) < 2:
         return []
+    gaps = [c - b for (_, b), (c, _) in zip(runs, runs[1:])]
+    if any(g > min(b - a, d - c) for g, (a, b), (c, d) in zip(gaps, runs, runs[1:])):
+        return []          # strokes of one character (二, 三, 工) stand further apart than they are thick
     widths = [np.ptp(np.flatnonzero(ink[a:b].any(axis=0))) + 1 for a, b in runs]
     if sum(w >= STACK_BAND_WIDE * (b - a) for w, (a, b) in zip(widths, runs)) < len(runs) - 1:
         return []
@@ -222,6 +226,27 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
         pad = STACK_PAD * (b - a)
         top, bottom = y0 + a - pad, y0 + b + pad
         out.append(np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32))
+    return out
+
+
+def _thin_runs_joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ink bands with each one under STACK_THIN_SHARE of the tallest joined to its nearer neighbour
+    (a lone horizontal stroke: the top of 万 or of a bracket stands apart from its line)."""
+    tall = max(b - a for a, b in runs)
+    out = list(runs)
+    k = 0
+    while k < len(out) and len(out) > 1:
+        a, b = out[k]
+        if b - a >= STACK_THIN_SHARE * tall:
+            k += 1
+            continue
+        up = a - out[k - 1][1] if k > 0 else None
+        down = out[k + 1][0] - b if k + 1 < len(out) else None
+        if down is not None and (up is None or down < up):
+            out[k:k + 2] = [(a, out[k + 1][1])]
+        else:
+            out[k - 1:k + 1] = [(out[k - 1][0], b)]
+            k -= 1
     return out
 
 

@@ -84,11 +84,12 @@ def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Se
 
 def entry_breaks(per: list[list[Segment]]) -> list[float]:
     """y between two rows set with no gap between them (k3-056: one line each, the next row's
-    line at the table's own line pitch): where one column holds two lines one under the other that
-    each end as a project's name ends, and another column a whole figure on each of the two lines.
+    line at the table's own line pitch): where one column holds two lines right one under the other
+    (less than a line apart) that each end as a project's name ends, and another column a whole
+    figure on each of the two lines.
     A name wrapped after a 项目 inside it (产业发展项目 | 配套工程) has one figure beside it."""
-    names = [(a, b) for segs in per for a, b in _pairs(segs)
-             if a.text.strip().endswith(name_endings()) and b.text.strip().endswith(name_endings())]
+    names = [(a, b) for segs in per for a, b in _pairs(segs) if b.top - a.bottom < min(a.size, b.size)
+             and a.text.strip().endswith(name_endings()) and b.text.strip().endswith(name_endings())]
     figures = [s for segs in per for s in segs if _FIGURE.fullmatch(s.text.strip())]
     out = []
     for a, b in names:

@@ -146,3 +146,16 @@ def test_rows_set_with_no_gap_part_where_two_names_and_two_figures_stand_one_und
     # a name wrapped after a 项目 inside it, one figure beside it: one row of two lines
     wrapped = tight_rows("配套工程", None)[:3]
     assert row_breaks(wrapped, [0, 110, 225, 260], Settings()) == []
+
+
+def test_names_a_row_or_more_apart_give_no_break_of_their_own():
+    """k1-002 (seed 1): two projects' names with a heading row between them (23 pt apart) put a
+    break between their middles, through the heading, and its label 基础设施与 | 基层治理 became two
+    rows (a category emptied by validation). Only names less than a line apart part rows."""
+    from extractors.rows import entry_breaks
+    per = [[seg("农特产品东部行展销项目", 120, 374.8, 382.7, 8), seg("白杨乡人居环境整治提升项目", 120, 420.5, 428.4, 8)],
+           [seg("44.10", 230, 375.0, 382.5, 8), seg("302.00", 230, 420.7, 428.2, 8)]]
+    assert entry_breaks(per) == []
+    per[0][1] = seg("白杨乡人居环境整治提升项目", 120, 385.0, 392.9, 8)        # the next line: a row of its own
+    per[1][1] = seg("302.00", 230, 385.2, 392.7, 8)
+    assert entry_breaks(per) == [(382.7 + 385.0) / 2]
