@@ -10,7 +10,7 @@ from extractors.narrative import SECTION, Paragraph
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
 from normalizers.text import compact, squeeze
-from normalizers.correct import fix_lookalikes
+from normalizers.lookalikes import fix_lookalikes
 from normalizers.vocab import _rows, find_party, find_program
 from schemas.settings import Settings
 from schemas.types import CategoryStatement, Metadata

@@ -17,6 +17,7 @@ MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in tab
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
 INK = 170                   # grey level below which a pixel is ink
 FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
+VALLEY_SHARE = 0.08         # rows of ink under this share of a band's inkiest row part two lines set close
 MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it high)
 LONE_RULE_PT = 300.0        # a horizontal rule this long stands without verticals (三线表, a header rule)
 TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this share of its width

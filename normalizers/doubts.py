@@ -31,7 +31,7 @@ import unicodedata
 import pandas as pd
 from rapidfuzz import fuzz
 
-from normalizers.correct import fix_lookalikes, fix_variants
+from normalizers.lookalikes import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import LCSseq
 
-from normalizers.correct import (agrees, fix_dropped, fix_lookalikes, fix_variants, repair_chars, vote, without_amounts,
-                                 without_stray_letter)
+from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
+from normalizers.lookalikes import fix_dropped, fix_lookalikes, fix_variants
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
 from normalizers.vocab import canonical_category, contains_place, name_endings, place_ancestors, place_parts

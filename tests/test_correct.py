@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers.correct import agrees, fix_lookalikes, lookalike_score, repair_chars, vote
+from normalizers.correct import agrees, repair_chars, vote
+from normalizers.lookalikes import fix_lookalikes, lookalike_score
 from normalizers.merge import merge_pair
 from normalizers.reconcile import reconcile
 from schemas.settings import Settings
@@ -160,7 +161,7 @@ def test_without_correction_every_value_stays_as_read():
 
 def test_a_traditional_character_in_a_scans_reading_is_simplified_and_logged():
     # rapidocr read 黄 as 黃 in leaders' names of generated scans; the plans print simplified characters
-    from normalizers.correct import Fix, fix_variants
+    from normalizers.lookalikes import Fix, fix_variants
     assert fix_variants("黃海军") == ("黄海军", [Fix("黃", "黄", "variant", 100.0)])
     assert fix_variants("黄海军") == ("黄海军", [])
 
@@ -197,7 +198,7 @@ def test_two_misread_characters_of_the_county_are_mended_by_lookalikes_and_the_g
 
 def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_only():
     """k1-007: 峨边族自治县委宣传部 (彝 under a blur read as nothing)."""
-    from normalizers.correct import fix_dropped
+    from normalizers.lookalikes import fix_dropped
     from normalizers.merge import _corrected_field
     text, fixes, _ = fix_dropped("峨边族自治县委宣传部", S.correction_min)
     assert text == "峨边彝族自治县委宣传部" and [(f.original, f.rule) for f in fixes] == [("峨边族自治县", "gazetteer")]

@@ -14,7 +14,8 @@ import pytest
 
 from extractors.grid import group_lines
 from extractors.pdfpages import page_chars, page_edges, page_images, page_objects, _segment
-from normalizers.correct import agrees, fix_misreads, vote
+from normalizers.correct import agrees, vote
+from normalizers.lookalikes import fix_misreads
 from normalizers.vocab import field_labels, match_label, names_field
 
 SAMPLES = sorted((Path(__file__).parent.parent / "raw" / "samples").glob("*.pdf"))

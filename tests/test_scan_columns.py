@@ -236,7 +236,7 @@ def test_a_narrow_columns_stacked_label_is_cut_into_its_lines_before_it_is_read(
     Each band of ink wider than high is a line of its own; a line running down the page (one
     character a band) stays whole."""
     import numpy as np
-    from extractors.ocr import split_stacked
+    from extractors.stacks import split_stacked
     page = np.full((120, 200), 255, dtype=np.uint8)
     for top in (10, 24, 38):                       # three lines of two characters: 26 x 10 px each
         page[top:top + 10, 20:46] = 0

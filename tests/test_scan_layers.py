@@ -18,7 +18,7 @@ from extractors.pdf import read_pdf
 from extractors.pdfpages import PageScan, page_chars
 from extractors.raster import deskew, render_gray, ruling_lines, skew_angle, table_regions
 from extractors.scanread import _check_regions
-from normalizers.correct import fix_lookalikes
+from normalizers.lookalikes import fix_lookalikes
 from normalizers.text import compact
 from schemas.settings import Settings
 

@@ -91,30 +91,33 @@ def test_a_body_line_an_ocr_layer_sized_like_the_title_is_not_the_titles_second_
     """k2-004 (seed 2, OCRmyPDF layer, 150 dpi): the first body line got the title's 26 pt and, as a
     full line's middle is the page's, was joined to the title as its second centred line: no title
     ending in 实施方案, and the plan was rejected."""
-    from extractors.narrative import paragraphs
-    from schemas.types import Line, Page
+    from schemas.types import Line
     lines = [Line("峨边辆帮自治县2026年东西部协作项目实施方案", 2, 89.2, 66.7, 494.9, 92.7, 26.0),
              Line("为进一步深化柯桥东西部协作，扎实推进系列帮扶项目落地见效，根", 2, 98.7, 98.1, 512.2, 124.1, 26.0),
-             Line("据有关文件要求，结合峨边实际，特制定本实施方案。", 2, 70.1, 123.3, 389.4, 149.3, 18.0)] + \
-        [Line("坚持柯桥区所能、峨边所需的原则，强化资金保障，确保各项目顺", 2, 70.6, 160.0 + 25 * k, 509.6, 178.0 + 25 * k, 18.0)
-         for k in range(6)]
-    paras = paragraphs([Page(2, 595.3, 841.9, lines)])
-    assert paras[0].text == "峨边辆帮自治县2026年东西部协作项目实施方案"
+             Line("据有关文件要求，结合峨边实际，特制定本实施方案。", 2, 70.1, 123.3, 389.4, 149.3, 18.0)]
+    assert _page_paragraphs(lines, 160.0, 18.0)[0].text == "峨边辆帮自治县2026年东西部协作项目实施方案"
     title = [Line("峨边彝族自治县2022年乐山市市中区结对帮扶", 2, 80.0, 66.7, 515.0, 92.7, 26.0),
              Line("项目实施方案", 2, 219.0, 98.0, 375.0, 124.0, 26.0)] + lines[2:]
-    assert paragraphs([Page(2, 595.3, 841.9, title)])[0].text == "峨边彝族自治县2022年乐山市市中区结对帮扶项目实施方案"
+    assert _page_paragraphs(title, 160.0, 18.0)[0].text == "峨边彝族自治县2022年乐山市市中区结对帮扶项目实施方案"
+
+
+def _page_paragraphs(head: list, body_top: float, body_size: float):
+    """paragraphs() of one page: `head`, then six full body lines from `body_top` on."""
+    from extractors.narrative import paragraphs
+    from schemas.types import Line, Page
+    page = head[0].page
+    body = [Line("坚持柯桥区所能、峨边所需的原则，强化资金保障，确保各项目顺", page, 70.6, body_top + 1.4 * body_size * k,
+                 509.6, body_top + 1.4 * body_size * k + body_size, body_size) for k in range(6)]
+    return paragraphs([Page(page, 595.3, 841.9, head + body)])
 
 
 def test_a_layers_title_words_set_a_few_points_apart_are_read_as_one_line_left_to_right():
     """k2-019 (seed 2, OCRmyPDF layer, 32 pt title): 峨边关族自治县20 | 26年乐山市市中区结对帮扶项目实 stood
     3 pt apart, were two lines with the right one first, and the plan was rejected (no plan_year)."""
-    from extractors.narrative import paragraphs
-    from schemas.types import Line, Page
+    from schemas.types import Line
     lines = [Line("26年乐山市市中区结对帮扶项目实", 1, 234.4, 65.2, 508.7, 97.2, 32.0),
              Line("峨边关族自治县20", 1, 79.5, 68.2, 234.7, 100.2, 32.0),
-             Line("施方案", 1, 269.3, 102.9, 315.7, 134.9, 32.0)] + \
-        [Line("为进一步深化市中区结对帮扶，扎实推进系列帮扶项目落地见效，", 1, 106.1, 143.0 + 22 * k, 500.1, 158.0 + 22 * k, 15.0)
-         for k in range(5)]
-    paras = paragraphs([Page(1, 595.3, 841.9, lines)])
+             Line("施方案", 1, 269.3, 102.9, 315.7, 134.9, 32.0)]
+    paras = _page_paragraphs(lines, 143.0, 15.0)
     assert paras[0].text == "峨边关族自治县2026年乐山市市中区结对帮扶项目实施方案"
     assert extract_metadata(paras).plan_year == 2026

@@ -1,0 +1,274 @@
+"""Look-alike characters against the gazetteers: one text value's OCR misreadings of known words.
+
+- `fix_lookalikes`: a word one look-alike character (形近字) away from a gazetteer term, and
+  not itself a known term, becomes that term (峡边 → 峨边; 柯城 stays: 柯城区 is a real
+  place). The score is a rapidfuzz edit distance in which a look-alike substitution costs
+  a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
+- `fix_misreads`: a long gazetteer term with one inner hanzi read as any other character
+  (峨边琶族自治县 → 峨边彝族自治县), rule `gazetteer`: what a list of look-alike pairs misses.
+- `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
+  (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
+- `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
+Pure functions; every change they make is returned so the caller can log it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from normalizers.vocab import _rows
+
+DASHES = "-‐‑‒–—―－"
+LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
+MIN_MASKED_TERM = 6         # a term this long may be matched with one inner character misread as anything
+MASK = "\0"
+MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
+LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One change inside a value."""
+    original: str
+    corrected: str
+    rule: str
+    score: float
+
+
+@lru_cache(maxsize=None)
+def confusables() -> dict[str, frozenset[str]]:
+    """Character → its look-alikes, both ways (normalizers/data/confusables.csv)."""
+    out: dict[str, set[str]] = {}
+    for r in _rows("confusables.csv"):
+        out.setdefault(r["a"], set()).add(r["b"])
+        out.setdefault(r["b"], set()).add(r["a"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def variants() -> dict[str, str]:
+    """Traditional character → its simplified form (normalizers/data/variants.csv)."""
+    return {r["traditional"]: r["simplified"] for r in _rows("variants.csv")}
+
+
+def fix_variants(text: str | None) -> tuple[str | None, list[Fix]]:
+    """An OCR reading's traditional characters in their simplified form (黃 → 黄): the plans are
+    printed in simplified characters, so a traditional one is the engine's, not the document's."""
+    if not text or not any(ch in variants() for ch in text):
+        return text, []
+    fixes = [Fix(ch, variants()[ch], "variant", 100.0) for ch in dict.fromkeys(text) if ch in variants()]
+    return "".join(variants().get(ch, ch) for ch in text), fixes
+
+
+def lookalike(a: str, b: str) -> bool:
+    """Two characters an OCR engine mistakes for each other (一 and a dash included)."""
+    if a in DASHES and b in DASHES:
+        return True
+    if {a, b} & {"一"} and (a in DASHES or b in DASHES):
+        return True
+    return b in confusables().get(a, ())
+
+
+@lru_cache(maxsize=None)
+def known_terms() -> frozenset[str]:
+    """Every gazetteer word: places, offices, parties, programs, categories, vocabulary terms."""
+    words = {r["name"] for r in _rows("places.csv")}
+    words |= {r["full"] for r in _rows("offices.csv")} | {r["short"] for r in _rows("offices.csv")}
+    words |= {r["alias"] for r in _rows("parties.csv")} | {r["name"] for r in _rows("parties.csv")}
+    words |= {r["alias"] for r in _rows("programs.csv")}
+    words |= {r["printed"] for r in _rows("categories.csv")}
+    words |= {r["term"] for r in _rows("terms.csv")}
+    return frozenset(w for w in words if len(w) >= 2)
+
+
+@lru_cache(maxsize=None)
+def _variants() -> dict[str, frozenset[str]]:
+    """Misreading → the terms it could stand for: each term with one character swapped for a look-alike."""
+    terms = known_terms()
+    index: dict[str, set[str]] = {}
+    for t in terms:
+        for i, ch in enumerate(t):
+            for alt in confusables().get(ch, ()):
+                v = t[:i] + alt + t[i + 1:]
+                if v not in terms:
+                    index.setdefault(v, set()).add(t)
+    return {v: frozenset(ts) for v, ts in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _longest_first() -> tuple[str, ...]:
+    """The misreadings of _variants, longest first (the order fix_lookalikes tries them in)."""
+    return tuple(sorted(_variants(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _any_variant() -> re.Pattern:
+    """Matches where any misreading of _variants stands (one search tells a text holds none)."""
+    return re.compile("|".join(map(re.escape, _longest_first()))) if _variants() else re.compile(r"(?!)")
+
+
+def lookalike_score(a: str, b: str) -> float:
+    """0..100 similarity where swapping look-alike characters is cheap."""
+    if not a and not b:
+        return 100.0
+    cost = 0.0
+    for op in Levenshtein.editops(a, b):
+        if op.tag == "replace" and lookalike(a[op.src_pos], b[op.dest_pos]):
+            cost += LOOKALIKE_COST
+        else:
+            cost += 1.0
+    return 100.0 * max(0.0, 1.0 - cost / max(len(a), len(b)))
+
+
+def _inside_known(text: str, start: int, end: int) -> bool:
+    """The span is part of a longer gazetteer word written correctly (柯城区: leave 柯城 alone)."""
+    for t in known_terms():
+        if len(t) > end - start:
+            i = text.find(t, max(0, start - len(t)), end + len(t))
+            if i != -1 and i <= start and i + len(t) >= end:
+                return True
+    return False
+
+
+def fix_lookalikes(text: str | None, min_score: float) -> tuple[str | None, list[Fix], bool]:
+    """(text with misread gazetteer words corrected, the fixes, whether anything was ambiguous)."""
+    if not text:
+        return text, [], False
+    fixes: list[Fix] = []
+    ambiguous = False
+    for variant in _longest_first() if _any_variant().search(text) else ():
+        start = text.find(variant)
+        while start != -1:
+            end = start + len(variant)
+            targets = _variants()[variant]
+            if _inside_known(text, start, end):
+                pass
+            elif len(targets) > 1:
+                ambiguous = True
+            else:
+                term = next(iter(targets))
+                score = lookalike_score(variant, term)
+                if score >= min_score:
+                    text = text[:start] + term + text[end:]
+                    fixes.append(Fix(variant, term, "confusion", round(score, 1)))
+            start = text.find(variant, start + 1)
+    text, more, amb = fix_misreads(text, min_score)
+    return text, fixes + more, ambiguous or amb
+
+
+@lru_cache(maxsize=None)
+def _masked() -> dict[str, frozenset[str]]:
+    """Long gazetteer terms with one inner character masked → the terms: an OCR engine reads a
+    rare character as many others (彝 as 琶, 芭, 琴, 芋 …), more than a list of pairs holds.
+    The first and last characters, each as printed or as its look-alike, anchor the match
+    (马边彝族自治县 is another county)."""
+    index: dict[str, set[str]] = {}
+    for t in known_terms():
+        if len(t) >= MIN_MASKED_TERM:
+            for i in range(1, len(t) - 1):
+                for a in {t[0]} | confusables().get(t[0], frozenset()):   # an anchor read as its look-alike
+                    for z in {t[-1]} | confusables().get(t[-1], frozenset()):   # (哦边舞族自治县, 峨边琶族自治具)
+                        index.setdefault(a + t[1:i] + MASK + t[i + 1:-1] + z, set()).add(t)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _anchors() -> dict[int, frozenset[tuple[str, str]]]:
+    """Length of a masked term → its (first, last) characters: a window without such a pair
+    matches no masked term (the mask is never on the ends), so fix_misreads skips it."""
+    out: dict[int, set[tuple[str, str]]] = {}
+    for k in _masked():
+        out.setdefault(len(k), set()).add((k[0], k[-1]))
+    return {n: frozenset(v) for n, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _firsts() -> dict[int, frozenset[str]]:
+    """Length of a masked term → the characters such terms start with."""
+    return {n: frozenset(a for a, _ in pairs) for n, pairs in _anchors().items()}
+
+
+@lru_cache(maxsize=None)
+def _first_chars() -> frozenset[str]:
+    """Every character a masked term starts with."""
+    return frozenset(ch for chars in _firsts().values() for ch in chars)
+
+
+def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
+    """(text with long gazetteer terms restored where one inner hanzi was misread, the fixes,
+    whether a span could stand for two terms). Rule `gazetteer`; the score is lookalike_score,
+    so a term must be long enough for one wrong character to stay above `min_score`."""
+    fixes: list[Fix] = []
+    ambiguous = False
+    terms, masked, anchors, firsts, first_chars = known_terms(), _masked(), _anchors(), _firsts(), _first_chars()
+    if len(text) < MIN_MASKED_TERM or first_chars.isdisjoint(text):
+        return text, fixes, ambiguous    # no window could start a masked term
+    listed, starts = None, []
+    for n in sorted(anchors, reverse=True):
+        if text is not listed:           # where any masked term could start (again after a fix)
+            listed, starts = text, [i for i, ch in enumerate(text) if ch in first_chars]
+        after = 0                        # windows start here or later (none inside a fixed term)
+        for i in [i for i in starts if i <= len(text) - n and text[i] in firsts[n]]:
+            window = text[i:i + n]       # text from `after` on is as when the starts were listed
+            if i < after or (window[0], window[-1]) not in anchors[n]:   # no masked term starts and ends so
+                continue
+            cands = set() if window in terms else {t for j in range(1, n - 1) if "\u4e00" <= window[j] <= "\u9fff"
+                                                   for t in masked.get(window[:j] + MASK + window[j + 1:], ())}
+            if len(cands) > 1:
+                ambiguous = True
+            elif cands and not _inside_known(text, i, i + n):
+                term = cands.pop()
+                score = lookalike_score(window, term)
+                if score >= min_score:
+                    text = text[:i] + term + text[i + n:]
+                    fixes.append(Fix(window, term, "gazetteer", round(score, 1)))
+                    after = i + n
+    return text, fixes, ambiguous
+
+
+@lru_cache(maxsize=None)
+def _shortened() -> dict[str, frozenset[str]]:
+    """Long gazetteer terms with one inner character left out → the terms (a blurred or seal-covered
+    glyph OCR read as nothing). Not a level's suffix, and never a form that is itself a term."""
+    terms = known_terms()
+    index: dict[str, set[str]] = {}
+    for t in terms:
+        if len(t) >= MIN_DROPPED_TERM:
+            for i in range(1, len(t) - 1):
+                short = t[:i] + t[i + 1:]
+                if t[i] not in LEVEL_SUFFIXES and short not in terms:
+                    index.setdefault(short, set()).add(t)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=None)
+def _any_shortened() -> re.Pattern:
+    """Matches where any form of _shortened stands, longest first."""
+    forms = sorted(_shortened(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms))) if forms else re.compile(r"(?!)")
+
+
+def fix_dropped(text: str | None, min_score: float) -> tuple[str | None, list[Fix], bool]:
+    """(text with long gazetteer terms restored where OCR lost one inner character, the fixes, whether
+    a span could stand for two terms). For a scan's readings: a born-digital plan's text is as written."""
+    if not text or len(text) < MIN_DROPPED_TERM - 1:
+        return text, [], False
+    fixes: list[Fix] = []
+    ambiguous = False
+    out, last = [], 0
+    for m in _any_shortened().finditer(text):
+        targets = _shortened()[m.group()]
+        if len(targets) > 1:
+            ambiguous = True
+            continue
+        term = next(iter(targets))
+        score = lookalike_score(m.group(), term)
+        if _inside_known(text, m.start(), m.end()) or score < min_score:
+            continue
+        out += [text[last:m.start()], term]
+        last = m.end()
+        fixes.append(Fix(m.group(), term, "gazetteer", round(score, 1)))
+    return ("".join(out) + text[last:] if fixes else text), fixes, ambiguous
