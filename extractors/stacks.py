@@ -12,6 +12,7 @@ STACK_BAND_WIDE = 1.3    # a box taller than wide whose ink bands are this much 
 STACK_PAD = 0.25         # ... each band's box padded by this share of its height (the detector's unclip)
 STACK_EDGE_SHARE = 0.6   # ... a band at its top or bottom this much lower than the tallest is a neighbour's
 STACK_THIN_SHARE = 0.3   # ... a band this much lower than the tallest is a stroke of the line beside it
+STACK_TURN_RATIO = 1.5   # ... rapidocr reads a box this many times taller than wide turned; two lines are cut only then
 
 
 def split_stacked(boxes: np.ndarray, scores: list[float], grey: np.ndarray) -> tuple[np.ndarray, list[float]]:
@@ -63,8 +64,8 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
         runs.pop(0)                                                      # into the box's padding
     while runs and runs[-1][1] - runs[-1][0] < STACK_EDGE_SHARE * tall:
         runs.pop()
-    if len(runs) < 2:
-        return []
+    if len(runs) < 2 or len(runs) == 2 and y1 - y0 < STACK_TURN_RATIO * (x1 - x0):
+        return []          # two lines in a box the recogniser reads as it lies (a name cell's 孙德 | 贵) stay whole
     gaps = [c - b for (_, b), (c, _) in zip(runs, runs[1:])]
     if any(g > min(b - a, d - c) for g, (a, b), (c, d) in zip(gaps, runs, runs[1:])):
         return []          # strokes of one character (二, 三, 工) stand further apart than they are thick

@@ -248,6 +248,11 @@ def test_a_narrow_columns_stacked_label_is_cut_into_its_lines_before_it_is_read(
     assert len(out) == 5 and scores == [0.9, 0.9, 0.9, 0.8, 0.7]
     assert [(round(b[0][1]), round(b[2][1])) for b in out[:3]] == [(8, 22), (22, 36), (36, 50)]
     assert (out[3] == boxes[1]).all() and (out[4] == boxes[2]).all()
+    # k1-018: a leader's cell 孙德 | 贵 in a box hardly taller than wide, read as it lies: left whole
+    page[70:78, 140:160] = 0
+    page[81:89, 140:150] = 0
+    square = box(136, 66, 164, 93)
+    assert len(split_stacked(np.stack([square]), [0.9], page)[0]) == 1
 
 
 def test_a_first_row_whose_label_a_seal_hid_is_the_total_when_its_amounts_add_up_to_the_items():
