@@ -85,14 +85,15 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
 
 def same_lines(lines: list[Line]) -> list[Line]:
     """Lines one after the other that stand side by side at the same height (their heights overlap by
-    SAME_LINE_OVERLAP of the lower one's, their widths by a quarter em at most) as one line, left to right: an OCR
-    layer sets a title's words a few points apart (峨边关族自治县20 | 26年…项目实, k2-019: read right
-    part first, no plan year, rejected)."""
+    SAME_LINE_OVERLAP of the lower one's, their widths by a quarter em at most) as one line, left to
+    right: an OCR layer sets a title's words a few points apart (峨边关族自治县20 | 26年…项目实, k2-019:
+    read right part first, no plan year, rejected)."""
     out: list[Line] = []
     for ln in lines:
         last = out[-1] if out else None
-        if last is not None and last.page == ln.page and \
-                min(last.bottom, ln.bottom) - max(last.top, ln.top) >= SAME_LINE_OVERLAP * min(last.bottom - last.top, ln.bottom - ln.top) \
+        high = min(last.bottom, ln.bottom) - max(last.top, ln.top) if last is not None else 0.0
+        if last is not None and last.page == ln.page \
+                and high >= SAME_LINE_OVERLAP * min(last.bottom - last.top, ln.bottom - ln.top) \
                 and min(last.x1, ln.x1) - max(last.x0, ln.x0) <= 0.25 * max(last.size, ln.size):
             a, b = sorted((last, ln), key=lambda x: x.x0)
             out[-1] = Line(a.text + b.text, a.page, a.x0, min(a.top, b.top), b.x1, max(a.bottom, b.bottom),

@@ -77,7 +77,7 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
-            return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut across two cells, its numeral lost
+            return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")

@@ -247,9 +247,10 @@ def hanzi_confidence(chars: list[dict]) -> float:
     for c in chars:                      # ocr_chars gives the characters of one line one top and bottom
         if "\u4e00" <= c["text"] <= "\u9fff":
             lines.setdefault((c["top"], c["bottom"]), []).append(c)
-    return sum(c.get("conf", 0.0) for (top, bottom), ln in lines.items()
-               if len(ln) > 1 and max(c["x1"] for c in ln) - min(c["x0"] for c in ln) <= LINE_PITCH * len(ln) * (bottom - top)
-               for c in ln if c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
+    dense = [ln for (top, bottom), ln in lines.items() if len(ln) > 1
+             and max(c["x1"] for c in ln) - min(c["x0"] for c in ln) <= LINE_PITCH * len(ln) * (bottom - top)]
+    return sum(c.get("conf", 0.0) for ln in dense for c in ln
+               if c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
 
 
 def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
