@@ -12,7 +12,9 @@ STACK_BAND_WIDE = 1.3    # a box taller than wide whose ink bands are this much 
 STACK_PAD = 0.25         # ... each band's box padded by this share of its height (the detector's unclip)
 STACK_EDGE_SHARE = 0.6   # ... a band at its top or bottom this much lower than the tallest is a neighbour's
 STACK_THIN_SHARE = 0.3   # ... a band this much lower than the tallest is a stroke of the line beside it
-STACK_TURN_RATIO = 1.5   # ... rapidocr reads a box this many times taller than wide turned; two lines are cut only then
+STACK_GLYPH_GAP = 0.15   # ... a column with this share of a band's most inked one stands between two characters
+STACK_TURN_RATIO = 1.5   # ... rapidocr reads a box this many times taller than wide turned; two lines of which
+                         #     one is a lone character are cut from such a box only
 
 
 def split_stacked(boxes: np.ndarray, scores: list[float], grey: np.ndarray) -> tuple[np.ndarray, list[float]]:
@@ -64,20 +66,36 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
         runs.pop(0)                                                      # into the box's padding
     while runs and runs[-1][1] - runs[-1][0] < STACK_EDGE_SHARE * tall:
         runs.pop()
-    if len(runs) < 2 or len(runs) == 2 and y1 - y0 < STACK_TURN_RATIO * (x1 - x0):
-        return []          # two lines in a box the recogniser reads as it lies (a name cell's 孙德 | 贵) stay whole
+    if len(runs) < 2:
+        return []
     gaps = [c - b for (_, b), (c, _) in zip(runs, runs[1:])]
     if any(g > min(b - a, d - c) for g, (a, b), (c, d) in zip(gaps, runs, runs[1:])):
         return []          # strokes of one character (二, 三, 工) stand further apart than they are thick
     widths = [np.ptp(np.flatnonzero(ink[a:b].any(axis=0))) + 1 for a, b in runs]
     if sum(w >= STACK_BAND_WIDE * (b - a) for w, (a, b) in zip(widths, runs)) < len(runs) - 1:
         return []
+    if len(runs) == 2 and y1 - y0 < STACK_TURN_RATIO * (x1 - x0) \
+            and not all(_between_glyphs(ink[a:b]) for a, b in runs):
+        return []          # a lone character by a line, in a box the recogniser reads as it lies (a
+                           # name cell's 孙德 | 贵), stays whole: read alone it is often lost or misread
     out = []
     for a, b in runs:
         pad = STACK_PAD * (b - a)
         top, bottom = y0 + a - pad, y0 + b + pad
         out.append(np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32))
     return out
+
+
+def _between_glyphs(ink: np.ndarray) -> bool:
+    """A band holds two characters or more: across the middle half of its ink some column is nearly
+    blank (the space between characters). A lone character (贵) has strokes all across."""
+    cols = ink.sum(axis=0)
+    inked = np.flatnonzero(cols)
+    if inked.size == 0:
+        return False
+    lo, hi = inked[0], inked[-1] + 1
+    middle = cols[lo + (hi - lo) // 4: hi - (hi - lo) // 4]
+    return middle.size > 0 and middle.min() <= STACK_GLYPH_GAP * cols.max()
 
 
 def _thin_runs_joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -253,6 +253,10 @@ def test_a_narrow_columns_stacked_label_is_cut_into_its_lines_before_it_is_read(
     page[81:89, 140:150] = 0
     square = box(136, 66, 164, 93)
     assert len(split_stacked(np.stack([square]), [0.9], page)[0]) == 1
+    # k2-038 (seed 2): a header cell 建设 | 周期 in a box as tall as wide, two characters a line: cut
+    # (read as it lies, only 建 of it was read and two columns ran together)
+    page[98:106, 60:67] = page[98:106, 69:76] = page[109:117, 60:67] = page[109:117, 69:76] = 0
+    assert len(split_stacked(np.stack([box(56, 94, 80, 119)]), [0.9], page)[0]) == 2
 
 
 def test_a_first_row_whose_label_a_seal_hid_is_the_total_when_its_amounts_add_up_to_the_items():
