@@ -13,6 +13,7 @@ MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer th
 MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
+RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
 MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
 INK = 170                   # grey level below which a pixel is ink
@@ -98,6 +99,8 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
         opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
         n, stats = components(opened)
         for x, y, w, h, _ in stats[1:n]:
+            if horizontal and h > thick_px:
+                y, h = _rule_within(opened[y:y + h, x:x + w], y, h)
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 top = (y + h / 2) * scale
                 edges.append({"object_type": "line", "x0": x * scale, "x1": (x + w) * scale, "top": top,
@@ -107,6 +110,16 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
                 edges.append({"object_type": "line", "x0": x_mid, "x1": x_mid, "top": y * scale,
                               "bottom": (y + h) * scale, "width": 0.0, "height": h * scale})
     return crossing(edges)
+
+
+def _rule_within(part: np.ndarray, y: int, h: int) -> tuple[int, int]:
+    """(top, height) of the rows of a thick horizontal run that are inked across RULE_FILL of its
+    length: a rule with a stroke that lies along it (the ring of a seal printed black on a 1-bit
+    scan, k2-034) is the rule alone. A run with no such rows keeps its height (and is no rule)."""
+    full = np.flatnonzero(part.sum(axis=1) >= RULE_FILL * part.shape[1])
+    if full.size == 0:
+        return y, h
+    return y + int(full[0]), int(full[-1] - full[0] + 1)
 
 
 def components(binary: np.ndarray) -> tuple[int, np.ndarray]:

@@ -121,9 +121,9 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
     joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance) \
         if rough <= settings.max_box_imprecision else 0.0     # a rough layer's runs are laid out again (layer.py)
-    agreement = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
+    agreement, floor = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
         if marks <= settings.max_rule_mark_share and not across and not table \
-        and joined <= settings.max_joined_share else 0.0
+        and joined <= settings.max_joined_share else (0.0, "min_layer_agreement")
     if across:
         why = "the page image lies a quarter turn off its text layer"
     elif joined > settings.max_joined_share:
@@ -135,9 +135,9 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     elif table:
         why = (f"text layer places {rough:.0%} of its hanzi only roughly (max_box_imprecision="
                f"{settings.max_box_imprecision:.0%}), and the page is mostly a table whose columns need them placed")
-    elif agreement < settings.min_layer_agreement:
+    elif agreement < getattr(settings, floor):
         why = (f"text layer shares only {agreement:.0%} of its characters with a fresh OCR of the page "
-               f"(min_layer_agreement={settings.min_layer_agreement:.0%})")
+               f"({floor}={getattr(settings, floor):.0%})")
     else:
         return img
     scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
@@ -332,14 +332,22 @@ def _turn_confidences(img: np.ndarray, turns: tuple[int, ...], dpi: int, setting
 
 
 def strip_agreement(img: np.ndarray, chars: list[dict], dpi: int, settings: Settings,
-                    deadline: Deadline | None = None) -> float:
-    """bag_agreement of the layer's characters and a fresh OCR of a band across the page
-    (the band from 40% to 55% of its height, where body text or the table usually runs)."""
-    y0, y1 = _strip_rows(img)
-    fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), dpi, settings, deadline, "checking a text layer")
+                    deadline: Deadline | None = None) -> tuple[float, str]:
+    """(bag_agreement of the layer's characters and a fresh OCR of a band across the page, the
+    Settings field naming the share it must reach). The band runs from 40% to 55% of the page's
+    height, where body text or the table usually runs; on a page whose layer has less than
+    MIN_PAGE_CHARS there, it is the inkiest band as high: a cover page's middle is blank, and two
+    empty readings agree whatever the layer says elsewhere (k2-034)."""
     scale = 72.0 / dpi
+    y0, y1 = _strip_rows(img)
     inside = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
-    return bag_agreement("".join(c["text"] for c in inside), "".join(c["text"] for c in fresh))
+    floor = "min_layer_agreement"
+    if len(inside) < MIN_PAGE_CHARS:
+        y0, y1 = _inked_strip(img)
+        inside = [c for c in chars if y0 * scale <= (c["top"] + c["bottom"]) / 2 <= y1 * scale]
+        floor = "min_blank_middle_agreement"
+    fresh = ocr_chars(np.ascontiguousarray(img[y0:y1]), dpi, settings, deadline, "checking a text layer")
+    return bag_agreement("".join(c["text"] for c in inside), "".join(c["text"] for c in fresh)), floor
 
 
 def _strip_rows(img: np.ndarray) -> tuple[int, int]:

@@ -101,6 +101,10 @@ def validate(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     report["action"] = ""
     for n, f in report.iterrows():
         col = ROW_CHECKS.get(f["check"], f["column"]) if f["schema_context"] == "DataFrameSchema" else f["column"]
+        if f["schema_context"] == "DataFrameSchema":    # pandera reports it once per column: name the one emptied
+            report.at[n, "column"] = col
+            if col in df.columns and not pd.isna(f["index"]) and f["index"] in df.index:
+                report.at[n, "failure_case"] = df.at[f["index"], col]
         rows = [f["index"]] if not pd.isna(f["index"]) else list(df.index)
         if col is None or col in KEYS[table] or col not in df.columns:
             aside |= set(rows)
@@ -114,6 +118,7 @@ def validate(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 fixed.at[i, "flags"] = list(dict.fromkeys(list(fixed.at[i, "flags"] or []) + [f"invalid:{col}"]))
         emptied.add(col)
         report.at[n, "action"] = "emptied" if col != "flags" else "malformed flag dropped"
+    report = report.drop_duplicates(subset=["column", "check", "index"])
     fixed = fixed.drop(index=[i for i in aside if i in fixed.index])
     schema = MODELS[table].to_schema()
     for col in emptied - {"flags"}:

@@ -62,6 +62,8 @@ DEFAULT_OCR_DET_SIDE = 960              # longest side (px) the text detector se
 DEFAULT_OCR_REC_SQUEEZE = 0.5           # lines wider than 320 px are narrowed to this share (not below 320) to be read
 DEFAULT_MIN_LAYER_QUALITY = 0.9         # a text layer with fewer plausible characters is re-read by OCR
 DEFAULT_MIN_LAYER_AGREEMENT = 0.9       # share of characters a layer must share with a fresh OCR of a strip
+DEFAULT_MIN_BLANK_MIDDLE_AGREEMENT = 0.5  # ... of its inkiest band, on a page blank across the middle (a denser
+                                          # band, a table's, where two good readings differ more; garbage shares ~0)
 DEFAULT_LAYER_RUN_GAP = 1.5             # line heights: characters of an OCR layer closer than this are one run, re-spaced evenly
 DEFAULT_MAX_RULE_MARK_SHARE = 0.01      # a layer region with more | and look-alikes than this share read across table rules
 DEFAULT_MIN_PAGE_CONFIDENCE = 0.9       # mean OCR confidence below which a page is tried upside down (on a strip)
@@ -155,6 +157,7 @@ class Settings:
     ocr_rec_squeeze: float = DEFAULT_OCR_REC_SQUEEZE
     min_layer_quality: float = DEFAULT_MIN_LAYER_QUALITY
     min_layer_agreement: float = DEFAULT_MIN_LAYER_AGREEMENT
+    min_blank_middle_agreement: float = DEFAULT_MIN_BLANK_MIDDLE_AGREEMENT
     layer_run_gap: float = DEFAULT_LAYER_RUN_GAP
     max_rule_mark_share: float = DEFAULT_MAX_RULE_MARK_SHARE
     min_page_confidence: float = DEFAULT_MIN_PAGE_CONFIDENCE
@@ -228,7 +231,7 @@ class Settings:
             raise SettingsError(f"bilevel_smoothing must be >= 0 pixels (0: none), got {self.bilevel_smoothing!r}")
         if self.layer_run_gap <= 0:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
-        for name in ("min_layer_quality", "min_layer_agreement", "noise_line_quality",
+        for name in ("min_layer_quality", "min_layer_agreement", "min_blank_middle_agreement", "noise_line_quality",
                      "max_rule_mark_share", "min_page_confidence", "max_grey_share", "max_read_down_share",
                      "max_box_imprecision", "tabular_line_share", "max_joined_share"):
             if not 0 <= getattr(self, name) <= 1:

@@ -107,3 +107,23 @@ def test_the_record_dataclasses_carry_exactly_the_declared_columns():
     from schemas.types import Correction, DocumentRecord, ProjectRecord
     for cls, table in ((DocumentRecord, "documents"), (ProjectRecord, "projects"), (Correction, "corrections")):
         assert [f.name for f in dataclasses.fields(cls)] == list(column_names(table)), cls.__name__
+
+
+def test_a_total_below_the_aid_empties_the_total_alone_and_the_report_says_so(tmp_path):
+    """k2-034 (seed 2): a scanned 总投资 misread below the project's aid failed the check across
+    columns; pandera reports such a failure once per column, and the log said every column of the
+    row had been emptied. Only the total is emptied, and the report names it with its value."""
+    from conftest import normalized, sample
+    from flows.curate import validated
+    from flows.store import CuratedStore
+    doc = normalized(sample("2023"))
+    project = doc.projects[0]
+    project.total_investment_wan = project.aid_funds_wan - 1
+    parts, problems = validated(CuratedStore(tmp_path / "curated"), doc, "2023 plan")
+    assert len(problems) == 1 and "projects failed validation: total_investment_wan emptied" in problems[0]
+    row = parts["projects"].set_index("project_id").loc[project.project_id]
+    assert pd.isna(row["total_investment_wan"]) and row["aid_funds_wan"] == project.aid_funds_wan
+    assert "invalid:total_investment_wan" in row["flags"]
+    report = pd.read_csv(next((tmp_path / "curated" / "quarantine" / "projects").glob("*.report.csv")))
+    assert report[["column", "check"]].values.tolist() == [["total_investment_wan", "total_investment_covers_aid"]]
+    assert float(report["failure_case"][0]) == project.aid_funds_wan - 1

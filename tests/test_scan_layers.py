@@ -197,6 +197,20 @@ def test_a_layer_one_fifth_out_of_step_with_a_fresh_ocr_is_read_again():
     assert "勒乌乡林下经济示范园建设项目" in text and "峨边彝族自治县农业农村局" in text
 
 
+def test_a_garbage_layer_over_a_page_with_a_blank_middle_is_read_again():
+    # k2-034 page 1 (seed 2; samples/scanvariants/turned_page_fixtures.py): a cover letter scanned
+    # upside down, its OCRmyPDF layer garbage (日9z昌+志1z0z); the strip checked across the middle of
+    # the page was blank in the layer and in the fresh OCR, and two empty readings agreed in full,
+    # so the garbage was kept and the plan lost its issuer and date
+    path = DATA / "scan_upside_down_blank_middle_k2-034_p1.pdf"
+    content = read_pdf(path, path.read_bytes(), Settings())
+    assert content.pages[0].text_source == "ocr"
+    assert any("fresh OCR of the page" in w for w in content.warnings)
+    lines = [compact(ln.text) for ln in content.pages[0].lines]
+    # the generator's source: the issuer and the date of the letter
+    assert "峨边彝族自治县人民政府办公室" in lines and "2021年4月26日" in lines
+
+
 def test_a_scan_whose_layer_is_kept_is_a_scanned_plan_and_a_born_digital_one_is_published(tilted):
     """The contract's source_kind: published means born-digital. A scan read through its OCRmyPDF
     layer was `published`, so the scan's repairs (look-alike variants, lost characters) and its

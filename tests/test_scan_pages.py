@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
@@ -74,6 +75,15 @@ def test_faint_rules_are_found_when_no_rule_is_dark():
 def test_an_upright_stroke_touching_one_rule_does_not_split_a_column():
     edges = ruling_lines(_grid(stroke=True), dpi=72)
     assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [101, 401, 651, 901]
+
+
+def test_a_rule_with_a_seal_ring_lying_along_it_is_still_a_rule():
+    """k2-034 (seed 2, a 1-bit scan): the seal, printed black, ran its ring along the header's rule;
+    the two made one run too thick for a rule, the header merged into the first row and the plan was
+    rejected. The rows inked all across the run are the rule."""
+    img = _grid()
+    cv2.ellipse(img, (250, 140), (110, 60), 0, 0, 180, 0, 3)     # its lowest part lies on the rule at 200
+    assert sorted(round(e["top"]) for e in ruling_lines(img, dpi=72) if e["height"] == 0) == [101, 201, 301, 401]
 
 
 @pytest.mark.parametrize("angle", [2.6, -3.0])
