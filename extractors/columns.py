@@ -128,14 +128,16 @@ def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], setting
     """The column of project names whose header went unread (a seal over 项目名称) or was read as
     nothing (项解, k1-007): a column no label names, whose header text names no other column, whose
     cells end as project names do (项目, 工程) in at least settings.name_column_share of them; None
-    when there is none."""
+    when there is none. Rows of a table's structure are not counted: a 小计 or 合计 label, or a
+    category heading spanning columns, which the name column holds where the table has them (k4-011)."""
     best = None
     for c in range(grid.n_cols):
         head = _head(grid, c, n_header)
         if c in columns or (head.strip() and names_column(head, settings.header_match_min)):
             continue
-        texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
-                 if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+        owners = [grid.owner(r, c) for r in range(n_header, grid.n_rows)]
+        texts = [t for o in owners if o is not None and o.col == c and o.colspan == 1
+                 and (t := compact(o.text)) and not (_TOTAL.match(t) or _SUBTOTAL.match(t) or _CATEGORY_NAME.match(t))]
         share = sum(t.endswith(name_endings()) for t in texts) / len(texts) if texts else 0.0
         if share >= settings.name_column_share and (best is None or share > best[0]):
             best = (share, c)

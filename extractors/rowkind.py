@@ -78,6 +78,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
+        if words == [compact(t) for t in texts] and len(words) == 1 and canonical_category(words[0])[1] >= KNOWN_WORDING:
+            return "subtotal", words[0], ""         # 产业合作 alone in its row, its 一、 under a seal (k4-011)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")

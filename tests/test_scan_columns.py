@@ -169,6 +169,31 @@ def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
     assert classify(grid, 3, row_cells(grid, 3, mapping), Settings())[0] == "item"
 
 
+def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading():
+    """k4-011 (seed 4, a seal over the table): a table with no 序号 column printed 一、产业合作 in a row of
+    its own; the seal hid 一、, and 产业合作 became a project (two spurious records, every seq after
+    them off). A category's own wording alone in a row with no figure is a heading; a row with
+    figures, or a project's name, is an item."""
+    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), [("", "产业合作", "", ""),
+                                                      ("", "消费帮扶", "215.65", "县农业农村局"),
+                                                      ("", "移风易俗示范点建设项目", "", "")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "产业合作", "")
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
+    assert classify(grid, 3, row_cells(grid, 3, mapping), Settings())[0] == "item"
+
+
+def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
+    """k4-011 (seed 4): the seal hid 项目名称; the column also holds each group's 小计 and heading, so
+    fewer than half its cells ended as names do and the plan was rejected (no name column). Rows of
+    the table's structure do not count against the names."""
+    rows = [("", "一、产业合作", "", ""), ("1", "大堡镇加工厂房建设项目", "279.01", "新建厂房"),
+            ("", "小计", "279.01", ""), ("", "二、人才交流", "", ""),
+            ("2", "专业技术人才培养项目", "87.45", "培训"), ("", "小计", "87.45", "")]
+    grid = _grid(("序号", "", "总投资", "建设内容"), rows)
+    assert map_columns(grid, 1, Settings())[0].get(1) == "name"
+
+
 def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
     """k1-000 (seed 1): the rules between 县级配套 | 群众自筹 | 责任单位 lost under a lifted seal, the
     amounts were read into the office's cell (788800.00 270000.00县农业农村局). Money figures are taken
