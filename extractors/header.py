@@ -17,6 +17,7 @@ _CAPTION = re.compile(r"单位|附件|计划表|明细表|一览表|填报")
 _TITLE = re.compile(r"计划表|明细表|一览表|安排表|实施方案|填报")
 _SENTENCE = re.compile(r"[，。；]")
 _UNIT_PIECE = re.compile(r"[（(]\s*万?元?\s*[)）]?|[（(]?\s*万?元\s*[)）]")
+EXACT_LABEL = 100.0      # match_label's score of a label word for word
 
 
 @dataclass
@@ -242,7 +243,7 @@ def join_split(segs: list[Segment], settings: Settings) -> list[Segment]:
                 0 <= s.x0 - o.x1 <= settings.label_split_em * s.size and \
                 not (_goes_on_below(o, segs, settings) and _goes_on_below(s, segs, settings)) and \
                 (_UNIT_PIECE.fullmatch(s.text.strip()) and names_column(o.text, settings.header_match_min) or
-                 _one_label(o.text, s.text, settings)):
+                 _one_label(o.text, s.text, settings, s.x0 - o.x1 <= settings.label_tight_em * s.size)):
             out[-1] = segment_of(o.chars + s.chars)
         else:
             out.append(s)
@@ -256,15 +257,18 @@ def _goes_on_below(s: Segment, segs: list[Segment], settings: Settings) -> bool:
                for o in segs if o is not s)
 
 
-def _one_label(a: str, b: str, settings: Settings) -> bool:
+def _one_label(a: str, b: str, settings: Settings, tight: bool = False) -> bool:
     """Two pieces that together name a column where neither does alone, or one does and the other
-    is a fragment naming nothing (settings.label_fragment_chars: 行业 | 主管部门, not 帮扶资金 | 自筹资金)."""
+    is a fragment naming nothing (settings.label_fragment_chars: 行业 | 主管部门, not 帮扶资金 | 自筹资金),
+    or, `tight` (no further apart than characters of one word), one label word for word (项目总投资)."""
     if not names_column(a + b, settings.header_match_min):
         return False
     alone = [names_column(t, settings.header_match_min) for t in (a, b)]
     if not any(alone):
         return True
     other = b if alone[0] else a
+    if all(alone) and tight:      # 项目 | 总投资 a character's space apart: one label, though 项目 names a column (k4-017)
+        return match_label(a + b)[1] >= EXACT_LABEL
     return not all(alone) and len(label_text(other)) <= settings.label_fragment_chars
 
 

@@ -13,6 +13,13 @@ MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer th
 MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
+BROKEN_MIN_PT = 6.0         # a piece of a rule printed broken is at least this long
+BROKEN_GAP_PT = 12.0        # ... pieces this far apart or less, in one line, are one rule
+BROKEN_ACROSS_PT = 1.0      # ... standing this close across it
+BROKEN_PIECES = 3           # ... when there are this many of them
+BROKEN_SPAN_PT = 100.0      # ... over at least this length
+BROKEN_NEAR_PT, BROKEN_FAR_PT = 1.0, 3.0   # ... with the paper this far off either side of it
+BROKEN_CLEAR = 0.05         # ... inked in at most this share (a glyph's stroke has its glyph beside it)
 RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
 MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
@@ -83,7 +90,72 @@ def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
     """Horizontal and vertical rules of the image as pdfplumber line dicts (points); where none
     are found at the ink level, rules printed faint (light grey) are looked for."""
     edges = _rules(img, dpi, INK)
-    return edges if len(edges) >= 4 else _rules(img, dpi, FAINT_INK)
+    if len(edges) < 4:
+        edges = _rules(img, dpi, FAINT_INK)
+    return edges if len(edges) >= 4 else broken_rules(img, dpi)
+
+
+def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
+    """Rules printed broken into pieces (a worn print: k4-017's 三线表 in dashes), looked for when no
+    rule is found whole: pieces longer than BROKEN_MIN_PT in one line, BROKEN_GAP_PT or less apart,
+    BROKEN_PIECES of them or more over BROKEN_SPAN_PT, with blank paper along both sides (the
+    strokes of glyphs standing in a line of text have the rest of their glyphs beside them)."""
+    scale = 72.0 / dpi
+    ink = (img < INK).astype(np.uint8)
+    thick = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
+    gap, across, near, far = (int(v / scale) for v in (BROKEN_GAP_PT, BROKEN_ACROSS_PT, BROKEN_NEAR_PT, BROKEN_FAR_PT))
+    edges: list[dict] = []
+    for horizontal in (True, False):
+        shape = (1, 0) if horizontal else (0, 1)
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1 + 2 * shape[0], 1 + 2 * shape[1])))
+        long_px = max(int(BROKEN_MIN_PT / scale), 5)
+        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(
+            cv2.MORPH_RECT, (long_px, 1) if horizontal else (1, long_px)))
+        n, stats = components(opened)
+        # each piece as (position across, start, end, thickness) in pixels, laid along its rule
+        pieces = [(y + h / 2, x, x + w, h) if horizontal else (x + w / 2, y, y + h, w)
+                  for x, y, w, h, _ in stats[1:n] if (h if horizontal else w) <= 2 * thick]   # 三线表 粗线 too
+        for chain in _chains(pieces, gap, across):
+            at = sum(p[0] for p in chain) / len(chain)
+            start, end = chain[0][1], max(p[2] for p in chain)
+            if len(chain) < BROKEN_PIECES or (end - start) * scale < BROKEN_SPAN_PT:
+                continue
+            half = max(p[3] for p in chain) / 2
+            sides = [ink[int(at - half - far):int(at - half - near), start:end],
+                     ink[int(at + half + near):int(at + half + far), start:end]]
+            if not horizontal:
+                sides = [ink[start:end, int(at - half - far):int(at - half - near)],
+                         ink[start:end, int(at + half + near):int(at + half + far)]]
+            if max(float(side.mean()) if side.size else 1.0 for side in sides) > BROKEN_CLEAR:
+                continue
+            if horizontal:
+                edges.append({"object_type": "line", "x0": start * scale, "x1": end * scale, "top": at * scale,
+                              "bottom": at * scale, "width": (end - start) * scale, "height": 0.0})
+            else:
+                edges.append({"object_type": "line", "x0": at * scale, "x1": at * scale, "top": start * scale,
+                              "bottom": end * scale, "width": 0.0, "height": (end - start) * scale})
+    return crossing(edges)
+
+
+def _chains(pieces: list[tuple], gap: int, across: int) -> list[list[tuple]]:
+    """The pieces in runs along one line: within `across` of each other across it, each starting
+    `gap` or less past the end of the run so far."""
+    lines: list[list[tuple]] = []
+    for p in sorted(pieces):
+        if lines and p[0] - lines[-1][-1][0] <= across:
+            lines[-1].append(p)
+        else:
+            lines.append([p])
+    out: list[list[tuple]] = []
+    for line in lines:
+        run: list[tuple] = []
+        for p in sorted(line, key=lambda p: p[1]):
+            if run and p[1] - max(q[2] for q in run) > gap:
+                out.append(run)
+                run = []
+            run.append(p)
+        out.append(run)
+    return out
 
 
 def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:

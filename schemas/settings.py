@@ -21,6 +21,7 @@ DEFAULT_FURNITURE_MIN_CHARS = 8         # a margin line this long at least may b
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
+DEFAULT_LABEL_TIGHT_EM = 0.5            # em: two pieces of a header line this close are one word's characters
 DEFAULT_LABEL_SPLIT_EM = 1.0            # em: two pieces of a header line this close that make one label are one (OCR split)
 DEFAULT_UNLABELLED_LINE_SHARE = 0.3     # share of a table's lines holding text between two labels' columns: a column whose label went unread
 DEFAULT_UNLABELLED_COLUMN_SHARE = 0.5   # share of the lines a labelled column usually holds text on: enough for a column whose label went unread
@@ -118,6 +119,7 @@ class Settings:
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
     label_split_em: float = DEFAULT_LABEL_SPLIT_EM
+    label_tight_em: float = DEFAULT_LABEL_TIGHT_EM
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
     unlabelled_line_share: float = DEFAULT_UNLABELLED_LINE_SHARE
     unlabelled_column_share: float = DEFAULT_UNLABELLED_COLUMN_SHARE
@@ -253,7 +255,7 @@ class Settings:
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
         for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em", "label_gap_em",
-                     "group_centre_em", "label_split_em"):
+                     "group_centre_em", "label_split_em", "label_tight_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
         if not 0 <= self.row_wrap_em <= 10:

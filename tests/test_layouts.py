@@ -80,6 +80,11 @@ def test_a_header_label_read_in_two_pieces_is_one_column():
                       seg("行业", 550), seg("主管部门", 571)], Settings())
     assert [s.text for s in out] == ["绩效目标", "序号", "责任单位", "帮扶资金（元）", "自筹资金（元）", "总投资（元)",
                                      "行业主管部门"]
+    # k4-017 (seed 4): 项目 | 总投资 a character's space apart (3 pt), though 项目 alone names the names'
+    # column, are one label word for word; 序号 | 项目名称 and 帮扶资金（元） | 自筹资金（元） as close stay apart
+    out = join_split([seg("项目", 100), seg("总投资", 121), seg("序号", 200), seg("项目名称", 221),
+                      seg("帮扶资金（元）", 300), seg("自筹资金（元）", 366)], Settings())
+    assert [s.text for s in out] == ["项目总投资", "序号", "项目名称", "帮扶资金（元）", "自筹资金（元）"]
 
 
 def _row_chars(y: float, cells: list[tuple[str, float]]) -> list[dict]:

@@ -86,6 +86,27 @@ def test_a_rule_with_a_seal_ring_lying_along_it_is_still_a_rule():
     assert sorted(round(e["top"]) for e in ruling_lines(img, dpi=72) if e["height"] == 0) == [101, 201, 301, 401]
 
 
+def test_the_rules_of_a_table_printed_in_dashes_are_found_and_a_line_of_text_is_not_one():
+    """k4-017 (seed 4): a 三线表 whose rules a worn print broke into dashes (each longer than a glyph's
+    stroke, too short for a rule) had no rule found, no header, and the plan was rejected. Dashes in
+    one line are one rule; the bottom strokes of a line of glyphs, as close, are not (their glyphs
+    stand over them)."""
+    rng = np.random.default_rng(17)
+    img = np.full((500, 1000), 255, np.uint8)
+    for y in (100, 160, 420):                          # the 三线表's rules in dashes of 10-40 pt
+        x = 50
+        while x < 950:
+            n = int(rng.integers(10, 40))
+            img[y:y + 2, x:min(x + n, 950)] = 0
+            x += n + int(rng.integers(3, 11))
+    for x in range(60, 900, 14):                       # a line of glyphs: strokes down, one along the foot
+        img[200:212, x:x + 2] = img[200:212, x + 8:x + 10] = 0
+        img[210:212, x:x + 10] = 0
+    edges = ruling_lines(img, dpi=72)
+    assert sorted(round(e["top"]) for e in edges if e["height"] == 0) == [101, 161, 421]
+    assert all(e["width"] >= 800 for e in edges)
+
+
 @pytest.mark.parametrize("angle", [2.6, -3.0])
 def test_a_tilt_up_to_three_degrees_is_measured(angle):
     img = deskew(_grid(), -angle)
