@@ -16,7 +16,9 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
 - `low_ocr_confidence`: a value whose every OCR reading holds a character read with less confidence
-  than the threshold.
+  than the threshold;
+- `year_apart`: a scan's title that does not state the plan's year (its figures lost), the year
+  having been read from the attached table's title or the task section.
 
 `flag_doubts` writes the doubts that say a value itself is uncertain (FLAGGED) into a scanned
 plan's records as `low_confidence:<field>`, so the dataset points at them without the queue; an
@@ -49,6 +51,7 @@ LOW_OCR_CONFIDENCE = "low_ocr_confidence"
 NAME_TRUNCATED = "name_truncated"
 STRAY_DIGITS = "stray_digits"
 STRAY_MARK = "stray_mark"
+YEAR_APART = "year_apart"
 HANZI = re.compile("[\u4e00-\u9fff]")
 # what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
 COUNTERS = set("个年月日号期条座栋户人亩村组届批次类级处所间台套米公千万元吨头只株家名场次门层")
@@ -56,7 +59,8 @@ STRAY_CATEGORIES = ("So", "Co", "Cn")      # other symbols, private use, unassig
 # the doubts written into the records as flags; low_ocr_confidence and value_missing stay in the queue
 # only: over 40 generated scans they fell on 51 and 27 records whose values were all right, and flagged
 # no wrong value the others missed but the 黃 read for 黄 (now the `variant` rule)
-FLAGGED = (READINGS_DIFFER, VALUE_INTERLEAVED, NAME_MISREAD, NAME_TRUNCATED, STRAY_DIGITS, STRAY_MARK, SEQ_UNCERTAIN)
+FLAGGED = (READINGS_DIFFER, VALUE_INTERLEAVED, NAME_MISREAD, NAME_TRUNCATED, STRAY_DIGITS, STRAY_MARK, SEQ_UNCERTAIN,
+           YEAR_APART)
 CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
 # a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
 PARAPHRASED = ("content", "beneficiary_linkage")
@@ -219,6 +223,12 @@ def missing_document_values(documents: pd.DataFrame, scanned: set[str]) -> list[
             for f in USUALLY_PRINTED if not text(d.get(f))]
 
 
+def year_apart(documents: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's title and plan year where the title does not state the year (read elsewhere)."""
+    return [(d["doc_id"], None, f) for d in documents.to_dict("records") if d["doc_id"] in scanned
+            and str(d.get("plan_year")) not in compact(text(d.get("title"))) for f in ("title", "plan_year")]
+
+
 def tabled_fields(provenance: pd.DataFrame) -> set[tuple[str, str]]:
     """(doc_id, field) of every field a plan's table was read for: the table has its column."""
     if not len(provenance):
@@ -374,6 +384,7 @@ def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataF
     found += [(k, "readings", STRAY_DIGITS) for k in stray_digits(projects, scanned)]
     found += [(k, "readings", STRAY_MARK) for k in stray_marks(projects, scanned)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
+    found += [(k, "readings", YEAR_APART) for k in year_apart(documents, scanned)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in ocr_confidence(provenance).items() if v < min_confidence]
     return found
 

@@ -121,3 +121,23 @@ def test_a_layers_title_words_set_a_few_points_apart_are_read_as_one_line_left_t
     paras = _page_paragraphs(lines, 143.0, 15.0)
     assert paras[0].text == "峨边关族自治县2026年乐山市市中区结对帮扶项目实施方案"
     assert extract_metadata(paras).plan_year == 2026
+
+
+def test_a_title_whose_year_was_lost_takes_the_year_of_the_plans_table_and_is_doubted():
+    """k4-034 (seed 4, an OCRmyPDF layer): the title read 峨边彝族自治县 年东西部协作建设项目实施方案, its
+    year lost, and the plan was rejected (no plan_year). The year is taken from the attached table's
+    title, else from the task section, and the scanned plan's title and year are flagged (year_apart)."""
+    import pandas as pd
+    from normalizers.doubts import year_apart
+    paras = [Paragraph("峨边彝族自治县 年东西部协作建设项目实施方案", 1, 22.0),
+             Paragraph("二、工作任务", 1, 16.0),
+             Paragraph("2023年实施东西部协作建设项目资金2051.65万元。", 1, 16.0),
+             Paragraph("（一）深化产业合作。投入协作资金821.67万元。", 1, 16.0),
+             Paragraph("峨边彝族自治县2024年东西部协作项目资金计划表", 5, 18.0)]
+    assert extract_metadata(paras).plan_year == 2024          # the table's title first
+    assert extract_metadata(paras[:4]).plan_year == 2023      # else the task section's
+    assert extract_metadata(paras[:1]).plan_year is None
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "title": ["峨边彝族自治县 年东西部协作建设项目实施方案",
+                                                         "峨边彝族自治县2023年东西部协作建设项目实施方案"],
+                         "plan_year": [2023, 2023]})
+    assert year_apart(docs, {"a", "b"}) == [("a", None, "title"), ("a", None, "plan_year")]
