@@ -3,11 +3,16 @@ header: a column whose header went unread (a seal over 项目名称 or 项目类
 header text that heads no column of its own (a seal's words over the header) left out."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from extractors.rowkind import KNOWN_WORDING
 from extractors.segments import Segment
 from normalizers.vocab import canonical_category
 from schemas.settings import Settings
+
+_STRUCTURE = re.compile(r"^(?:小计|合计|总计)$|^[（(]?[一二三四五六七八九十]+[)）、.．]")
 
 
 def unfounded(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]],
@@ -51,6 +56,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         return stacks, fields
     gutter = _gutter(segs, settings)
     left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
+    segs = [s for s in segs if not _structure(s.text)]     # 小计 and headings span columns
     stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
     fields = [None] + fields + [None]
     usual = _usual_lines(stacks[1:-1], fields[1:-1], data)
@@ -61,7 +67,8 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
         found = len(out)
         for (_, start), (end, _) in zip(gaps, gaps[1:]):
-            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0]] for ln in data]
+            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0] and not _structure(s.text)]
+                    for ln in data]
             if sum(map(bool, held)) >= enough:
                 out.append((start, end))
                 labels = "category" not in fields + names and category_labels([s for ln in held for s in ln], settings)
@@ -72,6 +79,13 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         out.append(b)
         names.append(field)
     return out[1:-1], names[1:-1]
+
+
+def _structure(text: str) -> bool:
+    """A label of the table's structure, set across columns: 小计, 合计, or a category heading (二、人才
+    培育, or a category's own wording alone where a seal hid the numeral, k4-025)."""
+    t = "".join(text.split())
+    return bool(_STRUCTURE.match(t)) or canonical_category(t)[1] >= KNOWN_WORDING
 
 
 def _usual_lines(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]]) -> float:

@@ -113,6 +113,12 @@ def test_a_column_whose_label_went_unread_is_a_column_of_names():
     assert unlabelled([(40.0, 58.0), (280.0, 316.0)], ["seq", "content"],
                       [[s for s in ln if s.x0 > 180 or s.x1 < 60] for ln in data], settings)[1] == ["seq", "content"]
     assert unlabelled([(280.0, 316.0)], ["content"], data, settings)[1] == [None, None, "content"]   # k1-032: left of all
+    # k4-025 (seed 4): each group's 小计 and the next heading set across the names' gutter, more of
+    # them than a gutter may be crossed by; labels of the table's structure do not close a gutter
+    spanning = chars + [c for k in range(3) for c in _row_chars(110.0 + 20 * k, [("小计", 160.0)])
+                        + _row_chars(120.0 + 20 * k, [("二、人才交流", 150.0)])]
+    data = text_lines(group_lines(spanning, settings.line_tolerance), settings)
+    assert unlabelled([(40.0, 58.0), (190.0, 226.0)], ["seq", "content"], data, settings)[1] == ["seq", None, "content"]
     head = _row_chars(20.0, [("序号", 40.0), ("建设内容", 280.0)])
     rects = [(x0, y, x1, y + 20) for y in (18.0, 38.0, 58.0, 78.0) for x0, x1 in ((38, 62), (62, 185), (185, 400))]
     grid = build_grid(5, rects, head + chars)
