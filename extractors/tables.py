@@ -173,7 +173,13 @@ def _starts_over(reading: list[TableRow], row: TableRow) -> bool:
     if row.kind == "total":
         return any(r.kind == "total" for r in reading)
     return row.kind == "subtotal" and bool(row.numeral) and row.numeral != SUBTOTAL_AFTER and any(
-        r.kind == "subtotal" and r.numeral == row.numeral for r in reading)
+        r.kind == "subtotal" and r.numeral == row.numeral and _same_heading(r.label, row.label) for r in reading)
+
+
+def _same_heading(a: str, b: str) -> bool:
+    """Two headings that may be one printed again: the same category, or a label unread. 三、劳务协作 and
+    三、人才交流 are not (OCR read 二 as 三, k4-024: the table's second half was taken for a second copy)."""
+    return not (a and b) or canonical_category(a)[0] == canonical_category(b)[0]
 
 
 def _repeats_header(cells: dict[str, Cell]) -> bool:

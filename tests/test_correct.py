@@ -194,6 +194,8 @@ def test_two_misread_characters_of_the_county_are_mended_by_lookalikes_and_the_g
     assert [f.rule for f in fixes] == ["confusion", "gazetteer"]
     assert fix_lookalikes("峨边葬族自治县交通运输局", S.correction_min)[0] == "峨边彝族自治县交通运输局"
     assert fix_lookalikes("蛾边舞族自治县", S.correction_min)[0] == "峨边彝族自治县"       # k1-036's tesseract layer
+    # k4-024 (rapidocr, 300 dpi 1-bit heavy blur): 县委宜传部, the county party office (terms.csv)
+    assert fix_lookalikes("峨边彝族自治县委宜传部", S.correction_min)[0] == "峨边彝族自治县委宣传部"
 
 
 def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_only():

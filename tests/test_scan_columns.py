@@ -194,6 +194,21 @@ def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
     assert map_columns(grid, 1, Settings())[0].get(1) == "name"
 
 
+def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
+    """k4-024 (seed 4): OCR read 二、劳务协作 as 三、劳务协作; when 三、人才交流 came, the table was taken to
+    start over (a scan holding it twice) and its second half became a second reading: 2 projects of 7.
+    A numeral seen before starts over only with the same category, or with its label unread."""
+    from extractors.tables import table_readings
+    rows = [("一", "产业合作", "100", ""), ("(1)", "新林镇示范园建设项目", "100", "县农业农村局"),
+            ("三", "劳务协作", "50", ""), ("(1)", "劳务协作技能培训项目", "50", "县人社局"),
+            ("三", "人才交流", "20", ""), ("(1)", "干部人才交流培训项目", "20", "县委组织部")]
+    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), rows)
+    readings = table_readings([grid], Settings())
+    assert len(readings) == 1 and sum(r.kind == "item" for r in readings[0]) == 3
+    again = _grid(("序号", "项目名称", "总投资", "实施主体"), rows[:4] + [rows[0], rows[1]])    # printed twice
+    assert [sum(r.kind == "item" for r in rd) for rd in table_readings([again], Settings())] == [2, 1]
+
+
 def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
     """k1-000 (seed 1): the rules between 县级配套 | 群众自筹 | 责任单位 lost under a lifted seal, the
     amounts were read into the office's cell (788800.00 270000.00县农业农村局). Money figures are taken
