@@ -11,6 +11,7 @@ from normalizers.vocab import canonical_category
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell
 
+ITEM_WORDS = 3           # a row with figures and this many different words is a project's, named or not
 KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wording (not one merely holding it)
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
@@ -89,6 +90,9 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
     if _ITEM_NO.match(seq) or has_name:
         return "item", "", seq
     amounts = any(_is_number(cells[f].text) for f in AMOUNT_FIELDS if f in cells)
+    words = [t for t in texts if not _is_number(t)]
+    if amounts and len(set(words)) >= ITEM_WORDS:
+        return "item", "", seq      # a project's row whose name a seal hid (k4-037): place, content, offices
     label = next((compact(t) for t in texts if not _is_number(t)), "")
     return ("subtotal", label, "") if amounts and label else ("empty", "", "")
 

@@ -194,6 +194,22 @@ def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
     assert map_columns(grid, 1, Settings())[0].get(1) == "name"
 
 
+def test_a_projects_row_whose_name_a_seal_hid_is_still_a_project():
+    """k4-037 (seed 4): a table with no 序号 column, a seal over a project's name: the row of figures,
+    place and offices was taken for a subtotal labelled with its place, one project lost and every
+    seq after it one off. A row with figures and three different words is a project's; a heading's
+    label over figures is a subtotal."""
+    grid = _grid(("项目名称", "总投资", "建设地点", "实施主体"), [("", "891400.00", "峨边彝族自治县", "县委组织部"),
+                                                       ("人才交流", "2151400.00", "", "")])
+    mapping = Mapping({0: "name", 1: "total_investment_wan", 2: "location", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings())[0] == "subtotal"     # two words
+    grid = _grid(("备注", "总投资", "建设地点", "实施主体"), [("新建", "891400.00", "峨边彝族自治县", "县委组织部"),
+                                                   ("人才", "2151400.00", "", "")])
+    mapping = Mapping({0: "notes", 1: "total_investment_wan", 2: "location", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings())[0] == "item"
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "subtotal"
+
+
 def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
     """k4-024 (seed 4): OCR read 二、劳务协作 as 三、劳务协作; when 三、人才交流 came, the table was taken to
     start over (a scan holding it twice) and its second half became a second reading: 2 projects of 7.
