@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from extractors.grid import Grid
 from extractors.misread import misread_labels
-from extractors.rowkind import _CATEGORY_NAME, _SUBTOTAL, _TOTAL
+from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
 from normalizers.vocab import match_label, name_endings, names_column, names_field
@@ -93,6 +93,8 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
     for c, field in date_columns(grid, n_header, columns, settings).items():
         columns[c] = field
         unsure.add(c)
+    if "seq" not in columns.values() and (c := unlabelled_numbers(grid, n_header, columns, settings)) is not None:
+        columns[c] = "seq"
     heads = {c: _head(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
     for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
@@ -142,6 +144,22 @@ def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], setting
         if share >= settings.name_column_share and (best is None or share > best[0]):
             best = (share, c)
     return best[1] if best else None
+
+
+def unlabelled_numbers(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 序号 column whose header went unread (a seal over it, k4-015): the first column with no
+    header text at all (a column headed by a label no field has, 带动户数, holds figures too: s707-024)
+    whose cells are item numbers or a heading's numeral (1, (2), 三) in at least
+    settings.name_column_share of them, three at least; None when there is none."""
+    for c in range(grid.n_cols):
+        if c in columns or _head(grid, c, n_header).strip():
+            continue
+        owners = [grid.owner(r, c) for r in range(n_header, grid.n_rows)]
+        texts = [t for o in owners if o is not None and o.col == c and o.colspan == 1 and (t := compact(o.text))]
+        numbered = sum(bool(_ITEM_NO.match(t) or _BARE_NUMERAL.match(t)) for t in texts)
+        if numbered >= 3 and numbered >= settings.name_column_share * len(texts):
+            return c
+    return None
 
 
 def date_column_kind(grid: Grid, c: int, n_header: int, share: float = 0.5) -> str | None:

@@ -17,6 +17,7 @@ KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wordin
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
+_COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
 _ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
@@ -79,8 +80,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
-        if words == [compact(t) for t in texts] and len(words) == 1 and canonical_category(words[0])[1] >= KNOWN_WORDING:
-            return "subtotal", words[0], ""         # 产业合作 alone in its row, its 一、 under a seal (k4-011)
+        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or words == [compact(t) for t in texts]
+                                     and canonical_category(words[0])[1] >= KNOWN_WORDING):
+            return "subtotal", words[0], ""         # 产业合作 alone in its row, its 一、 under a seal (k4-011),
+                                                    # or 业协作（4个） by its figures: a group's count (k4-015)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")

@@ -53,6 +53,7 @@ STRAY_DIGITS = "stray_digits"
 STRAY_MARK = "stray_mark"
 YEAR_APART = "year_apart"
 HANZI = re.compile("[\u4e00-\u9fff]")
+_PAST_ENDING = re.compile("(?:项目|工程)[\u4e00-\u9fff]$")
 # what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
 COUNTERS = set("个年月日号期条座栋户人亩村组届批次类级处所间台套米公千万元吨头只株家名场次门层")
 STRAY_CATEGORIES = ("So", "Co", "Cn")      # other symbols, private use, unassigned
@@ -293,7 +294,10 @@ def stray_digits(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
 
 def stray_in_name(name: str) -> bool:
     """A figure in a project's name no count or date explains: between two hanzi and not before a
-    counter (加工厂1房, 基2地), or first and not a year or number (1稳岗就业奖补项目; 2022年… is one)."""
+    counter (加工厂1房, 基2地), or first and not a year or number (1稳岗就业奖补项目; 2022年… is one);
+    or a lone hanzi after the name's closing 项目 or 工程 (…厂房建设项目可: a neighbour's stroke, k4-015)."""
+    if _PAST_ENDING.search(name):
+        return True
     for m in re.finditer(r"\d+", name):
         after = name[m.end():m.end() + 1]
         if m.start() == 0 and after and not (after in COUNTERS or after.isascii()):     # 5G, 2022-2023

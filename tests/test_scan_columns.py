@@ -210,6 +210,24 @@ def test_a_projects_row_whose_name_a_seal_hid_is_still_a_project():
     assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "subtotal"
 
 
+def test_a_numbers_column_under_a_seal_is_the_seq_and_a_counted_label_alone_a_heading():
+    """k4-015 (seed 4): a seal over 序号 and 项目名称 left the numbers' column unmapped, so 二 | 就业帮扶类 |
+    （3个） became a project; the seal also hid 一、产 of 一、产业协作（4个）, read 业协作（4个） alone in
+    its row, also a project: two spurious records, every seq off. A column of item numbers no label
+    names is the seq; a label alone with its group's count is a heading."""
+    rows = [("", "业协作（4个）", "1433.57", ""), ("1", "新林镇示范园建设项目", "318.12", "县农业农村局"),
+            ("2", "觉莫乡加工厂房建设项目", "162.45", "县农业农村局"), ("二", "就业帮扶类", "309.66", "（3个）"),
+            ("1", "稳岗就业奖补项目", "119.26", "县人社局")]
+    grid = _grid(("", "项目名称", "总投资", "实施主体"), rows)
+    columns, _ = map_columns(grid, 1, Settings())
+    assert columns.get(0) == "seq"
+    counted = _grid(("户数", "项目名称", "总投资", "实施主体"), rows)     # a column of figures headed otherwise (s707-024)
+    assert "seq" not in map_columns(counted, 1, Settings())[0].values()
+    mapping = Mapping(columns, 1, grid.n_cols)
+    kinds = [classify(grid, r, row_cells(grid, r, mapping), Settings())[:2] for r in range(1, grid.n_rows)]
+    assert kinds == [("subtotal", "业协作(4个)"), ("item", ""), ("item", ""), ("subtotal", "就业帮扶类"), ("item", "")]
+
+
 def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
     """k4-024 (seed 4): OCR read 二、劳务协作 as 三、劳务协作; when 三、人才交流 came, the table was taken to
     start over (a scan holding it twice) and its second half became a second reading: 2 projects of 7.
