@@ -85,6 +85,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", words[0], ""         # 产业合作 alone in its row, its 一、 under a seal (k4-011),
                                                     # or 业协作（4个） by its figures: a group's count (k4-015)
     m = _CATEGORY_NO.match(seq) if seq else None
+    if m and len({compact(t) for t in texts if not _is_number(t)} - {seq}) >= ITEM_WORDS:
+        return "item", "", seq  # a project's full row whose number OCR read as a numeral (-1 as 二, k2-034)
     if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
         label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
         return "subtotal", label, m.group(1)

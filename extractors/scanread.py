@@ -162,8 +162,9 @@ def _ink_columns(img: np.ndarray, dpi: int):
 def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
     """The page's characters read by OCR from its image, turned upright first (a quarter turn
     found from the ink, or from a reading whose lines run down the page when the ink looked
-    upright; half a turn from a reading with little confidence or when the quarter turn was
-    chosen on the tilted image, whose strip reads poorly either way) and straightened.
+    upright, or from a weak reading that reads KEEP_MARGIN better turned; half a turn
+    from a reading with little confidence or when the quarter turn was chosen on the tilted image,
+    whose strip reads poorly either way) and straightened.
     Returns the image as read."""
     turned = _upright(img, scan.dpi, settings, deadline)
     read = _read_turned(img, turned, scan, settings, deadline)
@@ -176,6 +177,12 @@ def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Dea
         if turned != was:
             scan.notes.append(f"page {scan.number}: {share:.0%} of the characters read lie in lines running down "
                               f"the page (max_read_down_share={settings.max_read_down_share:.0%})")
+            read = _read_turned(img, turned, scan, settings, deadline)
+    elif turned == 0 and _weak(scan.chars, settings):     # a table turned whose ink and lines looked upright
+        tried = _turn_confidences(img, (0, 90, 180, 270), scan.dpi, settings, deadline)    # (k4-016, 150 dpi)
+        best = max((90, 180, 270), key=tried.get)
+        if tried[best] > KEEP_MARGIN * tried[0]:
+            turned = best
             read = _read_turned(img, turned, scan, settings, deadline)
     if turned:
         scan.notes.append(f"page {scan.number}: scanned {'upside down' if turned == 180 else 'a quarter turn off'}; "

@@ -228,6 +228,16 @@ def test_a_numbers_column_under_a_seal_is_the_seq_and_a_counted_label_alone_a_he
     assert kinds == [("subtotal", "业协作(4个)"), ("item", ""), ("item", ""), ("subtotal", "就业帮扶类"), ("item", "")]
 
 
+def test_a_projects_full_row_numbered_with_a_misread_numeral_is_a_project():
+    """k2-034 (seed 2, 1-bit heavy blur): the first project's number read 二: its whole row became the
+    heading of every project after it. A numeral beside three words or more is a project's number."""
+    grid = _grid(("序号", "项目名称", "建设地点", "实施主体"), [("二", "平等乡乌金猪养殖项目", "平等乡", "县农业农村局"),
+                                                      ("二", "劳务协作", "", "")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "location", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings())[0] == "item"
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[:2] == ("subtotal", "劳务协作")
+
+
 def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
     """k4-024 (seed 4): OCR read 二、劳务协作 as 三、劳务协作; when 三、人才交流 came, the table was taken to
     start over (a scan holding it twice) and its second half became a second reading: 2 projects of 7.
