@@ -9,7 +9,7 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
-  or a person's name of one character;
+  or a person's name of one character or of four and more;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
 - `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �);
@@ -260,13 +260,14 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's place, office or owner that does not end as such names end (县, 镇, 村 …; 局, 中心,
     人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中, 峨边彝族自治);
     and an office that is a known office's name with a run of characters lost (育和旅游局, 县人力资源和社会局);
-    and a person's name of one character (明 for 罗云明, k4-003: a Chinese name has two at least)."""
+    and a person's name of one character or of four and more (明 for 罗云明, 有罗丽华, k4-003: a name has
+    two or three, a compound surname's four is rare)."""
     scans = projects[projects["doc_id"].isin(scanned)].to_dict("records")
     return [(p["doc_id"], p["project_id"], f) for p in scans
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
             and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v))] + \
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
-         if len(compact(text(p.get("responsible_leader")))) == 1]
+         if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3]
 
 
 def office_cut(value: str) -> bool:

@@ -385,9 +385,10 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
                                _project(2, responsible_unit="文化广播电视体育和旅游局", implementing_entity="县卫生健康局"),
                                _project(3, responsible_unit="县人力资源和社会局", implementing_entity="县卫健局")])
     assert truncated_names(heads, {"d"}) == [("d", "d-1", "responsible_unit"), ("d", "d-3", "responsible_unit")]
-    # k4-003 (seed 4): 罗云明 read as 明 alone; a leader's name of two characters is whole
-    people = frame("projects", [_project(1, responsible_leader="明"), _project(2, responsible_leader="郭云")])
-    assert truncated_names(people, {"d"}) == [("d", "d-1", "responsible_leader")]
+    # k4-003 (seed 4): 罗云明 read as 明 alone, 罗丽华 as 有罗丽华; names of two and three characters are whole
+    people = frame("projects", [_project(1, responsible_leader="明"), _project(2, responsible_leader="郭云"),
+                                _project(3, responsible_leader="有罗丽华"), _project(4, responsible_leader="罗丽华")])
+    assert truncated_names(people, {"d"}) == [("d", "d-1", "responsible_leader"), ("d", "d-3", "responsible_leader")]
 
 
 def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
