@@ -30,10 +30,13 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
     readings: list[list[TableRow]] = [[]]
     mapping: Mapping | None = None
     open_cells: dict[str, Cell] = {}
+    labels = _labels_by_width(grids, settings)
     for grid in grids:
         mapping = grid_mapping(grid, mapping, settings)
         if mapping is None:
             continue
+        if mapping.header_rows:
+            mapping = _filled(mapping, labels.get(mapping.n_cols, {}))
         first, joined = True, {}
         for r in range(mapping.header_rows, grid.n_rows):
             cells = numeral_apart(row_cells(grid, r, mapping))
@@ -165,6 +168,41 @@ def settle_subtotals(reading: list[TableRow]) -> None:
             last_category = compact(r.text("category"))
         elif r.kind == "subtotal" and not r.label:
             r.label = current or last_category
+
+
+def _labels_by_width(grids: list[Grid], settings: Settings) -> dict[int, dict[int, str]]:
+    """For each count of columns, the field each column's header names as printed (not guessed) on
+    any page of that many columns, the first page's first: a label the scan cut on one page (资金
+    for 财政援助资金, whose field a guess then gave to 自筹资金) is read whole where the header is
+    printed again (k4-021)."""
+    out: dict[int, dict[int, str]] = {}
+    for grid in grids:
+        own = grid_mapping(grid, None, settings)
+        if own is not None and own.header_rows:
+            for c, field in own.columns.items():
+                if c not in own.guessed:
+                    out.setdefault(own.n_cols, {}).setdefault(c, field)
+    return out
+
+
+def _filled(mapping: Mapping, labels: dict[int, str]) -> Mapping:
+    """The mapping with the columns it leaves unnamed, or names by a guess only, named as another
+    page's header names them as printed; a guess giving that field to another column is dropped."""
+    columns, guessed = dict(mapping.columns), set(mapping.guessed)
+    for c, field in labels.items():
+        if columns.get(c) == field or c in columns and c not in guessed:
+            continue
+        other = next((k for k, f in columns.items() if f == field), None)
+        if other is not None and other not in guessed:
+            continue
+        if other is not None:
+            del columns[other]
+            guessed.discard(other)
+        columns[c] = field
+        guessed.discard(c)
+    if columns == mapping.columns:
+        return mapping
+    return replace(mapping, columns=columns, guessed=frozenset(guessed))
 
 
 def _starts_over(reading: list[TableRow], row: TableRow) -> bool:

@@ -238,6 +238,17 @@ def test_a_projects_full_row_numbered_with_a_misread_numeral_is_a_project():
     assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[:2] == ("subtotal", "劳务协作")
 
 
+def test_a_label_cut_on_one_page_is_named_as_the_next_pages_header_prints_it():
+    """k4-021 (seed 4): on the table's first page the scan lost 财政援助 of 财政援助资金 and 自筹 of 自筹资金;
+    a guess gave aid_funds_wan to the 自筹资金 column and the aid went unread in every project. The
+    next page prints the header whole: a column unnamed or named by a guess takes the field that
+    header names, and the guess that gave it elsewhere is dropped; a label read as printed stays."""
+    from extractors.tables import _filled
+    first = Mapping({0: "name", 2: "aid_funds_wan", 3: "location"}, 1, 4, frozenset({2}))
+    filled = _filled(first, {0: "name", 1: "aid_funds_wan", 3: "responsible_unit"})
+    assert filled.columns == {0: "name", 1: "aid_funds_wan", 3: "location"} and filled.guessed == frozenset()
+
+
 def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
     """k4-024 (seed 4): OCR read 二、劳务协作 as 三、劳务协作; when 三、人才交流 came, the table was taken to
     start over (a scan holding it twice) and its second half became a second reading: 2 projects of 7.
