@@ -33,6 +33,14 @@ def _grid(head: tuple[str, str, str, str], rows: list[tuple[str, str, str, str]]
     return build_grid(5, rects, chars)
 
 
+def _kinds(rows: list[tuple[str, str, str, str]], head=("序号", "项目名称", "总投资", "实施主体"),
+           fields=("seq", "name", "total_investment_wan", "implementing_entity")) -> list[tuple[str, str, str]]:
+    """classify's (kind, label, numeral) of each row of a grid of `rows` under `head`, mapped to `fields`."""
+    grid = _grid(head, rows)
+    mapping = Mapping(dict(enumerate(fields)), 1, grid.n_cols)
+    return [classify(grid, r, row_cells(grid, r, mapping), Settings()) for r in range(1, grid.n_rows)]
+
+
 ROWS = [("1", "新林镇示范园建设项目", "2024", "发展林下食用菌种植"),
         ("2", "觉莫乡加工厂房建设项目", "2024-2025", "新建加工厂房"),
         ("3", "杨河乡白芨种植基地", "2025年", "新建种植基地380亩")]
@@ -160,13 +168,9 @@ def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
     """k1-010 (seed 1, a seal over the table): 一、产业合作（5个） read 产 | 业合作 （5个） in two cells, 序号
     blank, became a project: one spurious record and every seq after it one off (0.903). Two words
     that together are a category's own wording are a heading; a project's two words are not."""
-    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), [("", "产", "1767.50", "业合作 （5个）"),
-                                                      ("", "消费帮扶", "215.65", "县农业农村局"),
-                                                      ("", "产业发展", "215.65", "县农业农村局")])
-    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "implementing_entity"}, 1, grid.n_cols)
-    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "产业合作(5个)", "")
-    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
-    assert classify(grid, 3, row_cells(grid, 3, mapping), Settings())[0] == "item"
+    kinds = _kinds([("", "产", "1767.50", "业合作 （5个）"), ("", "消费帮扶", "215.65", "县农业农村局"),
+                    ("", "产业发展", "215.65", "县农业农村局")])
+    assert kinds == [("subtotal", "产业合作(5个)", ""), ("item", "", ""), ("item", "", "")]
 
 
 def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading():
@@ -174,13 +178,9 @@ def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading(
     its own; the seal hid 一、, and 产业合作 became a project (two spurious records, every seq after
     them off). A category's own wording alone in a row with no figure is a heading; a row with
     figures, or a project's name, is an item."""
-    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), [("", "产业合作", "", ""),
-                                                      ("", "消费帮扶", "215.65", "县农业农村局"),
-                                                      ("", "移风易俗示范点建设项目", "", "")])
-    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "implementing_entity"}, 1, grid.n_cols)
-    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "产业合作", "")
-    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
-    assert classify(grid, 3, row_cells(grid, 3, mapping), Settings())[0] == "item"
+    kinds = _kinds([("", "产业合作", "", ""), ("", "消费帮扶", "215.65", "县农业农村局"),
+                    ("", "移风易俗示范点建设项目", "", "")])
+    assert kinds == [("subtotal", "产业合作", ""), ("item", "", ""), ("item", "", "")]
 
 
 def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
