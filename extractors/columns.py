@@ -137,13 +137,18 @@ def unlabelled_names(grid: Grid, n_header: int, columns: dict[int, str], setting
         head = _head(grid, c, n_header)
         if c in columns or (head.strip() and names_column(head, settings.header_match_min)):
             continue
-        owners = [grid.owner(r, c) for r in range(n_header, grid.n_rows)]
-        texts = [t for o in owners if o is not None and o.col == c and o.colspan == 1
-                 and (t := compact(o.text)) and not (_TOTAL.match(t) or _SUBTOTAL.match(t) or _CATEGORY_NAME.match(t))]
+        texts = [t for t in _own_texts(grid, c, n_header)
+                 if not (_TOTAL.match(t) or _SUBTOTAL.match(t) or _CATEGORY_NAME.match(t))]
         share = sum(t.endswith(name_endings()) for t in texts) / len(texts) if texts else 0.0
         if share >= settings.name_column_share and (best is None or share > best[0]):
             best = (share, c)
     return best[1] if best else None
+
+
+def _own_texts(grid: Grid, c: int, n_header: int) -> list[str]:
+    """The texts, compacted, of the body cells column c holds alone (not spanning it with others)."""
+    owners = [grid.owner(r, c) for r in range(n_header, grid.n_rows)]
+    return [t for o in owners if o is not None and o.col == c and o.colspan == 1 and (t := compact(o.text))]
 
 
 def unlabelled_numbers(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
@@ -154,8 +159,7 @@ def unlabelled_numbers(grid: Grid, n_header: int, columns: dict[int, str], setti
     for c in range(grid.n_cols):
         if c in columns or _head(grid, c, n_header).strip():
             continue
-        owners = [grid.owner(r, c) for r in range(n_header, grid.n_rows)]
-        texts = [t for o in owners if o is not None and o.col == c and o.colspan == 1 and (t := compact(o.text))]
+        texts = _own_texts(grid, c, n_header)
         numbered = sum(bool(_ITEM_NO.match(t) or _BARE_NUMERAL.match(t)) for t in texts)
         if numbered >= 3 and numbered >= settings.name_column_share * len(texts):
             return c

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractors.segments import hline, vline
+
 MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer than a glyph stroke)
 MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
@@ -106,12 +108,8 @@ def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
     gap, across, near, far = (int(v / scale) for v in (BROKEN_GAP_PT, BROKEN_ACROSS_PT, BROKEN_NEAR_PT, BROKEN_FAR_PT))
     edges: list[dict] = []
     for horizontal in (True, False):
-        shape = (1, 0) if horizontal else (0, 1)
-        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1 + 2 * shape[0], 1 + 2 * shape[1])))
-        long_px = max(int(BROKEN_MIN_PT / scale), 5)
-        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(
-            cv2.MORPH_RECT, (long_px, 1) if horizontal else (1, long_px)))
-        n, stats = components(opened)
+        _, n, stats = _long_runs(ink, horizontal, max(int(BROKEN_MIN_PT / scale), 5))
+        along = ink if horizontal else ink.T          # rows run along the rule
         # each piece as (position across, start, end, thickness) in pixels, laid along its rule
         pieces = [(y + h / 2, x, x + w, h) if horizontal else (x + w / 2, y, y + h, w)
                   for x, y, w, h, _ in stats[1:n] if (h if horizontal else w) <= 2 * thick]   # 三线表 粗线 too
@@ -121,19 +119,12 @@ def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
             if len(chain) < BROKEN_PIECES or (end - start) * scale < BROKEN_SPAN_PT:
                 continue
             half = max(p[3] for p in chain) / 2
-            sides = [ink[int(at - half - far):int(at - half - near), start:end],
-                     ink[int(at + half + near):int(at + half + far), start:end]]
-            if not horizontal:
-                sides = [ink[start:end, int(at - half - far):int(at - half - near)],
-                         ink[start:end, int(at + half + near):int(at + half + far)]]
+            sides = [along[int(at - half - far):int(at - half - near), start:end],
+                     along[int(at + half + near):int(at + half + far), start:end]]
             if max(float(side.mean()) if side.size else 1.0 for side in sides) > BROKEN_CLEAR:
                 continue
-            if horizontal:
-                edges.append({"object_type": "line", "x0": start * scale, "x1": end * scale, "top": at * scale,
-                              "bottom": at * scale, "width": (end - start) * scale, "height": 0.0})
-            else:
-                edges.append({"object_type": "line", "x0": at * scale, "x1": at * scale, "top": start * scale,
-                              "bottom": end * scale, "width": 0.0, "height": (end - start) * scale})
+            edges.append(hline(start * scale, end * scale, at * scale) if horizontal
+                         else vline(at * scale, start * scale, end * scale))
     return crossing(edges)
 
 
@@ -164,24 +155,26 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
     thick_px = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
     edges: list[dict] = []
     for horizontal in (True, False):
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
-        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge)
         long_px = max(int((MIN_RULE_PT if horizontal else MIN_VERTICAL_RULE_PT) / scale), 10)
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (long_px, 1) if horizontal else (1, long_px))
-        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
-        n, stats = components(opened)
+        opened, n, stats = _long_runs(ink, horizontal, long_px)
         for x, y, w, h, _ in stats[1:n]:
             if horizontal and h > thick_px:
                 y, h = _rule_within(opened[y:y + h, x:x + w], y, h)
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
-                top = (y + h / 2) * scale
-                edges.append({"object_type": "line", "x0": x * scale, "x1": (x + w) * scale, "top": top,
-                              "bottom": top, "width": w * scale, "height": 0.0})
+                edges.append(hline(x * scale, (x + w) * scale, (y + h / 2) * scale))
             elif not horizontal and w <= thick_px:
-                x_mid = (x + w / 2) * scale
-                edges.append({"object_type": "line", "x0": x_mid, "x1": x_mid, "top": y * scale,
-                              "bottom": (y + h) * scale, "width": 0.0, "height": h * scale})
+                edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))
     return crossing(edges)
+
+
+def _long_runs(ink: np.ndarray, horizontal: bool, long_px: int) -> tuple[np.ndarray, int, np.ndarray]:
+    """(opened image, count, stats) of the ink's runs along one direction at least `long_px` long,
+    gaps of a pixel bridged first (a rule's print is rarely unbroken at the pixel)."""
+    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if horizontal else (1, 3))
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (long_px, 1) if horizontal else (1, long_px))
+    opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
+    return (opened, *components(opened))
 
 
 def _rule_within(part: np.ndarray, y: int, h: int) -> tuple[int, int]:
