@@ -58,7 +58,9 @@ def _stacked(upper: list[dict], lower: list[dict]) -> bool:
 
 def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], settings: Settings) -> set[int]:
     """ids of the characters of furniture lines: in the top or bottom `furniture_margin` of their
-    page, a page number standing apart, or a line whose text (digits aside) stands on two pages or more.
+    page, a page number standing apart, a line whose text (digits aside) stands on two pages or more,
+    or a line standing apart in type smaller than `furniture_small_type` of the page's usual (a footer
+    too small for OCR to read alike on two pages: SNHETC (dn式生器, k2-031).
     `lines_of`: each page's characters as lines (grid.group_lines), by page number."""
     marginal: list[tuple[int, str, list[dict], bool]] = []
     known: dict[str, bool] = {}
@@ -72,20 +74,28 @@ def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], sett
                 labelled[j] = _labels(lines[j], settings, known)
             return labelled[j]
 
+        heights = sorted(_height(line) for line in lines)
+        small = settings.furniture_small_type * heights[len(heights) // 2] if heights else 0.0
         for k, line in enumerate(lines):
             if min(map(_TOP, line)) > band and max(map(_BOTTOM, line)) < scan.height - band:
                 continue
             if not _in_header(lines, k, band, is_label):       # a table header repeated on each page stays
-                marginal.append((scan.number, "".join(map(_TEXT, line)), line, _apart(lines, k)))
+                apart = _apart(lines, k)
+                marginal.append((scan.number, "".join(map(_TEXT, line)), line, apart, apart and _height(line) < small))
     pages_of: dict[str, set[int]] = {}
-    for number, text, _, _ in marginal:
+    for number, text, *_ in marginal:
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
     scanned = {s.number for s in scans if s.dpi}
-    alike = _read_alike([(n, re.sub(r"\d+", "#", t)) for n, t, _, _ in marginal if n in scanned], settings)
-    return {id(c) for number, text, line, apart in marginal
-            if (apart if _PAGE_NUMBER.match(text) else len(pages_of[key := re.sub(r"\d+", "#", text)]) >= 2
-                or (number, key) in alike)
+    alike = _read_alike([(n, re.sub(r"\d+", "#", t)) for n, t, *_ in marginal if n in scanned], settings)
+    return {id(c) for number, text, line, apart, small in marginal
+            if small or (apart if _PAGE_NUMBER.match(text) else len(pages_of[key := re.sub(r"\d+", "#", text)]) >= 2
+                         or (number, key) in alike)
             for c in line}
+
+
+def _height(line: list[dict]) -> float:
+    """A line's type height: its tallest character's."""
+    return max(c["bottom"] - c["top"] for c in line)
 
 
 def _read_alike(lines: list[tuple[int, str]], settings: Settings) -> set[tuple[int, str]]:

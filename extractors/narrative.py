@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from normalizers.text import squeeze
-from normalizers.vocab import canonical_category, match_label, name_endings
+from normalizers.vocab import canonical_category, match_label, name_endings, stated_fields
 from schemas.settings import Settings
 from schemas.types import Line, NarrativeItem, Page
 
@@ -27,9 +27,6 @@ _LOOSE_HEADING = re.compile(r"^[^\u4e00-\u9fff\d]{0,3}(?:[一二三四五六七�
 _ITEM_SENTENCE = re.compile(r"责任单位|实施主体|实施单位|总投资|拟投入")
 # the mark ending an item's name where its money sentence begins: 。 as printed, or as OCR reads it (. ，)
 _NAME_END = re.compile(r"[。.．，,;；、*]\s*(?=(?:项目)?总投资\s*[\d.]|(?:拟|计划)(?:投入|安排|投资))")
-# fields stated in the item's sentence: 责任单位为…，实施主体为…，计划于…完成
-_SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
-_SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
 _CLOSING = set("。：:；;！？!?）)”")
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 LABEL_SCORE = 95.0        # a labelled line (实施地点：…) names a field at this score or more
@@ -114,19 +111,6 @@ def _centred(ln: Line, width: float) -> bool:
     return abs((ln.x0 + ln.x1) / 2 - width / 2) < size
 
 
-def sentence_fields(body: str) -> dict[str, str]:
-    """Fields an item states in its sentence (责任单位为县农业农村局，…计划于2025年11月底前完成)."""
-    out: dict[str, str] = {}
-    for m in _SENTENCE_FIELD.finditer(body):
-        field, score = match_label(m.group(1))
-        if field and score >= 95:
-            out.setdefault(field, squeeze(m.group(2)) or "")
-    d = _SENTENCE_DEADLINE.search(body)
-    if d:
-        out.setdefault("deadline", squeeze(d.group(1)) or "")
-    return out
-
-
 def item_name(text: str) -> tuple[str, str]:
     """(name, the rest) of an item's text: the name ends at its 。, or sooner where its money sentence
     begins after another mark (名称.总投资…, 名称，总投资…: a scan's 。 read as . or ，)."""
@@ -170,7 +154,7 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
             number, rest = (m.group(1) or m.group(2), m.group(3)) if m else ("", text)
             name, body = item_name(rest)
             items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
-                                       squeeze(body) or "", sentence_fields(body), p.page))
+                                       squeeze(body) or "", stated_fields(body)[0], p.page))
             continue
         if (loose := loose_heading(text, settings)) is not None:
             heading = loose

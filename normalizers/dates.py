@@ -11,6 +11,8 @@ _YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2}
 _WRAPPED_DIGITS = re.compile(r"(?<=[\d.\-/])\s+(?=\d)")     # 2027.1⏎1: a number wrapped in its cell
 _Y = re.compile(r"^(\d{4})\s*年?(?:底|末)?$")
 _PERIOD = re.compile(r"^(\d{4})\s*年?\s*(?:[-—–－~～至到]+\s*(\d{4})\s*年?)?$")
+# a period cell's two years apart, the dash between them lost to a scan (2021\n2022, k2-031)
+_STACKED_PERIOD = re.compile(r"^(\d{4})年?\s+(\d{4})年?$")
 
 
 class DateError(ValueError):
@@ -42,9 +44,12 @@ def parse_date(text: str | None, errors: Errors = "raise") -> str | None:
 
 
 def parse_period(text: str | None, errors: Errors = "raise") -> str | None:
-    """建设年限: '2026—2027' → '2026-2027', '2026年' → '2026'."""
+    """建设年限: '2026—2027' → '2026-2027', '2026年' → '2026', two years on two lines → their span."""
     if text is None or not text.strip():
         return None
+    stacked = _STACKED_PERIOD.match(unicodedata.normalize("NFKC", text).strip())
+    if stacked and stacked.group(1) < stacked.group(2):
+        return f"{stacked.group(1)}-{stacked.group(2)}"
     t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     m = _PERIOD.match(t)
     if m:

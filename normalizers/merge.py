@@ -13,7 +13,8 @@ from normalizers.dates import parse_date, parse_period
 from normalizers.lookalikes import fix_dropped, fix_lookalikes, fix_variants
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
-from normalizers.vocab import canonical_category, contains_place, name_endings, place_ancestors, place_parts
+from normalizers.vocab import (canonical_category, contains_place, name_endings, place_ancestors, place_parts,
+                               stated_fields)
 from schemas.settings import Settings
 from schemas.tables import column_names
 from schemas.types import Correction, NarrativeItem, TableRow
@@ -22,7 +23,8 @@ TEXT_FIELDS = column_names("projects", merged=True)      # declared in schemas/t
 AID_CLAUSE = re.compile(r"(?:(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)(\d+(?:\.\d+)?)万元")
 TOTAL_CLAUSE = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
 _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"
-                           r"\d+(?:\.\d+)?万元[，,、]?)+")
+                           r"\d[\d.\s]*万元[，,、]?)+")      # a space OCR set inside a figure (172.2 2万元, k2-031)
+_CONTENT_END = re.compile(r"[\s，,。.．；;、]+$")
 
 
 NAMED_FIELDS = ("responsible_unit", "implementing_entity", "ownership", "responsible_leader")
@@ -83,9 +85,19 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
     return t, f"conflict:{fieldname}"
 
 
-def narrative_content(item: NarrativeItem) -> str | None:
-    """The item's sentence without its leading funding clause (总投资…，投入资金…万元，)."""
-    return squeeze(_LEAD_AMOUNTS.sub("", item.body)) or None
+def narrative_content(item: NarrativeItem, places: tuple[str | None, ...] = ()) -> str | None:
+    """The item's sentence without its leading funding clause (总投资…，投入资金…万元，), the clauses
+    stating its other fields (责任单位为…，计划于…完成) and its opening 在<place> when that is the
+    project's location as read (`places`): each is a field of its own (k2-031)."""
+    cut = stated_fields(item.body)[1]
+    text = _LEAD_AMOUNTS.sub("", item.body[:cut])
+    if cut < len(item.body):
+        text = _CONTENT_END.sub("", text)          # the mark before the stated fields
+    for place in sorted({p for p in places if p}, key=len, reverse=True):
+        if text.startswith("在" + place) and len(text) > len(place) + 2:
+            text = text[len(place) + 1:].lstrip("，,、 ")
+            break
+    return squeeze(text) or None
 
 
 def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: str,
@@ -97,7 +109,6 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     nf = dict(item.fields) if item else {}
     if item:
         nf["name"] = item.name
-        nf["content"] = narrative_content(item)
         m.pages.add(item.page)
     tv: dict[str, str | None] = {}
     if row:
@@ -111,6 +122,8 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
             if scanned and tv.get(f) and (kept := without_stray_letter(tv[f])) != tv[f]:
                 m.corrections.append(Correction("", None, f, tv[f], kept, "stray_letter", STRAY_LETTER_SCORE, row.page))
                 tv[f] = kept
+    if item:
+        nf["content"] = narrative_content(item, (tv.get("location"), nf.get("location")))
     others = [_values(w) for w in m.witnesses]
     page = row.page if row else (item.page if item else None)
     for f in TEXT_FIELDS:

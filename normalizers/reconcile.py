@@ -45,7 +45,7 @@ def reconcile(items: list[NarrativeItem], rows: list[TableRow], settings: Settin
                 reading_of[id(table_items[i])].append(number)
     merged = []
     for item, row in align(items, table_items, settings):
-        raw = (category_of.get(id(row)) if row else "") or (item.heading if item else "")
+        raw = _category_raw(category_of.get(id(row)) if row else "", item.heading if item else "", settings)
         alone = (item is None and bool(items)) or (row is None and bool(table_items))
         m = merge_pair(item, row, raw, settings, seen_in.get(id(row), []) if row else [], scanned, alone)
         m.readings = reading_of.get(id(row), []) if row else []
@@ -75,6 +75,14 @@ def fill_by_counts(items: list[TableRow], category_of: dict[int, str], counts: l
         shown = next((category_of[id(r)] for r in group if category_of.get(id(r))), label)
         for r in group:
             category_of[id(r)] = category_of.get(id(r)) or shown
+
+
+def _category_raw(table: str, heading: str, settings: Settings) -> str:
+    """The category as printed: the table's label, or the narrative's heading where the table's
+    names no category and the heading does (a scan cut the row's label to 一、产, k2-031)."""
+    if table and heading and canonical_category(table)[1] < settings.category_match_min <= canonical_category(heading)[1]:
+        return heading
+    return table or heading
 
 
 def _category_cell(row: TableRow, settings: Settings) -> str:

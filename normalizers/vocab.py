@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from normalizers.text import compact, is_subsequence
+from normalizers.text import compact, is_subsequence, squeeze
 
 DATA = Path(__file__).parent / "data"
 SHORT_LABEL = 2    # labels this short (项目, 备注) name a field only when they are the whole text
@@ -81,6 +81,34 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
         if score > best[1]:
             best = (field, score)
     return best
+
+
+# fields an item's sentence states: 责任单位为…，实施主体为…，计划于2025年11月底前完成
+_SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
+_SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
+_BETWEEN_CLAUSES = re.compile(r"^[\s，,。.．；;、]*$")
+
+
+def stated_fields(body: str) -> tuple[dict[str, str], int]:
+    """(fields, where they begin) of the clauses an item's sentence states its fields in; the
+    clauses count only as the sentence's tail (nothing but marks after or between them), so
+    '在X…。责任单位为…，计划于…完成。' is content up to the returned index and fields after it."""
+    found: list[tuple[int, int, str, str]] = []
+    for m in _SENTENCE_FIELD.finditer(body):
+        field, score = match_label(m.group(1))
+        if field and score >= 95:
+            found.append((m.start(), m.end(), field, squeeze(m.group(2)) or ""))
+    found += [(d.start(), d.end(), "deadline", squeeze(d.group(1)) or "") for d in _SENTENCE_DEADLINE.finditer(body)]
+    found.sort()
+    start = len(body)
+    for a, b, _, _ in reversed(found):
+        if b > start or not _BETWEEN_CLAUSES.match(body[b:start]):
+            break
+        start = a
+    out: dict[str, str] = {}
+    for _, _, field, value in found:
+        out.setdefault(field, value)
+    return out, start
 
 
 def names_field(text: str, min_score: float) -> bool:

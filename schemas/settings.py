@@ -18,6 +18,7 @@ DEFAULT_MAX_PAGES = 500                # a larger PDF is refused: no plan is tha
 DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bottom where page numbers and running lines stand
 DEFAULT_FURNITURE_SIMILARITY = 85.0     # rapidfuzz ratio: a scanned page's margin line read this alike on another page repeats it
 DEFAULT_FURNITURE_MIN_CHARS = 8         # a margin line this long at least may be matched as read alike (shorter: exact only)
+DEFAULT_FURNITURE_SMALL_TYPE = 0.6      # a margin line standing apart set smaller than this share of the page's usual type is furniture
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
@@ -115,6 +116,7 @@ class Settings:
     furniture_margin: float = DEFAULT_FURNITURE_MARGIN
     furniture_similarity: float = DEFAULT_FURNITURE_SIMILARITY
     furniture_min_chars: int = DEFAULT_FURNITURE_MIN_CHARS
+    furniture_small_type: float = DEFAULT_FURNITURE_SMALL_TYPE
     table_margin: float = DEFAULT_TABLE_MARGIN
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
@@ -246,6 +248,8 @@ class Settings:
         if not 0 <= self.header_guess_min <= self.header_match_min:
             raise SettingsError(f"header_guess_min must be a score from 0 to header_match_min "
                                 f"({self.header_match_min!r}), got {self.header_guess_min!r}")
+        if not 0 <= self.furniture_small_type < 1:
+            raise SettingsError(f"furniture_small_type must be a share from 0 to 1, got {self.furniture_small_type!r}")
         if not 0 < self.furniture_similarity <= 100 or self.furniture_min_chars < 1:
             raise SettingsError(f"furniture_similarity must be a score from 0 to 100 and furniture_min_chars >= 1, "
                                 f"got {self.furniture_similarity!r}, {self.furniture_min_chars!r}")

@@ -99,9 +99,15 @@ def test_bad_dates():
 
 
 @pytest.mark.parametrize("text,period", [("2026—2027", "2026-2027"), ("2024-2026年", "2024-2026"),
-                                         ("2026", "2026")])
+                                         ("2026", "2026"), ("2021\n2022", "2021-2022"), ("2021年 2022年", "2021-2022")])
 def test_periods(text, period):
+    """Two years one under the other are their span (k2-031: the dash at the line break lost)."""
     assert parse_period(text) == period
+
+
+def test_two_years_out_of_order_or_run_together_are_no_period():
+    assert parse_period("2022\n2021", errors="null") is None
+    assert parse_period("20212022", errors="null") is None
 
 
 def test_text_squeeze_and_compact():

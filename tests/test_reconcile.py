@@ -102,3 +102,33 @@ def test_blank_categories_are_filled_from_the_stated_counts_only_when_they_agree
     cats = {id(r): r.text("category") or "" for r in rows}      # counts that do not add up: no guess
     fill_by_counts(rows, cats, [("产业合作", 3), ("人才交流", 3)])
     assert cats[id(rows[1])] == ""
+
+
+def test_an_item_sentence_gives_its_content_without_the_fields_it_states():
+    """k2-031: the table's content column lost, the narrative sentence was the content whole, with
+    its place, 责任单位为…，实施主体为…，计划于…完成 and a figure OCR split (172.2 2万元)."""
+    from normalizers.merge import narrative_content
+    from normalizers.vocab import stated_fields
+    body = ("总投资172.2 2万元，拟投入帮扶资金76万元，在峨边彝族自治县对外出务工脱贫劳动力给予交通补贴，惠及430人。"
+            "责任单位为县就业创业促进中心，实施主体为县委宣传部，计划于2021年12月完成。")
+    fields, at = stated_fields(body)
+    assert fields == {"responsible_unit": "县就业创业促进中心", "implementing_entity": "县委宣传部",
+                      "deadline": "2021年12月"}
+    assert body[at:].startswith("责任单位为")
+    item = NarrativeItem(1, "4", "", "稳岗就业奖补项目", body, fields, 1)
+    assert narrative_content(item, ("峨边彝族自治县", None)) == "对外出务工脱贫劳动力给予交通补贴，惠及430人"
+    assert narrative_content(item) == "在峨边彝族自治县对外出务工脱贫劳动力给予交通补贴，惠及430人"
+    mid = "计划于2021年12月完成一期工程，再建二期。"         # a clause not at the sentence's end is content
+    assert stated_fields(mid)[1] == len(mid)
+
+
+def test_a_table_label_naming_no_category_gives_way_to_the_narrative_heading():
+    """k2-031: the scan cut the first subtotal row's label to 一、产 and 3 projects lost their category
+    (emptied by validation); the items' heading 产业合作 names it."""
+    from normalizers.reconcile import reconcile
+    head = TableRow("subtotal", {"seq": Cell("一、产", 1, (0, 0, 1, 1))}, 1, label="产", numeral="一")
+    items = [NarrativeItem(1, "1", "产业合作", "毛坪镇林下经济示范园建设项目", "", {}, 1)]
+    merged = reconcile(items, [head, _row("毛坪镇林下经济示范园建设项目")], Settings())
+    assert merged[0].category_raw == "产业合作"
+    head.label = "产业发展类"                                   # a label that names one is kept
+    assert reconcile(items, [head, _row("毛坪镇林下经济示范园建设项目")], Settings())[0].category_raw == "产业发展类"

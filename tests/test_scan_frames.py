@@ -80,3 +80,18 @@ def test_a_running_footer_read_a_little_differently_on_each_scanned_page_is_furn
     assert not furniture([p[0] for p in other], {p[0].number: p[1] for p in other}, Settings())
     exact = Settings(furniture_similarity=100.0)
     assert not furniture(scans, lines_of, exact) & {id(c) for c in pages[1][1][-1]}
+
+
+def test_a_footer_in_small_type_read_too_badly_to_match_another_page_is_furniture():
+    """k2-031: the footer read SNHETC (dn式生器件2031 on one page alone went into an item's content.
+    A margin line standing apart in type under furniture_small_type of the page's usual is furniture;
+    the same line in body type is not."""
+    chars = _chars(400.0, [("在平等乡新建标准化圈舍", 40.0)], 14.0) + _chars(420.0, [("养殖规模约1000", 40.0)], 14.0)
+    footer = _chars(800.0, [("SNHETC(dn式生器件2031", 150.0)], 6.0)
+    scan = PageScan(2, 595.0, 842.0, chars + footer, [], dpi=200, text_source="ocr")
+    out = furniture([scan], {2: group_lines(chars + footer)}, Settings())
+    assert {id(c) for c in footer} <= out and not out & {id(c) for c in chars}
+    assert not furniture([scan], {2: group_lines(chars + footer)}, Settings(furniture_small_type=0.0))
+    body = _chars(800.0, [("SNHETC(dn式生器件2031", 150.0)], 14.0)
+    plain = PageScan(2, 595.0, 842.0, chars + body, [], dpi=200, text_source="ocr")
+    assert not furniture([plain], {2: group_lines(chars + body)}, Settings())
