@@ -7,12 +7,12 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extractors.grid import Grid
+from extractors.grid import Grid, GridCell
 from extractors.misread import misread_labels
 from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
-from normalizers.vocab import match_label, name_endings, names_column, names_field
+from normalizers.vocab import match_label, name_endings, names_column, names_field, person_name
 from schemas.settings import Settings
 from schemas.types import Cell
 
@@ -66,10 +66,11 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
             cell = grid.owner(r, c)
             if cell is None or not cell.text or (cell.colspan > 1 and r < n_header - 1):
                 continue
-            field, score = match_label(cell.text)
+            text = own_label(cell, c)
+            field, score = match_label(text)
             guessed = False
             if not (field and score >= settings.header_match_min) and \
-                    (field := scrambled_label(cell.text, settings.scrambled_label_chars)):
+                    (field := scrambled_label(text, settings.scrambled_label_chars)):
                 score, guessed = settings.header_match_min, True
             if field and score >= settings.header_match_min:
                 if field in DATE_FIELDS:
@@ -95,11 +96,23 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         unsure.add(c)
     if "seq" not in columns.values() and (c := unlabelled_numbers(grid, n_header, columns, settings)) is not None:
         columns[c] = "seq"
+    if "responsible_leader" not in columns.values() and (c := unlabelled_people(grid, n_header, columns, settings)) is not None:
+        columns[c] = "responsible_leader"
+        if _head(grid, c, n_header).strip():
+            unsure.add(c)
     heads = {c: _head(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
     for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
         unsure.add(c)
     return columns, unsure
+
+
+def own_label(cell: GridCell, c: int) -> str:
+    """The header text over column c of a cell that may span it: a cell spanning as many columns as
+    it holds words apart has one label per column (the rule between 项目名称 | 产权归属 lost in a
+    blurred header, k5-012: both columns took 项目名称 and the names went to the wrong one)."""
+    words = cell.text.split()
+    return words[c - cell.col] if cell.colspan > 1 and len(words) == cell.colspan else cell.text
 
 
 def _head(grid: Grid, c: int, n_header: int) -> str:
@@ -162,6 +175,21 @@ def unlabelled_numbers(grid: Grid, n_header: int, columns: dict[int, str], setti
         texts = _own_texts(grid, c, n_header)
         numbered = sum(bool(_ITEM_NO.match(t) or _BARE_NUMERAL.match(t)) for t in texts)
         if numbered >= 3 and numbered >= settings.name_column_share * len(texts):
+            return c
+    return None
+
+
+def unlabelled_people(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 责任领导 column whose header went unread (a seal over it, k5-027: 11 leaders lost unflagged):
+    the first column no label names whose cells are people's names (a common surname and one or two
+    hanzi, vocab.person_name) in at least settings.name_column_share of them, three at least."""
+    for c in range(grid.n_cols):
+        head = _head(grid, c, n_header)
+        if c in columns or (head.strip() and match_label(head)[1] >= settings.header_match_min):
+            continue
+        texts = _own_texts(grid, c, n_header)
+        people = sum(person_name(t) for t in texts)
+        if people >= 3 and people >= settings.name_column_share * len(texts):
             return c
     return None
 

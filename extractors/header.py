@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from extractors.grid import Grid
 from extractors.gutters import unfounded, unlabelled
 from extractors.segments import DATA_TEXT, Segment, segment_of
-from normalizers.vocab import label_text, match_label, names_column
+from normalizers.vocab import label_text, match_label, names_column, office_bodies
 from schemas.settings import Settings
 
 
@@ -202,7 +202,12 @@ def _goes_on(s: Segment, above: list[Segment]) -> bool:
 
 
 def _header_like(line: list[Segment]) -> bool:
-    return all(len(s.text) <= 16 and not DATA_TEXT.match(s.text) and not _CAPTION.search(s.text) for s in line)
+    """A line that may head columns above the line of labels: short pieces, no figures, no caption
+    or title (its words read apart: 资金项 | 目计划 | 表) and no issuing office (填报单位 under a seal
+    read 峨 | 族自治县发展和改革局, k5-007: both were taken into the header, no table found)."""
+    text = label_text("".join(s.text for s in line))
+    return all(len(s.text) <= 16 and not DATA_TEXT.match(s.text) for s in line) and not _CAPTION.search(text) \
+        and not text.endswith(tuple(office_bodies()))
 
 
 def column_stacks(header: list[Segment], settings: Settings

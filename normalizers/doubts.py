@@ -38,7 +38,7 @@ from normalizers.lookalikes import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
-from normalizers.vocab import known_offices, office_bodies
+from normalizers.vocab import OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, office_bodies
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
@@ -86,12 +86,6 @@ LEVEL = re.compile(r"[省市州盟]")
 DOUBTED_PROJECT = ("needs_review", "conflict:name")
 OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")
 NAMED_VALUES = ("location", "responsible_leader") + OFFICE_FIELDS
-# how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)
-OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
-                  "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
-                  "村", "镇", "乡", "县", "区", "馆", "室", "科", "团", "所有", "农户", "企业", "合作社")
-# how the names of places end (行政区划和居民点的通名)
-PLACE_ENDINGS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "组", "社区", "街道")
 ENDINGS = {"location": PLACE_ENDINGS, **{f: OFFICE_ENDINGS for f in OFFICE_FIELDS}}
 Key = tuple[str, "str | None", str]
 

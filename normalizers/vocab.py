@@ -83,6 +83,12 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     return best
 
 
+# how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)
+OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
+                  "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
+                  "村", "镇", "乡", "县", "区", "馆", "室", "科", "团", "所有", "农户", "企业", "合作社")
+# how the names of places end (行政区划和居民点的通名)
+PLACE_ENDINGS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "组", "社区", "街道")
 # fields an item's sentence states: 责任单位为…，实施主体为…，计划于2025年11月底前完成
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
@@ -237,6 +243,20 @@ def contains_place(general: str, specific: str) -> bool:
     lineage = set(s) | {a for p in s for a in place_ancestors(p)}
     lineage |= {"峨边" for p in lineage if p == "峨边彝族自治县"} | {"峨边彝族自治县" for p in lineage if p == "峨边"}
     return all(p in lineage for p in g)
+
+
+@lru_cache(maxsize=None)
+def surnames() -> frozenset[str]:
+    """The commonest surnames (normalizers/data/surnames.csv): what a person's name begins with."""
+    return frozenset(r["surname"] for r in _rows("surnames.csv"))
+
+
+def person_name(text: str) -> bool:
+    """Text read as a person's name: two or three hanzi after a common surname, no place's or
+    office's (白杨乡, 金岩乡 begin with surnames too)."""
+    t = compact(text)
+    return 2 <= len(t) <= 3 and t[0] in surnames() and all("\u4e00" <= ch <= "\u9fff" for ch in t) \
+        and not place_parts(t) and not t.endswith(OFFICE_ENDINGS + PLACE_ENDINGS)
 
 
 @lru_cache(maxsize=None)

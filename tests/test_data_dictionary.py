@@ -128,3 +128,14 @@ def test_a_total_below_the_aid_empties_the_total_alone_and_the_report_says_so(tm
     report = pd.read_csv(next((tmp_path / "curated" / "quarantine" / "projects").glob("*.report.csv")))
     assert report[["column", "check"]].values.tolist() == [["total_investment_wan", "total_investment_covers_aid"]]
     assert float(report["failure_case"][0]) == project.aid_funds_wan - 1
+
+
+def test_every_gazetteer_entry_names_its_source():
+    """Vocabularies hold places, offices, donors, terms, look-alikes and surnames, each with a source."""
+    import csv
+    from normalizers.vocab import DATA
+    for path in sorted(DATA.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and "source" in rows[0], path.name
+        assert all((r["source"] or "").strip() for r in rows), path.name

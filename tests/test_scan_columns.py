@@ -387,3 +387,45 @@ def test_a_continuation_counted_in_other_columns_takes_the_fields_of_the_columns
     moved = grid_mapping(nxt, mapping, Settings())
     assert moved == by_position(nxt, mapping)
     assert moved.columns == {0: "name", 1: "construction_period", 2: "content"} and moved.header_rows == 0
+
+
+def test_a_header_cell_over_two_columns_holding_two_labels_names_each_column():
+    """k5-012: the rule between 项目名称 | 产权归属 lost in a blurred header made one cell over both
+    columns; both took 项目名称 and the names went to the 产权归属 column. A header cell spanning as
+    many columns as it holds words apart gives each column its own word."""
+    chars = _chars(20.0, [("序号", 40.0), ("项目名称", 64.0), ("产权归属", 190.0), ("总投资", 292.0)])
+    chars += _chars(40.0, [("1", 40.0), ("茶叶基地建设项目", 64.0), ("县国资中心", 187.0), ("100", 292.0)])
+    rects = [(38, 18.0, 62, 38.0), (62, 18.0, 290, 38.0), (290, 18.0, 450, 38.0)]
+    rects += [(x0, 38.0, x1, 58.0) for x0, x1 in COLS]
+    grid = build_grid(5, rects, chars)
+    assert grid.n_cols == 4 and grid.owner(0, 1).colspan == 2
+    columns, _ = map_columns(grid, 1, Settings())
+    assert columns == {0: "seq", 1: "name", 2: "ownership", 3: "total_investment_wan"}
+
+
+def test_a_title_or_an_issuing_office_above_the_labels_is_no_header_line():
+    """k5-007: a seal over 填报单位 and 序号 | 项目名称 left 峨 | 族自治县发展和改革局 under a title read
+    in pieces (资金项 | 目计划 | 表); both were taken for header lines over the labels and no table was found."""
+    settings = Settings()
+    title = _chars(4.0, [("峨边彝族自治县", 100.0), ("资金项", 170.0), ("目计划", 200.0), ("表", 230.0)])
+    office = _chars(20.0, [("峨", 60.0), ("族自治县发展和改革局", 80.0)])
+    head = _chars(35.0, [("项目", 40.0), ("建设内容", 130.0), ("项目地点", 200.0), ("规划投资", 260.0)])
+    row = _chars(55.0, [("新林镇示范园建设项目", 40.0), ("新建厂房，配套设施。", 130.0), ("新林镇", 220.0), ("85.25", 260.0)])
+    lines = text_lines(group_lines(title + office + head + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (2, 2)
+    group = _chars(20.0, [("资金规模", 250.0)])                   # a group label over its columns is
+    lines = text_lines(group_lines(title + group + head + row, settings.line_tolerance), settings)
+    assert header_band(lines, [], settings) == (1, 2)
+
+
+def test_a_column_of_people_whose_label_went_unread_is_the_responsible_leader():
+    """k5-027: a seal over 责任领导 left its column unnamed and 11 leaders were lost with no flag.
+    A column no label names whose cells are people's names (a common surname, two or three hanzi)
+    holds the leaders; a column of towns beginning with a surname's character (白杨乡) does not."""
+    rows = [("1", "红花镇猕猴桃基地建设项目", "郭建国", "红花镇"), ("2", "金岩乡养殖小区建设项目", "徐秀英", "金岩乡"),
+            ("3", "白杨乡卫生院设备购置项目", "陈丽华", "白杨乡")]
+    grid = _grid(("序号", "项目名称", "", "实施主体"), rows)
+    columns, unsure = map_columns(grid, 1, Settings())
+    assert columns[2] == "responsible_leader" and 2 not in unsure
+    grid = _grid(("序号", "项目名称", "", "实施主体"), [(a, b, d, c) for a, b, c, d in rows])
+    assert "responsible_leader" not in map_columns(grid, 1, Settings())[0].values()
