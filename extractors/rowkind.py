@@ -80,10 +80,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
-        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or words == [compact(t) for t in texts]
-                                     and canonical_category(words[0])[1] >= KNOWN_WORDING):
-            return "subtotal", words[0], ""         # 产业合作 alone in its row, its 一、 under a seal (k4-011),
-                                                    # or 业协作（4个） by its figures: a group's count (k4-015)
+        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or canonical_category(words[0])[1] >= KNOWN_WORDING):
+            return "subtotal", words[0], ""         # 产业合作 alone in its row or beside its sum, its 一、 under a
+                                                    # seal or lost (k4-011, k5-038), or 业协作（4个） by its
+                                                    # figures: a group's count (k4-015)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and len({compact(t) for t in texts if not _is_number(t)} - {seq}) >= ITEM_WORDS:
         return "item", "", seq  # a project's full row whose number OCR read as a numeral (-1 as 二, k2-034)

@@ -5,7 +5,8 @@
   place). The score is a rapidfuzz edit distance in which a look-alike substitution costs
   a tenth of an ordinary one. Two terms equally near: nothing changes, `ambiguous`.
 - `fix_misreads`: a long gazetteer term with one inner hanzi read as any other character
-  (峨边琶族自治县 → 峨边彝族自治县), rule `gazetteer`: what a list of look-alike pairs misses.
+  (峨边琶族自治县 → 峨边彝族自治县), and maybe one more as its look-alike (峨边莱族目治县), rule
+  `gazetteer`: what a list of look-alike pairs misses.
 - `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
   (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
@@ -215,8 +216,7 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
             window = text[i:i + n]       # text from `after` on is as when the starts were listed
             if i < after or (window[0], window[-1]) not in anchors[n]:   # no masked term starts and ends so
                 continue
-            cands = set() if window in terms else {t for j in range(1, n - 1) if "\u4e00" <= window[j] <= "\u9fff"
-                                                   for t in masked.get(window[:j] + MASK + window[j + 1:], ())}
+            cands = set() if window in terms else _masked_terms(window, masked)
             if len(cands) > 1:
                 ambiguous = True
             elif cands and not _inside_known(text, i, i + n):
@@ -227,6 +227,22 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
                     fixes.append(Fix(window, term, "gazetteer", round(score, 1)))
                     after = i + n
     return text, fixes, ambiguous
+
+
+def _masked_terms(window: str, masked: dict[str, frozenset[str]]) -> set[str]:
+    """The long terms the window reads with one inner hanzi misread as anything; failing that, with one
+    more inner character read as its look-alike (峨边莱族目治县: 莱 and 目 for 彝 and 自, k5-038). The
+    score fix_misreads asks decides whether the second misreading is allowed."""
+    def masked_in(w: str) -> set[str]:
+        return {t for j in range(1, len(w) - 1) if "\u4e00" <= w[j] <= "\u9fff"
+                for t in masked.get(w[:j] + MASK + w[j + 1:], ())}
+    found = masked_in(window)
+    if found:
+        return found
+    for k in range(1, len(window) - 1):
+        for alt in confusables().get(window[k], ()):
+            found |= masked_in(window[:k] + alt + window[k + 1:])
+    return found
 
 
 @lru_cache(maxsize=None)

@@ -196,6 +196,12 @@ def test_two_misread_characters_of_the_county_are_mended_by_lookalikes_and_the_g
     assert fix_lookalikes("蛾边舞族自治县", S.correction_min)[0] == "峨边彝族自治县"       # k1-036's tesseract layer
     # k4-024 (rapidocr, 300 dpi 1-bit heavy blur): 县委宜传部, the county party office (terms.csv)
     assert fix_lookalikes("峨边彝族自治县委宜传部", S.correction_min)[0] == "峨边彝族自治县委宣传部"
+    # k5-038 (tesseract layer): 莱 and 目, two inner characters each read as its look-alike
+    text, fixes, _ = fix_lookalikes("峨边莱族目治县勒乌乡", S.correction_min)
+    assert text == "峨边彝族自治县勒乌乡" and [f.rule for f in fixes] == ["gazetteer"]
+    # one read as anything and one as its look-alike cost more than a seven-character term allows
+    assert fix_lookalikes("峨边琴族目治县", S.correction_min)[0] == "峨边琴族目治县"
+    assert fix_lookalikes("马边莱族目治县", S.correction_min)[0] == "马边彝族自治县"     # the neighbour county, not 峨边
 
 
 def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_only():

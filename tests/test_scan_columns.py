@@ -176,11 +176,11 @@ def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
 def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading():
     """k4-011 (seed 4, a seal over the table): a table with no 序号 column printed 一、产业合作 in a row of
     its own; the seal hid 一、, and 产业合作 became a project (two spurious records, every seq after
-    them off). A category's own wording alone in a row with no figure is a heading; a row with
-    figures, or a project's name, is an item."""
+    them off). A category's own wording alone in a row is a heading, beside its sum too (k5-038: 产业合作 |
+    1217.14, its 一 lost, a spurious project); a row with another word, or a project's name, is an item."""
     kinds = _kinds([("", "产业合作", "", ""), ("", "消费帮扶", "215.65", "县农业农村局"),
-                    ("", "移风易俗示范点建设项目", "", "")])
-    assert kinds == [("subtotal", "产业合作", ""), ("item", "", ""), ("item", "", "")]
+                    ("", "移风易俗示范点建设项目", "", ""), ("", "产业合作", "1217.14", "")])
+    assert kinds == [("subtotal", "产业合作", ""), ("item", "", ""), ("item", "", ""), ("subtotal", "产业合作", "")]
 
 
 def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
