@@ -6,8 +6,8 @@ are spread over its box, however tight, and half-width punctuation sits between 
 space between two CJK characters is not text: here each run of characters that stand
 closer than `layer_run_gap` line heights is laid out again, in the engine's reading order
 (boxes of neighbouring words overlap), at one even pitch (a hanzi one em, a digit or Latin
-letter `HALF_WIDTH` em), and ASCII punctuation beside a hanzi becomes its full-width form,
-as printed Chinese sets it. Lines, their order and their extent stay where the engine put them.
+letter `HALF_WIDTH` em), ASCII punctuation beside a hanzi becomes its full-width form,
+as printed Chinese sets it, and the bars tesseract reads for a table's rules are left out. Lines, their order and their extent stay where the engine put them.
 
 Pure functions on pdfplumber-style character dicts.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from extractors.quality import layer_runs
+from extractors.quality import VERTICAL_MARKS, layer_runs
 
 HALF_WIDTH = 0.55          # em taken by a digit, Latin letter or half-width mark beside hanzi
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -29,8 +29,10 @@ def wide(ch: str) -> bool:
 def normalise_layer(chars: list[dict], run_gap: float, line_tol: float,
                     keep: list[tuple[float, float, float, float]] = ()) -> list[dict]:
     """The layer's characters, each line's runs re-spaced at an even pitch and punctuation
-    beside hanzi made full-width. Characters keep their line (top, bottom, baseline); those
-    inside the `keep` boxes (ruled tables: a run must not cross a cell's rule) keep their place."""
+    beside hanzi made full-width, the bars tesseract reads for rules left out (县文化广播电视体育和|旅游局,
+    朱小|龙, k5-010). Characters keep their line (top, bottom, baseline); those inside the `keep`
+    boxes (ruled tables: a run must not cross a cell's rule) keep their place."""
+    chars = [c for c in chars if c["text"] not in VERTICAL_MARKS]
     order = {id(c): i for i, c in enumerate(chars)}
 
     def kept(c: dict) -> bool:

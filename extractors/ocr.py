@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from extractors.limits import Deadline
+from extractors.quality import VERTICAL_MARKS
 from extractors.raster import INK, VALLEY_SHARE
 from extractors.stacks import split_stacked
 from schemas.settings import Settings
@@ -211,7 +212,8 @@ def _to_page(box: np.ndarray, cells: list, vertical: bool) -> list[list[list[int
 
 def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline | None = None,
               step: str = "OCR") -> list[dict]:
-    """Characters read from a grey page image, positioned in points (top-left origin).
+    """Characters read from a grey page image, positioned in points (top-left origin); a vertical
+    rule read as a bar is left out.
     With a deadline, reading stops (TimeBudgetError) before the first line read after it."""
     with engine(settings) as ocr:
         _CALL.deadline, _CALL.step = deadline, step
@@ -235,7 +237,7 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
             x1 = max(p[0] for p in box) * scale
             w = (x1 - x0) / len(text)
             for k, ch in enumerate(text):
-                if ch.strip():
+                if ch.strip() and ch not in VERTICAL_MARKS:      # a rule read as | is no text (k5-010)
                     chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
                                   "bottom": bottom, "size": size, "conf": float(score)})
     return chars

@@ -21,7 +21,7 @@ from extractors.grid import group_lines
 
 GLYPH_EDGE = 0.15          # share of a character's box at either side a rule may touch (between glyphs)
 RULE_MARKS = set("|¦│┃丨ǀ[]{}")
-VERTICAL_MARKS = set("|¦│┃ǀ")   # what an OCR engine makes of a table's vertical rules
+VERTICAL_MARKS = frozenset("|｜¦│┃ǀ")   # what an OCR engine makes of a table's vertical rules: never text
 _EXTRA = set("·—–‐‑―…〔〕【】《》〈〉「」『』（）()“”‘’、。，；：！？％℃×÷±≤≥")
 
 

@@ -25,7 +25,8 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
 
     A new reading starts where the table starts over: a 合计 row or a category numeral that
     the current reading, already holding items, has had before. A row broken by a page break
-    is joined again, and a merged cell cut by one carries its text onto the next page.
+    (or, in a table found by alignment, by a wide gap between a cell's lines) is joined again,
+    and a merged cell cut by a page break carries its text onto the next page.
     """
     readings: list[list[TableRow]] = [[]]
     mapping: Mapping | None = None
@@ -50,7 +51,8 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
                     cells[f] = replace(c, text=joined[f, c.bbox])
             kind, label, numeral = classify(grid, r, cells, settings)
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
-            if first and _continues(readings[-1], row):
+            if (first or grid.columns is not None) and _continues(readings[-1], row):   # a row broken by a
+                # page break, or in a table found by alignment by a gap inside a cell (k5-010: 勒乌乡供水一张 | 网新建工程)
                 joined = _join(readings[-1][-1], row)
                 first = False
                 continue
@@ -68,7 +70,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
 
 
 def _continues(reading: list[TableRow], row: TableRow) -> bool:
-    """The first row on a page is the rest of the last row of the page before: it has no
+    """The row is the rest of the last row before (cut by a page break or a gap): it has no
     number of its own where the items have numbers (and not amounts of its own as well as the
     row before: amounts never wrap, k1-012's unread 1), or no name while other cells go on."""
     if not reading or reading[-1].kind != "item" or row.kind not in ("item", "empty") \

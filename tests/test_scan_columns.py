@@ -429,3 +429,20 @@ def test_a_column_of_people_whose_label_went_unread_is_the_responsible_leader():
     assert columns[2] == "responsible_leader" and 2 not in unsure
     grid = _grid(("序号", "项目名称", "", "实施主体"), [(a, b, d, c) for a, b, c, d in rows])
     assert "responsible_leader" not in map_columns(grid, 1, Settings())[0].values()
+
+
+def test_a_row_of_a_table_found_by_alignment_cut_by_a_gap_is_joined_again():
+    """k5-010: in a table found by the alignment of its text (broken rules), a wide gap between the
+    lines of a cell cut project 9's row in two (勒乌乡供水一张 | 网新建工程): a spurious project and every
+    field cut. A row with no number and no amount after a numbered item goes on from it; in a ruled
+    grid the row is the rule's."""
+    from extractors.tables import table_readings
+    rows = [("9", "勒乌乡供水一张", "405.02", "新建蓄水池2口"), ("", "网新建工程", "", "配套消毒净化设备"),
+            ("10", "农村危房改造项目", "594.21", "参与农村危房改造")]
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"), rows)
+    ruled = [r for r in table_readings([grid], Settings())[0] if r.kind == "item"]
+    assert len(ruled) == 3
+    grid.columns = [38.0, 62.0, 185.0, 290.0, 450.0]            # the same table found by alignment
+    items = [r for r in table_readings([grid], Settings())[0] if r.kind == "item"]
+    assert [(r.text("seq"), r.text("name"), r.text("content")) for r in items] == [
+        ("9", "勒乌乡供水一张网新建工程", "新建蓄水池2口配套消毒净化设备"), ("10", "农村危房改造项目", "参与农村危房改造")]

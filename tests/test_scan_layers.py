@@ -101,6 +101,13 @@ def test_a_layer_line_is_respaced_evenly_in_reading_order():
     assert out[0]["x0"] == 84 and out[-1]["x0"] == 400                               # a far word keeps its place
 
 
+def test_the_bars_tesseract_reads_for_rules_are_no_text():
+    """k5-010: 县文化广播电视体育和|旅游局, 朱小|龙, |共和乡人民政府: a vertical rule read as | went into values."""
+    chars = [_char("朱", 100, 117), _char("小", 117, 134), _char("|", 136, 138), _char("龙", 140, 157),
+             _char("｜", 200, 202), _char("县", 210, 227)]
+    assert "".join(c["text"] for c in normalise_layer(chars, run_gap=1.5, line_tol=3.0)) == "朱小龙县"
+
+
 def test_characters_turn_as_the_image_does():
     img = np.full((800, 600), 255, np.uint8)
     img[100:104, 500:504] = 0
@@ -110,7 +117,7 @@ def test_characters_turn_as_the_image_does():
 
 
 def test_a_long_place_name_is_restored_through_any_misread_inner_character():
-    for misread in ("峨边琶族自治县大堡镇", "峨边芭族自治县", "峨边生族自治县沙坪镇", "峨边到族自治县中医医院"):
+    for misread in ("峨边琶族自治县大堡镇", "峨边琴族自治县", "峨边生族自治县沙坪镇", "峨边到族自治县中医医院"):
         text, fixes, ambiguous = fix_lookalikes(misread, Settings().correction_min)
         assert "峨边彝族自治县" in text and [f.rule for f in fixes] == ["gazetteer"] and not ambiguous
     for real in ("马边彝族自治县", "柯城区", "峨边彝族自治县人民医院"):    # real places stay as written
