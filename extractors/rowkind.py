@@ -18,6 +18,8 @@ _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
+# what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
+_HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
 _ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
@@ -80,6 +82,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
+        if (heading := _cut_heading(words, settings)) is not None:
+            return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
         if len(set(words)) == 1 and (_COUNTED.search(words[0]) or canonical_category(words[0])[1] >= KNOWN_WORDING):
             return "subtotal", words[0], ""         # 产业合作 alone in its row or beside its sum, its 一、 under a
                                                     # seal or lost (k4-011, k5-038), or 业协作（4个） by its
@@ -100,6 +104,25 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         return "item", "", seq      # a project's row whose name a seal hid (k4-037): place, content, offices
     label = next((compact(t) for t in texts if not _is_number(t)), "")
     return ("subtotal", label, "") if amounts and label else ("empty", "", "")
+
+
+def _cut_heading(words: list[str], settings: Settings) -> tuple[str, str] | None:
+    """(label, numeral) of a heading a table found by alignment cut over several cells: one label
+    naming a category (once, or twice over merged cells), the other pieces only its numeral's marks
+    and its count ((三)消费协作 | (三)消费协作 | (21); （ | 产业协作 | （5个）, k5-033: taken for a
+    project whose name a seal hid, a spurious record and every category after it one off)."""
+    pieces = [w for w in words if _HEADING_PIECE.fullmatch(w)]
+    labels = {w for w in words if w not in pieces}
+    if len(pieces) < 1 or len(labels) != 1:
+        return None
+    label = labels.pop()
+    named = _CATEGORY_NAME.match(label)
+    text = named.group(3) if named else label
+    if canonical_category(text)[1] < settings.category_match_min:
+        return None
+    numeral = (named.group(1) or named.group(2)) if named else \
+        next((m.group(1) for w in pieces if (m := re.search("([一二三四五六七八九十]+)", w))), "")
+    return text, numeral
 
 
 def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:

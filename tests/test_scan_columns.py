@@ -446,3 +446,14 @@ def test_a_row_of_a_table_found_by_alignment_cut_by_a_gap_is_joined_again():
     items = [r for r in table_readings([grid], Settings())[0] if r.kind == "item"]
     assert [(r.text("seq"), r.text("name"), r.text("content")) for r in items] == [
         ("9", "勒乌乡供水一张网新建工程", "新建蓄水池2口配套消毒净化设备"), ("10", "农村危房改造项目", "参与农村危房改造")]
+
+
+def test_a_heading_cut_over_cells_by_alignment_is_a_heading():
+    """k5-033: a table found by alignment cut each heading over three cells (（ | 产业协作 | （5个）, its
+    一 lost; (三)消费协作 twice over merged cells beside (21)); the rows were taken for projects whose
+    names a seal hid: spurious records, every seq after them off, 5 projects in the wrong category.
+    One label naming a category beside only its numeral's marks and its count is a heading."""
+    kinds = _kinds([("", "（", "产业协作", "（5个）"), ("", "(三)消费协作", "111", "(21)"),
+                    ("", "农特产品东部行展销项目", "44", "(21)"), ("", "（", "毛坪镇", "（5个）")])
+    assert kinds[:3] == [("subtotal", "产业协作", ""), ("subtotal", "消费协作", "三"), ("item", "", "")]
+    assert kinds[3][0] == "item"                               # a place beside them names no category
