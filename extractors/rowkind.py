@@ -20,7 +20,6 @@ _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、
 _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
 # what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
 _HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
-_ITEM_MARK = re.compile(r"[（(]\d{1,3}[)）]")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
 _NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
@@ -31,15 +30,16 @@ AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
 
 
 def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
-    """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目: 序号's rule or gutter lost,
-    no 序号 column found) set apart as the row's number; one OCR garbled standing apart at a line's
+    """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目, or on a line of its own
+    between the name's: 序号's rule or gutter lost, no 序号 column found) set apart as the row's number; one OCR garbled standing apart at a line's
     start (() 地建, d) 专业技术人才培养: k1-011) taken out of the name."""
     name = cells.get("name")
     if name is None or "seq" in cells:
         return cells
     lines = name.text.split("\n")
-    alone = [k for k, ln in enumerate(lines) if _ITEM_MARK.fullmatch(ln.strip())]
-    if len(alone) == 1 and len(lines) > 1:    # beside a wrapped name, on a line of its own: 建设项 | (1) | 目
+    alone = [k for k, ln in enumerate(lines) if _ITEM_NO.match(ln.strip())]
+    if len(alone) == 1 and len(lines) > 1:    # beside a wrapped name, on a line of its own: 建设项 | (1) | 目,
+        # or a bare number (宜坪乡林下经济示 | 4 | 范园建设项目, k5-037: 序号's rule lost, the 4 inside the name)
         rest = "\n".join(ln for k, ln in enumerate(lines) if k != alone[0])
         return {**cells, "seq": replace(name, text=lines[alone[0]].strip()), "name": replace(name, text=rest)}
     m = _NAME_NUMERAL.match(name.text)

@@ -51,8 +51,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
                     cells[f] = replace(c, text=joined[f, c.bbox])
             kind, label, numeral = classify(grid, r, cells, settings)
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
-            if (first or grid.columns is not None) and _continues(readings[-1], row):   # a row broken by a
-                # page break, or in a table found by alignment by a gap inside a cell (k5-010: 勒乌乡供水一张 | 网新建工程)
+            if first and _continues(readings[-1], row) or grid.columns is not None and _gap_cut(readings[-1], row):
                 joined = _join(readings[-1][-1], row)
                 first = False
                 continue
@@ -70,7 +69,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
 
 
 def _continues(reading: list[TableRow], row: TableRow) -> bool:
-    """The row is the rest of the last row before (cut by a page break or a gap): it has no
+    """The first row on a page is the rest of the last row of the page before: it has no
     number of its own where the items have numbers (and not amounts of its own as well as the
     row before: amounts never wrap, k1-012's unread 1), or no name while other cells go on."""
     if not reading or reading[-1].kind != "item" or row.kind not in ("item", "empty") \
@@ -83,6 +82,14 @@ def _continues(reading: list[TableRow], row: TableRow) -> bool:
         return True
     # no numbers to go by: amounts never wrap, so only one part of a broken row holds them
     return _has_amount(last) != _has_amount(row)
+
+
+def _gap_cut(reading: list[TableRow], row: TableRow) -> bool:
+    """In a table found by alignment, the row is the rest of a numbered item's row cut by a wide gap
+    between a cell's lines (k5-010: 勒乌乡供水一张 | 网新建工程): no number and no amount of its own."""
+    return bool(reading) and reading[-1].kind == "item" and bool(reading[-1].numeral) \
+        and row.kind in ("item", "empty") and not row.numeral and not _has_amount(row) \
+        and any(c.text for c in row.cells.values())
 
 
 def _has_amount(row: TableRow) -> bool:

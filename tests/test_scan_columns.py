@@ -291,6 +291,8 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     assert cells["seq"].text == "(1)" and cells["name"].text == "“四季文旅”消费帮扶项目"
     cells = numeral_apart({"name": Cell("五渡镇幼儿园保教设施建设项\n(1)\n目", 6, box)})
     assert cells["seq"].text == "(1)" and cells["name"].text == "五渡镇幼儿园保教设施建设项\n目"
+    cells = numeral_apart({"name": Cell("宜坪乡林下经济示\n4\n范园建设项目", 6, box)})     # k5-037: a bare number
+    assert cells["seq"].text == "4" and cells["name"].text == "宜坪乡林下经济示\n范园建设项目"
     kept = {"name": Cell("（一）产业合作", 6, box)}
     assert numeral_apart(kept) == kept
     numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
