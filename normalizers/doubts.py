@@ -9,10 +9,10 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
-  or a person's name of one character or of four and more;
+  a person's name of one character or of four and more, or a project's name not ending as names do;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
-- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �);
+- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), or unpaired brackets;
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -38,7 +38,7 @@ from normalizers.lookalikes import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
-from normalizers.vocab import OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, office_bodies
+from normalizers.vocab import OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
@@ -55,6 +55,7 @@ STRAY_MARK = "stray_mark"
 YEAR_APART = "year_apart"
 HANZI = re.compile("[\u4e00-\u9fff]")
 _PAST_ENDING = re.compile("(?:项目|工程)[\u4e00-\u9fff]$")
+_BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")     # a name's place or phase after its ending: …项目（大堡镇）
 # what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
 COUNTERS = set("个年月日号期条座栋户人亩村组届批次类级处所间台套米公千万元吨头只株家名场次门层")
 STRAY_CATEGORIES = ("So", "Co", "Cn")      # other symbols, private use, unassigned
@@ -255,13 +256,16 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中, 峨边彝族自治);
     and an office that is a known office's name with a run of characters lost (育和旅游局, 县人力资源和社会局);
     and a person's name of one character or of four and more (明 for 罗云明, 有罗丽华, k4-003: a name has
-    two or three, a compound surname's four is rare)."""
+    two or three, a compound surname's four is rare); and a project's name not ending as names do
+    (山蔬菜种基地建设项, 玲薯种基地建设项团, k5-009, k5-028: a seal or blur over its ends)."""
     scans = projects[projects["doc_id"].isin(scanned)].to_dict("records")
     return [(p["doc_id"], p["project_id"], f) for p in scans
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
             and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v))] + \
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
-         if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3]
+         if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3] + \
+        [(p["doc_id"], p["project_id"], "name") for p in scans
+         if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and not v.endswith(name_endings())]
 
 
 def office_cut(value: str) -> bool:
@@ -309,9 +313,17 @@ def stray_in_name(name: str) -> bool:
 
 def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's text value holding a symbol no plan prints in a value (☑, ■, ◆, �, a private-use
-    character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目)."""
+    character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目);
+    or brackets or quotes that do not pair up."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-            for f, v in p.items() if isinstance(v, str) and any(_stray(ch) for ch in v)]
+            for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v))]
+
+
+def _unpaired(value: str) -> bool:
+    """Brackets or quotes that do not pair up: a mark the engine read twice or lost (民族文化传承保护（二）期）项目,
+    k5-039); printed values pair theirs."""
+    t = unicodedata.normalize("NFKC", value)
+    return t.count("(") != t.count(")") or t.count("“") != t.count("”")
 
 
 def _stray(ch: str) -> bool:

@@ -287,9 +287,9 @@ def test_plans_read_right_raise_no_doubt(tmp_path):
     assert not scan["rules"].str.contains("value_interleaved|name_misread|seq_uncertain").any()
 
 
-def _project(seq: int, flags=(), recipient_is="", **values) -> ProjectRecord:
+def _project(seq: int, flags=(), recipient_is="", name: str | None = None, **values) -> ProjectRecord:
     return ProjectRecord(f"d-{seq}", "d", 2025, "东西部协作", "", recipient_is, seq, "产业合作", "产业合作", None,
-                         f"项目{seq}", flags=list(flags), **values)
+                         name or f"第{seq}号示范项目", flags=list(flags), **values)
 
 
 def test_two_cells_read_as_one_are_queued_and_a_longer_wording_is_not():
@@ -389,6 +389,10 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     people = frame("projects", [_project(1, responsible_leader="明"), _project(2, responsible_leader="郭云"),
                                 _project(3, responsible_leader="有罗丽华"), _project(4, responsible_leader="罗丽华")])
     assert truncated_names(people, {"d"}) == [("d", "d-1", "responsible_leader"), ("d", "d-3", "responsible_leader")]
+    # k5-009, k5-028 (seed 5): names whose ends a seal or blur took; one with its place after 项目 is whole
+    names = frame("projects", [_project(1, name="山蔬菜种基地建设项"), _project(2, name="玲薯种基地建设项团"),
+                               _project(3, name="“绍乐同行”乡镇场镇管理服务提升项目（大堡镇）"), _project(4, name="金岩乡供水工程")])
+    assert truncated_names(names, {"d"}) == [("d", "d-1", "name"), ("d", "d-2", "name")]
 
 
 def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
@@ -417,6 +421,10 @@ def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
                                   _project(12, content="“四季文旅”消费（一）", location="峨边彝族自治县—金岩乡、")])
     assert stray_marks(projects, {"d"}) == [("d", "d-11", "content")]
     assert stray_marks(projects, set()) == []
+    # k5-039 (seed 5): a bracket read twice (民族文化传承保护（二）期）项目); paired ones of either width are printed so
+    brackets = frame("projects", [_project(1, name="民族文化传承保护（二）期）项目"), _project(2, name="组团式帮扶(医疗）项目"),
+                                  _project(3, content="“四季文旅”消费帮扶")])
+    assert stray_marks(brackets, {"d"}) == [("d", "d-1", "name")]
 
 
 def test_a_place_or_office_with_a_neighbours_figure_is_queued():
