@@ -84,10 +84,15 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
         if (heading := _cut_heading(words, settings)) is not None:
             return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
-        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or canonical_category(words[0])[1] >= KNOWN_WORDING):
+        named = {compact(cells[f].text) for f in ("name", "category") if f in cells and cells[f].text}
+        score = canonical_category(words[0])[1] if len(set(words)) == 1 else 0.0
+        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or score >= KNOWN_WORDING or
+                                     words[0] in named and score >= settings.category_match_min):
             return "subtotal", words[0], ""         # 产业合作 alone in its row or beside its sum, its 一、 under a
-                                                    # seal or lost (k4-011, k5-038), or 业协作（4个） by its
-                                                    # figures: a group's count (k4-015)
+                                                    # seal or lost (k4-011, k5-038), or worded otherwise where a
+                                                    # name or category stands (产业帮扶项目, k5-004), not the rest
+                                                    # of a content cut by a page break (路等基础设施); or
+                                                    # 业协作（4个） by its figures: a group's count (k4-015)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and len({compact(t) for t in texts if not _is_number(t)} - {seq}) >= ITEM_WORDS:
         return "item", "", seq  # a project's full row whose number OCR read as a numeral (-1 as 二, k2-034)

@@ -179,8 +179,11 @@ def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading(
     them off). A category's own wording alone in a row is a heading, beside its sum too (k5-038: 产业合作 |
     1217.14, its 一 lost, a spurious project); a row with another word, or a project's name, is an item."""
     kinds = _kinds([("", "产业合作", "", ""), ("", "消费帮扶", "215.65", "县农业农村局"),
-                    ("", "移风易俗示范点建设项目", "", ""), ("", "产业合作", "1217.14", "")])
-    assert kinds == [("subtotal", "产业合作", ""), ("item", "", ""), ("item", "", ""), ("subtotal", "产业合作", "")]
+                    ("", "移风易俗示范点建设项目", "", ""), ("", "产业合作", "1217.14", ""), ("", "产业帮扶项目", "486.25", ""),
+                    ("", "", "", "路等基础设施")])
+    assert kinds[:5] == [("subtotal", "产业合作", ""), ("item", "", ""), ("item", "", ""), ("subtotal", "产业合作", ""),
+                         ("subtotal", "产业帮扶项目", "")]           # k5-004: a heading worded with 项目 as a name
+    assert kinds[5] == ("empty", "", "")      # another cell's words naming a category: the rest of a broken row
 
 
 def test_the_name_column_under_a_seal_is_found_among_headings_and_subtotals():
