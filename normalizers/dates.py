@@ -7,7 +7,8 @@ from typing import Literal
 
 Errors = Literal["raise", "null"]
 
-_YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*(?:[月.\-/]\s*(?:(\d{1,2})\s*[日号]?)?)?")
+# a month or day is its digits whole: 2021-1O (O read for 0) is no date, not January (k5-034)
+_YMD = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})(?!\s*[\dA-Za-z])\s*(?:[月.\-/]\s*(?:(\d{1,2})(?!\s*[\dA-Za-z])\s*[日号]?)?)?")
 _WRAPPED_DIGITS = re.compile(r"(?<=[\d.\-/])\s+(?=\d)")     # 2027.1⏎1: a number wrapped in its cell
 _Y = re.compile(r"^(\d{4})\s*年?(?:底|末)?$")
 _PERIOD = re.compile(r"^(\d{4})\s*年?\s*(?:[-—–－~～至到]+\s*(\d{4})\s*年?)?$")

@@ -10,6 +10,8 @@
 - `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
   (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
+- `fix_digit_letters`: a letter an OCR engine read for a figure inside a number (2021-1O, 1l0), rule
+  `digit_lookalike`.
 Pure functions; every change they make is returned so the caller can log it.
 """
 from __future__ import annotations
@@ -62,6 +64,23 @@ def fix_variants(text: str | None) -> tuple[str | None, list[Fix]]:
         return text, []
     fixes = [Fix(ch, variants()[ch], "variant", 100.0) for ch in dict.fromkeys(text) if ch in variants()]
     return "".join(variants().get(ch, ch) for ch in text), fixes
+
+
+DIGIT_LETTERS = {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"}
+# a letter read for a figure: after a digit (or a line break after it) and before no other letter (1O口,
+# 2021-1⏎O), or between a figure's digits or marks and a digit (2O21, 1.O5)
+_DIGIT_LETTER = re.compile(r"(?<=\d)\s?([Oo〇lI])(?![A-Za-z])|(?<=[\d.,\-/])([Oo〇lI])(?=\d)")
+
+
+def fix_digit_letters(text: str | None) -> tuple[str | None, list[Fix]]:
+    """A scan's reading with the letters read for figures inside numbers set right (2021-1O → 2021-10):
+    no plan writes O or l inside a figure."""
+    if not text or not _DIGIT_LETTER.search(text):
+        return text, []
+    def figure(m: re.Match) -> str:
+        return DIGIT_LETTERS[m.group(1) or m.group(2)]
+    fixes = [Fix(m.group(), figure(m), "digit_lookalike", 100.0) for m in _DIGIT_LETTER.finditer(text)]
+    return _DIGIT_LETTER.sub(figure, text), fixes
 
 
 def lookalike(a: str, b: str) -> bool:

@@ -10,7 +10,7 @@ from rapidfuzz.distance import LCSseq
 
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
-from normalizers.lookalikes import fix_dropped, fix_lookalikes, fix_variants
+from normalizers.lookalikes import fix_digit_letters, fix_dropped, fix_lookalikes, fix_variants
 from normalizers.numbers import parse_amount
 from normalizers.text import compact, squeeze
 from normalizers.vocab import (canonical_category, contains_place, name_endings, place_ancestors, place_parts,
@@ -173,10 +173,12 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_variants and fix_dropped too (a born-digital plan's
-    characters are as written)."""
+    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_variants and fix_dropped too (a
+    born-digital plan's characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
+        v, digits = fix_digit_letters(v)
+        fixes += digits
         v, more = fix_variants(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)
         fixes += more + lost

@@ -98,6 +98,21 @@ def test_bad_dates():
     assert parse_date("明年", errors="null") is None
 
 
+def test_a_month_with_a_letter_read_for_a_figure_is_no_date_and_is_set_right_in_a_scan():
+    """k5-034: 2021-1O (O read for 0) was taken for January. A month or day is its digits whole; in a
+    scan's reading the letter is set right, a corrections row (digit_lookalike)."""
+    from normalizers.lookalikes import fix_digit_letters
+    from normalizers.merge import _corrected_field
+    assert parse_date("2021-1O", errors="null") is None and parse_date("2021-1\nO", errors="null") is None
+    assert parse_date("2026年11月20日") == "2026-11-20" and parse_date("2027.1\n1") == "2027-11"
+    assert fix_digit_letters("2021-1O")[0] == "2021-10" and fix_digit_letters("新建蓄水池1O口")[0] == "新建蓄水池10口"
+    assert fix_digit_letters("LED灯10盏")[0] == "LED灯10盏" and fix_digit_letters("5G基站") == ("5G基站", [])
+    value, _, rules, _, _ = _corrected_field("deadline", ["2021-1O"], None, Settings(), scanned=True)
+    assert value == "2021-10" and rules == ["digit_lookalike"]
+    value, flag, rules, _, _ = _corrected_field("deadline", ["2021-1O"], None, Settings(), scanned=False)
+    assert value is None and rules == []                 # a born-digital plan's text is as written
+
+
 @pytest.mark.parametrize("text,period", [("2026—2027", "2026-2027"), ("2024-2026年", "2024-2026"),
                                          ("2026", "2026"), ("2021\n2022", "2021-2022"), ("2021年 2022年", "2021-2022")])
 def test_periods(text, period):
