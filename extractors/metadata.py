@@ -6,7 +6,7 @@ import re
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from extractors.narrative import SECTION, Paragraph
+from extractors.narrative import SECTION, TASK_TITLE, Paragraph
 from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
 from normalizers.text import compact, squeeze
@@ -31,7 +31,7 @@ _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟�
 _COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类[^\w\s]?([\d一二三四五六七八九十]+)个")
 _CLAUSE = re.compile(r"^(.+?)(?:项目)?([\d一二三四五六七八九十]+)个[，,]?[^\d；;]*?" + _NUM + r"万元")
 # the task section's heading; OCR may read a stray character before its title (二、了工作任务, k1-000)
-_TASKS = re.compile(SECTION.pattern + r"\s*.?\s*(工作任务|主要任务|建设任务|项目安排)")
+_TASKS = re.compile(SECTION.pattern + r"\s*.?\s*(" + TASK_TITLE + ")")
 
 
 def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -> Metadata:

@@ -24,6 +24,7 @@ _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?�
 # naming a category, closed by 。, after at most a mark and a numeral
 _LOOSE_HEADING = re.compile(r"^[^\u4e00-\u9fff\d]{0,3}(?:[一二三四五六七八九十][^\u4e00-\u9fff\d]{1,2})?"
                             r"([\u4e00-\u9fff][^。；;，,：:\d]{3,19})[。；;](.+)$", re.S)
+_BARE_ITEM = re.compile(r"^(\d{1,2})(?![个年月日号期项类万元])([\u4e00-\u9fff“\"].*)$", re.S)
 _ITEM_SENTENCE = re.compile(r"责任单位|实施主体|实施单位|总投资|拟投入")
 # the mark ending an item's name where its money sentence begins: 。 as printed, or as OCR reads it (. ，)
 _NAME_END = re.compile(r"[。.．，,;；、*]\s*(?=(?:项目)?总投资\s*[\d.]|(?:拟|计划)(?:投入|安排|投资))")
@@ -31,7 +32,9 @@ _CLOSING = set("。：:；;！？!?）)”")
 _LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 LABEL_SCORE = 95.0        # a labelled line (实施地点：…) names a field at this score or more
 SAME_LINE_OVERLAP = 0.6   # two lines whose heights overlap this much, side by side, are one
-_TASKS = re.compile(r"工作任务|主要任务|建设任务|项目安排|建设内容")
+# the task section's title, one character of 工作任务 misread (二、平作任务, k5-034)
+TASK_TITLE = r"工作任务|[\u4e00-\u9fff]作任务|工[\u4e00-\u9fff]任务|工作[\u4e00-\u9fff]务|主要任务|建设任务|项目安排"
+_TASKS = re.compile(TASK_TITLE + r"|建设内容")
 
 
 @dataclass
@@ -121,6 +124,13 @@ def item_name(text: str) -> tuple[str, str]:
     return name, body
 
 
+def _bare_number(text: str) -> tuple[str, str]:
+    """(number, rest) of an item sentence whose number's mark OCR lost (1五渡镇魔芋种植基地建设项目。总投资…,
+    k5-034): a number of one or two digits before its name, no counter after it; ("", text) otherwise."""
+    m = _BARE_ITEM.match(text)
+    return (m.group(1), m.group(2)) if m else ("", text)
+
+
 def loose_heading(text: str, settings: Settings) -> str | None:
     """The category heading a paragraph is though its numeral was lost or misread: a short phrase
     naming a category (settings.category_match_min), not ending as project names do, followed by a
@@ -151,7 +161,7 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
         m = _ITEM.match(text)
         u = None if m else _UNNUMBERED.match(text)
         if m or u:
-            number, rest = (m.group(1) or m.group(2), m.group(3)) if m else ("", text)
+            number, rest = (m.group(1) or m.group(2), m.group(3)) if m else _bare_number(text)
             name, body = item_name(rest)
             items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
                                        squeeze(body) or "", stated_fields(body)[0], p.page))

@@ -141,3 +141,15 @@ def test_a_title_whose_year_was_lost_takes_the_year_of_the_plans_table_and_is_do
                                                          "峨边彝族自治县2023年东西部协作建设项目实施方案"],
                          "plan_year": [2023, 2023]})
     assert year_apart(docs, {"a", "b"}) == [("a", None, "title"), ("a", None, "plan_year")]
+
+
+def test_a_task_section_titled_through_a_misread_and_items_whose_number_lost_its_mark_are_read():
+    """k5-034 (tesseract layer): 二、平作任务 (工 read as 平) and items 1五渡镇…项目。总投资… (the 1's
+    point lost): the names kept their numbers and the items stood under no section. One character of
+    工作任务 may be misread; a number of one or two digits before a money sentence's name is the item's."""
+    paras = [Paragraph("二、平作任务", 2, 16.0), Paragraph("（一）推进产业协作。投入帮扶资金436.62万元。", 2, 16.0),
+             Paragraph("1五渡镇魔芋种植基地建设项目。总投资322.34万元，拟投入帮扶资金260.23万元。", 2, 16.0),
+             Paragraph("10个村集体经济组织参与项目管理。", 2, 16.0)]
+    items = narrative_items(paras)
+    assert [(i.number, i.name, i.heading) for i in items] == [("1", "五渡镇魔芋种植基地建设项目", "推进产业协作")]
+    assert items[0].body.endswith("260.23万元。10个村集体经济组织参与项目管理。")
