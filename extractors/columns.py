@@ -17,7 +17,7 @@ from schemas.settings import Settings
 from schemas.types import Cell
 
 DATE_FIELDS = ("deadline", "construction_period")
-_MONTH = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}(?!\d)")
+_MONTH = re.compile(r"(?<![\d.,])(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}(?!\d)")   # not 5280000.00's 0000.00 (k5-012)
 _YEARS = re.compile(r"^\d{4}年?(\s*[-—–－~～至到]+\s*\d{4}年?)?$")
 
 
@@ -100,7 +100,7 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = "responsible_leader"
         if _head(grid, c, n_header).strip():
             unsure.add(c)
-    heads = {c: _head(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
+    heads = {c: [_head(grid, c, n_header)] + _head_lines(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
     for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
         unsure.add(c)
@@ -117,8 +117,12 @@ def own_label(cell: GridCell, c: int) -> str:
 
 def _head(grid: Grid, c: int, n_header: int) -> str:
     """The header text of column c (its own cells only, not a group label spanning it)."""
-    return "".join(grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None
-                   and grid.owner(r, c).col == c)
+    return "".join(_head_lines(grid, c, n_header))
+
+
+def _head_lines(grid: Grid, c: int, n_header: int) -> list[str]:
+    """The texts of column c's own header cells, top to bottom."""
+    return [grid.owner(r, c).text for r in range(n_header) if grid.owner(r, c) is not None and grid.owner(r, c).col == c]
 
 
 def date_columns(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> dict[int, str]:

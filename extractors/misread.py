@@ -6,16 +6,17 @@ from normalizers.vocab import match_label, names_column
 from schemas.settings import Settings
 
 
-def misread_labels(heads: dict[int, str], columns: dict[int, str], settings: Settings) -> dict[int, str]:
-    """column → field for the columns of `heads` (column → its own header text) not in `columns`:
-    header text naming no column (settings.header_match_min) but scoring at least
+def misread_labels(heads: dict[int, list[str]], columns: dict[int, str], settings: Settings) -> dict[int, str]:
+    """column → field for the columns of `heads` (column → its own header texts: all its header
+    lines, then each line alone, as a group label's pieces may stand over it: 投 | 市中区帮扶资, k5-012)
+    not in `columns`: header text naming no column (settings.header_match_min) but scoring at least
     settings.header_guess_min against one field's label, a field no column holds; each field
     once, to the closest text. The caller flags their values (the label is a guess)."""
     scored = []
-    for c, head in heads.items():
-        if c in columns or not head.strip() or names_column(head, settings.header_match_min):
+    for c, texts in heads.items():
+        if c in columns or not texts or not texts[0].strip() or names_column(texts[0], settings.header_match_min):
             continue
-        field, score = match_label(head)
+        field, score = max((match_label(t) for t in texts if t.strip()), key=lambda fs: fs[1])
         if field and score >= settings.header_guess_min and field not in columns.values():
             scored.append((score, c, field))
     out: dict[int, str] = {}

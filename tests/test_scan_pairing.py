@@ -68,10 +68,19 @@ def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds
     dropped and every project lost its ownership. Its values are flagged by the caller (guessed)."""
     settings = Settings()
     columns = {0: "name", 1: "location"}
-    assert misread_labels({2: "产权掘", 3: "", 4: "备注"}, columns, settings) == {2: "ownership"}
-    assert misread_labels({2: "产权掘"}, {**columns, 5: "ownership"}, settings) == {}     # held already
-    assert misread_labels({2: "产权掘"}, columns, Settings(header_guess_min=60.0)) == {}
-    assert misread_labels({2: "序号"}, columns, settings) == {}         # a label in full: not a guess
+    assert misread_labels({2: ["产权掘"], 3: [""], 4: ["备注"]}, columns, settings) == {2: "ownership"}
+    assert misread_labels({2: ["产权掘"]}, {**columns, 5: "ownership"}, settings) == {}     # held already
+    assert misread_labels({2: ["产权掘"]}, columns, Settings(header_guess_min=60.0)) == {}
+    assert misread_labels({2: ["序号"]}, columns, settings) == {}         # a label in full: not a guess
+    # k5-012: a piece of the group label 计划投资 over the column's cut label; each line is scored alone too
+    assert misread_labels({3: ["投市中区帮扶资", "投", "市中区帮扶资"]}, columns, settings) == {3: "aid_funds_wan"}
+
+
+def test_an_amount_is_no_date_a_column_of_dates_is_found_by():
+    """k5-012: 5280000.00 held 0000.00, read as a month, and the aid column was taken for the deadline."""
+    from extractors.columns import _MONTH
+    assert not _MONTH.search("5280000.00") and not _MONTH.search("17116300.00")
+    assert _MONTH.search("2022年12月底") and _MONTH.search("2021.10")
 
 
 def test_a_category_heading_whose_numeral_a_scan_lost_still_heads_its_items():
