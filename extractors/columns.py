@@ -267,13 +267,17 @@ def by_position(grid: Grid, previous: Mapping) -> Mapping | None:
 
 
 def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
-    """The mapped cells of row r; a cell merged from a row above carries its text and span."""
+    """The mapped cells of row r; a cell merged from a row above carries its text and span. A cell
+    spanning from the left belongs to its own column, or where that column is mapped to nothing, to
+    the first mapped column it spans (a rule lost under the header's 项目总投资 and in every row: the
+    figures stood in the column left of the label's, k5-012)."""
     out: dict[str, Cell] = {}
-    for c, field in mapping.columns.items():
+    for c, field in sorted(mapping.columns.items()):
         cell = grid.owner(r, c)
         if cell is None:
             continue
-        if cell.col != c:       # covered by a cell spanning from the left: belongs to that column
+        if cell.col != c and (cell.col in mapping.columns
+                              or any(k in mapping.columns for k in range(cell.col, c))):
             continue
         out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed)
     return out

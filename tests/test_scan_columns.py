@@ -462,3 +462,17 @@ def test_a_heading_cut_over_cells_by_alignment_is_a_heading():
                     ("", "农特产品东部行展销项目", "44", "(21)"), ("", "（", "毛坪镇", "（5个）")])
     assert kinds[:3] == [("subtotal", "产业协作", ""), ("subtotal", "消费协作", "三"), ("item", "", "")]
     assert kinds[3][0] == "item"                               # a place beside them names no category
+
+
+def test_a_cell_spanning_from_an_unmapped_column_belongs_to_the_mapped_one_it_spans():
+    """k5-012: a rule lost over the whole 项目总投资 column left each figure in a cell spanning from the
+    column to its left, which no label named; the mapped column took nothing and every total was lost.
+    A spanning cell whose own column is mapped stays that column's."""
+    chars = _chars(20.0, [("序号", 40.0), ("项目名称", 64.0), ("总投资", 292.0)])
+    chars += _chars(40.0, [("1", 40.0), ("茶叶基地建设项目", 64.0), ("5615200.00", 200.0)])
+    rects = [(x0, 18.0, x1, 38.0) for x0, x1 in COLS] + [(38, 38.0, 62, 58.0), (62, 38.0, 185, 58.0), (185, 38.0, 450, 58.0)]
+    grid = build_grid(5, rects, chars)
+    cells = row_cells(grid, 1, Mapping({0: "seq", 1: "name", 3: "total_investment_wan"}, 1, grid.n_cols))
+    assert cells["total_investment_wan"].text == "5615200.00"
+    cells = row_cells(grid, 1, Mapping({0: "seq", 1: "name", 2: "content", 3: "total_investment_wan"}, 1, grid.n_cols))
+    assert cells["content"].text == "5615200.00" and "total_investment_wan" not in cells
