@@ -96,7 +96,8 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         unsure.add(c)
     if "seq" not in columns.values() and (c := unlabelled_numbers(grid, n_header, columns, settings)) is not None:
         columns[c] = "seq"
-    if "responsible_leader" not in columns.values() and (c := unlabelled_people(grid, n_header, columns, settings)) is not None:
+    if "responsible_leader" not in columns.values() and \
+            (c := unlabelled_people(grid, n_header, columns, settings)) is not None:
         columns[c] = "responsible_leader"
         if _head(grid, c, n_header).strip():
             unsure.add(c)

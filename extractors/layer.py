@@ -7,7 +7,8 @@ space between two CJK characters is not text: here each run of characters that s
 closer than `layer_run_gap` line heights is laid out again, in the engine's reading order
 (boxes of neighbouring words overlap), at one even pitch (a hanzi one em, a digit or Latin
 letter `HALF_WIDTH` em), ASCII punctuation beside a hanzi becomes its full-width form,
-as printed Chinese sets it, and the bars tesseract reads for a table's rules are left out. Lines, their order and their extent stay where the engine put them.
+as printed Chinese sets it, and the bars tesseract reads for a table's rules are left out.
+Lines, their order and their extent stay where the engine put them.
 
 Pure functions on pdfplumber-style character dicts.
 """

@@ -31,8 +31,9 @@ AMOUNT_FIELDS = ("aid_funds_wan", "total_investment_wan")
 
 def numeral_apart(cells: dict[str, Cell]) -> dict[str, Cell]:
     """An item's number read into its name's cell ((1)“四季文旅”消费帮扶项目, or on a line of its own
-    between the name's: 序号's rule or gutter lost, no 序号 column found) set apart as the row's number; one OCR garbled standing apart at a line's
-    start (() 地建, d) 专业技术人才培养: k1-011) taken out of the name."""
+    between the name's: 序号's rule or gutter lost, no 序号 column found) set apart as the row's
+    number; one OCR garbled standing apart at a line's start (() 地建, d) 专业技术人才培养: k1-011)
+    taken out of the name."""
     name = cells.get("name")
     if name is None or "seq" in cells:
         return cells
