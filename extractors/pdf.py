@@ -73,6 +73,9 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
             continue
         page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings,
                                 grids[-1] if grids else None)
+        if not page_grids and scan.broken_edges:
+            page_grids = find_grids((scan.width, scan.height), scan.number, scan.broken_edges, chars, kept, settings,
+                                    grids[-1] if grids else None)
         grids += page_grids
         lines, dropped = drop_noise(_lines(scan.number, chars, kept, page_grids, settings), settings)
         warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]

@@ -81,6 +81,8 @@ class PageScan:
     needs_ocr: bool = False
     text_source: str = "text_layer"
     notes: list[str] = field(default_factory=list)
+    broken_edges: list[dict] = field(default_factory=list)   # a scan's rules joined from dashes, where its whole
+    # rules draw no table: the grid tried when those give none (pieces of a broken grid pass for rules, k6-034)
 
 
 def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline) -> list[PageScan]:

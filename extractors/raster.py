@@ -17,11 +17,13 @@ MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titl
 CROSS_TOLERANCE_PT = 3.0
 BROKEN_MIN_PT = 6.0         # a piece of a rule printed broken is at least this long
 BROKEN_GAP_PT = 12.0        # ... pieces this far apart or less, in one line, are one rule
+BROKEN_DOWN_GAP_PT = 40.0   # ... a rule down the page, a row's height apart at most (k2-014)
+BROKEN_COVER = 0.4          # ... the pieces covering this share of it at least (a column of 1s does not)
 BROKEN_ACROSS_PT = 1.0      # ... standing this close across it
 BROKEN_PIECES = 3           # ... when there are this many of them
 BROKEN_SPAN_PT = 100.0      # ... over at least this length
 BROKEN_NEAR_PT, BROKEN_FAR_PT = 1.0, 3.0   # ... with the paper this far off either side of it
-BROKEN_CLEAR = 0.05         # ... inked in at most this share (a glyph's stroke has its glyph beside it)
+BROKEN_CLEAR = 0.05         # ... inked on one side in at most this share of it (a glyph's stroke has its glyph beside it)
 RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
 MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
@@ -105,7 +107,8 @@ def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
     scale = 72.0 / dpi
     ink = (img < INK).astype(np.uint8)
     thick = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
-    gap, across, near, far = (int(v / scale) for v in (BROKEN_GAP_PT, BROKEN_ACROSS_PT, BROKEN_NEAR_PT, BROKEN_FAR_PT))
+    gap, wide, across, near, far = (int(v / scale) for v in (BROKEN_GAP_PT, BROKEN_DOWN_GAP_PT, BROKEN_ACROSS_PT,
+                                                             BROKEN_NEAR_PT, BROKEN_FAR_PT))
     edges: list[dict] = []
     for horizontal in (True, False):
         _, n, stats = _long_runs(ink, horizontal, max(int(BROKEN_MIN_PT / scale), 5))
@@ -113,19 +116,30 @@ def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
         # each piece as (position across, start, end, thickness) in pixels, laid along its rule
         pieces = [(y + h / 2, x, x + w, h) if horizontal else (x + w / 2, y, y + h, w)
                   for x, y, w, h, _ in stats[1:n] if (h if horizontal else w) <= 2 * thick]   # 三线表 粗线 too
-        for chain in _chains(pieces, gap, across):
+        for chain in _chains(pieces, gap if horizontal else wide, across):
             at = sum(p[0] for p in chain) / len(chain)
             start, end = chain[0][1], max(p[2] for p in chain)
-            if len(chain) < BROKEN_PIECES or (end - start) * scale < BROKEN_SPAN_PT:
+            if len(chain) < BROKEN_PIECES or (end - start) * scale < BROKEN_SPAN_PT \
+                    or sum(p[2] - p[1] for p in chain) < BROKEN_COVER * (end - start):
                 continue
             half = max(p[3] for p in chain) / 2
-            sides = [along[int(at - half - far):int(at - half - near), start:end],
-                     along[int(at + half + near):int(at + half + far), start:end]]
-            if max(float(side.mean()) if side.size else 1.0 for side in sides) > BROKEN_CLEAR:
+            if _beside(along, at, half, start, end, near, far) > BROKEN_CLEAR:
                 continue
             edges.append(hline(start * scale, end * scale, at * scale) if horizontal
                          else vline(at * scale, start * scale, end * scale))
     return crossing(edges)
+
+
+def _beside(along: np.ndarray, at: float, half: float, start: int, end: int, near: int, far: int) -> float:
+    """Share of a run's length with ink `near`..`far` pixels off one side of it and not the other
+    (`along`: the image with rows running along the run): glyphs stand beside a line of strokes on
+    one side; a rule crossing it (the grid's other rules) inks both sides at once and is no glyph."""
+    sides = [along[max(int(at - half - far), 0):max(int(at - half - near), 0), start:end].any(axis=0),
+             along[int(at + half + near):int(at + half + far), start:end].any(axis=0)]
+    if not all(side.size for side in sides):
+        return 1.0
+    crossed = sides[0] & sides[1]
+    return max(float((side & ~crossed).mean()) for side in sides)
 
 
 def _chains(pieces: list[tuple], gap: int, across: int) -> list[list[tuple]]:

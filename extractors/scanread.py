@@ -18,7 +18,8 @@ from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
                                 tabular_share)
-from extractors.raster import INK, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle, table_regions
+from extractors.raster import (INK, broken_rules, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle,
+                               table_regions)
 from extractors.seal import lifted
 from schemas.settings import Settings
 
@@ -90,6 +91,8 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
     if len(scan.edges) < 4:
         deadline.check(f"finding the ruling lines of {step}")
         scan.edges = ruling_lines(img, dpi)
+        if len(scan.edges) >= 4 and not table_regions(scan.edges):
+            scan.broken_edges = broken_rules(img, dpi)
     if not scan.needs_ocr and scan.text_source == "text_layer":
         _check_regions(img, scan, settings, deadline)
         scan.chars = normalise_layer(scan.chars, settings.layer_run_gap, settings.line_tolerance,

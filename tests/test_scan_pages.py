@@ -128,3 +128,26 @@ def test_a_title_whose_last_characters_wrapped_onto_a_line_sized_apart_is_read()
     md = extract_metadata([Paragraph("峨边彝族自治县2027年乐山市市中区结对帮扶项目实", 1, 16.5),
                            Paragraph("施方案", 1, 19.2), Paragraph("为深入贯彻落实……特制定本实施方案。", 1, 13.8)])
     assert md.title == "峨边彝族自治县2027年乐山市市中区结对帮扶项目实施方案" and md.plan_year == 2027
+
+
+def test_a_grid_whose_column_rules_are_dashes_far_apart_is_joined_and_a_column_of_ones_is_not():
+    """k6-034 (seed 6, 300 dpi 1-bit, rules=broken): the column rules were dashes with gaps of up to a
+    row's height, and each row rule crossing them inked both sides, so no rule down was found: no table,
+    the plan rejected. Pieces down a line a row apart covering enough of it are one rule (a rule
+    crossing both sides at once is no glyph beside it); the strokes of a column of 1s are too sparse."""
+    from extractors.raster import broken_rules
+    rng = np.random.default_rng(34)
+    img = np.full((700, 900), 255, np.uint8)
+    for y in range(100, 641, 60):                      # row rules, in short dashes
+        for x in range(100, 800, 24):
+            img[y:y + 2, x:x + 20] = 0
+    for x in (100, 300, 560, 798):                     # column rules: 12-30 pt dashes, gaps of up to 35 pt
+        y = 100
+        while y < 640:
+            n = int(rng.integers(12, 30))
+            img[y:min(y + n, 641), x:x + 2] = 0
+            y += n + int(rng.integers(5, 35))
+    for y in range(115, 620, 60):                      # a seq column of 1s between the rules: strokes 8 pt high
+        img[y:y + 8, 200:202] = 0
+    downs = sorted(round(e["x0"]) for e in broken_rules(img, dpi=72) if e["height"] > 0)
+    assert downs == [101, 301, 561, 799]
