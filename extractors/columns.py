@@ -12,7 +12,7 @@ from extractors.misread import misread_labels
 from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
-from normalizers.vocab import match_label, name_endings, names_column, names_field, person_name
+from normalizers.vocab import match_label, name_endings, names_column, names_field, office_bodies, person_name
 from schemas.settings import Settings
 from schemas.types import Cell
 
@@ -101,6 +101,10 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = "responsible_leader"
         if _head(grid, c, n_header).strip():
             unsure.add(c)
+    if "responsible_unit" not in columns.values() and \
+            (c := unlabelled_offices(grid, n_header, columns, settings)) is not None:
+        columns[c] = "responsible_unit"
+        unsure.add(c)                    # offices fill the 实施主体 and 产权归属 columns too: a guess
     heads = {c: [_head(grid, c, n_header)] + _head_lines(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
     for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
@@ -195,6 +199,21 @@ def unlabelled_people(grid: Grid, n_header: int, columns: dict[int, str], settin
         texts = _own_texts(grid, c, n_header)
         people = sum(person_name(t) for t in texts)
         if people >= 3 and people >= settings.name_column_share * len(texts):
+            return c
+    return None
+
+
+def unlabelled_offices(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 责任单位 (行业主管部门) column whose label went unread (a seal over it, k6-021: every project's
+    unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)
+    in at least settings.name_column_share of them, three at least."""
+    for c in range(grid.n_cols):
+        head = _head(grid, c, n_header)
+        if c in columns or (head.strip() and match_label(head)[1] >= settings.header_match_min):
+            continue
+        texts = _own_texts(grid, c, n_header)
+        offices = sum(any(body in t for body in office_bodies()) for t in texts)
+        if offices >= 3 and offices >= settings.name_column_share * len(texts):
             return c
     return None
 

@@ -199,7 +199,10 @@ def _filled(mapping: Mapping, labels: dict[int, str]) -> Mapping:
     page's header names them as printed; a guess giving that field to another column is dropped."""
     columns, guessed = dict(mapping.columns), set(mapping.guessed)
     for c, field in labels.items():
-        if columns.get(c) == field or c in columns and c not in guessed:
+        if columns.get(c) == field:
+            guessed.discard(c)            # a guess another page's header prints: no guess (责/任 for 责任领导)
+            continue
+        if c in columns and c not in guessed:
             continue
         other = next((k for k, f in columns.items() if f == field), None)
         if other is not None and other not in guessed:
@@ -209,7 +212,7 @@ def _filled(mapping: Mapping, labels: dict[int, str]) -> Mapping:
             guessed.discard(other)
         columns[c] = field
         guessed.discard(c)
-    if columns == mapping.columns:
+    if columns == mapping.columns and guessed == set(mapping.guessed):
         return mapping
     return replace(mapping, columns=columns, guessed=frozenset(guessed))
 

@@ -261,20 +261,21 @@ def person_name(text: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _offices() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(((r["short"], r["full"]) for r in _rows("offices.csv")), key=lambda p: -len(p[0])))
+    """(short form, full name) of the offices the gazetteer knows a short form of, longest first."""
+    return tuple(sorted(((r["short"], r["full"]) for r in _rows("offices.csv") if r["short"]), key=lambda p: -len(p[0])))
 
 
 @lru_cache(maxsize=None)
 def known_offices() -> frozenset[str]:
     """Every office name and short form the gazetteer holds (县住房和城乡建设局, 县住建局)."""
-    return frozenset(name for pair in _offices() for name in pair)
+    return frozenset(name for r in _rows("offices.csv") for name in (r["full"], r["short"]) if name)
 
 
 @lru_cache(maxsize=None)
 def office_bodies() -> frozenset[str]:
     """The gazetteer's offices without their county (县住房和城乡建设局 → 住房和城乡建设局): what a name
     holds after its place, however the place is written."""
-    return frozenset(full.removeprefix("县") for _, full in _offices())
+    return frozenset(r["full"].removeprefix("县") for r in _rows("offices.csv"))
 
 
 def expand_offices(text: str) -> str:

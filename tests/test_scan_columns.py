@@ -250,6 +250,10 @@ def test_a_label_cut_on_one_page_is_named_as_the_next_pages_header_prints_it():
     first = Mapping({0: "name", 2: "aid_funds_wan", 3: "location"}, 1, 4, frozenset({2}))
     filled = _filled(first, {0: "name", 1: "aid_funds_wan", 3: "responsible_unit"})
     assert filled.columns == {0: "name", 1: "aid_funds_wan", 3: "location"} and filled.guessed == frozenset()
+    # s222-012 (born-digital): 责任领导 printed 责/任 on later pages; the column of names got the field by a
+    # guess, and every leader there was flagged: the first page's header prints it, so it is no guess
+    later = Mapping({0: "name", 2: "responsible_leader"}, 1, 4, frozenset({2}))
+    assert _filled(later, {0: "name", 2: "responsible_leader"}).guessed == frozenset()
 
 
 def test_a_heading_numeral_misread_as_an_earlier_one_does_not_start_the_table_over():
@@ -476,3 +480,16 @@ def test_a_cell_spanning_from_an_unmapped_column_belongs_to_the_mapped_one_it_sp
     assert cells["total_investment_wan"].text == "5615200.00"
     cells = row_cells(grid, 1, Mapping({0: "seq", 1: "name", 2: "content", 3: "total_investment_wan"}, 1, grid.n_cols))
     assert cells["content"].text == "5615200.00" and "total_investment_wan" not in cells
+
+
+def test_a_column_of_county_offices_whose_label_went_unread_is_the_responsible_unit_in_doubt():
+    """k6-021: a seal over 行业主管部门 left the column unnamed and every project's unit was lost. A
+    column no label names whose cells name gazetteer offices is the 责任单位, flagged: offices fill
+    the 实施主体 column too."""
+    rows = [("1", "红花镇猕猴桃基地建设项目", "县农业农村局", "红花镇"),
+            ("2", "金岩乡中心小学提升项目", "县教育局", "金岩乡"),
+            ("3", "白杨乡卫生院设备购置项目", "县卫生健康局", "白杨乡")]
+    columns, unsure = map_columns(_grid(("序号", "项目名称", "", "实施地点"), rows), 1, Settings())
+    assert columns[2] == "responsible_unit" and 2 in unsure
+    held = _grid(("序号", "项目名称", "", "责任单位"), [(a, b, c, c) for a, b, c, _ in rows])
+    assert list(map_columns(held, 1, Settings())[0].values()).count("responsible_unit") == 1
