@@ -13,7 +13,7 @@ from extractors.grid import Grid
 from extractors.rowkind import AMOUNT_FIELDS, _is_number, classify, numeral_apart
 from normalizers.numbers import parse_amount
 from normalizers.text import compact
-from normalizers.vocab import canonical_category, match_label
+from normalizers.vocab import canonical_category, match_label, name_endings
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
@@ -86,10 +86,17 @@ def _continues(reading: list[TableRow], row: TableRow) -> bool:
 
 def _gap_cut(reading: list[TableRow], row: TableRow) -> bool:
     """In a table found by alignment, the row is the rest of a numbered item's row cut by a wide gap
-    between a cell's lines (k5-010: 勒乌乡供水一张 | 网新建工程): no number and no amount of its own."""
+    between a cell's lines (k5-010: 勒乌乡供水一张 | 网新建工程): no number and no amount of its own, and
+    not a whole name after one."""
     return bool(reading) and reading[-1].kind == "item" and bool(reading[-1].numeral) \
         and row.kind in ("item", "empty") and not row.numeral and not _has_amount(row) \
-        and any(c.text for c in row.cells.values())
+        and any(c.text for c in row.cells.values()) and not (_whole_name(reading[-1]) and _whole_name(row))
+
+
+def _whole_name(row: TableRow) -> bool:
+    """The row's name ends as project names do (项目, 工程): two such are two projects, not one cut in
+    two (k2-014: 3农村危房改造项目, its number inside the name, joined to the project above)."""
+    return compact(row.text("name") or "").endswith(name_endings())
 
 
 def _has_amount(row: TableRow) -> bool:

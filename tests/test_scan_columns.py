@@ -455,6 +455,11 @@ def test_a_row_of_a_table_found_by_alignment_cut_by_a_gap_is_joined_again():
     items = [r for r in table_readings([grid], Settings())[0] if r.kind == "item"]
     assert [(r.text("seq"), r.text("name"), r.text("content")) for r in items] == [
         ("9", "勒乌乡供水一张网新建工程", "新建蓄水池2口配套消毒净化设备"), ("10", "农村危房改造项目", "参与农村危房改造")]
+    # k2-014: a whole name after a whole name is another project whose number went into its name, not the rest
+    grid = _grid(("序号", "项目名称", "总投资", "建设内容"), [("7", "五渡镇人居环境整治提升项目", "502.76", "改造农户人居环境"),
+                                                        ("", "3农村危房改造项目", "", "参与农村危房改造")])
+    grid.columns = [38.0, 62.0, 185.0, 290.0, 450.0]
+    assert len([r for r in table_readings([grid], Settings())[0] if r.kind == "item"]) == 2
 
 
 def test_a_heading_cut_over_cells_by_alignment_is_a_heading():
