@@ -191,29 +191,26 @@ def unlabelled_numbers(grid: Grid, n_header: int, columns: dict[int, str], setti
 def unlabelled_people(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
     """The 责任领导 column whose header went unread (a seal over it, k5-027: 11 leaders lost unflagged):
     the first column no label names whose cells are people's names (a common surname and one or two
-    hanzi, vocab.person_name) in at least settings.name_column_share of them, three at least."""
-    for c in range(grid.n_cols):
-        head = _head(grid, c, n_header)
-        if c in columns or (head.strip() and match_label(head)[1] >= settings.header_match_min):
-            continue
-        texts = _own_texts(grid, c, n_header)
-        people = sum(person_name(t) for t in texts)
-        if people >= 3 and people >= settings.name_column_share * len(texts):
-            return c
-    return None
+    hanzi, vocab.person_name)."""
+    return _first_holding(grid, n_header, columns, settings, person_name)
 
 
 def unlabelled_offices(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
     """The 责任单位 (行业主管部门) column whose label went unread (a seal over it, k6-021: every project's
-    unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)
-    in at least settings.name_column_share of them, three at least."""
+    unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)."""
+    return _first_holding(grid, n_header, columns, settings, lambda t: any(body in t for body in office_bodies()))
+
+
+def _first_holding(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings, fits) -> int | None:
+    """The first column no label names (its header text, if any, names no field) whose own cells
+    `fits` in at least settings.name_column_share of them, three at least; None when there is none."""
     for c in range(grid.n_cols):
         head = _head(grid, c, n_header)
         if c in columns or (head.strip() and match_label(head)[1] >= settings.header_match_min):
             continue
         texts = _own_texts(grid, c, n_header)
-        offices = sum(any(body in t for body in office_bodies()) for t in texts)
-        if offices >= 3 and offices >= settings.name_column_share * len(texts):
+        found = sum(bool(fits(t)) for t in texts)
+        if found >= 3 and found >= settings.name_column_share * len(texts):
             return c
     return None
 
@@ -292,12 +289,9 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
     the first mapped column it spans (a rule lost under the header's 项目总投资 and in every row: the
     figures stood in the column left of the label's, k5-012)."""
     out: dict[str, Cell] = {}
-    for c, field in sorted(mapping.columns.items()):
+    for c, field in mapping.columns.items():
         cell = grid.owner(r, c)
-        if cell is None:
-            continue
-        if cell.col != c and (cell.col in mapping.columns
-                              or any(k in mapping.columns for k in range(cell.col, c))):
+        if cell is None or any(k in mapping.columns for k in range(cell.col, c)):
             continue
         out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed)
     return out

@@ -86,9 +86,9 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         if (heading := _cut_heading(words, settings)) is not None:
             return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
         named = {compact(cells[f].text) for f in ("name", "category") if f in cells and cells[f].text}
-        score = canonical_category(words[0])[1] if len(set(words)) == 1 else 0.0
-        if len(set(words)) == 1 and (_COUNTED.search(words[0]) or score >= KNOWN_WORDING or
-                                     words[0] in named and score >= settings.category_match_min):
+        score = canonical_category(words[0])[1] if len(set(words)) == 1 else -1.0
+        if score >= 0 and (_COUNTED.search(words[0]) or score >= KNOWN_WORDING or
+                           words[0] in named and score >= settings.category_match_min):
             return "subtotal", words[0], ""         # 产业合作 alone in its row or beside its sum, its 一、 under a
                                                     # seal or lost (k4-011, k5-038), or worded otherwise where a
                                                     # name or category stands (产业帮扶项目, k5-004), not the rest

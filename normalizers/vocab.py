@@ -93,6 +93,7 @@ PLACE_ENDINGS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "组", 
 _SENTENCE_FIELD = re.compile(r"(责任单位|实施主体|实施单位|责任领导|建设地点|实施地点)(?:为|是)([^，,。；;]+)")
 _SENTENCE_DEADLINE = re.compile(r"(?:计划|预计)?于(\d{4}年[^，,。；;]{0,12}?)(?:前)?完成")
 _BETWEEN_CLAUSES = re.compile(r"^[\s，,。.．；;、]*$")
+STATED_LABEL_SCORE = 95.0   # a sentence's 责任单位为… names its field at this match_label score or more
 
 
 def stated_fields(body: str) -> tuple[dict[str, str], int]:
@@ -102,7 +103,7 @@ def stated_fields(body: str) -> tuple[dict[str, str], int]:
     found: list[tuple[int, int, str, str]] = []
     for m in _SENTENCE_FIELD.finditer(body):
         field, score = match_label(m.group(1))
-        if field and score >= 95:
+        if field and score >= STATED_LABEL_SCORE:
             found.append((m.start(), m.end(), field, squeeze(m.group(2)) or ""))
     found += [(d.start(), d.end(), "deadline", squeeze(d.group(1)) or "") for d in _SENTENCE_DEADLINE.finditer(body)]
     found.sort()
