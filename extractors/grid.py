@@ -129,10 +129,11 @@ _X0 = itemgetter("x0")
 def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
     """Characters → lines, top to bottom, each left to right: a character joins the line whose
     baseline it shares within line_tol (boxes of glyphs from another font sit higher or lower
-    than the hanzi beside them); OCR characters, with no baseline, go by their middles."""
+    than the hanzi beside them), a sloping baseline taken where it meets the page's left edge;
+    OCR characters, with no baseline, go by their middles."""
     if len(chars) < 2:
         return [list(chars)] if chars else []
-    levels = [ch["baseline"] if "baseline" in ch else (ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    levels = [_level(ch) for ch in chars]
     order = sorted(range(len(chars)), key=list(map(_X0, chars)).__getitem__)
     order.sort(key=levels.__getitem__)      # stable: by level, then x0, then place (ties keep their order)
     lines: list[list[dict]] = []
@@ -150,6 +151,14 @@ def group_lines(chars: list[dict], line_tol: float = 3.0) -> list[list[dict]]:
         if len(ln) > 1:
             ln.sort(key=_X0)
     return lines
+
+
+def _level(ch: dict) -> float:
+    """The height group_lines files a character under: its baseline (at the page's left edge
+    when it slopes), else its middle."""
+    if "baseline" not in ch:
+        return (ch["top"] + ch["bottom"]) / 2
+    return ch["baseline"] - ch["x0"] * ch["slope"] if "slope" in ch else ch["baseline"]
 
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:

@@ -87,6 +87,7 @@ def turn_chars(chars: list[dict], angle: float, width: float, height: float) -> 
         x, y = (c["x0"] + c["x1"]) / 2 - cx, (c["top"] + c["bottom"]) / 2 - cy
         dx, dy = cx + x * cos - y * sin - (x + cx), cy + x * sin + y * cos - (y + cy)
         moved = {**c, "x0": c["x0"] + dx, "x1": c["x1"] + dx, "top": c["top"] + dy, "bottom": c["bottom"] + dy}
+        moved.pop("slope", None)             # its run now lies level
         if "baseline" in c:
             moved["baseline"] = c["baseline"] + dy
         out.append(moved)

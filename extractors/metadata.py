@@ -23,6 +23,8 @@ _TITLE_ENDS = ("实施方案", "工作方案", "项目计划")
 _TABLE_TITLE = re.compile(r"(?:计划|明细|一览|安排)表$")
 _TITLE_TAIL = 8          # characters: a paragraph this short may be a title's wrapped end
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
+# a signature's date line whose month or day OCR misread (2022年1月：日, k7-027): it still closes the signature
+_DATE_SHAPE = re.compile(r"^\d{4}年\S{1,2}月\S{1,2}日(印发)?$")
 _NUM = r"(\d+(?:\.\d+)?)"
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
 _TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万元")
@@ -78,12 +80,13 @@ def _year_elsewhere(texts: list[str]) -> int | None:
 
 def _signature(md: Metadata, texts: list[str]) -> None:
     """Issuer and date from the signature closing the body (an office line, then a date line),
-    for plans with no covering notice."""
+    for plans with no covering notice. A date line whose figures OCR misread still marks the
+    signature; its date is left unread (None), not guessed."""
     for k in range(len(texts) - 1, -1, -1):
-        d = _DATE_LINE.match(texts[k])
-        if not d:
+        if not _DATE_SHAPE.match(texts[k]):
             continue
-        if md.issue_date is None:
+        d = _DATE_LINE.match(texts[k])
+        if md.issue_date is None and d:
             md.issue_date = parse_date(d.group(1), errors="null")
         office = next((_ISSUER.match(t).group(1) for t in reversed(texts[max(0, k - 3):k]) if _ISSUER.match(t)), None)
         if md.issuer is None and office:

@@ -41,6 +41,7 @@ _TEXT_INDEX, _LOOSE_BOX, _FONT_SIZE = map(_bare, (
     pdfium_raw.FPDFText_GetTextIndexFromCharIndex, pdfium_raw.FPDFText_GetLooseCharBox,
     pdfium_raw.FPDFText_GetFontSize))
 _ORIGIN = _direct(pdfium_raw.FPDFText_GetCharOrigin, None)     # found or not is not used: no result converted
+_CHAR_MATRIX = _direct(pdfium_raw.FPDFText_GetMatrix, None)
 _SEGMENTS, _SEGMENT, _POINT, _KIND, _CLOSES = map(_bare, (
     pdfium_raw.FPDFPath_CountSegments, pdfium_raw.FPDFPath_GetPathSegment, pdfium_raw.FPDFPathSegment_GetPoint,
     pdfium_raw.FPDFPathSegment_GetType, pdfium_raw.FPDFPathSegment_GetClose))
@@ -190,11 +191,14 @@ def page_chars(page, height: float, objects: dict | None = None) -> list[dict]:
 
 def _text_chars(tp, height: float, objects: dict) -> list[dict]:
     """page_chars of one text page by raw pdfium calls: each character's text as
-    tp.get_text_range(i, 1) gives it, its loose box, origin and font size; characters clipped
-    out of view left out. `objects`: text object address → (font size, clip box), filled."""
+    tp.get_text_range(i, 1) gives it, its loose box, origin, font size and, for a run written
+    along a slant (an OCR layer whose engine fitted a sloping baseline, k7-027), the slope;
+    characters clipped out of view left out. `objects`: text object address → (font size,
+    clip box, slope), filled."""
     raw = tp.raw
-    rect, origin = pdfium_raw.FS_RECTF(), (ctypes.c_double * 2)()
-    p_rect, p_ox, p_oy = ctypes.byref(rect), ctypes.byref(origin), ctypes.byref(origin, 8)
+    rect, origin, matrix = pdfium_raw.FS_RECTF(), (ctypes.c_double * 2)(), pdfium_raw.FS_MATRIX()
+    p_rect, p_ox, p_oy, p_matrix = ctypes.byref(rect), ctypes.byref(origin), ctypes.byref(origin, 8), \
+        ctypes.byref(matrix)
     out, clips = [], {}
     for i, text in _char_texts(tp, tp.count_chars()):
         if text.isspace():
@@ -203,19 +207,31 @@ def _text_chars(tp, height: float, objects: dict) -> list[dict]:
             tp.get_charbox(i, loose=True)     # raises pypdfium2's error
         left, top, right, bottom = _RECT(rect)
         key = _TEXT_OBJECT(raw, i)
-        if key:                               # font size and clip box are the text object's
+        if key:                               # font size, clip box and slope are the text object's
             known = objects.get(key)
             if known is None:
-                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key, clips))
-            size, box = known
+                known = objects[key] = (_FONT_SIZE(raw, i), _clip_box(key, clips), _slope(raw, i, matrix, p_matrix))
+            size, box, slope = known
             if box is not None and _outside(box, (left + right) / 2, (bottom + top) / 2):
                 continue
         else:
-            size = _FONT_SIZE(raw, i)
+            size, slope = _FONT_SIZE(raw, i), _slope(raw, i, matrix, p_matrix)
         _ORIGIN(raw, i, p_ox, p_oy)
-        out.append({"text": "-" if text == "\ufffe" else text, "x0": left, "x1": right, "top": height - top,
-                    "bottom": height - bottom, "size": size, "baseline": height - origin[1]})
+        char = {"text": "-" if text == "\ufffe" else text, "x0": left, "x1": right, "top": height - top,
+                "bottom": height - bottom, "size": size, "baseline": height - origin[1]}
+        if slope:
+            char["slope"] = slope
+        out.append(char)
     return out
+
+
+def _slope(raw, i: int, matrix, p_matrix) -> float:
+    """How far a character's baseline falls, down the page, per point to the right (top-left
+    coordinates; 0 for level text): the text matrix's b/a for text turned less than 45°. Text
+    turned further (set down the page) is left as pdfium places it."""
+    _CHAR_MATRIX(raw, i, p_matrix)
+    a, b = matrix.a, matrix.b
+    return -b / a if abs(b) < abs(a) else 0.0
 
 
 _RECT = struct.Struct("4f").unpack_from      # FS_RECTF: left, top, right, bottom

@@ -227,3 +227,39 @@ def test_a_scan_whose_layer_is_kept_is_a_scanned_plan_and_a_born_digital_one_is_
     assert source_kind(only_layer) == "scanned"
     published = read_pdf(sample("2026"), sample("2026").read_bytes(), Settings())
     assert source_kind(published.pages) == "published" and not any(p.scanned for p in published.pages)
+
+
+def _sloped_words(words: list[str], degrees: float, size: float = 20.0) -> pdfium.PdfPage:
+    """A page whose words are text objects laid one after another along a baseline rising at
+    `degrees`, as OCRmyPDF writes a line tesseract fitted a sloping baseline to."""
+    import ctypes
+    import math
+    import pypdfium2.raw as raw
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    t, x = math.radians(degrees), 80.0
+    for w in words:
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(size))
+        text = (w + "\0").encode("utf-16-le")
+        raw.FPDFText_SetText(obj, ctypes.cast(ctypes.create_string_buffer(text, len(text)),
+                                              ctypes.POINTER(ctypes.c_ushort)))
+        raw.FPDFPageObj_Transform(obj, math.cos(t), math.sin(t), -math.sin(t), math.cos(t), x, 750 + (x - 80) * math.tan(t))
+        raw.FPDFPage_InsertObject(page.raw, obj)
+        x += size * 0.6 * (len(w) + 1) / math.cos(t)
+    raw.FPDFPage_GenerateContent(page.raw)
+    page._doc_keep = doc                   # the page lives as long as its document
+    return page
+
+
+def test_a_layer_line_written_along_a_slope_is_one_line():
+    """k7-027 (rejected, no plan_year): OCRmyPDF wrote the cover's title along a 1.3° slope the
+    deskewed image no longer had; its words stood 3 points apart in height, were grouped as
+    four lines and read right to left (区结对帮扶项目实 / 022年乐山市市中 / 边萝族自治县2 / 峨)."""
+    from extractors.grid import group_lines, line_text
+    page = _sloped_words(["Plan", "2022", "title", "words", "read", "along", "one", "line"], 1.3)
+    chars = page_chars(page, 842)
+    assert max(c["baseline"] for c in chars) - min(c["baseline"] for c in chars) > 6     # drifts past line_tolerance
+    assert [line_text(ln) for ln in group_lines(chars, Settings().line_tolerance)] == \
+        ["Plan 2022 title words read along one line"]
+    level = _sloped_words(["Plan", "2022"], 0.0)
+    assert not any("slope" in c for c in page_chars(level, 842))

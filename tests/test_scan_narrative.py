@@ -153,3 +153,15 @@ def test_a_task_section_titled_through_a_misread_and_items_whose_number_lost_its
     items = narrative_items(paras)
     assert [(i.number, i.name, i.heading) for i in items] == [("1", "五渡镇魔芋种植基地建设项目", "推进产业协作")]
     assert items[0].body.endswith("260.23万元。10个村集体经济组织参与项目管理。")
+
+
+def test_a_signature_whose_date_ocr_misread_still_gives_its_issuer():
+    """k7-027: the signature's date read 2022年1月：日, so the signature was not found and the
+    plan lost its issuer; the date stays unread rather than guessed."""
+    paras = [Paragraph("峨边彝族自治县2022年乐山市市中区结对帮扶项目实施方案", 1, 22.0),
+             Paragraph("（二）强化资金监管。严格执行资金和项目管理办法，做到专款专用。", 3, 16.0),
+             Paragraph("峨边莱族自治县农业农村局", 3, 16.0), Paragraph("2022年1月：日", 3, 16.0)]
+    md = extract_metadata(paras)
+    assert md.issuer == "峨边莱族自治县农业农村局" and md.issue_date is None
+    paras[-1] = Paragraph("2022年1月1日", 3, 16.0)
+    assert extract_metadata(paras).issue_date is not None
