@@ -287,10 +287,12 @@ def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
     out: list[Segment] = []
     last_width: list[float] = []
     for s in ordered:
-        below = any(o is not s and 0 <= o.top - s.bottom <= settings.wrap_gap_em * s.size + 1
+        below = any(o is not s and -settings.wrap_overlap_em * s.size <= o.top - s.bottom <= settings.wrap_gap_em * s.size + 1
                     and o.x1 > s.x0 and o.x0 < s.x1 for o in ordered)
-        for k, o in enumerate(out):
-            stacked = 0 <= s.top - o.bottom <= settings.wrap_gap_em * s.size + 1 and abs(s.centre - o.centre) <= 0.5 * s.size
+        for k in sorted(range(len(out)), key=lambda k: -out[k].bottom):     # the nearest line above first
+            o = out[k]
+            stacked = -settings.wrap_overlap_em * s.size <= s.top - o.bottom <= settings.wrap_gap_em * s.size + 1 \
+                and abs(s.centre - o.centre) <= 0.5 * s.size
             if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below
                             or _closes(o.text, s.text)):
                 out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,

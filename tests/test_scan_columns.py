@@ -498,3 +498,28 @@ def test_a_column_of_county_offices_whose_label_went_unread_is_the_responsible_u
     assert columns[2] == "responsible_unit" and 2 in unsure
     held = _grid(("序号", "项目名称", "", "责任单位"), [(a, b, c, c) for a, b, c, _ in rows])
     assert list(map_columns(held, 1, Settings())[0].values()).count("responsible_unit") == 1
+
+
+def test_a_narrow_label_whose_ocr_lines_overlap_heads_its_own_column_under_a_group_label():
+    """k7-021: the amount columns' labels are set four lines deep under 计划投资（万元）, and OCR's boxes
+    of those lines overlap by a point or two. 区帮 was taken for the group label's second line (not
+    quite under 市中), the group label was no group any more, and the three amount columns were one:
+    every amount went unread. Boxes as OCR gave them on that page."""
+    from extractors.header import column_stacks
+    from extractors.segments import Segment, segment_of
+
+    def seg(text: str, x0: float, x1: float, top: float, bottom: float, size: float = 7.0) -> Segment:
+        w = (x1 - x0) / len(text)
+        return segment_of([{"text": t, "x0": x0 + w * i, "x1": x0 + w * (i + 1), "top": top, "bottom": bottom,
+                            "size": size, "conf": 0.9} for i, t in enumerate(text)])
+    header = [seg("计划投资", 484, 514, 94.3, 105.5, 7.5), seg("（万元）", 516, 544, 94.3, 105.5, 7.5),
+              seg("市中", 508, 522, 101.2, 112.0), seg("项目类", 40, 66, 111.2, 121.7, 8.5),
+              seg("建设内容", 291, 319, 111.2, 118.8), seg("建设地点", 420, 449, 111.2, 118.8),
+              seg("总投", 478, 492, 111.2, 121.7), seg("区帮", 506, 523, 109.8, 120.2, 9.0),
+              seg("县级", 537, 552, 111.6, 121.0), seg("责任单位", 591, 620, 111.2, 118.8),
+              seg("资", 476, 492, 115.6, 127.1, 16.0), seg("扶资", 508, 522, 119.9, 127.1),
+              seg("配套", 537, 552, 118.1, 127.1), seg("金", 508, 522, 126.7, 135.4, 14.5)]
+    stacks, groups, fields = column_stacks(header, Settings())
+    assert [g.text for g in groups] == ["计划投资（万元）"]
+    assert fields[:5] == ["category", "content", "location", "total_investment_wan", "aid_funds_wan"]
+    assert len(stacks) == 7 and fields[6] == "responsible_unit"
