@@ -13,6 +13,7 @@ from schemas.types import SUBTOTAL_AFTER, Cell
 
 ITEM_WORDS = 3           # a row with figures and this many different words is a project's, named or not
 KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wording (not one merely holding it)
+SPREAD_PIECE = 3         # characters: a heading's word spread over narrow cells leaves pieces this short after its first
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
@@ -85,6 +86,8 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
         if (heading := _cut_heading(words, settings)) is not None:
             return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
+        if (heading := _spread_heading(words, settings)) is not None:
+            return "subtotal", *heading           # （一）产业 | 帮 | 扶项 | 目: a numbered heading spread over cells
         named = {compact(cells[f].text) for f in ("name", "category") if f in cells and cells[f].text}
         score = canonical_category(words[0])[1] if len(set(words)) == 1 else -1.0
         if score >= 0 and (_COUNTED.search(words[0]) or score >= KNOWN_WORDING or
@@ -129,6 +132,20 @@ def _cut_heading(words: list[str], settings: Settings) -> tuple[str, str] | None
     numeral = (named.group(1) or named.group(2)) if named else \
         next((m.group(1) for w in pieces if (m := re.search("([一二三四五六七八九十]+)", w))), "")
     return text, numeral
+
+
+def _spread_heading(words: list[str], settings: Settings) -> tuple[str, str] | None:
+    """(label, numeral) of a numbered heading whose words the grid spread over three or more cells
+    ((一）产业 | 帮 | 扶项 | 目 over a merged cell whose rules the scan kept, k7-030: read as a
+    project with no name, a spurious record): the words read in order make （一）产业帮扶项目, every
+    piece after the first a fragment (a project's row holds whole words: 县农业农村局)."""
+    if len(words) < 3 or any(len(w) > SPREAD_PIECE for w in words[1:]):
+        return None
+    joined = "".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1])
+    named = _CATEGORY_NAME.match(joined)
+    if named is None or canonical_category(named.group(3))[1] < settings.category_match_min:
+        return None
+    return named.group(3), named.group(1) or named.group(2)
 
 
 def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:

@@ -523,3 +523,14 @@ def test_a_narrow_label_whose_ocr_lines_overlap_heads_its_own_column_under_a_gro
     assert [g.text for g in groups] == ["计划投资（万元）"]
     assert fields[:5] == ["category", "content", "location", "total_investment_wan", "aid_funds_wan"]
     assert len(stacks) == 7 and fields[6] == "responsible_unit"
+
+
+def test_a_numbered_heading_spread_over_cells_is_a_heading():
+    """k7-030: the scan kept the rules of the cells a merged heading spans, and （一）产业帮扶项目 was read
+    as （一）产业 | 帮 | 扶项 | 目, 序号 blank: a project with no name, a spurious record and every seq
+    after it one off. Words that read in order as a numbered category are a heading; a row whose
+    words after a numeral name no category is not."""
+    kinds = _kinds([("", "（一）产业", "帮扶项", "目"), ("", "（二）人", "才支", "撑类"),
+                    ("", "（一）产业", "县农业农村局", "新建标准化圈舍")])
+    assert kinds[:2] == [("subtotal", "产业帮扶项目", "一"), ("subtotal", "人才支撑类", "二")]
+    assert kinds[2][0] != "subtotal"
