@@ -15,6 +15,7 @@ from __future__ import annotations
 from extractors.cells import SNAP, table_cells
 from extractors.grid import Grid, build_grid
 from extractors.header import locate
+from extractors.lostrules import lost_row_rules
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
 from extractors.segments import Segment, hline, in_pieces, text_lines
@@ -28,7 +29,7 @@ def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars:
     no header that go on from no table before (a scan's glyph strokes taken for faint rules) give
     way to a table found by alignment under a header.
     `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
-    grids = ruled_grids(number, edges, chars, previous)
+    grids = ruled_grids(number, edges, chars, previous, settings)
     if grids and (any(_continues(g, previous) or _headed(g, settings) for g in grids)) or not chars:
         return grids
     return aligned_grids(size, number, edges, chars, lines, settings, previous) or grids
@@ -46,14 +47,20 @@ def _headed(grid: Grid, settings: Settings) -> bool:
     return "name" in found and len(found) >= 3
 
 
-def ruled_grids(number: int, edges: list[dict], chars: list[dict], previous: Grid | None = None) -> list[Grid]:
+def ruled_grids(number: int, edges: list[dict], chars: list[dict], previous: Grid | None = None,
+                settings: Settings | None = None) -> list[Grid]:
     """The cells the page's ruling lines draw → grids with text placed in cells; a grid of one
-    row only where it goes on from the table of the page before, none without text."""
+    row only where it goes on from the table of the page before, none without text. Row rules
+    a scan lost around a heading line are put back (extractors.lostrules)."""
     v = [e for e in edges if e["height"] > 0]
     h = [e for e in edges if e["width"] > 0]
     if len(v) < 2 or len(h) < 2:
         return []
-    grids = _finder_grids(number, v, h + closing_rules(v, h), chars, min_rows=1)
+    h += closing_rules(v, h)
+    grids = _finder_grids(number, v, h, chars, min_rows=1)
+    lost = [e for g in grids for e in lost_row_rules(g, chars, settings or Settings())]
+    if lost:
+        grids = _finder_grids(number, v, h + lost, chars, min_rows=1)
     return [g for g in grids if (g.n_rows >= 2 or _continues(g, previous))
             and any(c.text.strip() for c in g.cells)]          # an empty box (glyph strokes taken for rules) is none
 
@@ -161,8 +168,12 @@ def _frame_grid(number: int, frame, chars: list[dict], rules: list[float], setti
     spans = merged_spans(frame, bands, columns, settings, goes_on)
     v, h = edges_for(frame, bands, columns, spans, segs, settings)
     skip = {id(c) for g in frame.groups + frame.overflow for c in g.chars}
-    grids = _finder_grids(number, v, h, [c for c in chars if id(c) not in skip], columns,
-                          min_rows=1 if frame.head_bottom <= frame.top + 1 else 2)
+    placed = [c for c in chars if id(c) not in skip]
+    min_rows = 1 if frame.head_bottom <= frame.top + 1 else 2
+    grids = _finder_grids(number, v, h, placed, columns, min_rows)
+    lost = [e for g in grids for e in lost_row_rules(g, placed, settings)]
+    if lost:
+        grids = _finder_grids(number, v, h + lost, placed, columns, min_rows)
     if not grids:
         return None
     grids[0].group_labels = " ".join(g.text for g in frame.groups)

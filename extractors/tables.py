@@ -31,6 +31,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
     readings: list[list[TableRow]] = [[]]
     mapping: Mapping | None = None
     open_cells: dict[str, Cell] = {}
+    lead: TableRow | None = None
     labels = _labels_by_width(grids, settings)
     for grid in grids:
         mapping = grid_mapping(grid, mapping, settings)
@@ -55,6 +56,10 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
                 joined = _join(readings[-1][-1], row)
                 first = False
                 continue
+            if lead is not None and kind == "item":
+                _join(lead, row)
+                row = replace(row, cells=lead.cells)
+            lead = row if grid.columns is not None and _leads(readings[-1], row) else None
             if kind == "empty":
                 continue
             first = False
@@ -91,6 +96,14 @@ def _gap_cut(reading: list[TableRow], row: TableRow) -> bool:
     return bool(reading) and reading[-1].kind == "item" and bool(reading[-1].numeral) \
         and row.kind in ("item", "empty") and not row.numeral and not _has_amount(row) \
         and any(c.text for c in row.cells.values()) and not (_whole_name(reading[-1]) and _whole_name(row))
+
+
+def _leads(reading: list[TableRow], row: TableRow) -> bool:
+    """In a table found by alignment, the row is the first lines of the item under it, cut off by a
+    row break set too high: right after a heading, text with no name, number or amount (k7-035:
+    改造农户人居环境590户… | 2027年10 | 带动脱贫人口188人，户 over the row naming the project)."""
+    return bool(reading) and reading[-1].kind == "subtotal" and row.kind == "empty" and not row.numeral \
+        and not row.text("name") and not _has_amount(row) and any(c.text for c in row.cells.values())
 
 
 def _whole_name(row: TableRow) -> bool:
