@@ -270,13 +270,16 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
 
 def office_cut(value: str) -> bool:
     """The value is a gazetteer office's name with a run of characters lost: its start cut inside a
-    word (育和旅游局 of 文化广播电视体育和旅游局; 农业农村局 after its county is whole), or a run inside it
-    (县人力资源和社会局, 保障 lost: k3-056), and no known name or short form itself."""
+    word (育和旅游局 of 文化广播电视体育和旅游局; 农业农村局 after its county is whole), a run inside it
+    (县人力资源和社会局, 保障 lost: k3-056) or its end after its county (峨边彝族自治县委组织, 部 lost: k7-021),
+    and no known name or short form itself."""
     if value in known_offices():
         return False
     bodies = office_bodies()
+    after_county = [value[k + 1:] for k, ch in enumerate(value) if ch == "县" and len(value) - k > 2]
     return any(len(body) > len(value) and body.endswith(value) for body in bodies) or \
-        any(len(whole) > len(value) and _run_lost(whole, value) for whole in bodies | {"县" + b for b in bodies})
+        any(len(whole) > len(value) and _run_lost(whole, value) for whole in bodies | {"县" + b for b in bodies}) or \
+        any(len(body) > len(tail) and body.startswith(tail) for tail in after_county for body in bodies)
 
 
 def _run_lost(whole: str, value: str) -> bool:

@@ -385,6 +385,10 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
                                _project(2, responsible_unit="文化广播电视体育和旅游局", implementing_entity="县卫生健康局"),
                                _project(3, responsible_unit="县人力资源和社会局", implementing_entity="县卫健局")])
     assert truncated_names(heads, {"d"}) == [("d", "d-1", "responsible_unit"), ("d", "d-3", "responsible_unit")]
+    # k7-021 (seed 7): 峨边彝族自治县委组织部 read without 部, its lone last line; it still ends as 组织 does
+    ends = frame("projects", [_project(1, responsible_unit="峨边彝族自治县委组织", implementing_entity="县委组织部"),
+                              _project(2, responsible_unit="峨边彝族自治县教育局", implementing_entity="村集体经济组织")])
+    assert truncated_names(ends, {"d"}) == [("d", "d-1", "responsible_unit")]
     # k4-003 (seed 4): 罗云明 read as 明 alone, 罗丽华 as 有罗丽华; names of two and three characters are whole
     people = frame("projects", [_project(1, responsible_leader="明"), _project(2, responsible_leader="郭云"),
                                 _project(3, responsible_leader="有罗丽华"), _project(4, responsible_leader="罗丽华")])
