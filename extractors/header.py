@@ -357,8 +357,9 @@ def table_body(lines: list[list[Segment]], head_bottom: float | None, rules: lis
     across the columns (a note under the table, a signature) or the page margin (furniture)."""
     x_left, x_right = stacks[0][0], stacks[-1][1]
     span = x_right - x_left
-    tops = [min(s.top for s in ln) for ln in lines if head_bottom is None or not _above(ln, head_bottom)]
-    below = [r for r in rules if tops and r > tops[0] + 1]
+    body = [ln for ln in lines if head_bottom is None or not _above(ln, head_bottom)]
+    first = (min(s.top for s in body[0]) + max(s.bottom for s in body[0])) / 2 if body else 0.0
+    below = [r for r in rules if body and r > first]    # not the header's rule an OCR box of 合计 grew past (k7-009)
     limit = max(below) if below and head_bottom is not None else None
     out: list[list[Segment]] = []
     prev_bottom = head_bottom

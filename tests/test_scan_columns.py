@@ -534,3 +534,18 @@ def test_a_numbered_heading_spread_over_cells_is_a_heading():
                     ("", "（一）产业", "县农业农村局", "新建标准化圈舍")])
     assert kinds[:2] == [("subtotal", "产业帮扶项目", "一"), ("subtotal", "人才支撑类", "二")]
     assert kinds[2][0] != "subtotal"
+
+
+def test_the_headers_rule_an_ocr_box_of_the_first_row_grew_past_is_not_the_tables_end():
+    """k7-009: 合计's OCR box began a point above the rule under the header; that rule, below the
+    first line's top, was taken for the table's bottom rule and the table ended after 合计."""
+    from extractors.header import table_body
+    from extractors.segments import segment_of
+
+    def line(y: float, cells: list[tuple[str, float]]) -> list:
+        return [segment_of([{"text": t, "x0": x + 9 * i, "x1": x + 9 * (i + 1), "top": y, "bottom": y + 13, "size": 9.0}
+                            for i, t in enumerate(text)]) for text, x in cells]
+    body = [line(137.0, [("合计", 140.0), ("36242700.00", 270.0)]), line(157.0, [("帮扶项目（4个）", 140.0)]),
+            line(175.0, [("1", 35.0), ("新建花椒种植基地", 140.0), ("2197800.00", 270.0)])]
+    stacks = [(34.0, 58.0), (76.0, 112.0), (141.0, 201.0), (271.0, 320.0)]
+    assert len(table_body(body, 138.2, [95.0, 106.0, 138.4], stacks, 595.0, Settings())) == 3
