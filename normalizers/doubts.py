@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from normalizers.lookalikes import fix_lookalikes, fix_variants
 from normalizers.dates import parse_date, parse_period
+from normalizers.offices import OFFICE_FIELDS
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
 from normalizers.vocab import OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies
@@ -85,7 +86,6 @@ NAMED_FIELDS = ("title", "issuer")
 USUALLY_PRINTED = ("issuer", "issue_date")
 LEVEL = re.compile(r"[省市州盟]")
 DOUBTED_PROJECT = ("needs_review", "conflict:name")
-OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")
 NAMED_VALUES = ("location", "responsible_leader") + OFFICE_FIELDS
 ENDINGS = {"location": PLACE_ENDINGS, **{f: OFFICE_ENDINGS for f in OFFICE_FIELDS}}
 Key = tuple[str, "str | None", str]

@@ -12,6 +12,7 @@ from normalizers.correct import agrees, repair_chars, vote, without_amounts, wit
 from normalizers.dates import parse_date, parse_period
 from normalizers.lookalikes import fix_digit_letters, fix_dropped, fix_lookalikes, fix_variants
 from normalizers.numbers import parse_amount
+from normalizers.offices import OFFICE_FIELDS, restore_office
 from normalizers.text import compact, squeeze
 from normalizers.vocab import (canonical_category, contains_place, name_endings, place_ancestors, place_parts,
                                stated_fields)
@@ -27,7 +28,7 @@ _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(
 _CONTENT_END = re.compile(r"[\s，,。.．；;、]+$")
 
 
-NAMED_FIELDS = ("responsible_unit", "implementing_entity", "ownership", "responsible_leader")
+NAMED_FIELDS = OFFICE_FIELDS + ("responsible_leader",)
 DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
 STRAY_LETTER_SCORE = 90.0     # a lone Latin letter at a scanned name's end (政府f): a stroke OCR read, near sure
 
@@ -142,6 +143,8 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
         m.values[f] = value
         if flag:
             m.flags.append(flag)
+    if scanned and settings.correct:
+        _restore_offices(m, settings, page)
     sub = compact(tv.get("category") or "")
     canon_sub, score = canonical_category(sub)
     same = canon_sub is not None and score >= settings.category_match_min and canon_sub == canonical_category(category_raw)[0]
@@ -170,6 +173,21 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
     if f == "content" and table:
         value, flag = table, None          # the table's cell is the content when it has one
     return value, flag
+
+
+def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
+    """A scanned office value several misreads away from one gazetteer office set to it (rule
+    `office_gazetteer`, normalizers/offices.py) and flagged for review."""
+    for f in OFFICE_FIELDS:
+        value = compact(str(m.values.get(f) or ""))
+        restored = restore_office(value, settings.office_restore_min_chars, settings.office_restore_max_edits,
+                                  settings.office_restore_margin)
+        if restored is not None:
+            m.corrections.append(Correction("", None, f, str(m.values[f]), restored.office, "office_gazetteer",
+                                            restored.score, page))
+            m.values[f] = restored.office
+            if f"low_confidence:{f}" not in m.flags:
+                m.flags.append(f"low_confidence:{f}")
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:

@@ -81,6 +81,9 @@ DEFAULT_MAX_JOINED_SHARE = 0.15         # share of a layer's characters in runs 
 DEFAULT_TABULAR_LINE_SHARE = 0.15       # share of a page's lines in three runs or more: the page holds a table
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
 DEFAULT_CORRECTION_MIN = 85.0           # confusion-weighted score for a gazetteer correction
+DEFAULT_OFFICE_RESTORE_MIN_CHARS = 8    # a scanned office name this long may be restored from several misreads ...
+DEFAULT_OFFICE_RESTORE_MAX_EDITS = 0.25  # ... with at most this share of its characters edited ...
+DEFAULT_OFFICE_RESTORE_MARGIN = 2       # ... and every other office at least this many edits further
 DEFAULT_AMBIGUITY_MARGIN = 2.0          # two candidates closer than this: change nothing, flag
 DEFAULT_MAX_PAGE_PIXELS = 25_000_000    # a page image larger than this at ocr_dpi is read at a lower dpi
 DEFAULT_MIN_OCR_DPI = 100               # ... but not below this (8 pt table text reads as at 200 dpi); else refused
@@ -177,6 +180,9 @@ class Settings:
     max_joined_share: float = DEFAULT_MAX_JOINED_SHARE
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
+    office_restore_min_chars: int = DEFAULT_OFFICE_RESTORE_MIN_CHARS
+    office_restore_max_edits: float = DEFAULT_OFFICE_RESTORE_MAX_EDITS
+    office_restore_margin: int = DEFAULT_OFFICE_RESTORE_MARGIN
     ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
     max_page_pixels: int = DEFAULT_MAX_PAGE_PIXELS
     min_ocr_dpi: int = DEFAULT_MIN_OCR_DPI
@@ -239,9 +245,12 @@ class Settings:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "min_blank_middle_agreement", "noise_line_quality",
                      "max_rule_mark_share", "min_page_confidence", "max_grey_share", "max_read_down_share",
-                     "max_box_imprecision", "tabular_line_share", "max_joined_share"):
+                     "max_box_imprecision", "tabular_line_share", "max_joined_share", "office_restore_max_edits"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
+        if self.office_restore_min_chars < 1 or self.office_restore_margin < 1:
+            raise SettingsError(f"office_restore_min_chars and office_restore_margin must be >= 1, got "
+                                f"{self.office_restore_min_chars!r}, {self.office_restore_margin!r}")
         if not 0 <= self.correction_min <= 100 or self.ambiguity_margin < 0:
             raise SettingsError(f"correction_min must be a score from 0 to 100 and ambiguity_margin >= 0, "
                                 f"got {self.correction_min!r}, {self.ambiguity_margin!r}")

@@ -230,6 +230,30 @@ def test_a_lone_letter_at_a_scanned_offices_end_is_taken_out_and_logged():
         assert without_stray_letter(written) == written
 
 
+def test_a_scanned_office_several_misreads_from_one_gazetteer_office_is_restored_and_flagged():
+    """k7-029, k6-020 (seeds 7, 6): harsh scans read 峨边彝族自治县文化广播电视体育和旅游局 as 峨边舞族自治只文化广播电规
+    体育和旅游 (four edits) and 县住房和城乡建设局 without 局; the one-character repairs reach neither."""
+    r = row(seq="1", name="民族文化传承保护项目", responsible_unit="峨边舞族自治只文化广播电规体育和旅游",
+            implementing_entity="县住房和城乡建设", ownership="县国有理中心")
+    m = merge_pair(None, r, "片区任务", S, scanned=True)
+    assert m.values["responsible_unit"] == "峨边彝族自治县文化广播电视体育和旅游局"
+    assert m.values["implementing_entity"] == "县住房和城乡建设局"
+    assert m.values["ownership"] == "县国有理中心"              # no gazetteer office within a quarter of edits
+    assert {(c.field, c.rule) for c in m.corrections} == {("responsible_unit", "office_gazetteer"),
+                                                          ("implementing_entity", "office_gazetteer")}
+    assert {"low_confidence:responsible_unit", "low_confidence:implementing_entity"} <= set(m.flags)
+    assert merge_pair(None, r, "片区任务", S, scanned=False).values["implementing_entity"] == "县住房和城乡建设"
+
+
+def test_an_office_restore_needs_a_long_name_few_edits_and_one_office_near():
+    from normalizers.offices import restore_office
+    args = (S.office_restore_min_chars, S.office_restore_max_edits, S.office_restore_margin)
+    assert restore_office("县农业农村周", *args) is None               # short: as near to other offices
+    assert restore_office("峨边彝族自治县林业局", *args) is None       # an office the gazetteer lacks is left
+    assert restore_office("峨边彝族自治县卫生健康局", *args) is None    # written right
+    assert restore_office("县城市建设投资有限", *args).office == "县城市建设投资有限公司"
+
+
 def test_a_scans_title_and_issuer_are_repaired_with_a_document_corrections_row():
     """k1-005, k1-000, k1-010: the title and issuer read 峨边荡族/琶族/莱族自治县 stood as read (only a
     project's values were repaired); a born-digital plan's title and issuer stay as printed."""

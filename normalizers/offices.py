@@ -1,0 +1,50 @@
+"""A scanned office name several OCR misreads away from one gazetteer office (峨边舞族自治只文化广播电规体育和旅游
+→ 峨边彝族自治县文化广播电视体育和旅游局): what the one-character repairs of normalizers/lookalikes.py
+cannot reach on a harsh scan. Only long names (a short one is as near to another office as to its
+own), only within a share of edits, and only where no second office is nearly as near; the
+restored value is also flagged for review, since several characters were put back. Rule
+`office_gazetteer`. Pure functions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from normalizers.vocab import _rows, known_offices
+
+OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")     # the fields that name an office or owner
+
+
+@dataclass(frozen=True)
+class Restored:
+    office: str
+    edits: int
+    score: float              # 100 × (1 - edits / the office's length)
+
+
+@lru_cache(maxsize=None)
+def office_forms() -> tuple[tuple[str, str], ...]:
+    """(written form, office): each gazetteer office as 县… and with the county's full name
+    (峨边彝族自治县…), the form a plan prints either way."""
+    counties = [r["name"] for r in _rows("places.csv") if r["kind"] == "county"]
+    out = []
+    for r in _rows("offices.csv"):
+        body = r["full"].removeprefix("县")
+        out += [(r["full"], r["full"])] + [(c + body, r["full"]) for c in counties]
+    return tuple(dict.fromkeys(out))
+
+
+def restore_office(value: str, min_chars: int, max_edit_share: float, margin: int) -> Restored | None:
+    """The gazetteer office form the value is a misreading of: at least `min_chars` long, at most
+    `max_edit_share` of its characters edited, and every other office at least `margin` edits
+    further; None for a known name or short form, or none such."""
+    if not value or value in known_offices():
+        return None
+    scored = sorted((Levenshtein.distance(value, form), form, office) for form, office in office_forms())
+    edits, form, office = scored[0]
+    runner_up = next((d for d, _, o in scored[1:] if o != office), None)
+    if len(form) < min_chars or edits == 0 or edits > max_edit_share * len(form) or \
+            runner_up is not None and runner_up - edits < margin:
+        return None
+    return Restored(form, edits, round(100 * (1 - edits / len(form)), 1))
