@@ -37,7 +37,7 @@ DEFAULT_LABEL_FRAGMENT_CHARS = 2        # a piece of a split label this short na
 DEFAULT_GUTTER_EM = 0.3                # em: a gap this wide between two characters of a line separates two cells
 DEFAULT_CELL_GAP_EM = 0.3              # em: beyond the table's usual line gap, what still keeps two lines in one cell
 DEFAULT_WRAP_GAP_EM = 0.6              # em: the lines of one cell stand at most this far apart (line spacing 1.6)
-DEFAULT_WRAP_OVERLAP_EM = 0.3          # em: ... and OCR boxes of lines set tight overlap at most this much (k7-021)
+DEFAULT_WRAP_OVERLAP_SHARE = 0.3       # ... and OCR boxes of its lines overlap by at most this share of a box's height
 DEFAULT_ROW_KEY_EM = 0.4               # em: cells whose middles (or tops) are this close stand in one row
 DEFAULT_ROW_WRAP_EM = 2.0              # em: two row keys with no gap between them this close are one wrapped row's
 DEFAULT_ROW_CUT_EDGE_SHARE = 0.25      # share of a text box's height at its top and bottom a row boundary may cut (OCR grows boxes)
@@ -138,7 +138,7 @@ class Settings:
     unfounded_max_em: float = DEFAULT_UNFOUNDED_MAX_EM
     cell_gap_em: float = DEFAULT_CELL_GAP_EM
     wrap_gap_em: float = DEFAULT_WRAP_GAP_EM
-    wrap_overlap_em: float = DEFAULT_WRAP_OVERLAP_EM
+    wrap_overlap_share: float = DEFAULT_WRAP_OVERLAP_SHARE
     row_key_em: float = DEFAULT_ROW_KEY_EM
     row_wrap_em: float = DEFAULT_ROW_WRAP_EM
     row_cut_edge_share: float = DEFAULT_ROW_CUT_EDGE_SHARE
@@ -266,10 +266,10 @@ class Settings:
                                 f"got {self.furniture_similarity!r}, {self.furniture_min_chars!r}")
         for name in ("table_margin", "rule_share", "fit_share", "unlabelled_line_share", "name_column_share",
                      "unlabelled_column_share",
-                     "gutter_cross_share", "date_column_share"):
+                     "gutter_cross_share", "date_column_share", "wrap_overlap_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be a share from 0 to 1, got {getattr(self, name)!r}")
-        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "wrap_overlap_em", "row_key_em", "rule_snap", "label_slack_em", "label_gap_em",
+        for name in ("gutter_em", "cell_gap_em", "wrap_gap_em", "row_key_em", "rule_snap", "label_slack_em", "label_gap_em",
                      "group_centre_em", "label_split_em", "label_tight_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")

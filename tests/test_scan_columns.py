@@ -523,6 +523,14 @@ def test_a_narrow_label_whose_ocr_lines_overlap_heads_its_own_column_under_a_gro
     assert [g.text for g in groups] == ["计划投资（万元）"]
     assert fields[:5] == ["category", "content", "location", "total_investment_wan", "aid_funds_wan"]
     assert len(stacks) == 7 and fields[6] == "responsible_unit"
+    # k3-056 (a fixture): 帮扶 | 资金 | （万 | 元） in one narrow cell, OCR's box of （万 three times too tall;
+    # measured on the em, the tall box joined 资金 and left 帮扶 a group label over no column of amounts
+    narrow = [seg("帮扶", 359, 374, 94.3, 104.0, 7.5), seg("资金", 358, 376, 101.2, 112.3, 9.0),
+              seg("责任单位", 62, 92, 106.9, 114.5, 7.5), seg("项目类别", 308, 339, 106.9, 114.5, 7.5),
+              seg("完成时限", 395, 429, 106.9, 114.5, 8.5), seg("万", 354, 383, 109.1, 122.8, 29.5),
+              seg("元", 355, 373, 115.6, 126.7, 17.5)]
+    stacks, groups, fields = column_stacks(narrow, Settings())
+    assert groups == [] and fields == ["responsible_unit", "category", "aid_funds_wan", "deadline"]
 
 
 def test_a_numbered_heading_spread_over_cells_is_a_heading():
