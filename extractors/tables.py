@@ -17,6 +17,8 @@ from normalizers.vocab import canonical_category, match_label, name_endings
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
+REPRINTED_HEADER_ROWS = 3    # a table going on from the page before may open with its header printed again this deep
+
 
 def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", unit_sure: bool = True
                    ) -> list[list[TableRow]]:
@@ -40,7 +42,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
         if mapping.header_rows:
             mapping = _filled(mapping, labels.get(mapping.n_cols, {}))
         first, joined = True, {}
-        for r in range(mapping.header_rows, grid.n_rows):
+        for r in range(_body_start(grid, mapping, settings), grid.n_rows):
             cells = numeral_apart(row_cells(grid, r, mapping))
             if not unit_sure:
                 cells = {f: replace(c, guessed=True) if f in AMOUNT_FIELDS else c for f, c in cells.items()}
@@ -250,6 +252,26 @@ def _same_heading(a: str, b: str) -> bool:
     """Two headings that may be one printed again: the same category, or a label unread. 三、劳务协作 and
     三、人才交流 are not (OCR read 二 as 三, k4-024: the table's second half was taken for a second copy)."""
     return not (a and b) or canonical_category(a)[0] == canonical_category(b)[0]
+
+
+def _body_start(grid: Grid, mapping: Mapping, settings: Settings) -> int:
+    """The grid's first body row: under its header, or, in a table going on from the page before,
+    under the header printed again there (its rows above the labels, 资金规模, with it)."""
+    if mapping.header_rows:
+        return mapping.header_rows
+    top = range(min(REPRINTED_HEADER_ROWS, grid.n_rows))
+    return next((r + 1 for r in reversed(top) if _reprinted_header(row_cells(grid, r, mapping), settings)), 0)
+
+
+def _reprinted_header(cells: dict[str, Cell], settings: Settings) -> bool:
+    """In a table going on from the page before, a row of the header printed again that was not
+    found as a header (its labels read in pieces, k7-009: 序号 | 项目名称 | 主要建设内容 | 资金/帮扶资金 |
+    完成时管部门体 …, a spurious project named 项目名称): three labels or more, most of them naming a
+    column, and no figure."""
+    texts = [compact(c.text) for c in cells.values() if c.text]
+    if len(texts) < 3 or any(_is_number(t) for t in texts):
+        return False
+    return sum(match_label(t)[1] >= settings.header_match_min for t in texts) > len(texts) / 2
 
 
 def _repeats_header(cells: dict[str, Cell]) -> bool:

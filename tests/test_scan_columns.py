@@ -557,3 +557,17 @@ def test_the_headers_rule_an_ocr_box_of_the_first_row_grew_past_is_not_the_table
             line(175.0, [("1", 35.0), ("新建花椒种植基地", 140.0), ("2197800.00", 270.0)])]
     stacks = [(34.0, 58.0), (76.0, 112.0), (141.0, 201.0), (271.0, 320.0)]
     assert len(table_body(body, 138.2, [95.0, 106.0, 138.4], stacks, 595.0, Settings())) == 3
+
+
+def test_a_header_printed_again_over_a_table_going_on_is_no_project():
+    """k7-009: the page going on printed the header again, read in pieces (资金/帮扶资金, 完成时管部门体), so
+    it was not found as a header: its labels became a project named 项目名称, and 资金规模 above them was
+    joined to the last project's amount. Rows down to a row of labels, most naming columns, are header."""
+    from extractors.tables import _body_start
+    grid = _grid(("资金规模", "", "", ""), [("序号", "项目名称", "资金/帮扶资金", "完成时管部门体"),
+                                          ("6", "勒乌乡卫生院设备购置项目", "1110.38", "县卫生健康局")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "aid_funds_wan", 3: "implementing_entity"}, 0, grid.n_cols)
+    assert _body_start(grid, mapping, Settings()) == 2
+    plain = _grid(("6", "勒乌乡卫生院设备购置项目", "1110.38", "县卫生健康局"),
+                  [("7", "项目建设管理", "县教育局", "实施主体")])        # a row of words, not mostly labels
+    assert _body_start(plain, mapping, Settings()) == 0
