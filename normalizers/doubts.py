@@ -9,7 +9,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
-  a person's name of one character or of four and more, or a project's name not ending as names do;
+  a person's name of one character or of four and more, a project's name not ending as names do, or a
+  deadline to the month where most of the plan's give the day;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
 - `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), or unpaired brackets;
@@ -265,7 +266,20 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
          if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3] + \
         [(p["doc_id"], p["project_id"], "name") for p in scans
-         if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and not v.endswith(name_endings())]
+         if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and not v.endswith(name_endings())] + \
+        _short_deadlines(scans)
+
+
+def _short_deadlines(scans: list[dict]) -> list[Key]:
+    """A deadline to the month where most of the plan's deadlines give the day (2021-10 among
+    2021-10-31s: the cell's last lines, 月31 | 日前, lost; k7-025)."""
+    out = []
+    for doc_id in {p["doc_id"] for p in scans}:
+        dated = [p for p in scans if p["doc_id"] == doc_id and text(p.get("deadline"))]
+        days = sum(len(text(p["deadline"])) == len("2021-10-31") for p in dated)
+        if days > len(dated) / 2:
+            out += [(doc_id, p["project_id"], "deadline") for p in dated if len(text(p["deadline"])) == len("2021-10")]
+    return out
 
 
 def office_cut(value: str) -> bool:
@@ -409,8 +423,10 @@ def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataF
 
 
 def flag_doubts(doc: NormalizedDocument, settings: Settings) -> NormalizedDocument:
-    """A scanned plan's records with `low_confidence:<field>` on each value a FLAGGED rule doubts
-    (in place; a born-digital plan's values are as printed and are left alone)."""
+    """A scanned plan's records with `low_confidence:<field>` on each value a FLAGGED rule doubts, and
+    on a signature's issuer or date not found beside the other (k7-025: its date line misread; a plan
+    printing neither, as the 2026 sample, is not flagged) (in place; a born-digital plan's values are
+    as printed and are left alone)."""
     if doc.document.source_kind != "scanned":
         return doc
     frames = {t: frame(t, recs) for t, recs in (("documents", [doc.document]), ("projects", doc.projects),
@@ -422,7 +438,8 @@ def flag_doubts(doc: NormalizedDocument, settings: Settings) -> NormalizedDocume
                                                settings.correction_min):
         target = doc.document if pid is None else by_id.get(pid)
         flag = f"low_confidence:{fieldname}"
-        if rule in FLAGGED and target is not None and flag not in target.flags:
+        half_signed = rule == VALUE_MISSING and pid is None and any(getattr(doc.document, f) for f in USUALLY_PRINTED)
+        if (rule in FLAGGED or half_signed) and target is not None and flag not in target.flags:
             target.flags.append(flag)
     for p in doc.projects:      # in a scan, a category no list knows may be a misread one ((一) for 产业合作)
         if "new_category" in p.flags and "low_confidence:category" not in p.flags:

@@ -278,3 +278,20 @@ def test_a_long_terms_first_or_last_character_read_as_its_lookalike_still_anchor
     # seven characters with two slips, one of them no look-alike, stay below correction_min: left as read
     assert fix_lookalikes("峨边琶族自治具", S.correction_min)[0] == "峨边琶族自治具"
     assert fix_lookalikes("马边彝族自治县", S.correction_min)[0] == "马边彝族自治县"     # another county
+
+
+def test_a_scans_signature_read_half_flags_what_it_lost():
+    """k7-025: the signature's date line was misread and the plan kept its issuer with no date and no
+    flag; a plan printing neither (the 2026 sample) stays unflagged."""
+    from normalizers.doubts import flag_doubts
+    from normalizers.records import normalize
+    from schemas.types import DocumentParts, Metadata
+
+    def flags(issuer):
+        md = Metadata(title="峨边彝族自治县2021年东西部协作项目实施方案", issuer=issuer, plan_year=2021,
+                      program="东西部协作")
+        parts = DocumentParts("k.pdf", "ab" * 32, 3, "ocr", "scanned", [], md, [],
+                              [row(seq="1", name="宜坪乡白芨种植基地建设项目", aid_funds_wan="30")])
+        return flag_doubts(normalize(parts, S), S).document.flags
+    assert "low_confidence:issue_date" in flags("峨边彝族自治县人民政府办公室")
+    assert not any(f.startswith("low_confidence:issue") for f in flags(None))

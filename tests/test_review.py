@@ -389,6 +389,13 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     ends = frame("projects", [_project(1, responsible_unit="峨边彝族自治县委组织", implementing_entity="县委组织部"),
                               _project(2, responsible_unit="峨边彝族自治县教育局", implementing_entity="村集体经济组织")])
     assert truncated_names(ends, {"d"}) == [("d", "d-1", "responsible_unit")]
+    # k7-025 (seed 7): three deadline cells lost their last lines (月31 | 日前); the plan's others give the day
+    dates = frame("projects", [_project(1, deadline="2021-10"), _project(2, deadline="2021-11-30"),
+                               _project(3, deadline="2022-10-31")])
+    assert truncated_names(dates, {"d"}) == [("d", "d-1", "deadline")]
+    months = frame("projects", [_project(1, deadline="2021-10"), _project(2, deadline="2021-11"),
+                                _project(3, deadline="2022-10-31")])
+    assert truncated_names(months, {"d"}) == []            # a plan giving months: the one day is the odd one
     # k4-003 (seed 4): 罗云明 read as 明 alone, 罗丽华 as 有罗丽华; names of two and three characters are whole
     people = frame("projects", [_project(1, responsible_leader="明"), _project(2, responsible_leader="郭云"),
                                 _project(3, responsible_leader="有罗丽华"), _project(4, responsible_leader="罗丽华")])
