@@ -9,8 +9,9 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
-  a person's name of one character or of four and more, a project's name not ending as names do, or a
-  deadline to the month where most of the plan's give the day;
+  a person's name of one character or of four and more, a project's name not ending as names do or
+  opening with a town's name that lost its 镇 or 乡, or a deadline to the month where most of the
+  plan's give the day;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
 - `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), or unpaired brackets;
@@ -40,7 +41,8 @@ from normalizers.dates import parse_date, parse_period
 from normalizers.offices import OFFICE_FIELDS
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
-from normalizers.vocab import OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies
+from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies,
+                               township_stems)
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
@@ -266,8 +268,15 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
          if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3] + \
         [(p["doc_id"], p["project_id"], "name") for p in scans
-         if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and not v.endswith(name_endings())] + \
+         if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and
+         (not v.endswith(name_endings()) or _township_cut(v))] + \
         _short_deadlines(scans)
+
+
+def _township_cut(name: str) -> bool:
+    """A project name opening with a town's or township's name that lost its 镇 or 乡 and more (新林金猪养区
+    建设项目 for 新林镇乌金猪…, 杨河笋种植… for 杨河乡竹笋…: k6-006, k6-003)."""
+    return any(name.startswith(stem) and not name.startswith(whole) for stem, whole in township_stems().items())
 
 
 def _short_deadlines(scans: list[dict]) -> list[Key]:

@@ -217,6 +217,13 @@ def _places() -> dict[str, str]:
     return {r["name"]: r["parent"] for r in _rows("places.csv")}
 
 
+@lru_cache(maxsize=None)
+def township_stems() -> dict[str, str]:
+    """The gazetteer's towns and townships by their names without 镇 or 乡 (新林 → 新林镇)."""
+    return {r["name"][:-1]: r["name"] for r in _rows("places.csv")
+            if r["kind"] in ("town", "township") and len(r["name"]) >= 3}
+
+
 def place_ancestors(name: str) -> list[str]:
     """Parents of a gazetteer place, nearest first; [] for unknown places."""
     places, out, cur = _places(), [], name

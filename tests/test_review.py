@@ -404,6 +404,10 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     names = frame("projects", [_project(1, name="山蔬菜种基地建设项"), _project(2, name="玲薯种基地建设项团"),
                                _project(3, name="“绍乐同行”乡镇场镇管理服务提升项目（大堡镇）"), _project(4, name="金岩乡供水工程")])
     assert truncated_names(names, {"d"}) == [("d", "d-1", "name"), ("d", "d-2", "name")]
+    # k6-006, k6-003 (seed 6): a name opening with a township that lost its 镇 and more; whole ones are whole
+    towns = frame("projects", [_project(1, name="新林金猪养区建设项目"), _project(2, name="新林镇乌金猪养殖小区建设项目"),
+                               _project(3, name="杨河笋种植基设项目"), _project(4, name="2026年劳务协作技能培训项目")])
+    assert truncated_names(towns, {"d"}) == [("d", "d-1", "name"), ("d", "d-3", "name")]
 
 
 def test_an_empty_cell_of_a_column_the_table_prints_is_queued():
