@@ -7,7 +7,7 @@ page, instead of cropping the page for every cell.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from schemas.types import BBox
@@ -34,6 +34,7 @@ class Grid:
     group_labels: str = ""               # header text over several columns, not placed in a cell (资金来源（元）)
     merging: list[int] | None = None     # columns whose cells may span rows (类别), for a grid found by alignment
     head_rows: int | None = None         # header rows of a grid found by alignment (0: the table goes on)
+    seals: list[BBox] = field(default_factory=list)   # seals stamped over the page in black or grey
 
     @property
     def n_rows(self) -> int:

@@ -76,6 +76,8 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
         if not page_grids and scan.broken_edges:
             page_grids = find_grids((scan.width, scan.height), scan.number, scan.broken_edges, chars, kept, settings,
                                     grids[-1] if grids else None)
+        for g in page_grids:
+            g.seals = [(s.x0, s.top, s.x1, s.bottom) for s in scan.seals]
         grids += page_grids
         lines, dropped = drop_noise(_lines(scan.number, chars, kept, page_grids, settings), settings)
         warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]

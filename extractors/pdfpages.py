@@ -84,6 +84,7 @@ class PageScan:
     notes: list[str] = field(default_factory=list)
     broken_edges: list[dict] = field(default_factory=list)   # a scan's rules joined from dashes, where its whole
     # rules draw no table: the grid tried when those give none (pieces of a broken grid pass for rules, k6-034)
+    seals: list = field(default_factory=list)     # seals stamped in black or grey (seal.ring_seals): what is under one is in doubt
 
 
 def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline) -> list[PageScan]:

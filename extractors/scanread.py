@@ -20,7 +20,7 @@ from extractors.quality import (bag_agreement, box_imprecision, joined_share, ru
                                 tabular_share)
 from extractors.raster import (INK, broken_rules, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle,
                                table_regions)
-from extractors.seal import lifted
+from extractors.seal import lifted, ring_seals
 from schemas.settings import Settings
 
 STRIP = (0.40, 0.55)     # band of a scanned page re-read to check its text layer
@@ -88,6 +88,7 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         img = _ocr_page(img, scan, settings, deadline)
     else:
         img = _layer_page(img, scan, settings, deadline)
+    scan.seals = ring_seals(img, dpi, settings)
     if len(scan.edges) < 4:
         deadline.check(f"finding the ruling lines of {step}")
         scan.edges = ruling_lines(img, dpi)

@@ -21,6 +21,10 @@ from extractors.raster import components
 from schemas.settings import Settings
 
 PROBE_DPI = 36            # resolution of the colour probe: a 40 mm seal is ~57 px across
+RING_DPI = 50             # resolution a grey page is looked at for a seal's ring
+RING_INK = 160            # ... a pixel darker than this (blurred) is ink
+RING_BAND_MM = 0.8        # ... the ring looked for this far in and out of the circle found
+RING_STEPS = 180          # ... at this many points round it
 JOIN_MM = 3.0             # red marks this close are one blob (a seal's ring, star and letters)
 PAD_MM = 2.0              # margin lifted around a seal's red
 MIN_RED_PX = 20           # a probe with fewer red pixels holds no seal
@@ -134,3 +138,33 @@ def seal_note(number: int, seals: list[Seal]) -> str:
     sizes = ", ".join(f"{(s.x1 - s.x0) * 25.4 / 72:.0f}×{(s.bottom - s.top) * 25.4 / 72:.0f} mm" for s in seals)
     return (f"page {number}: {len(seals)} red seal{'s' if len(seals) > 1 else ''} ({sizes}) lifted off the "
             f"colour scan before reading (red ink whitened, the print under it kept)")
+
+
+def ring_seals(img: np.ndarray, dpi: int, settings: Settings) -> list[Seal]:
+    """Seals stamped in black or grey (a grey or 1-bit scan of a red seal) on a page image at `dpi`:
+    circles ring_seal_min_mm to ring_seal_max_mm across (Hough) inked round at least ring_seal_cover
+    of their circumference. What is read under one is in doubt (k7-021, k7-032: a name's start and a
+    leader lost under a seal, unflagged)."""
+    scale = RING_DPI / dpi
+    small = cv2.GaussianBlur(cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 1.5)
+    px_mm = RING_DPI / 25.4
+    rmin, rmax = int(settings.ring_seal_min_mm / 2 * px_mm), int(settings.ring_seal_max_mm / 2 * px_mm) + 1
+    found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=2 * rmin, param1=80, param2=30,
+                             minRadius=rmin, maxRadius=rmax)
+    if found is None:
+        return []
+    ink = small < RING_INK
+    angles = np.linspace(0, 2 * np.pi, RING_STEPS, endpoint=False)
+    band = np.linspace(-RING_BAND_MM * px_mm, RING_BAND_MM * px_mm, 5)
+    to_pt = 72.0 / RING_DPI
+    seals = []
+    for x, y, r in found[0]:
+        radii = r + band[:, None]
+        xs = np.rint(x + radii * np.cos(angles)).astype(int)
+        ys = np.rint(y + radii * np.sin(angles)).astype(int)
+        inside = (xs >= 0) & (ys >= 0) & (xs < ink.shape[1]) & (ys < ink.shape[0])
+        hit = np.zeros_like(inside)
+        hit[inside] = ink[ys[inside], xs[inside]]
+        if hit.any(axis=0).mean() >= settings.ring_seal_cover:
+            seals.append(Seal(float((x - r) * to_pt), float((y - r) * to_pt), float((x + r) * to_pt), float((y + r) * to_pt)))
+    return seals

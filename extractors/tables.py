@@ -17,6 +17,7 @@ from normalizers.vocab import canonical_category, match_label, name_endings
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell, TableRow
 
+SEALED_SHARE = 0.2          # a seal over this share of a cell (or a cell over this share of a seal) puts it in doubt
 REPRINTED_HEADER_ROWS = 3    # a table going on from the page before may open with its header printed again this deep
 
 
@@ -43,7 +44,7 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
             mapping = _filled(mapping, labels.get(mapping.n_cols, {}))
         first, joined = True, {}
         for r in range(_body_start(grid, mapping, settings), grid.n_rows):
-            cells = numeral_apart(row_cells(grid, r, mapping))
+            cells = _sealed(numeral_apart(row_cells(grid, r, mapping)), grid.seals)
             if not unit_sure:
                 cells = {f: replace(c, guessed=True) if f in AMOUNT_FIELDS else c for f, c in cells.items()}
             if r == mapping.header_rows and not mapping.header_rows == 0 and _repeats_header(cells):
@@ -252,6 +253,22 @@ def _same_heading(a: str, b: str) -> bool:
     """Two headings that may be one printed again: the same category, or a label unread. 三、劳务协作 and
     三、人才交流 are not (OCR read 二 as 三, k4-024: the table's second half was taken for a second copy)."""
     return not (a and b) or canonical_category(a)[0] == canonical_category(b)[0]
+
+
+def _sealed(cells: dict[str, Cell], seals: list) -> dict[str, Cell]:
+    """The row's cells with those a seal covers a share of (SEALED_SHARE of the cell or of the seal) marked."""
+    if not seals:
+        return cells
+    return {f: replace(c, sealed=True) if any(_covers(s, c.bbox) for s in seals) else c for f, c in cells.items()}
+
+
+def _covers(seal: tuple, box: tuple) -> bool:
+    w = min(seal[2], box[2]) - max(seal[0], box[0])
+    h = min(seal[3], box[3]) - max(seal[1], box[1])
+    if w <= 0 or h <= 0:
+        return False
+    area = lambda b: max((b[2] - b[0]) * (b[3] - b[1]), 1e-6)     # noqa: E731
+    return w * h >= SEALED_SHARE * min(area(seal), area(box))
 
 
 def _body_start(grid: Grid, mapping: Mapping, settings: Settings) -> int:

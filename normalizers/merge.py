@@ -30,6 +30,7 @@ _CONTENT_END = re.compile(r"[\s，,。.．；;、]+$")
 
 NAMED_FIELDS = OFFICE_FIELDS + ("responsible_leader",)
 DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
+SEAL_CLEAR = ("seq", "category")     # under a seal, still settled: numbered in order, mapped to a list
 STRAY_LETTER_SCORE = 90.0     # a lone Latin letter at a scanned name's end (政府f): a stroke OCR read, near sure
 
 
@@ -151,7 +152,9 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     m.values["subcategory"] = sub if sub and sub != compact(category_raw) and not same else None
     if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
-    m.flags += [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ()) if c.guessed and c.text]
+    doubted = [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ())
+               if c.guessed and c.text or c.sealed and f not in SEAL_CLEAR]      # read, or lost, under a seal
+    m.flags += [flag for flag in dict.fromkeys(doubted) if flag not in m.flags]
     m.flags += [f"low_confidence:{f}" for f in DATE_PARSERS if tv.get(f) and m.values.get(f) is None]   # a cell no date read
     return m
 

@@ -100,6 +100,9 @@ DEFAULT_SEAL_RED_MARGIN = 40            # red channel above green and blue by th
 DEFAULT_SEAL_MIN_MM = 12.0              # a red blob at least this wide and high may be a seal (a 名章 is ~15 mm)
 DEFAULT_SEAL_MAX_MM = 70.0              # ... and at most this long (official seals are 38-45 mm)
 DEFAULT_SEAL_MAX_ASPECT = 1.5           # ... round or square: a red letterhead or rule is much wider than high
+DEFAULT_RING_SEAL_MIN_MM = 30.0         # a dark ring this wide at least, in a grey or 1-bit scan, may be a seal ...
+DEFAULT_RING_SEAL_MAX_MM = 50.0         # ... and at most this wide (official seals are 38-45 mm) ...
+DEFAULT_RING_SEAL_COVER = 0.25          # ... inked round this share of its circle at least (seals 0.35-0.5, none ≤ 0.05)
 
 
 class SettingsError(ValueError):
@@ -199,6 +202,9 @@ class Settings:
     seal_min_mm: float = DEFAULT_SEAL_MIN_MM
     seal_max_mm: float = DEFAULT_SEAL_MAX_MM
     seal_max_aspect: float = DEFAULT_SEAL_MAX_ASPECT
+    ring_seal_min_mm: float = DEFAULT_RING_SEAL_MIN_MM
+    ring_seal_max_mm: float = DEFAULT_RING_SEAL_MAX_MM
+    ring_seal_cover: float = DEFAULT_RING_SEAL_COVER
     lift_seals: bool = True             # False: read colour scans as grey, seals and all
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
@@ -315,6 +321,10 @@ class Settings:
         if self.max_memory_mb < 64 or self.max_seconds_per_file <= 0:
             raise SettingsError(f"max_memory_mb must be >= 64 and max_seconds_per_file > 0, "
                                 f"got {self.max_memory_mb!r}, {self.max_seconds_per_file!r}")
+        if not 0 < self.ring_seal_min_mm <= self.ring_seal_max_mm or not 0 <= self.ring_seal_cover <= 1:
+            raise SettingsError(f"ring_seal_min_mm must be > 0 and <= ring_seal_max_mm, and ring_seal_cover a share "
+                                f"from 0 to 1; got {self.ring_seal_min_mm!r}, {self.ring_seal_max_mm!r}, "
+                                f"{self.ring_seal_cover!r}")
         if not 1 <= self.seal_red_margin <= 255 or not 0 < self.seal_min_mm <= self.seal_max_mm \
                 or self.seal_max_aspect < 1:
             raise SettingsError(f"seal_red_margin must be from 1 to 255, 0 < seal_min_mm <= seal_max_mm and "

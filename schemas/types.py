@@ -56,6 +56,7 @@ class Cell:
     span: int = 1
     merged_from_above: bool = False
     guessed: bool = False     # its column was found otherwise than by its label read as printed: in doubt
+    sealed: bool = False      # a seal stamped in black or grey lies over it: what was read, or not, is in doubt
 
 
 @dataclass

@@ -87,3 +87,32 @@ def test_seal_settings_are_checked():
     for bad in ({"seal_red_margin": 0}, {"seal_min_mm": 50, "seal_max_mm": 40}, {"seal_max_aspect": 0.5}):
         with pytest.raises(SettingsError):
             Settings(**bad)
+
+
+def test_a_seal_stamped_in_grey_is_found_by_its_ring_and_puts_the_cells_under_it_in_doubt():
+    """k7-021, k7-032 (seed 7, grey scans): a seal over the table took a project name's start (沙坪镇林 of
+    沙坪镇林下经济…) and a leader's cell, and nothing said so. A ring of a seal's size, inked most of
+    the way round, is a seal; the values read under one, or lost there, are flagged."""
+    import cv2
+
+    from extractors.seal import ring_seals
+    from extractors.tables import _sealed
+    from normalizers.merge import merge_pair
+    from schemas.types import Cell, TableRow
+    dpi, s = 200, Settings()
+    page = np.full((1654, 2339), 245, np.uint8)                 # A4 landscape at 200 dpi
+    for k in range(12):                                          # lines of text-like strokes
+        cv2.putText(page, "ABCDEFGH 12345 ABCDEFGH 12345", (100, 300 + 80 * k), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 40, 3)
+    assert ring_seals(page, dpi, s) == []
+    centre, radius = (500, 500), round(20 / 25.4 * dpi)         # a 40 mm seal
+    cv2.circle(page, centre, radius, 90, 8)
+    found = ring_seals(page, dpi, s)
+    assert len(found) == 1 and abs((found[0].x1 - found[0].x0) * 25.4 / 72 - 40) < 3
+    box = (found[0].x0, found[0].top, found[0].x1, found[0].bottom)
+    under, clear = (box[0] + 10, box[1] + 10, box[0] + 80, box[1] + 30), (600.0, 500.0, 700.0, 520.0)
+    cells = _sealed({"name": Cell("下经济示园建设项目", 3, under), "responsible_leader": Cell("", 3, under),
+                     "location": Cell("沙坪镇", 3, clear)}, [box])
+    assert [f for f, c in cells.items() if c.sealed] == ["name", "responsible_leader"]
+    m = merge_pair(None, TableRow("item", cells, 3), "产业合作", s, scanned=True)
+    assert {"low_confidence:name", "low_confidence:responsible_leader"} <= set(m.flags)
+    assert "low_confidence:location" not in m.flags
