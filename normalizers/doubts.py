@@ -10,8 +10,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
   a person's name of one character or of four and more, a project's name not ending as names do or
-  opening with a town's name that lost its 镇 or 乡, or a deadline to the month where most of the
-  plan's give the day;
+  opening with a town's name that lost its 镇 or 乡, a content opening or ending mid-sentence, or a
+  deadline to the month where most of the plan's give the day;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
 - `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), or unpaired brackets;
@@ -270,7 +270,18 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
         [(p["doc_id"], p["project_id"], "name") for p in scans
          if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and
          (not v.endswith(name_endings()) or _township_cut(v))] + \
+        [(p["doc_id"], p["project_id"], "content") for p in scans if _cut_content(text(p.get("content")).strip())] + \
         _short_deadlines(scans)
+
+
+_OPENS_CUT = re.compile(r"^(?:[，。；、,;）)]|[米个头亩台套口处座条户人次场间][，。；、,;])")
+_ENDS_CUT = re.compile(r"(?:[，,、（(]|平方|立方|公)$")     # a comma, or a unit's first half (平方 of 平方米, 公 of 公里)
+
+
+def _cut_content(content: str) -> bool:
+    """A content opening or ending mid-sentence: the rest of the row above's (米，养殖规模…, a row
+    break set a line off), or cut before its unit (…约80平方) or after a comma (k7-020, k7-025)."""
+    return bool(content) and bool(_OPENS_CUT.match(content) or _ENDS_CUT.search(content))
 
 
 def _township_cut(name: str) -> bool:

@@ -404,6 +404,12 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     names = frame("projects", [_project(1, name="山蔬菜种基地建设项"), _project(2, name="玲薯种基地建设项团"),
                                _project(3, name="“绍乐同行”乡镇场镇管理服务提升项目（大堡镇）"), _project(4, name="金岩乡供水工程")])
     assert truncated_names(names, {"d"}) == [("d", "d-1", "name"), ("d", "d-2", "name")]
+    # k7-020, k7-025 (seed 7): contents cut by a row break set a line off, or before their unit
+    contents = frame("projects", [_project(1, content="发展林下魔芋种植350亩建设育苗大棚11个新建标准化圈舍约80平方"),
+                                  _project(2, content="米，养殖规模约800头，配套粪污处理设施"),
+                                  _project(3, content="新建加工厂房400平方米；新建竹笋种植基地30亩，"),
+                                  _project(4, content="配套建设生产便道6公里、蓄水池9口（套）")])
+    assert truncated_names(contents, {"d"}) == [("d", f"d-{k}", "content") for k in (1, 2, 3)]
     # k6-006, k6-003 (seed 6): a name opening with a township that lost its 镇 and more; whole ones are whole
     towns = frame("projects", [_project(1, name="新林金猪养区建设项目"), _project(2, name="新林镇乌金猪养殖小区建设项目"),
                                _project(3, name="杨河笋种植基设项目"), _project(4, name="2026年劳务协作技能培训项目")])
