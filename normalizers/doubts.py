@@ -14,7 +14,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
   deadline to the month where most of the plan's give the day;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
-- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), or unpaired brackets;
+- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), unpaired brackets, or a
+  character before a location's first place;
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -42,7 +43,7 @@ from normalizers.offices import OFFICE_FIELDS
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
 from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies,
-                               township_stems)
+                               place_parts, township_stems)
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
 from schemas.tables import column_names
@@ -351,9 +352,20 @@ def stray_in_name(name: str) -> bool:
 def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's text value holding a symbol no plan prints in a value (☑, ■, ◆, �, a private-use
     character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目);
-    or brackets or quotes that do not pair up."""
+    or brackets or quotes that do not pair up; or a location with a character before its first
+    place (上峨边彝族自治县五渡镇: a neighbour's stroke read into it, k7-010)."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-            for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v))]
+            for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v)
+                                                             or f == "location" and _before_place(v))]
+
+
+def _before_place(location: str) -> bool:
+    """A character or two stand before the location's first gazetteer place, and are no place
+    themselves (浙江省 before 绍兴市 is one the gazetteer lacks)."""
+    t = compact(location)
+    parts = place_parts(t)
+    lead = t[:t.find(parts[0])] if parts else ""
+    return 0 < len(lead) <= 2 and not lead.endswith(PLACE_ENDINGS)
 
 
 def _unpaired(value: str) -> bool:

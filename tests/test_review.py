@@ -446,6 +446,10 @@ def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
     brackets = frame("projects", [_project(1, name="民族文化传承保护（二）期）项目"), _project(2, name="组团式帮扶(医疗）项目"),
                                   _project(3, content="“四季文旅”消费帮扶")])
     assert stray_marks(brackets, {"d"}) == [("d", "d-1", "name")]
+    # k7-010 (seed 7): a stroke read before a location's place; a province the gazetteer lacks is a place
+    places = frame("projects", [_project(1, location="上峨边彝族自治县五渡镇"), _project(2, location="浙江省绍兴市柯桥区"),
+                                _project(3, location="峨边彝族自治县五渡镇")])
+    assert stray_marks(places, {"d"}) == [("d", "d-1", "location")]
 
 
 def test_a_place_or_office_with_a_neighbours_figure_is_queued():
