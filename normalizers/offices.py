@@ -24,27 +24,30 @@ class Restored:
 
 
 @lru_cache(maxsize=None)
-def office_forms() -> tuple[tuple[str, str], ...]:
-    """(written form, office): each gazetteer office as 县… and with the county's full name
-    (峨边彝族自治县…), the form a plan prints either way."""
+def office_forms() -> tuple[tuple[str, str, int], ...]:
+    """(written form, office, where its body starts): each gazetteer office as 县… and with the county's
+    full name (峨边彝族自治县…), the forms a plan prints; the body is the name after the county."""
     counties = [r["name"] for r in _rows("places.csv") if r["kind"] == "county"]
     out = []
     for r in _rows("offices.csv"):
         body = r["full"].removeprefix("县")
-        out += [(r["full"], r["full"])] + [(c + body, r["full"]) for c in counties]
+        out += [(r["full"], r["full"], len(r["full"]) - len(body))] + [(c + body, r["full"], len(c)) for c in counties]
     return tuple(dict.fromkeys(out))
 
 
 def restore_office(value: str, min_chars: int, max_edit_share: float, margin: int) -> Restored | None:
-    """The gazetteer office form the value is a misreading of: at least `min_chars` long, at most
-    `max_edit_share` of its characters edited, and every other office at least `margin` edits
-    further; None for a known name or short form, or none such."""
+    """The gazetteer office form the value is a misreading of: its body (the name after the county)
+    at least `min_chars` long with at most `max_edit_share` of it edited, as of the whole form, and
+    every other office at least `margin` edits further; None for a known name or short form, or none
+    such. The body is what tells offices apart: 峨边彝族自治县人民医院 is no misreading of …中医医院."""
     if not value or value in known_offices():
         return None
-    scored = sorted((Levenshtein.distance(value, form), form, office) for form, office in office_forms())
-    edits, form, office = scored[0]
-    runner_up = next((d for d, _, o in scored[1:] if o != office), None)
-    if len(form) < min_chars or edits == 0 or edits > max_edit_share * len(form) or \
+    scored = sorted((Levenshtein.distance(value, form), form, office, start) for form, office, start in office_forms())
+    edits, form, office, start = scored[0]
+    runner_up = next((d for d, _, o, _ in scored[1:] if o != office), None)
+    body = len(form) - start
+    in_body = sum(1 for op in Levenshtein.editops(value, form) if op.dest_pos >= start)
+    if body < min_chars or edits == 0 or edits > max_edit_share * len(form) or in_body > max_edit_share * body or \
             runner_up is not None and runner_up - edits < margin:
         return None
     return Restored(form, edits, round(100 * (1 - edits / len(form)), 1))

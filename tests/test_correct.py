@@ -251,6 +251,9 @@ def test_an_office_restore_needs_a_long_name_few_edits_and_one_office_near():
     assert restore_office("县农业农村周", *args) is None               # short: as near to other offices
     assert restore_office("峨边彝族自治县林业局", *args) is None       # an office the gazetteer lacks is left
     assert restore_office("峨边彝族自治县卫生健康局", *args) is None    # written right
+    # the 2026 sample's scan: a real hospital two characters from the gazetteer's 县中医医院, both short
+    # once the county is set apart (人民医院 | 中医医院): it was restored to the wrong office
+    assert restore_office("峨边彝族自治县人民医院", *args) is None
     assert restore_office("县城市建设投资有限", *args).office == "县城市建设投资有限公司"
 
 
