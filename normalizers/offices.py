@@ -24,14 +24,25 @@ class Restored:
 
 
 @lru_cache(maxsize=None)
+def _counties() -> tuple[str, ...]:
+    return tuple(r["name"] for r in _rows("places.csv") if r["kind"] == "county")
+
+
+def _known(value: str) -> bool:
+    """A gazetteer name or short form, with its county written in full or as 县 (峨边彝族自治县人力资源社会保障局,
+    a variant the 2026 plan prints, is no misreading to restore)."""
+    return value in known_offices() or any(value.startswith(c) and "县" + value[len(c):] in known_offices()
+                                           for c in _counties())
+
+
+@lru_cache(maxsize=None)
 def office_forms() -> tuple[tuple[str, str, int], ...]:
     """(written form, office, where its body starts): each gazetteer office as 县… and with the county's
     full name (峨边彝族自治县…), the forms a plan prints; the body is the name after the county."""
-    counties = [r["name"] for r in _rows("places.csv") if r["kind"] == "county"]
     out = []
     for r in _rows("offices.csv"):
         body = r["full"].removeprefix("县")
-        out += [(r["full"], r["full"], len(r["full"]) - len(body))] + [(c + body, r["full"], len(c)) for c in counties]
+        out += [(r["full"], r["full"], len(r["full"]) - len(body))] + [(c + body, r["full"], len(c)) for c in _counties()]
     return tuple(dict.fromkeys(out))
 
 
@@ -40,7 +51,7 @@ def restore_office(value: str, min_chars: int, max_edit_share: float, margin: in
     at least `min_chars` long with at most `max_edit_share` of it edited, as of the whole form, and
     every other office at least `margin` edits further; None for a known name or short form, or none
     such. The body is what tells offices apart: 峨边彝族自治县人民医院 is no misreading of …中医医院."""
-    if not value or value in known_offices():
+    if not value or _known(value):
         return None
     scored = sorted((Levenshtein.distance(value, form), form, office, start) for form, office, start in office_forms())
     edits, form, office, start = scored[0]

@@ -254,6 +254,7 @@ def test_an_office_restore_needs_a_long_name_few_edits_and_one_office_near():
     # the 2026 sample's scan: a real hospital two characters from the gazetteer's 县中医医院, both short
     # once the county is set apart (人民医院 | 中医医院): it was restored to the wrong office
     assert restore_office("峨边彝族自治县人民医院", *args) is None
+    assert restore_office("峨边彝族自治县人力资源社会保障局", *args) is None    # a short form the 2026 plan prints
     assert restore_office("县城市建设投资有限", *args).office == "县城市建设投资有限公司"
 
 
