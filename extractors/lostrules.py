@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 
 from extractors.grid import Grid, group_lines
-from extractors.segments import HEADING_MARK, hline
+from extractors.rowkind import numbered_category
+from extractors.segments import hline
 from normalizers.text import compact
-from normalizers.vocab import canonical_category
 from schemas.settings import Settings
 
 _TOTALS = re.compile(r"^(?:合计|总计|小计)$")
 _FIGURES = re.compile(r"^[\d.,，%-]*$")
-_NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、.．])(.+)$")
 
 
 def lost_row_rules(grid: Grid, chars: list[dict], settings: Settings) -> list[dict]:
@@ -81,10 +80,7 @@ def _pieces(grid: Grid, line: list[dict]) -> list[str]:
 
 def _heading(text: str, settings: Settings) -> bool:
     """合计, 小计, or a numbered category heading (四、片区任务, （二）就业帮扶类)."""
-    if _TOTALS.match(text):
-        return True
-    m = _NUMBERED.match(text)
-    return bool(m and HEADING_MARK.match(text) and canonical_category(m.group(1))[1] >= settings.category_match_min)
+    return bool(_TOTALS.match(text)) or numbered_category(text, settings) is not None
 
 
 def _top(line: list[dict]) -> float:

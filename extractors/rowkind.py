@@ -141,8 +141,12 @@ def _spread_heading(words: list[str], settings: Settings) -> tuple[str, str] | N
     piece after the first a fragment (a project's row holds whole words: 县农业农村局)."""
     if len(words) < 3 or any(len(w) > SPREAD_PIECE for w in words[1:]):
         return None
-    joined = "".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1])
-    named = _CATEGORY_NAME.match(joined)
+    return numbered_category("".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1]), settings)
+
+
+def numbered_category(text: str, settings: Settings) -> tuple[str, str] | None:
+    """(label, numeral) of a numbered category heading (四、片区任务, （二）就业帮扶类); None for other text."""
+    named = _CATEGORY_NAME.match(text)
     if named is None or canonical_category(named.group(3))[1] < settings.category_match_min:
         return None
     return named.group(3), named.group(1) or named.group(2)
