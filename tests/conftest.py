@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +15,18 @@ DATA = Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+# datasets shared across a session's tests live here and go with the session (nothing is left in /tmp)
+_SCRATCH = Path(tempfile.mkdtemp(prefix="aidplans-tests-"))
+
+
+def scratch(prefix: str) -> Path:
+    """A new folder for a dataset that several tests read; removed when the session ends."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SCRATCH, ignore_errors=True)
 
 
 @lru_cache(maxsize=None)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import shutil
 from functools import lru_cache
 from pathlib import Path
-import tempfile
 
 import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 
-from conftest import DATA, ROOT, extracted, normalized, sample
+from conftest import DATA, ROOT, extracted, normalized, sample, scratch
 from flows.cli import main
 from flows.store import CuratedStore
 from extractors.pdf import read_pdf
@@ -28,7 +27,7 @@ NOT_PRINTED = {"origin", "alternates", "alternate_sha256"}
 
 @lru_cache(maxsize=None)
 def samples_dataset() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="aidplans-provenance-"))
+    root = scratch("provenance-")
     shutil.copytree(ROOT / "raw" / "samples", root / "in")
     assert main(["run", str(root / "in"), "--curated", str(root / "curated")]) == 0
     return root / "curated"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, scratch
 from flows.cli import COMMANDS, RESEARCH, main, parser
 from flows.research.data import TABLES
 
@@ -30,7 +29,7 @@ CATEGORY_SQL = "select plan_year, category, sum(aid_funds_wan) from projects gro
 @lru_cache(maxsize=None)
 def sample_dataset() -> Path:
     """The sample plans and one file that is not a PDF, ingested by `aidplans run` (once per session)."""
-    root = Path(tempfile.mkdtemp(prefix="aidplans-research-"))
+    root = scratch("research-")
     inbox = root / "in"
     shutil.copytree(ROOT / "raw" / "samples", inbox)
     shutil.copy(DATA / "not_a_pdf.pdf", inbox / "not_a_pdf.pdf")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, scratch
 from flows.cli import main
 from flows.research.browser import browser, view
 from flows.review.crops import OUTLINE
@@ -42,7 +41,7 @@ HEADER = ["plan_key", "seq", "field", "value", "note", "decision", "reviewer", "
 @lru_cache(maxsize=None)
 def scan_dataset() -> Path:
     """The 2023 plan's OCR-layer scan alone (it reads the table twice; the votes leave items to review)."""
-    root = Path(tempfile.mkdtemp(prefix="aidplans-review-"))
+    root = scratch("review-")
     (root / "in").mkdir()
     shutil.copy(SCAN, root / "in" / SCAN.name)
     assert main(["run", str(root / "in"), "--curated", str(root / "curated")]) == 0
@@ -135,7 +134,7 @@ def test_the_queue_is_stable_and_takes_the_threshold_and_all(tmp_path):
 
 
 def test_a_pdf_that_is_gone_is_said_in_the_item(tmp_path, capsys):
-    root = Path(tempfile.mkdtemp(prefix="aidplans-review-gone-"))
+    root = tmp_path
     (root / "in").mkdir()
     pdf = root / "in" / "plan.pdf"
     shutil.copy(ROOT / "raw" / "samples" / "2026_shizhong_pairing_plan.published.pdf", pdf)
