@@ -11,7 +11,7 @@ from normalizers.dates import parse_date
 from normalizers.numbers import parse_amount, parse_capital_amount, parse_count
 from normalizers.text import compact, squeeze
 from normalizers.lookalikes import fix_lookalikes
-from normalizers.vocab import _rows, find_party, find_program
+from normalizers.vocab import _rows, county_shorts, find_party, find_program
 from schemas.settings import Settings
 from schemas.types import CategoryStatement, Metadata
 
@@ -52,7 +52,7 @@ def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -
     for t in front:
         m = _DOC_NUMBER.search(t)
         if m and md.doc_number is None:
-            md.doc_number = _YEAR_BRACKETS.sub(r"〔\1〕", re.sub(r"\s+", "", m.group(0)))
+            md.doc_number = _from_place(_YEAR_BRACKETS.sub(r"〔\1〕", re.sub(r"\s+", "", m.group(0))))
         if _ISSUER.match(t) and md.issuer is None:
             md.issuer = _ISSUER.match(t).group(1)
         d = _DATE_LINE.match(t)
@@ -92,6 +92,13 @@ def _signature(md: Metadata, texts: list[str]) -> None:
         if md.issuer is None and office:
             md.issuer = office
         return
+
+
+def _from_place(doc_number: str) -> str:
+    """The 文号 from its office's place on (峨边府办发…): the end of a line read into it before (the
+    issuer's 政府办公室 on the same line of a red header, k8-038)."""
+    starts = [i for short in county_shorts() if (i := doc_number.find(short)) > 0]
+    return doc_number[min(starts):] if starts else doc_number
 
 
 def _title_start(paras: list[Paragraph], texts: list[str], ti: int) -> int:

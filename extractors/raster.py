@@ -29,6 +29,7 @@ MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in tab
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
 INK = 170                   # grey level below which a pixel is ink
 FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
+FAINT_CONTRAST = 40         # ... and darker by this many grey levels than the paper beside it (a rule stands out)
 VALLEY_SHARE = 0.08         # rows of ink under this share of a band's inkiest row part two lines set close
 MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it high)
 LONE_RULE_PT = 300.0        # a horizontal rule this long stands without verticals (三线表, a header rule)
@@ -174,11 +175,25 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
         for x, y, w, h, _ in stats[1:n]:
             if horizontal and h > thick_px:
                 y, h = _rule_within(opened[y:y + h, x:x + w], y, h)
+            if ink_level != INK and not _stands_out(img, horizontal, x, y, w, h, thick_px):
+                continue
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 edges.append(hline(x * scale, (x + w) * scale, (y + h / 2) * scale))
             elif not horizontal and w <= thick_px:
                 edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))
     return crossing(edges)
+
+
+def _stands_out(img: np.ndarray, horizontal: bool, x: int, y: int, w: int, h: int, off: int) -> bool:
+    """A run is darker than the paper `off` pixels to one side of it by FAINT_CONTRAST grey levels: a
+    rule printed faint or blurred is; grey paper's grain or a patch of it (k8-012, k8-027: thousands
+    of runs just under FAINT_INK) is as dark as its surroundings."""
+    core = img[y:y + h, x:x + w].mean()
+    if horizontal:
+        sides = [img[r, x:x + w].mean() for r in (y - off, y + h - 1 + off) if 0 <= r < img.shape[0]]
+    else:
+        sides = [img[y:y + h, c].mean() for c in (x - off, x + w - 1 + off) if 0 <= c < img.shape[1]]
+    return bool(sides) and max(sides) - core >= FAINT_CONTRAST
 
 
 def _long_runs(ink: np.ndarray, horizontal: bool, long_px: int) -> tuple[np.ndarray, int, np.ndarray]:

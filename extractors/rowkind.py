@@ -23,7 +23,8 @@ _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its
 _HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
-_NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）])\s*(\S.*)$", re.S)
+# (1)名称, or 3 名称 with a space between (k8-014: a tesseract layer's 序号 column lost into the name's)
+_NAME_NUMERAL = re.compile(r"^\s*([（(]\d{1,3}[)）]|\d{1,3}(?=[ \t]))\s*(\S.*)$", re.S)
 _ITEM_NO = re.compile(r"^[（(]?\d{1,3}[)）.、．]?$")
 _TOTAL = re.compile(r"^(合计|总计|合\s*计|总\s*计)$")
 _SUBTOTAL = re.compile(r"^(小计|小\s*计)$")
@@ -112,7 +113,16 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
     if amounts and len(set(words)) >= ITEM_WORDS:
         return "item", "", seq      # a project's row whose name a seal hid (k4-037): place, content, offices
     label = next((compact(t) for t in texts if not _is_number(t)), "")
+    if amounts and not label and _under_seal(grid, r):
+        return "subtotal", "", ""      # a heading's sums, its label under a seal (k8-018): no project
     return ("subtotal", label, "") if amounts and label else ("empty", "", "")
+
+
+def _under_seal(grid: Grid, r: int) -> bool:
+    """A seal found on the page lies across the row's height."""
+    boxes = [grid.owner(r, c).bbox for c in range(grid.n_cols) if grid.owner(r, c) is not None]
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    return any(s[1] < bottom and s[3] > top for s in grid.seals)
 
 
 def _cut_heading(words: list[str], settings: Settings) -> tuple[str, str] | None:

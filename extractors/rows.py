@@ -15,6 +15,8 @@ from schemas.settings import Settings
 # a row's mark: an item's serial or a heading's numeral
 _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
+MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -72,7 +74,7 @@ def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Se
         for s in sorted(segs, key=lambda s: s.top):
             # a heading row's cell goes on only at the table's own line gap: the next row may touch it
             slack = 0.0 if id(s) in heading or (last is not None and id(last) in heading) else settings.cell_gap_em
-            parted = last is not None and any(_middle(last) < y < _middle(s) for y in apart)
+            parted = last is not None and (any(_middle(last) < y < _middle(s) for y in apart) or _two_amounts(last, s))
             if blocks and not parted and s.top - blocks[-1].bottom <= within + slack * s.size + 0.5:
                 blocks[-1].bottom = max(blocks[-1].bottom, s.bottom)
             else:
@@ -80,6 +82,16 @@ def column_blocks(lines: list[list[Segment]], columns: list[float], settings: Se
             last = s
         out.append(blocks)
     return out
+
+
+def _two_amounts(upper: Segment, lower: Segment) -> bool:
+    """Two lines of one column that are each a whole amount of several digits: two rows' cells, since an
+    amount is not wrapped (k8-018: a 合计 and the heading under it, both labels under a seal). A
+    figure wrapped in a narrow column leaves a digit or two, or starts with what it broke at; two
+    years are a period wrapped, its dash lost (2022 | 2023, k3-071)."""
+    a, b = upper.text.strip(), lower.text.strip()
+    return all(_FIGURE.fullmatch(t) and sum(ch.isdigit() for ch in t) >= MIN_AMOUNT_DIGITS and not _YEAR.fullmatch(t)
+               for t in (a, b)) and not a.endswith((",", ".")) and not b.startswith(("0", ",", "."))
 
 
 def entry_breaks(per: list[list[Segment]]) -> list[float]:
@@ -236,6 +248,8 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     breaks, prev = [], spans[0][0] - 0.5
     for k, nxt in zip(keys, keys[1:]):
         want = (2 * k - prev) if middle else nxt - 0.5
+        if not middle:       # a row set at the top holds every line that starts before the next row's
+            k = max([k] + [s.top for s in segs if k < s.top < nxt - tol])     # top (k8-016: its second line)
         inside = [g for g in gaps if k < g < nxt] or least_crossed(segs, k, nxt, settings)
         if not inside:
             continue
@@ -247,11 +261,12 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
 def stacked_marks(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
     """Two rows' marks stacked in one column, one at each row key (within `tol`), that number two
     rows (_numbers_rows; k1-027: 四 of a heading over 6 of its first project, the rule between them
-    broken). A cell wrapped (202 over 4 in a narrow column, k1-004; 3150000 over 0) is one row's."""
-    above = [s for s in segs if abs(key(s) - upper) <= tol and _ROW_MARK.match(s.text.strip())]
-    below = [s for s in segs if abs(key(s) - lower) <= tol and _ROW_MARK.match(s.text.strip())]
+    broken), or two whole amounts (_two_amounts; k8-018: a 合计 over a heading's subtotal). A cell
+    wrapped (202 over 4 in a narrow column, k1-004; 3150000 over 0) is one row's."""
+    above = [s for s in segs if abs(key(s) - upper) <= tol]
+    below = [s for s in segs if abs(key(s) - lower) <= tol]
     pairs = [(a, b) for a in above for b in below if a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0)]
-    return any(_numbers_rows(a.text, b.text) for a, b in pairs)
+    return any(_numbers_rows(a.text, b.text) or _two_amounts(a, b) for a, b in pairs)
 
 
 def _numbers_rows(upper: str, lower: str) -> bool:

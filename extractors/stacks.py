@@ -1,5 +1,6 @@
 """A narrow column's label wrapped line by line (帮扶 | 资金 | （万 | 元）), which the OCR detector boxes as
-one tall box and the recogniser then reads turned, as one wrong character, cut into its lines first."""
+one tall box and the recogniser then reads turned, as one wrong character, cut into its lines first;
+so too a wide box holding two close lines of a cell, which the recogniser reads as one."""
 from __future__ import annotations
 
 import math
@@ -13,6 +14,7 @@ STACK_PAD = 0.25         # ... each band's box padded by this share of its heigh
 STACK_EDGE_SHARE = 0.6   # ... a band at its top or bottom this much lower than the tallest is a neighbour's
 STACK_THIN_SHARE = 0.3   # ... a band this much lower than the tallest is a stroke of the line beside it
 STACK_GLYPH_GAP = 0.15   # ... a column with this share of a band's most inked one stands between two characters
+WIDE_LINES = 1.6        # a box wider than tall is cut only when this many times as high as the page's usual line box
 STACK_TURN_RATIO = 1.5   # ... rapidocr reads a box this many times taller than wide turned; two lines of which
                          #     one is a lone character are cut from such a box only
 
@@ -23,11 +25,16 @@ def split_stacked(boxes: np.ndarray, scores: list[float], grey: np.ndarray) -> t
     per line. The detector takes such a stack for one line; the recogniser then reads it turned, as a
     line running down the page, and gives one wrong character (k3-056). A line that does run down
     (a turned page's) has bands a character wide and is left whole; a band the detector also boxed
-    on its own is not read twice (k2-016)."""
+    on its own is not read twice (k2-016). A box wider than tall and WIDE_LINES line boxes high holds
+    a cell's two lines the detector ran together (2027年9 | 月25日前, k8-035): cut the same way."""
     out, kept = [], []
     rects = [_rect(b) for b in boxes]
+    heights = [r[3] - r[1] for r in rects if r[3] - r[1] <= r[2] - r[0]]
+    line = float(np.median(heights)) if heights else 0.0       # a line's box on this page
     for k, (box, score) in enumerate(zip(boxes, scores)):
-        bands = _stack_bands(box, grey)
+        r = rects[k]
+        wide = r[3] - r[1] <= r[2] - r[0]
+        bands = [] if wide and r[3] - r[1] < WIDE_LINES * line else _stack_bands(box, grey)
         bands = [b for b in bands if not any(j != k and _covered(_rect(b), r) for j, r in enumerate(rects))]
         out += bands or [box]
         kept += [score] * (len(bands) or 1)
@@ -52,7 +59,7 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
     """The line boxes of a stacked label in `box` (see split_stacked); [] for any other box."""
     x0, y0 = max(0, int(np.min(box[:, 0]))), max(0, int(np.min(box[:, 1])))
     x1, y1 = min(grey.shape[1], int(math.ceil(np.max(box[:, 0])))), min(grey.shape[0], int(math.ceil(np.max(box[:, 1]))))
-    if y1 - y0 <= x1 - x0 or x1 <= x0:
+    if x1 <= x0:
         return []
     ink = grey[y0:y1, x0:x1] < INK
     counts = ink.sum(axis=1)
@@ -62,6 +69,7 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
     edges = np.flatnonzero(np.diff(np.concatenate(([0], full.astype(np.int8), [0]))))
     runs = _thin_runs_joined(list(zip(edges[::2], edges[1::2])))     # [start, end) of each inked band
     tall = max(b - a for a, b in runs)
+    wide = y1 - y0 <= x1 - x0
     while runs and runs[0][1] - runs[0][0] < STACK_EDGE_SHARE * tall:    # a neighbour line reaching
         runs.pop(0)                                                      # into the box's padding
     while runs and runs[-1][1] - runs[-1][0] < STACK_EDGE_SHARE * tall:
@@ -74,7 +82,7 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
     widths = [np.ptp(np.flatnonzero(ink[a:b].any(axis=0))) + 1 for a, b in runs]
     if sum(w >= STACK_BAND_WIDE * (b - a) for w, (a, b) in zip(widths, runs)) < len(runs) - 1:
         return []
-    if len(runs) == 2 and y1 - y0 < STACK_TURN_RATIO * (x1 - x0) \
+    if y1 - y0 > x1 - x0 and len(runs) == 2 and y1 - y0 < STACK_TURN_RATIO * (x1 - x0) \
             and not all(_between_glyphs(ink[a:b]) for a, b in runs):
         return []          # a lone character by a line, in a box the recogniser reads as it lies (a
                            # name cell's 孙德 | 贵), stays whole: read alone it is often lost or misread
@@ -82,7 +90,11 @@ def _stack_bands(box, grey: np.ndarray) -> list[np.ndarray]:
     for a, b in runs:
         pad = STACK_PAD * (b - a)
         top, bottom = y0 + a - pad, y0 + b + pad
-        out.append(np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32))
+        left, right = x0, x1
+        if wide:                 # as wide as its own ink: a line the detector boxed apart is seen covered
+            cols = np.flatnonzero(ink[a:b].any(axis=0))
+            left, right = x0 + cols[0] - pad, x0 + cols[-1] + 1 + pad
+        out.append(np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32))
     return out
 
 

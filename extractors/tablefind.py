@@ -121,6 +121,7 @@ def aligned_grids(size: tuple[float, float], number: int, edges: list[dict], cha
     width, height = size
     lines = text_lines(lines, settings)
     rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * width})
+    rules += lost_bottom(edges, rules)
     widest = max((e["width"] for e in edges), default=0.0)
     across = [r for r in rules if any(round(e["top"], 1) == r and e["width"] >= 0.9 * widest for e in edges)]
     out: list[Grid] = []
@@ -137,6 +138,15 @@ def aligned_grids(size: tuple[float, float], number: int, edges: list[dict], cha
             break
         lines = [ln for ln in lines if min(s.top for s in ln) >= rest]
     return out
+
+
+def lost_bottom(edges: list[dict], rules: list[float]) -> list[float]:
+    """The table's bottom rule a scan lost (faint rules broken up in a 1-bit scan, k8-035): the
+    foot of a column rule that crosses two or more of the wide rules and runs on below the lowest.
+    `rules`: the wide rules' heights, sorted."""
+    feet = [e["bottom"] for e in edges if e["height"] > 0 and rules and e["bottom"] > rules[-1] + SNAP
+            and sum(e["top"] - SNAP <= r <= e["bottom"] for r in rules) >= 2]
+    return [round(max(feet), 1)] if feet else []
 
 
 def _header_again(frame, lines: list[list[Segment]], rules: list[float], height: float, settings: Settings,

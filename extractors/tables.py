@@ -164,9 +164,9 @@ def _carry_merged(grid: Grid, r: int, cells: dict[str, Cell], open_cells: dict[s
 
 
 def settle_total(reading: list[TableRow]) -> None:
-    """A reading with no 合计 row whose first or last row, taken for a category's (its 合计 label
-    hidden by a seal or lost; k2-026), states what all the items add up to, in a table of
-    several categories: that row is the total."""
+    """A reading with no 合计 row whose first or last row, taken for a category's or a project's (its
+    合计 label hidden by a seal or lost; k2-026, k8-018), states what all the items add up to, in a
+    table of several categories: that row is the total."""
     if any(r.kind == "total" for r in reading):
         return
     items = [r for r in reading if r.kind == "item"]
@@ -175,8 +175,15 @@ def settle_total(reading: list[TableRow]) -> None:
     if len(cats - {None}) < 2:
         return
     for row in {id(reading[0]): reading[0], id(reading[-1]): reading[-1]}.values():
-        if row.kind == "subtotal" and not row.numeral and _adds_up(row, items):
+        others = [r for r in items if r is not row]
+        if (row.kind == "subtotal" and not row.numeral or _sealed_label(row)) and _adds_up(row, others):
             row.kind, row.label = "total", "合计"
+
+
+def _sealed_label(row: TableRow) -> bool:
+    """An item row with no serial whose name a seal covers: what was read there may be the seal's
+    own text over 合计 (合证县发, k8-018)."""
+    return row.kind == "item" and not row.text("seq") and "name" in row.cells and row.cells["name"].sealed
 
 
 def _adds_up(row: TableRow, items: list[TableRow]) -> bool:

@@ -42,7 +42,7 @@ from normalizers.dates import parse_date, parse_period
 from normalizers.offices import OFFICE_FIELDS
 from normalizers.records import NormalizedDocument
 from normalizers.text import compact
-from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, known_offices, name_endings, office_bodies,
+from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, counties, known_offices, name_endings, office_bodies,
                                place_parts, township_stems)
 from schemas.models import frame
 from schemas.settings import DEFAULT_CORRECTION_MIN, Settings
@@ -58,6 +58,7 @@ NAME_TRUNCATED = "name_truncated"
 STRAY_DIGITS = "stray_digits"
 STRAY_MARK = "stray_mark"
 YEAR_APART = "year_apart"
+NAME_REPEATED = "name_repeated"
 HANZI = re.compile("[\u4e00-\u9fff]")
 _PAST_ENDING = re.compile("(?:项目|工程)[\u4e00-\u9fff]$")
 _BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")     # a name's place or phase after its ending: …项目（大堡镇）
@@ -68,7 +69,7 @@ STRAY_CATEGORIES = ("So", "Co", "Cn")      # other symbols, private use, unassig
 # only: over 40 generated scans they fell on 51 and 27 records whose values were all right, and flagged
 # no wrong value the others missed but the 黃 read for 黄 (now the `variant` rule)
 FLAGGED = (READINGS_DIFFER, VALUE_INTERLEAVED, NAME_MISREAD, NAME_TRUNCATED, STRAY_DIGITS, STRAY_MARK, SEQ_UNCERTAIN,
-           YEAR_APART)
+           YEAR_APART, NAME_REPEATED)
 CHECKED_FILLED = column_names("projects", merged=True) + ("aid_funds_wan", "total_investment_wan")
 # a scan's readings compared: the narrative paraphrases these, so only the table's readings are compared
 PARAPHRASED = ("content", "beneficiary_linkage")
@@ -353,10 +354,18 @@ def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's text value holding a symbol no plan prints in a value (☑, ■, ◆, �, a private-use
     character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目);
     or brackets or quotes that do not pair up; or a location with a character before its first
-    place (上峨边彝族自治县五渡镇: a neighbour's stroke read into it, k7-010)."""
+    place (上峨边彝族自治县五渡镇: a neighbour's stroke read into it, k7-010), or an office or owner with
+    one or two before its county (、产峨边彝族自治县农业农村局: a heading's characters, k8-023)."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
             for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v)
-                                                             or f == "location" and _before_place(v))]
+                                                             or f == "location" and _before_place(v)
+                                                             or f in OFFICE_FIELDS and _before_county(v))]
+
+
+def _before_county(office: str) -> bool:
+    """A character or two stand before the county's full name that opens the office."""
+    t = compact(office)
+    return any(0 < t.find(c) <= 2 for c in counties())
 
 
 def _before_place(location: str) -> bool:
@@ -366,6 +375,17 @@ def _before_place(location: str) -> bool:
     parts = place_parts(t)
     lead = t[:t.find(parts[0])] if parts else ""
     return 0 < len(lead) <= 2 and not lead.endswith(PLACE_ENDINGS)
+
+
+def repeated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's projects of one plan that share one name: two rows read as one, each project given
+    both names (黑竹沟镇供水一张网新建工程勒乌乡人居环境整治提升项目 twice, k8-030), or a row read twice."""
+    out: list[Key] = []
+    for doc_id, group in projects[projects["doc_id"].isin(scanned)].groupby("doc_id", sort=True):
+        names = group["name"].map(lambda v: compact(v) if isinstance(v, str) else "")
+        twice = names.ne("") & names.duplicated(keep=False)
+        out += [(doc_id, pid, "name") for pid in group.loc[twice, "project_id"]]
+    return out
 
 
 def _unpaired(value: str) -> bool:
@@ -448,6 +468,7 @@ def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataF
     found += [(k, "readings", NAME_TRUNCATED) for k in truncated_names(projects, scanned)]
     found += [(k, "readings", STRAY_DIGITS) for k in stray_digits(projects, scanned)]
     found += [(k, "readings", STRAY_MARK) for k in stray_marks(projects, scanned)]
+    found += [(k, "readings", NAME_REPEATED) for k in repeated_names(projects, scanned)]
     found += [(k, "numbering", SEQ_UNCERTAIN) for k in uncertain_numbers(documents, projects, provenance)]
     found += [(k, "readings", YEAR_APART) for k in year_apart(documents, scanned)]
     found += [(k, "ocr", LOW_OCR_CONFIDENCE) for k, v in ocr_confidence(provenance).items() if v < min_confidence]

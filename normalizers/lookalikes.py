@@ -9,6 +9,9 @@
   `gazetteer`: what a list of look-alike pairs misses.
 - `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
   (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
+- `fix_own_county`: in a scan's reading, the plans' own county (the recipient, 峨边彝族自治县) with up to
+  two characters misread as anything (场边萝族自治县), its 族自治县 as printed, rule `own_county`; a
+  window nearer another county (马边彝族自治县) stays.
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
 - `fix_digit_letters`: a letter an OCR engine read for a figure inside a number (2021-1O, 1l0), rule
   `digit_lookalike`.
@@ -30,6 +33,8 @@ MIN_MASKED_TERM = 6         # a term this long may be matched with one inner cha
 MASK = "\0"
 MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
 LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
+OWN_COUNTY_SLIPS = 2        # the plans' own county is restored with at most this many characters misread
+LEVEL_CHARS = 4             # ... the last this many of its name (族自治县) read as printed
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,40 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
                     fixes.append(Fix(window, term, "gazetteer", round(score, 1)))
                     after = i + n
     return text, fixes, ambiguous
+
+
+@lru_cache(maxsize=None)
+def _counties() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the plans' own counties: recipients, the gazetteer's other counties), by their full names."""
+    counties = {r["name"] for r in _rows("places.csv") if r["kind"] == "county"}
+    own = {r["name"] for r in _rows("parties.csv") if r["role"] == "recipient"} & counties
+    return tuple(sorted(own)), tuple(sorted(counties - own))
+
+
+def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
+    """(text with the plans' own county restored where a scan misread up to OWN_COUNTY_SLIPS of its
+    characters, its level 自治县 read as printed, the fixes). A tesseract layer reads 峨 and 彝 as
+    many others (场边萝族自治县, 贱边薄族自治县, 战边芭族自治县: k8-024, k8-000, k8-011), more than
+    look-alike pairs hold, and both at once. Never a window nearer another county (马边彝族自治县 and
+    its misreadings; as near, the plan's own is meant), nor one a gazetteer word. Rule `own_county`."""
+    own, others = _counties()
+    if not text or not own:
+        return text, []
+    fixes: list[Fix] = []
+    for county in own:
+        n, level = len(county), county[-LEVEL_CHARS:]
+        start = text.find(level)
+        while start != -1:
+            i = start + len(level) - n
+            window = text[i:i + n] if i >= 0 else ""
+            slips = sum(a != b for a, b in zip(window, county)) if len(window) == n else n
+            if 0 < slips <= OWN_COUNTY_SLIPS and all("\u4e00" <= ch <= "\u9fff" for ch in window) \
+                    and window not in known_terms() \
+                    and all(sum(a != b for a, b in zip(window, c)) >= slips for c in others if len(c) == n):
+                text = text[:i] + county + text[i + n:]
+                fixes.append(Fix(window, county, "own_county", round(lookalike_score(window, county), 1)))
+            start = text.find(level, start + 1)
+    return text, fixes
 
 
 def _masked_terms(window: str, masked: dict[str, frozenset[str]]) -> set[str]:

@@ -10,7 +10,7 @@ from rapidfuzz.distance import LCSseq
 
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
-from normalizers.lookalikes import fix_digit_letters, fix_dropped, fix_lookalikes, fix_variants
+from normalizers.lookalikes import fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_variants
 from normalizers.numbers import parse_amount
 from normalizers.offices import OFFICE_FIELDS, restore_office
 from normalizers.text import compact, squeeze
@@ -73,6 +73,8 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
     if agrees(t, n, settings.min_subsequence_share):
         if fieldname == "location" and _depth(n) > _depth(t):
             return n, None
+        if fieldname == "name" and scanned and len(compact(t)) - len(compact(n)) >= 2 and compact(t).endswith(compact(n)):
+            return t, "conflict:name"      # text before the name in its cell: a neighbour's (a 类别 label, k8-021)
         return t, None
     if fieldname == "location":
         if contains_place(t, n):
@@ -202,7 +204,8 @@ def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[st
         fixes += digits
         v, more = fix_variants(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)
-        fixes += more + lost
+        v, county = fix_own_county(v)
+        fixes += more + lost + county
         amb |= amb_lost
     return v, fixes, amb
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows, known_offices
+from normalizers.vocab import _rows, counties, known_offices
 
 OFFICE_FIELDS = ("responsible_unit", "implementing_entity", "ownership")     # the fields that name an office or owner
 
@@ -23,16 +23,11 @@ class Restored:
     score: float              # 100 × (1 - edits / the office's length)
 
 
-@lru_cache(maxsize=None)
-def _counties() -> tuple[str, ...]:
-    return tuple(r["name"] for r in _rows("places.csv") if r["kind"] == "county")
-
-
 def _known(value: str) -> bool:
     """A gazetteer name or short form, with its county written in full or as 县 (峨边彝族自治县人力资源社会保障局,
     a variant the 2026 plan prints, is no misreading to restore)."""
     return value in known_offices() or any(value.startswith(c) and "县" + value[len(c):] in known_offices()
-                                           for c in _counties())
+                                           for c in counties())
 
 
 @lru_cache(maxsize=None)
@@ -42,7 +37,7 @@ def office_forms() -> tuple[tuple[str, str, int], ...]:
     out = []
     for r in _rows("offices.csv"):
         body = r["full"].removeprefix("县")
-        out += [(r["full"], r["full"], len(r["full"]) - len(body))] + [(c + body, r["full"], len(c)) for c in _counties()]
+        out += [(r["full"], r["full"], len(r["full"]) - len(body))] + [(c + body, r["full"], len(c)) for c in counties()]
     return tuple(dict.fromkeys(out))
 
 

@@ -58,11 +58,11 @@ def doubt_subtotals(projects: list[ProjectRecord], doc_flags: list[str]) -> None
             p.confidence = _confidence(p.flags)
 
 
-FIXED_DOCUMENT_TEXT = ("title", "issuer")      # names a scan misreads as it misreads a project's (峨边琶族自治县)
+FIXED_DOCUMENT_TEXT = ("title", "issuer", "doc_number")    # names a scan misreads as a project's (峨边琶族自治县, 府办画)
 
 
 def fixed_document_text(parts: DocumentParts, doc_id: str, settings: Settings) -> tuple[dict[str, str], list[Correction]]:
-    """The title and issuer with OCR look-alikes repaired as a project's offices are, each change a
+    """The title, issuer and 文号 with OCR look-alikes repaired as a project's offices are, each change a
     corrections row of the document (project_id null)."""
     out: dict[str, str] = {}
     fixes: list[Correction] = []
@@ -97,6 +97,8 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
         deadline = m.values.get("deadline")
         if deadline and md.issue_date and str(deadline) < md.issue_date[: len(str(deadline))]:
             flags.append("deadline_before_issue")
+            if parts.source_kind == "scanned" and str(deadline)[5:7] == "01" and "low_confidence:deadline" not in flags:
+                flags.append("low_confidence:deadline")    # 10 to 12 wrapped, its last digit lost (2026.1 | 0, k8-018)
         pid = f"{doc_id}-{seq}"
         values = {k: v for k, v in m.values.items()}
         projects.append(ProjectRecord(
@@ -116,7 +118,8 @@ def normalize(parts: DocumentParts, settings: Settings | None = None) -> Normali
         doc_flags.append("needs_review")
     doc = DocumentRecord(
         doc_id=doc_id, source_file=parts.source_file, sha256=parts.sha256, title=fixed_text.get("title", md.title),
-        doc_number=md.doc_number, issuer=fixed_text.get("issuer", md.issuer), issue_date=md.issue_date, plan_year=md.plan_year,
+        doc_number=fixed_text.get("doc_number", md.doc_number), issuer=fixed_text.get("issuer", md.issuer),
+        issue_date=md.issue_date, plan_year=md.plan_year,
         program=md.program, donor=md.donor or "", recipient=md.recipient or "",
         total_aid_funds_wan=md.total_aid_funds_wan if md.total_aid_funds_wan is not None else table_total_aid,
         total_investment_wan=md.total_investment_wan if md.total_investment_wan is not None else table_total_inv,

@@ -280,6 +280,18 @@ def known_offices() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def counties() -> tuple[str, ...]:
+    """The gazetteer's counties by their full names (峨边彝族自治县): the place an office's name starts with."""
+    return tuple(r["name"] for r in _rows("places.csv") if r["kind"] == "county")
+
+
+@lru_cache(maxsize=None)
+def county_shorts() -> tuple[str, ...]:
+    """The counties' short forms (峨边): the place a county office's 文号 starts with (峨边府办发)."""
+    return tuple(r["name"] for r in _rows("places.csv") if r["kind"] == "county_short")
+
+
+@lru_cache(maxsize=None)
 def office_bodies() -> frozenset[str]:
     """The gazetteer's offices without their county (县住房和城乡建设局 → 住房和城乡建设局): what a name
     holds after its place, however the place is written."""

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from normalizers.correct import agrees, repair_chars, vote
 from normalizers.lookalikes import fix_lookalikes, lookalike_score
-from normalizers.merge import merge_pair
+from normalizers.merge import fix_reading, merge_pair
 from normalizers.reconcile import reconcile
 from schemas.settings import Settings
 from schemas.types import Cell, NarrativeItem, TableRow
@@ -299,3 +299,55 @@ def test_a_scans_signature_read_half_flags_what_it_lost():
         return flag_doubts(normalize(parts, S), S).document.flags
     assert "low_confidence:issue_date" in flags("峨边彝族自治县人民政府办公室")
     assert not any(f.startswith("low_confidence:issue") for f in flags(None))
+
+
+def test_a_scans_january_deadline_before_the_plan_was_issued_is_doubted():
+    """k8-018 (seed 8): 2026.1 | 0 wrapped in a narrow 完成时间 cell, the lone 0 lost by OCR: the deadline
+    read 2026-01, months before the plan was issued, flagged only deadline_before_issue (a fact of
+    the document, not a doubt). In a scan such a January deadline is also doubted; a later month
+    before the issue date (the 2023 plan's 2022-10-30, printed so) and a born-digital plan are not."""
+    from normalizers.records import normalize
+    from schemas.types import DocumentParts, Metadata
+    md = Metadata(title="峨边彝族自治县2026年东西部协作项目实施方案", issue_date="2026-03-18", plan_year=2026,
+                  program="东西部协作")
+
+    def flags(deadline, kind="scanned"):
+        rows = [row("subtotal", label="改善民生"),
+                row(seq="1", name="五渡镇卫生院设备购置项目", aid_funds_wan="30", deadline=deadline)]
+        return normalize(DocumentParts("k.pdf", "ab" * 32, 3, "ocr", kind, [], md, [], rows), S).projects[0].flags
+    assert flags("2026.1") == ["deadline_before_issue", "low_confidence:deadline"]
+    assert flags("2025.10") == ["deadline_before_issue"]
+    assert flags("2026.1", "published") == ["deadline_before_issue"]
+
+
+def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_another_county_is_not():
+    """k8-024, k8-000, k8-011 (seed 8): tesseract layers read 峨边彝族自治县 as 场边萝族自治县, 贱边薄族自治县,
+    战边芭族自治县 in issuers, titles and locations: two characters off, the first no look-alike, so
+    neither a look-alike nor the masked gazetteer match reached it. The plans' own county is restored
+    where at most two characters slipped and 族自治县 reads as printed; the neighbouring 马边彝族自治县
+    and a reading nearer it are left, and a tie goes to the plans' own."""
+    from normalizers.lookalikes import fix_own_county
+    out, fixes = fix_own_county("场边萝族自治县人民政府办公室")
+    assert out == "峨边彝族自治县人民政府办公室" and [(f.original, f.rule) for f in fixes] == [("场边萝族自治县", "own_county")]
+    assert fix_own_county("贱边薄族自治县新林镇")[0] == "峨边彝族自治县新林镇"
+    for kept in ("马边彝族自治县", "马边萝族自治县", "峨边彝族自治县", "峨边又族自治有具", "凉山彝族自治州"):
+        assert fix_own_county(kept) == (kept, [])
+    assert fix_reading("战边芭族自治县2025年", S, scanned=True)[0] == "峨边彝族自治县2025年"
+    assert fix_reading("战边芭族自治县2025年", S, scanned=False)[0] == "战边芭族自治县2025年"    # born-digital: as printed
+
+
+def test_a_scans_doc_number_is_read_from_its_place_on_and_its_lookalikes_repaired():
+    """Seed 8: a red header's issuer and 文号 read as one line gave 政府办公室峨边府办发〔2024〕19号
+    (k8-038), and tesseract read 函 as 画 (峨边府办画〔2026〕12号). The 文号 starts at the county's short
+    name; a scan's 文号 gets the look-alike repairs of its title and issuer, with a corrections row."""
+    from extractors.metadata import _from_place
+    from normalizers.records import normalize
+    from schemas.types import DocumentParts, Metadata
+    assert _from_place("政府办公室峨边府办发〔2024〕19号") == "峨边府办发〔2024〕19号"
+    assert _from_place("峨边府办发〔2024〕19号") == "峨边府办发〔2024〕19号"
+    md = Metadata(title="峨边彝族自治县2026年东西部协作项目实施方案", doc_number="峨边府办画〔2026〕12号",
+                  plan_year=2026, program="东西部协作")
+    rows = [row(seq="1", name="宜坪乡白芨种植基地建设项目", aid_funds_wan="30")]
+    out = normalize(DocumentParts("k.pdf", "ab" * 32, 3, "ocr", "scanned", [], md, [], rows), S)
+    assert out.document.doc_number == "峨边府办函〔2026〕12号"
+    assert [(c.field, c.original, c.rule) for c in out.corrections] == [("doc_number", "峨边府办画〔2026〕12号", "confusion")]

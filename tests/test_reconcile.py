@@ -69,6 +69,18 @@ def test_abbreviated_readings_are_one_fact_and_keep_the_table_wording():
     assert merge_text("responsible_unit", "县教育局", "县卫健局", s) == ("县教育局", "conflict:responsible_unit")
 
 
+def test_a_scans_table_name_with_text_before_the_narratives_is_in_conflict():
+    """k8-021 (seed 8): a 类别 cell's label read into the name's cell (改善民生 助残融爱建设项目): it agreed with
+    the narrative's 助残融爱建设项目 as an abbreviation, and the wrong name stood unflagged. In a scan, a
+    table name that is the narrative's with two characters or more before it is doubted; a born-digital
+    plan's is its wording."""
+    s = Settings()
+    assert merge_text("name", "改善民生 助残融爱建设项目", "助残融爱建设项目", s, scanned=True) == \
+        ("改善民生助残融爱建设项目", "conflict:name")
+    assert merge_text("name", "改善民生 助残融爱建设项目", "助残融爱建设项目", s) == ("改善民生助残融爱建设项目", None)
+    assert merge_text("name", "助残融爱建设项目", "助残融爱建设项目", s, scanned=True) == ("助残融爱建设项目", None)
+
+
 def _item(name, order):
     return NarrativeItem(order, str(order), "", name, "", {}, 1)
 

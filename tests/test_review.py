@@ -449,6 +449,21 @@ def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
     places = frame("projects", [_project(1, location="上峨边彝族自治县五渡镇"), _project(2, location="浙江省绍兴市柯桥区"),
                                 _project(3, location="峨边彝族自治县五渡镇")])
     assert stray_marks(places, {"d"}) == [("d", "d-1", "location")]
+    # k8-023 (seed 8): a heading's 、产 read before an office's county; an office written 县… or in full is as printed
+    offices = frame("projects", [_project(1, responsible_unit="、产峨边彝族自治县农业农村局"),
+                                 _project(2, responsible_unit="峨边彝族自治县农业农村局", implementing_entity="县农业农村局"),
+                                 _project(3, ownership="马边彝族自治县水务局")])
+    assert stray_marks(offices, {"d"}) == [("d", "d-1", "responsible_unit")]
+
+
+def test_two_projects_of_a_scan_with_one_name_are_queued():
+    """k8-030 (seed 8): two rows read as one, each project given both names (…新建工程勒乌乡人居环境整治
+    提升项目): the scorer counted both names wrong and neither was flagged."""
+    from normalizers.doubts import repeated_names
+    both = "黑竹沟镇供水一张网新建工程勒乌乡人居环境整治提升项目"
+    projects = frame("projects", [_project(7, name=both), _project(8, name=both), _project(9, name="农村危房改造项目")])
+    assert repeated_names(projects, {"d"}) == [("d", "d-7", "name"), ("d", "d-8", "name")]
+    assert repeated_names(projects, set()) == []
 
 
 def test_a_place_or_office_with_a_neighbours_figure_is_queued():

@@ -300,6 +300,11 @@ def test_an_items_number_read_into_its_name_is_set_apart():
     assert cells["seq"].text == "(1)" and cells["name"].text == "五渡镇幼儿园保教设施建设项\n目"
     cells = numeral_apart({"name": Cell("宜坪乡林下经济示\n4\n范园建设项目", 6, box)})     # k5-037: a bare number
     assert cells["seq"].text == "4" and cells["name"].text == "宜坪乡林下经济示\n范园建设项目"
+    # k8-014 (seed 8): a tesseract layer's 序号 lost into the names, a space between (2 2025年劳务协作…)
+    cells = numeral_apart({"name": Cell("2 2025年劳务协作技能培\n训项目", 6, box)})
+    assert cells["seq"].text == "2" and cells["name"].text == "2025年劳务协作技能培\n训项目"
+    for name in ("2025年劳务协作技能培训项目", "10万亩茶园提升项目"):     # a figure opening the name, no space
+        assert "seq" not in numeral_apart({"name": Cell(name, 6, box)})
     kept = {"name": Cell("（一）产业合作", 6, box)}
     assert numeral_apart(kept) == kept
     numbered = {"seq": Cell("2", 6, box), "name": Cell("(1)号楼改造项目", 6, box)}
@@ -571,3 +576,115 @@ def test_a_header_printed_again_over_a_table_going_on_is_no_project():
     plain = _grid(("6", "勒乌乡卫生院设备购置项目", "1110.38", "县卫生健康局"),
                   [("7", "项目建设管理", "县教育局", "实施主体")])        # a row of words, not mostly labels
     assert _body_start(plain, mapping, Settings()) == 0
+
+
+def _segs(y: float, height: float, cells: list[tuple[str, float]]) -> list:
+    from extractors.segments import segment_of
+    return [segment_of([{"text": t, "x0": x + 6 * i, "x1": x + 6 * (i + 1), "top": y, "bottom": y + height, "size": 9.0}
+                        for i, t in enumerate(text)]) for text, x in cells]
+
+
+def test_two_whole_amounts_stacked_in_a_column_are_two_rows():
+    """k8-018 (seed 8): a 合计 row over its first heading's sums, both labels under a seal (read as
+    one box, 合证县发): the two lines of amounts, closer than two ems, were taken for one wrapped row,
+    and the heading's sums for the total's second line. An amount is never wrapped: two of them
+    stacked are two rows; a figure wrapped in a narrow column (2027.1 | 2) or a period (2022 | 2023) is one."""
+    from extractors.rows import row_breaks
+    columns = [40.0, 75.0, 205.0, 305.0, 405.0, 500.0]
+    lines = [_segs(155.0, 30.0, [("合证县发", 80.0)]),
+             _segs(159.0, 9.0, [("29,353,400.00", 210.0), ("19,934,900.00", 310.0)]),
+             _segs(176.0, 9.0, [("9,612,400.00", 210.0), ("7,712,400.00", 310.0)]),
+             _segs(200.0, 9.0, [("1", 45.0), ("觉莫乡竹笋加工厂房", 80.0), ("1,790,000.00", 210.0),
+                                ("1,790,000.00", 310.0), ("县农业农村局", 410.0)]),
+             _segs(225.0, 9.0, [("2", 45.0), ("共和乡乌金猪养殖小区", 80.0), ("7,822,400.00", 210.0),
+                                ("5,922,400.00", 310.0), ("县农业农村局", 410.0)])]
+    breaks = row_breaks(lines, columns, Settings())
+    assert any(168 < y < 180.5 for y in breaks) and any(185 < y < 200 for y in breaks)   # 180.5: line 2's middle
+    from extractors.rows import _two_amounts
+    pair = lambda a, b: _two_amounts(_segs(0.0, 9.0, [(a, 0.0)])[0], _segs(12.0, 9.0, [(b, 0.0)])[0])
+    assert pair("29,353,400.00", "9,612,400.00") and pair("1790000", "622300")
+    assert not pair("2027.1", "2") and not pair("2022", "2023") and not pair("3150000", "0")
+
+
+def test_a_row_of_sums_whose_label_a_seal_hid_is_a_heading_and_a_sealed_first_row_that_adds_up_the_total():
+    """k8-018 (seed 8): under a seal, 合计 was read as 合证县发 (a project with no serial) and the heading
+    (一)产业合作 not at all (its sums a row of figures alone, dropped): a spurious project, and every
+    serial after it one off. A row of sums alone across a seal is a heading whose label was lost; a
+    first row with no serial whose name a seal covers is the total when its amounts add up."""
+    from dataclasses import replace
+    from extractors.tables import settle_total
+    grid = _grid(("序号", "项目名称", "总投资", "实施主体"), [("", "", "9612400.00", ""), ("", "", "9612400.00", "")])
+    mapping = Mapping({0: "seq", 1: "name", 2: "total_investment_wan", 3: "implementing_entity"}, 1, grid.n_cols)
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings())[0] == "empty"     # no seal: nothing to say
+    grid.seals = [(150.0, 30.0, 260.0, 50.0)]                                         # over row 1 only
+    assert classify(grid, 1, row_cells(grid, 1, mapping), Settings()) == ("subtotal", "", "")
+    assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "empty"
+    cell = lambda t: Cell(t, 5, (0, 0, 1, 1))
+    row = lambda kind, label, **f: TableRow(kind, {k: cell(v) for k, v in f.items()}, 5, label, "")
+    reading = [row("item", "", name="合证县发", aid_funds_wan="21096000.00"),
+               row("subtotal", "产业合作", aid_funds_wan="15000000.00"),
+               row("item", "", seq="1", name="红花镇林下经济示范园建设项目", aid_funds_wan="15000000.00"),
+               row("subtotal", "人才交流", aid_funds_wan="6096000.00"),
+               row("item", "", seq="1", name="组团式帮扶（教育）项目", aid_funds_wan="6096000.00")]
+    settle_total(reading)
+    assert reading[0].kind == "item"                                                  # its name is not under a seal
+    reading[0].cells["name"] = replace(reading[0].cells["name"], sealed=True)
+    settle_total(reading)
+    assert (reading[0].kind, reading[0].label) == ("total", "合计")
+
+
+def test_a_wide_box_two_line_boxes_high_is_cut_into_its_lines_and_a_one_line_box_is_not():
+    """k8-035 (seed 8): a date cell's two lines (2027年9 | 月25日前) set close, which the detector boxed as
+    one; read as one line it gave 2前 and the deadline was lost. A box wider than tall and as high as
+    two of the page's line boxes is cut where its ink parts; a line's box is not, though its glyphs
+    have blank rows across (合会: 人 over 一口, k1-020, where a cut read 合会 twice)."""
+    import numpy as np
+    from extractors.stacks import split_stacked
+    page = np.full((200, 400), 255, dtype=np.uint8)
+    box = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    for x in range(20, 100, 14):                  # two lines of glyphs 10 px high, 4 px apart
+        page[20:30, x:x + 10] = page[34:44, x:x + 10] = 0
+    for y in (70, 100, 130):                      # the page's other lines, one a box
+        for x in range(20, 200, 14):
+            page[y:y + 10, x:x + 10] = 0
+    for x in (220, 234):                          # 合会: each glyph a top stroke over a body, 3 blank rows between
+        page[70:73, x:x + 10] = 0
+        page[76:80, x:x + 10] = 0
+    lines = [box(16, 66, 204, 84), box(16, 96, 204, 114), box(16, 126, 204, 144), box(216, 66, 248, 84)]
+    out, _ = split_stacked(np.stack([box(16, 16, 104, 48)] + lines), [0.9] * 5, page)
+    assert len(out) == 6
+    assert [(round(b[0][1]), round(b[2][1])) for b in out[:2]] == [(18, 32), (32, 46)]
+    assert all((a == b).all() for a, b in zip(out[2:], lines))
+
+
+def test_the_foot_of_column_rules_running_on_below_the_lowest_wide_rule_is_the_tables_bottom():
+    """k8-035 (seed 8): faint rules in a 1-bit scan, the bottom rule lost and the rules of the last
+    rows too: the lowest rule found, above a heading and two projects, was taken for the table's
+    bottom, and those projects were read as body text. A column rule that crosses two wide rules and
+    runs on below the lowest ends where the table does; a glyph's stroke crosses none."""
+    from extractors.segments import vline
+    from extractors.tablefind import lost_bottom
+    rules = [111.0, 125.0, 138.0, 282.0]
+    edges = [vline(767.0, 94.0, 339.0), vline(301.0, 322.0, 339.5), vline(485.0, 114.0, 179.0)]
+    assert lost_bottom(edges, rules) == [339.0]
+    assert lost_bottom(edges[1:], rules) == [] and lost_bottom(edges, []) == []
+
+
+def test_a_row_set_at_the_top_keeps_its_second_line_when_no_gap_opens_above_the_next_row():
+    """k8-016 (seed 8): rows set at the top; a project's second lines (短期培训360人次以上) stood clear of
+    its first, but their OCR boxes reached the next row's top, so the only gap across the table was
+    inside the row: the row was cut there and its second lines went to the next project. A row set
+    at the top holds every line that starts before the next row's top."""
+    from extractors.rows import row_breaks
+    columns = [40.0, 75.0, 205.0, 305.0, 405.0, 500.0]
+    lines = [_segs(214.0, 9.0, [("1", 45.0), ("县人力资源和社会", 80.0), ("195.64", 210.0), ("开展技能培训", 310.0),
+                                ("峨边彝族自", 410.0)]),
+             _segs(224.0, 9.0, [("保障局", 80.0), ("聘会7场", 310.0), ("治县", 410.0)]),
+             _segs(239.0, 9.0, [("2", 45.0), ("县委组织部", 80.0), ("47.00", 210.0), ("选派干部人才到", 310.0),
+                                ("乐山市市中", 410.0)]),
+             _segs(251.0, 14.0, [("短期培训360人次", 310.0), ("区", 410.0)]),        # boxes grown down past 264
+             _segs(264.0, 9.0, [("3", 45.0), ("县教育局", 80.0), ("38.50", 210.0), ("开展教师跟岗", 310.0),
+                                ("峨边彝族自", 410.0)]),
+             _segs(274.0, 9.0, [("生530人", 310.0), ("治县", 410.0)])]
+    breaks = row_breaks(lines, columns, Settings())
+    assert len(breaks) == 2 and 224 < breaks[0] < 239 and 251 < breaks[1] <= 264
