@@ -109,8 +109,8 @@ def test_row_marks_stacked_in_one_column_at_two_close_keys_are_two_rows():
     lines = heading_over_project_no_rule()
     breaks = walk([290.5, 304.6], lines, False, Settings())
     assert len(breaks) == 1 and 297.7 <= breaks[0] <= 305.6    # between 9900000 and 2700000
-    lines[0][0] = seg("类", 5, 290.5, 297.0, 8)              # no row mark over 6: one row
-    assert walk([290.5, 304.6], lines, False, Settings()) == []
+    lines[0][0] = seg("类", 5, 290.5, 297.0, 8)              # no row mark over 6, but two whole amounts
+    assert len(walk([290.5, 304.6], lines, False, Settings())) == 1      # stacked: two rows still (k8-018)
     lines[0][2], lines[1][2] = seg("2024-", 420, 291.6, 297.7, 4), seg("2025", 420, 305.6, 311.0, 4)
     lines[0][0] = seg("四", 5, 290.5, 297.0, 8)               # k1-013: a period wrapped, 2024- over 2025
     assert len(walk([290.5, 304.6], lines, False, Settings())) == 1         # (the serials still split)
