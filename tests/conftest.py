@@ -16,17 +16,21 @@ DATA = Path(__file__).resolve().parent / "data"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-# datasets shared across a session's tests live here and go with the session (nothing is left in /tmp)
-_SCRATCH = Path(tempfile.mkdtemp(prefix="aidplans-tests-"))
+# datasets shared across a session's tests live here and go with the session (nothing is left in /tmp);
+# made on first need: a process that only imports this module (a test's subprocess) makes none
+_SCRATCH: list[Path] = []
 
 
 def scratch(prefix: str) -> Path:
     """A new folder for a dataset that several tests read; removed when the session ends."""
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH))
+    if not _SCRATCH:
+        _SCRATCH.append(Path(tempfile.mkdtemp(prefix="aidplans-tests-")))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH[0]))
 
 
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(_SCRATCH, ignore_errors=True)
+    for folder in _SCRATCH:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @lru_cache(maxsize=None)
