@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows
+from normalizers.vocab import _rows, counties
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -254,11 +254,10 @@ def fix_misreads(text: str, min_score: float) -> tuple[str, list[Fix], bool]:
 
 
 @lru_cache(maxsize=None)
-def _counties() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _own_counties() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the plans' own counties: recipients, the gazetteer's other counties), by their full names."""
-    counties = {r["name"] for r in _rows("places.csv") if r["kind"] == "county"}
-    own = {r["name"] for r in _rows("parties.csv") if r["role"] == "recipient"} & counties
-    return tuple(sorted(own)), tuple(sorted(counties - own))
+    own = {r["name"] for r in _rows("parties.csv") if r["role"] == "recipient"} & set(counties())
+    return tuple(sorted(own)), tuple(sorted(set(counties()) - own))
 
 
 def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
@@ -267,7 +266,7 @@ def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
     many others (场边萝族自治县, 贱边薄族自治县, 战边芭族自治县: k8-024, k8-000, k8-011), more than
     look-alike pairs hold, and both at once. Never a window nearer another county (马边彝族自治县 and
     its misreadings; as near, the plan's own is meant), nor one a gazetteer word. Rule `own_county`."""
-    own, others = _counties()
+    own, others = _own_counties()
     if not text or not own:
         return text, []
     fixes: list[Fix] = []
