@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
 from normalizers.numbers import chinese_to_int
-from normalizers.vocab import name_endings
+from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
 
 # a row's mark: an item's serial or a heading's numeral
@@ -17,6 +17,9 @@ _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a heading whose numeral a scan lost (二 and 三 are thin strokes a 1-bit blur wipes out): its mark, then words
+_LOST_NUMERAL = re.compile(r"^[、.．]\s*(\S.*)$")
+WORDING_HELD = 90.0      # canonical_category's score of a text holding a category's known wording (85: a keyword only)
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -202,10 +205,17 @@ def _top(b) -> float:
 
 
 def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
-    """A heading, 小计 or 合计 line is a row of its own, with the lines its text wraps onto."""
+    """A heading, 小计 or 合计 line is a row of its own, with the lines its text wraps onto; so is a
+    category's known wording after the mark of a numeral the scan lost (、片区任务 for 二、片区任务, k9-039:
+    run into the next project's row, every project after it in the category before)."""
     return [key_of(Block(s.top, _wrapped_bottom(s, lines), s.size)) for ln in lines for s in ln
             if DATA_TEXT.match(s.text.strip()) and not re.fullmatch(r"[\d.,，\s%-]+", s.text.strip())
-            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip())]
+            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip()) or _numeral_lost(s.text)]
+
+
+def _numeral_lost(text: str) -> bool:
+    m = _LOST_NUMERAL.match(text.strip())
+    return bool(m) and canonical_category(m.group(1))[1] >= WORDING_HELD
 
 
 def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:

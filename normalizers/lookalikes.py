@@ -10,11 +10,13 @@
 - `fix_dropped`: in a scan's reading, a long gazetteer term with one inner character lost
   (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
 - `fix_own_county`: in a scan's reading, the plans' own county (the recipient, 峨边彝族自治县) with up to
-  two characters misread as anything (场边萝族自治县), its 族自治县 as printed, rule `own_county`; a
-  window nearer another county (马边彝族自治县) stays.
+  two characters misread as anything, lost or added (场边萝族自治县, 峨边轰自治县), its 自治县 as
+  printed, rule `own_county`; a window nearer another county (马边彝族自治县) stays.
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
 - `fix_digit_letters`: a letter an OCR engine read for a figure inside a number (2021-1O, 1l0), rule
   `digit_lookalike`.
+- `fix_period_dash`: a reading that is two years joined by a mark OCR read for the dash between them
+  (2027.2028, 2027·2028, 2027一2028), rule `dash_lookalike`.
 Pure functions; every change they make is returned so the caller can log it.
 """
 from __future__ import annotations
@@ -34,7 +36,7 @@ MASK = "\0"
 MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
 LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
 OWN_COUNTY_SLIPS = 2        # the plans' own county is restored with at most this many characters misread
-LEVEL_CHARS = 4             # ... the last this many of its name (族自治县) read as printed
+LEVEL_CHARS = 3             # ... the last this many of its name (自治县) read as printed
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,22 @@ def fix_digit_letters(text: str | None) -> tuple[str | None, list[Fix]]:
         return DIGIT_LETTERS[m.group(1) or m.group(2)]
     fixes = [Fix(m.group(), figure(m), "digit_lookalike", 100.0) for m in _DIGIT_LETTER.finditer(text)]
     return _DIGIT_LETTER.sub(figure, text), fixes
+
+
+# a whole reading of two years joined by a point, a middle dot, a comma or 一 where a dash stood (2027.⏎2028:
+# the dash at a line's end read as a point, k9-039); the later year within PERIOD_SPAN of the first
+_DOTTED_PERIOD = re.compile(r"^(\d{4})(年?)\s*[.·,，、一]\s*(\d{4})(年?)$")
+PERIOD_SPAN = 10
+
+
+def fix_period_dash(text: str | None) -> tuple[str | None, list[Fix]]:
+    """A scan's reading of a 建设年限 whose dash OCR read as a point (2027.2028 → 2027-2028): no plan
+    writes two years so, and a year point year is no date (the month would be 2028)."""
+    m = _DOTTED_PERIOD.match(text or "")
+    if not m or not 0 < int(m.group(3)) - int(m.group(1)) <= PERIOD_SPAN:
+        return text, []
+    fixed = f"{m.group(1)}{m.group(2)}-{m.group(3)}{m.group(4)}"
+    return fixed, [Fix(text, fixed, "dash_lookalike", 100.0)]
 
 
 def lookalike(a: str, b: str) -> bool:
@@ -261,28 +279,33 @@ def _own_counties() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
-    """(text with the plans' own county restored where a scan misread up to OWN_COUNTY_SLIPS of its
-    characters, its level 自治县 read as printed, the fixes). A tesseract layer reads 峨 and 彝 as
-    many others (场边萝族自治县, 贱边薄族自治县, 战边芭族自治县: k8-024, k8-000, k8-011), more than
-    look-alike pairs hold, and both at once. Never a window nearer another county (马边彝族自治县 and
-    its misreadings; as near, the plan's own is meant), nor one a gazetteer word. Rule `own_county`."""
+    """(text with the plans' own county restored where a scan misread, lost or added up to
+    OWN_COUNTY_SLIPS characters of it, its level 自治县 read as printed, the fixes). A tesseract layer
+    reads 峨 and 彝 as many others (场边萝族自治县, 贱边薄族自治县, 战边芭族自治县: k8-024, k8-000, k8-011),
+    彝族 as two others or one (峨边琶放自治县, 峨边轰自治县) and marks into it (峨边莱族上自治县), more than
+    look-alike pairs hold. Never where a county stands as printed, nor a window nearer another county
+    (马边彝族自治县 and its misreadings; as near, the plan's own is meant), nor a gazetteer word. Rule
+    `own_county`."""
     own, others = _own_counties()
     if not text or not own:
         return text, []
     fixes: list[Fix] = []
     for county in own:
-        n, level = len(county), county[-LEVEL_CHARS:]
+        level = county[-LEVEL_CHARS:]
         start = text.find(level)
         while start != -1:
-            i = start + len(level) - n
-            window = text[i:i + n] if i >= 0 else ""
-            slips = sum(a != b for a, b in zip(window, county)) if len(window) == n else n
-            if 0 < slips <= OWN_COUNTY_SLIPS and all("\u4e00" <= ch <= "\u9fff" for ch in window) \
-                    and window not in known_terms() \
-                    and all(sum(a != b for a, b in zip(window, c)) >= slips for c in others if len(c) == n):
-                text = text[:i] + county + text[i + n:]
-                fixes.append(Fix(window, county, "own_county", round(lookalike_score(window, county), 1)))
-            start = text.find(level, start + 1)
+            end = start + len(level)
+            windows = [text[end - n:end] for n in (len(county), len(county) - 1, len(county) + 1) if end - n >= 0]
+            windows = [w for w in windows if all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+            if windows and not any(w in own or w in others for w in windows):
+                window = min(windows, key=lambda w: Levenshtein.distance(w, county))     # length n first on a tie
+                slips = Levenshtein.distance(window, county)
+                if 0 < slips <= OWN_COUNTY_SLIPS and window not in known_terms() and \
+                        all(Levenshtein.distance(w, c) >= slips for c in others for w in windows):
+                    text = text[:end - len(window)] + county + text[end:]
+                    fixes.append(Fix(window, county, "own_county", round(lookalike_score(window, county), 1)))
+                    end = end - len(window) + len(county)
+            start = text.find(level, end)
     return text, fixes
 
 

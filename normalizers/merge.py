@@ -10,7 +10,8 @@ from rapidfuzz.distance import LCSseq
 
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
-from normalizers.lookalikes import fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_variants
+from normalizers.lookalikes import (fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_period_dash,
+                                    fix_variants)
 from normalizers.numbers import parse_amount
 from normalizers.offices import OFFICE_FIELDS, restore_office
 from normalizers.text import compact, squeeze
@@ -26,11 +27,15 @@ TOTAL_CLAUSE = re.compile(r"总投资(\d+(?:\.\d+)?)万元")
 _LEAD_AMOUNTS = re.compile(r"^(?:(?:总投资|(?:拟|计划)?(?:投入|安排)?(?:帮扶|协作|衔接)?资金|规划投资|计划投资)"
                            r"\d[\d.\s]*万元[，,、]?)+")      # a space OCR set inside a figure (172.2 2万元, k2-031)
 _CONTENT_END = re.compile(r"[\s，,。.．；;、]+$")
+CLAUSE_MARKS = "，,。.．；;、：:"
 
 
 NAMED_FIELDS = OFFICE_FIELDS + ("responsible_leader",)
 DATE_PARSERS = {"deadline": parse_date, "construction_period": parse_period}
 SEAL_CLEAR = ("seq", "category")     # under a seal, still settled: numbered in order, mapped to a list
+# a serial (1, (2), 3.) and a space before a year in a date or period cell: the 序号 column's rule or gutter
+# lost in a scan (k9-002: 2 2023年至2024年 read as no period)
+_SERIAL_BEFORE_YEAR = re.compile(r"^\s*[（(]?\d{1,3}[)）.、]?\s+(\d{4}\D.*|\d{4})$", re.S)
 STRAY_LETTER_SCORE = 90.0     # a lone Latin letter at a scanned name's end (政府f): a stroke OCR read, near sure
 
 
@@ -75,6 +80,8 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
             return n, None
         if fieldname == "name" and scanned and len(compact(t)) - len(compact(n)) >= 2 and compact(t).endswith(compact(n)):
             return t, "conflict:name"      # text before the name in its cell: a neighbour's (a 类别 label, k8-021)
+        if fieldname == "content" and scanned and _cut_mid_clause(compact(t), compact(n)):
+            return n, "conflict:content"   # lines of the next row's cell read into this one's, or lost to the row above
         return t, None
     if fieldname == "location":
         if contains_place(t, n):
@@ -87,6 +94,18 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
             LCSseq.similarity(t, n) >= settings.garbled_name_share * len(t):
         return n, "conflict:name"          # the table's reading is the narrative's with garbage in it (下经济科辑投项目)
     return t, f"conflict:{fieldname}"
+
+
+def _cut_mid_clause(t: str, n: str) -> bool:
+    """A scan's table content that is the narrative's run on into more text, or its tail, the two parting
+    inside a clause (…统一运营管理 | 新建标准化圈舍约160平方米，养殖; 养殖 | 规模约300头…, k9-001: a row
+    boundary found a line off where the scan's line boxes overlap); a part cut at a clause mark (；项目建成
+    后…) is a fuller or shorter wording."""
+    if len(t) - len(n) >= 2 and t.startswith(n):
+        return t[len(n)] not in CLAUSE_MARKS and n[-1] not in CLAUSE_MARKS
+    if len(n) - len(t) >= 2 and n.endswith(t):
+        return n[-len(t) - 1] not in CLAUSE_MARKS and t[0] not in CLAUSE_MARKS
+    return False
 
 
 def narrative_content(item: NarrativeItem, places: tuple[str | None, ...] = ()) -> str | None:
@@ -126,6 +145,10 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
             if scanned and tv.get(f) and (kept := without_stray_letter(tv[f])) != tv[f]:
                 m.corrections.append(Correction("", None, f, tv[f], kept, "stray_letter", STRAY_LETTER_SCORE, row.page))
                 tv[f] = kept
+        for f in DATE_PARSERS:                 # an item's serial before a date or period: its cell's, not the date's
+            if scanned and tv.get(f) and (serial := _SERIAL_BEFORE_YEAR.match(tv[f])):
+                m.corrections.append(Correction("", None, f, tv[f], serial.group(1), "stray_serial", 100.0, row.page))
+                tv[f] = serial.group(1)
     if item:
         nf["content"] = narrative_content(item, (tv.get("location"), nf.get("location")))
     others = [_values(w) for w in m.witnesses]
@@ -196,12 +219,13 @@ def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_variants and fix_dropped too (a
-    born-digital plan's characters are as written)."""
+    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_variants, fix_dropped
+    and fix_own_county too (a born-digital plan's characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
         v, digits = fix_digit_letters(v)
-        fixes += digits
+        v, dash = fix_period_dash(v)
+        fixes += digits + dash
         v, more = fix_variants(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)
         v, county = fix_own_county(v)

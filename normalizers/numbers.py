@@ -15,6 +15,8 @@ _BLANK = re.compile(r"^[\s\-—–－/／]*$")
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
 # one line holding a whole figure by itself: plain digits, or digits in well-formed thousands groups
 _WHOLE_FIGURE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?(万元|万|元)?$")
+# an amount written out in full: with its thousands commas or its cents, or four digits or more
+_WRITTEN_OUT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d{2}|\d{4,})(万元|万|元)?$")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {
     c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")} | {"两": 2, "贰": 2, "〇": 0, "零": 0}
 _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
@@ -61,12 +63,19 @@ def regrouped(text: str) -> str | None:
 
 
 def stacked(text: str) -> bool:
-    """Two lines or more each holding a whole figure (550000 over 260000): amounts of two rows
-    read into one cell, never one amount (a figure wrapped in a narrow cell leaves a piece,
-    9,383, over 800.00, or a short tail, 3150000 over 0); which one is the row's cannot be told."""
-    lines = [re.sub(r"\s", "", unicodedata.normalize("NFKC", ln)) for ln in text.splitlines()]
+    """Two lines or more each holding a whole figure (550000 over 260000), or one line holding two
+    written-out amounts apart (5,919,200.00 5,669,200.00: the rule between two columns lost, k9-001):
+    amounts of two rows or columns read into one cell, never one amount (a figure wrapped in a narrow
+    cell leaves a piece, 9,383, over 800.00, or a short tail, 3150000 over 0; 500 000 may be one figure
+    its comma lost); which one is the cell's cannot be told."""
+    t = unicodedata.normalize("NFKC", text)
+    lines = [re.sub(r"\s", "", ln) for ln in t.splitlines()]
     lines = [ln for ln in lines if ln]
-    if len(lines) < 2 or not all(_WHOLE_FIGURE.match(ln) for ln in lines):
+    if len(lines) < 2:
+        lines = t.split()
+        if len(lines) < 2 or not all(_WRITTEN_OUT.match(w) for w in lines):
+            return False
+    if not all(_WHOLE_FIGURE.match(ln) for ln in lines):
         return False
     digits = [sum(c.isdigit() for c in ln.split(".")[0]) for ln in lines]
     return 2 * min(digits) >= max(digits)         # figures of like size; 3150000 over 0 is one wrapped

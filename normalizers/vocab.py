@@ -83,6 +83,27 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     return best
 
 
+OPENING = 2        # a label's first characters that may name its field when the rest is misread past matching
+
+
+@lru_cache(maxsize=None)
+def _openings() -> dict[str, str]:
+    """The first OPENING characters of the labels longer than SHORT_LABEL that open one field's labels
+    only (产权 → ownership, 完成 → deadline; 建设 opens three fields' labels and names none)."""
+    fields: dict[str, set[str]] = {}
+    for field, label in field_labels():
+        if len(label) > SHORT_LABEL:
+            fields.setdefault(label[:OPENING], set()).add(field)
+    return {head: next(iter(f)) for head, f in fields.items() if len(f) == 1}
+
+
+def opening_field(text: str) -> str | None:
+    """The field whose labels alone open as this header does, its rest read past matching (产权リ坛 for
+    产权归属: 归属 misread); None when the opening is another field's too or no label's."""
+    t = label_text(text)
+    return _openings().get(t[:OPENING]) if len(t) > OPENING else None
+
+
 # how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)
 OFFICE_ENDINGS = ("局", "中心", "政府", "办公室", "办", "委", "委员会", "部", "院", "所", "站", "队", "处", "厅",
                   "公司", "集团", "社", "会", "组织", "群众", "学校", "小学", "中学", "幼儿园", "医院", "卫生院",
@@ -154,7 +175,8 @@ def _categories() -> dict[str, str]:
     return {r["printed"]: r["canonical"] for r in _rows("categories.csv")}
 
 
-_CATEGORY_DECOR = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?|[（(][^)）]*[个项][)）]|[：:。，,]$")
+# a heading's numbering (or the mark of one a scan lost: 、片区任务), its count, a closing mark
+_CATEGORY_DECOR = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]?|[、.．])|[（(][^)）]*[个项][)）]|[：:。，,]$")
 
 
 def category_label(printed: str | None) -> str:

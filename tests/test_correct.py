@@ -218,6 +218,19 @@ def test_a_lost_inner_character_of_a_long_term_is_restored_in_a_scans_reading_on
     assert value == "峨边彝族自治县委宣传部" and rules == ["gazetteer"]
 
 
+def test_a_serial_read_into_a_scanned_period_cell_is_taken_out_and_logged():
+    """k9-002 (unruled, the 序号 column's gutter lost): every 建设年限 read 2 2023年至2024年 and none was a period.
+    The serial before the year is its neighbour's; a born-digital cell is as printed; a year alone stays."""
+    r = row(seq="2", name="红花镇竹笋种植基地建设项目", construction_period="2 2023\n年至2\n024\n年")
+    m = merge_pair(None, r, "产业合作", S, scanned=True)
+    assert m.values["construction_period"] == "2023-2024"
+    assert [(c.field, c.rule, c.corrected[:5]) for c in m.corrections] == [("construction_period", "stray_serial", "2023年")]
+    assert merge_pair(None, r, "产业合作", S, scanned=False).values["construction_period"] is None
+    kept = merge_pair(None, row(seq="2", name="红花镇竹笋种植基地建设项目", construction_period="2023"), "产业合作", S,
+                      scanned=True)
+    assert kept.values["construction_period"] == "2023" and kept.corrections == []
+
+
 def test_a_lone_letter_at_a_scanned_offices_end_is_taken_out_and_logged():
     """k1-007: 勒乌乡人民政府f (a rule's stroke beside the cell read as a letter)."""
     r = row(seq="1", name="勒乌乡林下经济示范园建设项目", implementing_entity="勒乌乡人民政府f", responsible_leader="刘建国")
@@ -324,8 +337,8 @@ def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_ano
     """k8-024, k8-000, k8-011 (seed 8): tesseract layers read 峨边彝族自治县 as 场边萝族自治县, 贱边薄族自治县,
     战边芭族自治县 in issuers, titles and locations: two characters off, the first no look-alike, so
     neither a look-alike nor the masked gazetteer match reached it. The plans' own county is restored
-    where at most two characters slipped and 族自治县 reads as printed; the neighbouring 马边彝族自治县
-    and a reading nearer it are left, and a tie goes to the plans' own."""
+    where at most two characters slipped (misread, lost or added) and 自治县 reads as printed; the
+    neighbouring 马边彝族自治县 and a reading nearer it are left, and a tie goes to the plans' own."""
     from normalizers.lookalikes import fix_own_county
     out, fixes = fix_own_county("场边萝族自治县人民政府办公室")
     assert out == "峨边彝族自治县人民政府办公室" and [(f.original, f.rule) for f in fixes] == [("场边萝族自治县", "own_county")]
@@ -334,6 +347,12 @@ def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_ano
         assert fix_own_county(kept) == (kept, [])
     assert fix_reading("战边芭族自治县2025年", S, scanned=True)[0] == "峨边彝族自治县2025年"
     assert fix_reading("战边芭族自治县2025年", S, scanned=False)[0] == "战边芭族自治县2025年"    # born-digital: as printed
+    # seeds 7 to 9: 彝族 read as two others, as one, or with a mark added; 自治县 as printed
+    for read in ("峨边琶放自治县2023年", "峨边轰自治县2023年", "峨边莱族上自治县2023年"):
+        assert fix_own_county(read)[0] == "峨边彝族自治县2023年"
+    assert fix_own_county("在峨边莱族自治县")[0] == "在峨边彝族自治县"              # the word before it stays
+    for kept in ("在峨边彝族自治县", "场边莱族上自治县", "北川羌族自治县"):        # printed so; three slips
+        assert fix_own_county(kept) == (kept, [])
 
 
 def test_a_scans_doc_number_is_read_from_its_place_on_and_its_lookalikes_repaired():

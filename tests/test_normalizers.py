@@ -64,6 +64,16 @@ def test_two_amounts_stacked_in_one_cell_are_no_amount():
     assert parse_amount("3150000\n0") == 31500000.0          # a born-digital figure wrapped: a short tail
 
 
+def test_two_amounts_side_by_side_in_one_cell_are_no_amount():
+    """k9-001: the faint rule between 项目总投资 and 东西部协作资金 was lost, a cell held 5,919,200.00 5,669,200.00,
+    and the misread-separator repair read 591920000566.92 万元 from it. Two written-out amounts apart on one
+    line are several; a figure OCR spaced inside (500 000, 5,919, 200.00) and a figure beside its unit stay one."""
+    for two in ("5,919,200.00 5,669,200.00", "4670000 3670000", "2833900.00  2633900.00"):
+        assert parse_amount(two, errors="null") is None
+    assert parse_amount("500 000") == 500000.0 and parse_amount("5,919, 200.00") == 5919200.0
+    assert parse_amount("90 万元") == 90.0 and parse_amount("1 500 000") == 1500000.0
+
+
 def test_thousands_separators_misread_as_points_are_read_as_separators():
     """k1-011 (1-bit heavy blur): 2,090,200.00 read 2.090.200.00, 660,900.00 read 660.900:00. With
     two separators or more only the last may be the decimal point; one alone is left as read."""
@@ -123,6 +133,20 @@ def test_periods(text, period):
 def test_two_years_out_of_order_or_run_together_are_no_period():
     assert parse_period("2022\n2021", errors="null") is None
     assert parse_period("20212022", errors="null") is None
+
+
+def test_a_scans_period_whose_dash_was_read_as_a_point_is_set_right_with_a_corrections_row():
+    """k9-039: 2027-⏎2028 read 2027.⏎2028 was no period (empty). In a scan's reading the point between two
+    years is the dash (rule dash_lookalike); a born-digital plan's text, a date and years out of order stay."""
+    from normalizers.lookalikes import fix_period_dash
+    from normalizers.merge import _corrected_field
+    assert fix_period_dash("2027.2028")[0] == "2027-2028" and fix_period_dash("2027年一2028年")[0] == "2027年-2028年"
+    for kept in ("2027.12", "2028.2027", "2027.2045", "投资2027.2028万元", None):
+        assert fix_period_dash(kept) == (kept, [])
+    value, _, rules, _, _ = _corrected_field("construction_period", ["2027.\n2028"], None, Settings(), scanned=True)
+    assert value == "2027-2028" and rules == ["dash_lookalike"]
+    value, _, rules, _, _ = _corrected_field("construction_period", ["2027.\n2028"], None, Settings(), scanned=False)
+    assert value is None and rules == []
 
 
 def test_text_squeeze_and_compact():

@@ -69,6 +69,20 @@ def test_a_heading_that_wraps_keeps_its_second_line():
     assert heading_keys(lines, _centre) == [190.2]
 
 
+def test_a_heading_whose_numeral_the_scan_lost_is_a_row_of_its_own_and_a_heading():
+    """k9-039 (1-bit, heavy blur): 二、片区任务 and 三、基础设施与基层治理 were read 、片区任务 (二 is two thin
+    strokes), no heading key, and each ran into the next project's row: its ownership 、片区任务杨村乡人民政府 and
+    every project after it in the category before. The mark and a category's wording are a heading; a
+    content's line starting at a mark is not."""
+    from extractors.rows import _centre, heading_keys
+    from normalizers.vocab import canonical_category
+    lines = [[seg("、片区任务", 321, 109.0, 118.0)], [seg("杨村", 306, 123.0, 132.0), seg("峨边", 343, 123.0, 132.0)]]
+    assert heading_keys(lines, _centre) == [113.5]
+    lines[0] = [seg("、电、路等基础设施", 413, 109.0, 118.0)]
+    assert heading_keys(lines, _centre) == []
+    assert canonical_category("、基础设施与基层治理") == ("基础设施与基层治理", 100.0)
+
+
 def scanned_rows() -> list[list[Segment]]:
     """Three rows set in the middle as OCR boxes them: short boxes for digits (6 pt), taller for
     hanzi (10-11 pt), each cell's middle up to 2.5 pt off its row's (jitter, a little tilt)."""

@@ -63,6 +63,22 @@ def test_a_scans_table_name_garbled_under_a_seal_gives_way_to_the_narratives_ful
         ("农村危房改造项目", "conflict:name")                      # another project's name: the table's
 
 
+def test_a_scans_content_cut_inside_a_clause_by_a_row_boundary_a_line_off_is_the_narratives_in_doubt():
+    """k9-001 (colour, heavy blur, an unruled table): the line boxes of two rows' content cells overlapped
+    and the row boundary fell a line low; project 1's content ran on into 新建标准化圈舍约160平方米，养殖 and
+    project 2's began at 规模约300头, both unflagged. A reading parting from the narrative's inside a clause is
+    the narrative's, flagged; one parting at a clause mark is a fuller or shorter wording, as printed."""
+    one = "新建枇杷种植基地280亩，配套建设生产便道5公里、蓄水池6口；项目建成后移交村集体经济组织统一运营管理"
+    two = "新建标准化圈舍约160平方米，养殖规模约300头，配套粪污处理设施；建立项目管护机制，确保项目长期发挥效益"
+    settings = Settings()
+    assert merge_text("content", one + two[:two.index("规模")], one, settings, scanned=True) == (one, "conflict:content")
+    assert merge_text("content", two[two.index("规模"):], two, settings, scanned=True) == (two, "conflict:content")
+    assert merge_text("content", one, one[:one.index("；")], settings, scanned=True) == (one, None)
+    tail = two[two.index("建立"):]                                   # too short to agree: the table's, flagged
+    assert merge_text("content", tail, two, settings, scanned=True) == (tail, "conflict:content")
+    assert merge_text("content", one + "新建", one, settings, scanned=False) == (one + "新建", None)   # printed so
+
+
 def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds():
     """k1-007: 产权归属 read 产权掘 (归属 as one glyph) scored 57 against its label; the column was
     dropped and every project lost its ownership. Its values are flagged by the caller (guessed)."""
@@ -70,10 +86,15 @@ def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds
     columns = {0: "name", 1: "location"}
     assert misread_labels({2: ["产权掘"], 3: [""], 4: ["备注"]}, columns, settings) == {2: "ownership"}
     assert misread_labels({2: ["产权掘"]}, {**columns, 5: "ownership"}, settings) == {}     # held already
-    assert misread_labels({2: ["产权掘"]}, columns, Settings(header_guess_min=60.0)) == {}
+    assert misread_labels({2: ["户权归属掘"]}, columns, Settings(header_guess_min=68.0)) == {}   # 67: below
+    assert misread_labels({2: ["户权归属掘"]}, columns, settings) == {2: "ownership"}
     assert misread_labels({2: ["序号"]}, columns, settings) == {}         # a label in full: not a guess
     # k5-012: a piece of the group label 计划投资 over the column's cut label; each line is scored alone too
     assert misread_labels({3: ["投市中区帮扶资", "投", "市中区帮扶资"]}, columns, settings) == {3: "aid_funds_wan"}
+    # k9-039: 产权归属 read 产权リ坛 (50 against its label): 产权 opens the ownership label alone; 建设 opens three
+    assert misread_labels({2: ["产权リ坛"], 3: ["建设口口"]}, columns, settings) == {2: "ownership"}
+    assert misread_labels({2: ["产权リ坛"]}, {**columns, 5: "ownership"}, settings) == {}
+    assert misread_labels({2: ["产权"]}, columns, settings) == {2: "ownership"}     # ratio 67: the label's own score
 
 
 def test_an_amount_is_no_date_a_column_of_dates_is_found_by():
