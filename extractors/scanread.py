@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from extractors.limits import Deadline
+from extractors.limits import Deadline, page_pixels
 from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
@@ -79,7 +79,11 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
     with PDFIUM_LOCK:
         page = doc[scan.number - 1]
         try:
-            img = lifted(page, render_gray(page, scan.dpi), scan, settings)
+            img = render_gray(page, scan.dpi)
+            if _read_finer(img, scan, settings):      # a 1-bit scan: its strokes need more pixels than 200 dpi
+                scan.dpi = settings.bilevel_ocr_dpi
+                img = render_gray(page, scan.dpi)
+            img = lifted(page, img, scan, settings)
         finally:
             page.close()
     dpi = scan.dpi
@@ -264,13 +268,24 @@ def hanzi_confidence(chars: list[dict]) -> float:
                if c["bottom"] - c["top"] <= SQUARE_RATIO * (c["x1"] - c["x0"]))
 
 
+def bilevel(img: np.ndarray, settings: Settings) -> bool:
+    """A 1-bit scan: few mid-grey pixels after rendering (settings.max_grey_share)."""
+    sample = img[::7, ::7]
+    return np.count_nonzero((sample > 10) & (sample < 245)) <= settings.max_grey_share * sample.size
+
+
+def _read_finer(img: np.ndarray, scan: PageScan, settings: Settings) -> bool:
+    """The page is a 1-bit scan to be read at settings.bilevel_ocr_dpi (within max_page_pixels)."""
+    finer = settings.bilevel_ocr_dpi
+    return finer > scan.dpi and page_pixels(scan.width, scan.height, finer) <= settings.max_page_pixels \
+        and bilevel(img, settings)
+
+
 def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
     """A page image made fit for OCR: a 1-bit scan (only black and white after rendering) is
     smoothed, as PP-OCR's models were trained on grey images; rendering at `dpi` has already
     brought a low-resolution scan up to the OCR's working resolution."""
-    sample = img[::7, ::7]
-    grey = np.count_nonzero((sample > 10) & (sample < 245))
-    if not settings.bilevel_smoothing or grey > settings.max_grey_share * sample.size:
+    if not settings.bilevel_smoothing or not bilevel(img, settings):
         return img
     return cv2.GaussianBlur(img, (0, 0), settings.bilevel_smoothing * dpi / 200.0)
 

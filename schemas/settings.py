@@ -74,6 +74,7 @@ DEFAULT_MAX_READ_DOWN_SHARE = 0.3       # share of a page's OCR'd characters in 
                                         # the page is taken as a quarter turn off (its ink looked upright)
 DEFAULT_MAX_GREY_SHARE = 0.1            # a page image with fewer mid-grey pixels than this share is a 1-bit scan
 DEFAULT_BILEVEL_SMOOTHING = 0.8         # px (at 200 dpi): Gaussian sigma that smooths a 1-bit scan before OCR
+DEFAULT_BILEVEL_OCR_DPI = 300           # a 1-bit scan's page is read at this resolution (0: at ocr_dpi like any other)
 DEFAULT_MAX_SKEW = 3.5                  # degrees: the largest tilt of a scanned page measured and undone
 DEFAULT_METADATA_MATCH_MIN = 75.0       # rapidfuzz partial ratio for a misread title to name a program (one wrong of 4)
 DEFAULT_MAX_BOX_IMPRECISION = 0.15      # share of a layer's hanzi boxes off their line's width (tesseract: 0.35-0.5; glyph-placed: <0.02)
@@ -176,6 +177,7 @@ class Settings:
     max_read_down_share: float = DEFAULT_MAX_READ_DOWN_SHARE
     max_grey_share: float = DEFAULT_MAX_GREY_SHARE
     bilevel_smoothing: float = DEFAULT_BILEVEL_SMOOTHING
+    bilevel_ocr_dpi: int = DEFAULT_BILEVEL_OCR_DPI
     max_skew: float = DEFAULT_MAX_SKEW
     metadata_match_min: float = DEFAULT_METADATA_MATCH_MIN
     max_box_imprecision: float = DEFAULT_MAX_BOX_IMPRECISION
@@ -245,6 +247,9 @@ class Settings:
                                 f"got {self.ocr_rec_squeeze!r}")
         if not 0 < self.max_skew <= 10:
             raise SettingsError(f"max_skew must be from 0 to 10 degrees, got {self.max_skew!r}")
+        if self.bilevel_ocr_dpi and not self.ocr_dpi <= self.bilevel_ocr_dpi <= 600:
+            raise SettingsError(f"bilevel_ocr_dpi must be 0 (off) or from ocr_dpi ({self.ocr_dpi}) to 600, "
+                                f"got {self.bilevel_ocr_dpi!r}")
         if self.bilevel_smoothing < 0:
             raise SettingsError(f"bilevel_smoothing must be >= 0 pixels (0: none), got {self.bilevel_smoothing!r}")
         if self.layer_run_gap <= 0:

@@ -54,6 +54,21 @@ def test_a_1bit_scan_is_smoothed_before_ocr_and_a_grey_one_left_alone():
     assert prepared(bilevel, dpi, Settings(bilevel_smoothing=0)) is bilevel
 
 
+def test_a_1bit_scan_is_read_finer_within_the_page_limit_and_a_grey_one_at_ocr_dpi():
+    """Seeds 7 and 9 (1-bit, heavy blur): at 200 dpi a thresholded stroke is a pixel or two and the
+    recogniser loses whole glyphs; read at bilevel_ocr_dpi (300) k9-039 0.773 → 0.851, k7-007 0.643 → 0.774
+    (docs/NOTES.md). Not past max_page_pixels; 0 turns it off."""
+    from extractors.pdfpages import PageScan
+    from extractors.scanread import _read_finer
+    dpi = Settings().ocr_dpi
+    bilevel = render_gray(pdfium.PdfDocument(str(DATA / "scan_bilevel_150dpi_page.pdf"))[0], dpi)
+    grey = render_gray(pdfium.PdfDocument(str(DATA / "scan_image_only_page.pdf"))[0], dpi)
+    scan = PageScan(1, 595.0, 842.0, [], [], dpi=dpi, needs_ocr=True)
+    assert _read_finer(bilevel, scan, Settings()) and not _read_finer(grey, scan, Settings())
+    assert not _read_finer(bilevel, scan, Settings(bilevel_ocr_dpi=0))
+    assert not _read_finer(bilevel, scan, Settings(max_page_pixels=8_000_000))     # 8.7 Mpx at 300 dpi
+
+
 # rules and tilt on synthetic page images (pure functions)
 
 def _grid(ink: int = 0, stroke: bool = False) -> np.ndarray:
