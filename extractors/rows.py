@@ -17,8 +17,7 @@ _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# a heading whose numeral a scan lost (二 and 三 are thin strokes a 1-bit blur wipes out): its mark, then words
-_LOST_NUMERAL = re.compile(r"^[、.．]\s*(\S.*)$")
+LOST_NUMERAL_MARKS = "、.．"   # a heading's mark left where a scan lost its numeral (二 and 三: thin strokes)
 WORDING_HELD = 90.0      # canonical_category's score of a text holding a category's known wording (85: a keyword only)
 
 
@@ -214,8 +213,9 @@ def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
 
 
 def _numeral_lost(text: str) -> bool:
-    m = _LOST_NUMERAL.match(text.strip())
-    return bool(m) and canonical_category(m.group(1))[1] >= WORDING_HELD
+    """A numeral's mark, then a category's known wording (category_label takes the mark off)."""
+    t = text.strip()
+    return t[:1] in LOST_NUMERAL_MARKS and canonical_category(t)[1] >= WORDING_HELD
 
 
 def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
