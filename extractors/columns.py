@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from extractors.grid import Grid, GridCell
+from extractors.grid import Grid, GridCell, own_label
 from extractors.misread import misread_labels
-from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL
+from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL, _is_number
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
 from normalizers.vocab import match_label, name_endings, names_column, names_field, office_bodies, person_name
@@ -30,6 +30,8 @@ class Mapping:
     n_cols: int
     guessed: frozenset[int] = frozenset()
     spans: tuple[tuple[float, float] | None, ...] = ()   # x0, x1 of each column, where a cell shows it
+    unnamed: frozenset[int] = frozenset()   # columns whose header names nothing (its label lost, or a rule
+    # the scan made up): text standing in one is some field's, lost to it (spilled_cells)
 
 
 def header_rows(grid: Grid, settings: Settings) -> int:
@@ -110,14 +112,6 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = field
         unsure.add(c)
     return columns, unsure
-
-
-def own_label(cell: GridCell, c: int) -> str:
-    """The header text over column c of a cell that may span it: a cell spanning as many columns as
-    it holds words apart has one label per column (the rule between 项目名称 | 产权归属 lost in a
-    blurred header, k5-012: both columns took 项目名称 and the names went to the wrong one)."""
-    words = cell.text.split()
-    return words[c - cell.col] if cell.colspan > 1 and len(words) == cell.colspan else cell.text
 
 
 def _head(grid: Grid, c: int, n_header: int) -> str:
@@ -244,10 +238,11 @@ def grid_mapping(grid: Grid, previous: Mapping | None, settings: Settings) -> Ma
                     if c in previous.guessed:
                         guessed.add(c)
         if "name" in columns.values() and len(columns) >= 3:
-            return Mapping(columns, n, grid.n_cols, frozenset(guessed), column_spans(grid))
+            unnamed = frozenset(c for c in range(grid.n_cols) if c not in columns and not _named(grid, c, n, settings))
+            return Mapping(columns, n, grid.n_cols, frozenset(guessed), column_spans(grid), unnamed)
         return None
     if previous and previous.n_cols == grid.n_cols:
-        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed, previous.spans)
+        return Mapping(previous.columns, 0, grid.n_cols, previous.guessed, previous.spans, previous.unnamed)
     if previous and previous.spans:
         return by_position(grid, previous)
     return None
@@ -283,6 +278,44 @@ def by_position(grid: Grid, previous: Mapping) -> Mapping | None:
     return None
 
 
+def _named(grid: Grid, c: int, n_header: int, settings: Settings) -> bool:
+    """Some header cell over column c (its own, or one spanning it: 资金来源, 绩效目标 over two rows)
+    names a field or a known column."""
+    cells = {id(cell): cell for r in range(n_header) if (cell := grid.owner(r, c)) is not None}
+    return any(names_column(own_label(cell, c), settings.header_match_min) for cell in cells.values())
+
+
+def spilled_cells(grid: Grid, r: int, mapping: Mapping, cells: dict[str, Cell], settings: Settings) -> dict[str, Cell]:
+    """The row's cells with each one that has text standing beside it in an unnamed column (the
+    nearest mapped column to its left, else to its right) marked `spilled`: a content's line ends
+    read into a column of their own (k11-025), or an ownership column whose label OCR lost (k10-023).
+    Figures there are an amount column's, a label there the header's own, text beside a column the
+    contract does not carry that column's: none a spill."""
+    out = dict(cells)
+    by_column = {c: f for c, f in mapping.columns.items() if f in cells}
+    for c in sorted(mapping.unnamed - set(mapping.columns)):
+        cell = grid.owner(r, c) if c < grid.n_cols else None
+        if cell is None or cell.col != c or cell.row != r or not cell.text.strip() or _is_number(cell.text) \
+                or names_column(cell.text, settings.header_match_min):
+            continue          # figures: an amount column whose label was lost (白筹资金); a label: the header's
+        if _beside_known(c, mapping):
+            continue
+        left = [k for k in by_column if k < c]
+        k = max(left) if left else min((k for k in by_column if k > c), default=None)
+        if k is not None:
+            out[by_column[k]] = replace(out[by_column[k]], spilled=True)
+    return out
+
+
+def _beside_known(c: int, mapping: Mapping) -> bool:
+    """The nearest named column on either side of unnamed column c is one the contract does not carry
+    (绩效目标): the text is that column's, split off by a rule the scan made up (k8-033)."""
+    unnamed = mapping.unnamed - set(mapping.columns)
+    sides = (next((k for k in range(c - 1, -1, -1) if k not in unnamed), None),
+             next((k for k in range(c + 1, mapping.n_cols) if k not in unnamed), None))
+    return any(k is not None and k not in mapping.columns for k in sides)
+
+
 def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
     """The mapped cells of row r; a cell merged from a row above carries its text and span. A cell
     spanning from the left belongs to its own column, or where that column is mapped to nothing, to
@@ -293,5 +326,6 @@ def row_cells(grid: Grid, r: int, mapping: Mapping) -> dict[str, Cell]:
         cell = grid.owner(r, c)
         if cell is None or any(k in mapping.columns for k in range(cell.col, c)):
             continue
-        out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed)
+        out[field] = Cell(cell.text.strip(), grid.page, cell.bbox, cell.rowspan, cell.row < r, c in mapping.guessed,
+                          unread=cell.unread)
     return out

@@ -26,6 +26,8 @@ _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
 # a signature's date line whose month or day OCR misread (2022年1月：日, k7-027): it still closes the signature
 _DATE_SHAPE = re.compile(r"^\d{4}年\S{1,2}月\S{1,2}日(印发)?$")
 _NUM = r"(\d+(?:\.\d+)?)"
+_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+_YEAR_ALONE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
 _TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万元")
 _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整正]+)")
@@ -46,8 +48,7 @@ def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -
     if ti is not None:
         title = "".join(texts[_title_start(paras, texts, ti):ti + 1])
         md.title = title
-        y = re.search(r"(20\d{2})\s*年", title) or re.search(r"(20\d{2})", title)
-        md.plan_year = int(y.group(1)) if y else _year_elsewhere(texts)
+        md.plan_year = _title_year(title, texts)
     front = texts[:ti] if ti else texts[:8]
     for t in front:
         m = _DOC_NUMBER.search(t)
@@ -68,14 +69,33 @@ def extract_metadata(paras: list[Paragraph], settings: Settings | None = None) -
     return md
 
 
-def _year_elsewhere(texts: list[str]) -> int | None:
+def _title_year(title: str, texts: list[str]) -> int | None:
+    """The plan's year as its title prints it; where OCR read a digit into it (20256年, k11-035),
+    the year one digit less that the plan's other text names; where the title has none, `_year_elsewhere`
+    (a title year no other text confirms is not guessed: its digit is not repaired, and the year is doubted)."""
+    if y := _YEAR.search(title) or _YEAR_ALONE.search(title):
+        return int(y.group(1))
+    runs = [m.group() for m in re.finditer(r"\d{5,6}", title)]
+    among = [int(c) for r in runs for i in range(len(r)) if re.fullmatch(r"20\d{2}", c := r[:i] + r[i + 1:])]
+    if not among:
+        return _year_elsewhere(texts)
+    return _year_elsewhere(texts, set(among)) or _most_named(texts, set(among)) or _year_elsewhere(texts)
+
+
+def _year_elsewhere(texts: list[str], among: set[int] | None = None) -> int | None:
     """The plan's year where its title's was lost (an OCR layer dropped 2023 from it, k4-034): the
     year in the attached table's title (…2023年…计划表), else the year the task section opens with
-    (2023年实施…). The plan is flagged for review (normalizers.doubts, `year_apart`)."""
+    (2023年实施…); only one of `among` if given. The plan is flagged for review (normalizers.doubts, `year_apart`)."""
     for t in [t for t in texts if _TABLE_TITLE.search(t)] + [_task_text(texts)]:
-        if y := re.search(r"(20\d{2})\s*年", t):
+        if (y := _YEAR.search(t)) and (among is None or int(y.group(1)) in among):
             return int(y.group(1))
     return None
+
+
+def _most_named(texts: list[str], among: set[int]) -> int | None:
+    """Of `among`, the year the text names most often (为全面做好2026年…), None if it names none."""
+    named = [int(y) for t in texts for y in _YEAR.findall(t) if int(y) in among]
+    return max(set(named), key=named.count) if named else None
 
 
 def _signature(md: Metadata, texts: list[str]) -> None:

@@ -20,7 +20,8 @@ from extractors.pdffile import check_pdf
 from extractors.pdfpages import PDFIUM_LOCK, PageScan, scan_pages
 from extractors.quality import text_quality
 from extractors.scanread import read_images
-from extractors.tablefind import find_grids
+from extractors.tablefind import anchored, find_grids
+from extractors.unread import mark_unread
 from schemas.settings import Settings
 from schemas.types import Line, Page
 
@@ -71,13 +72,17 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
         if earlier is not None:
             warnings.append(f"{path}: page {scan.number} repeats page {earlier}; ignored")
             continue
-        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings,
-                                grids[-1] if grids else None)
-        if not page_grids and scan.broken_edges:
-            page_grids = find_grids((scan.width, scan.height), scan.number, scan.broken_edges, chars, kept, settings,
-                                    grids[-1] if grids else None)
+        previous = grids[-1] if grids else None
+        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings, previous)
+        for edges in scan.broken_edges if not anchored(page_grids, settings, previous) else ():
+            dashed = find_grids((scan.width, scan.height), scan.number, edges, chars, kept, settings, previous)
+            if not page_grids or anchored(dashed, settings, previous):    # a header under the rules joined from dashes
+                page_grids = dashed
+            if anchored(page_grids, settings, previous):
+                break
         for g in page_grids:
             g.seals = [(s.x0, s.top, s.x1, s.bottom) for s in scan.seals]
+        mark_unread(page_grids, scan.blobs, chars, settings)
         grids += page_grids
         lines, dropped = drop_noise(_lines(scan.number, chars, kept, page_grids, settings), settings)
         warnings += [f"{path}: page {scan.number}: dropped a line of noise: {ln.text[:30]!r}" for ln in dropped]

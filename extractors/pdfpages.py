@@ -10,6 +10,7 @@ import struct
 import threading
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
@@ -82,9 +83,11 @@ class PageScan:
     needs_ocr: bool = False
     text_source: str = "text_layer"
     notes: list[str] = field(default_factory=list)
-    broken_edges: list[dict] = field(default_factory=list)   # a scan's rules joined from dashes, where its whole
-    # rules draw no table: the grid tried when those give none (pieces of a broken grid pass for rules, k6-034)
+    broken_edges: list[list[dict]] = field(default_factory=list)   # a scan's rules joined from dashes where its
+    # whole rules draw no table, strictly then also along straight lines (raster.broken_rules): tried in turn
+    # when those give no grid under a header (pieces of a broken grid pass for rules, k6-034; a tight one, k11-010)
     seals: list = field(default_factory=list)     # seals stamped in black or grey (seal.ring_seals): what is under one is in doubt
+    blobs: np.ndarray | None = None     # a scan's pieces of ink (raster.ink_blobs), for the ink its reading lost (extractors.unread)
 
 
 def scan_pages(path, data: bytes, n: int, settings: Settings, deadline: Deadline) -> list[PageScan]:

@@ -24,6 +24,11 @@ BROKEN_PIECES = 3           # ... when there are this many of them
 BROKEN_SPAN_PT = 100.0      # ... over at least this length
 BROKEN_NEAR_PT, BROKEN_FAR_PT = 1.0, 3.0   # ... with the paper this far off either side of it
 BROKEN_CLEAR = 0.05         # ... inked on one side in at most this share of it (a glyph's stroke has its glyph beside it)
+BROKEN_STRAIGHT_PT = 0.3    # ... or its pieces this close to one straight line (glyph strokes scatter by points)
+BROKEN_CLEAR_STRAIGHT = 0.25   # ... and then inked on one side in at most this share (text set tight against it, k11-010)
+BROKEN_SCATTER_PT = 1.0     # ... never pieces further off one line than this (a column of glyph strokes, k11-010)
+BROKEN_JOIN_PT = 30.0       # two such rules (or short straight runs) along one line this far apart or less are one
+                            # (a dash too short to count lost between two gaps, k11-010); less than a 序号 column
 RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
 MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
@@ -35,6 +40,7 @@ MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it
 LONE_RULE_PT = 300.0        # a horizontal rule this long stands without verticals (三线表, a header rule)
 TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this share of its width
 CROSS_BLOCK = 2048          # vertical segments compared with every horizontal one at a time (memory)
+BLOB_MIN_PT2 = 0.8          # square points: a piece of ink smaller than this is a speck of noise
 QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
 
 
@@ -100,11 +106,15 @@ def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
     return edges if len(edges) >= 4 else broken_rules(img, dpi)
 
 
-def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
+def broken_rules(img: np.ndarray, dpi: int, straight: bool = False) -> list[dict]:
     """Rules printed broken into pieces (a worn print: k4-017's 三线表 in dashes), looked for when no
     rule is found whole: pieces longer than BROKEN_MIN_PT in one line, BROKEN_GAP_PT or less apart,
     BROKEN_PIECES of them or more over BROKEN_SPAN_PT, with blank paper along both sides (the
-    strokes of glyphs standing in a line of text have the rest of their glyphs beside them)."""
+    strokes of glyphs standing in a line of text have the rest of their glyphs beside them).
+    `straight`: also chains whose pieces lie on one straight line (BROKEN_STRAIGHT_PT) with text
+    against one side along a part of it, none scattered, parts on one line joined and drawn on to the
+    rule they meet: a grid set tight (k11-010), tried only where the rules found so draw no table
+    (a heavy blur's rows of text pass for such rules too, k12-033)."""
     scale = 72.0 / dpi
     ink = (img < INK).astype(np.uint8)
     thick = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
@@ -120,15 +130,46 @@ def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
         for chain in _chains(pieces, gap if horizontal else wide, across):
             at = sum(p[0] for p in chain) / len(chain)
             start, end = chain[0][1], max(p[2] for p in chain)
-            if len(chain) < BROKEN_PIECES or (end - start) * scale < BROKEN_SPAN_PT \
-                    or sum(p[2] - p[1] for p in chain) < BROKEN_COVER * (end - start):
+            if sum(p[2] - p[1] for p in chain) < BROKEN_COVER * (end - start):
                 continue
+            whole = len(chain) >= BROKEN_PIECES and (end - start) * scale >= BROKEN_SPAN_PT
+            lined = straight and _scatter(chain) * scale <= BROKEN_STRAIGHT_PT
+            if not whole and not (lined and horizontal):
+                continue                              # a short straight run across: a rule's bit, kept for _joined
             half = max(p[3] for p in chain) / 2
-            if _beside(along, at, half, start, end, near, far) > BROKEN_CLEAR:
+            if straight and _scatter(chain) * scale > BROKEN_SCATTER_PT or \
+                    _beside(along, at, half, start, end, near, far) > (BROKEN_CLEAR_STRAIGHT if lined else BROKEN_CLEAR):
                 continue
             edges.append(hline(start * scale, end * scale, at * scale) if horizontal
                          else vline(at * scale, start * scale, end * scale))
+    if straight:
+        edges = reaching([e for e in _joined(edges, BROKEN_JOIN_PT, BROKEN_ACROSS_PT)
+                          if e["width"] + e["height"] >= BROKEN_SPAN_PT], BROKEN_GAP_PT)
     return crossing(edges)
+
+
+def _joined(edges: list[dict], join: float, across: float) -> list[dict]:
+    """Rules across on one line (within `across`) `join` points apart or less made one."""
+    out: list[dict] = []
+    for e in sorted(edges, key=lambda e: (e["height"] > 0, round(e["top"] / across), e["x0"])):
+        last = out[-1] if out else None
+        if e["height"] == 0 and last is not None and last["height"] == 0 and abs(e["top"] - last["top"]) <= across \
+                and e["x0"] - last["x1"] <= join:
+            out[-1] = hline(last["x0"], max(last["x1"], e["x1"]), (last["top"] + e["top"]) / 2)
+        else:
+            out.append(e)
+    return out
+
+
+def _scatter(chain: list[tuple]) -> float:
+    """How far (pixels, standard deviation) a chain's pieces stand off the straight line through
+    them, weighted by length: a printed rule's dashes lie on one line (tilted a little at most)."""
+    across = np.array([p[0] for p in chain], dtype=float)
+    mid = np.array([(p[1] + p[2]) / 2 for p in chain], dtype=float)
+    weight = np.array([p[2] - p[1] for p in chain], dtype=float)
+    slope, offset = np.polyfit(mid, across, 1, w=np.sqrt(weight)) if np.ptp(mid) > 0 else (0.0, float(across.mean()))
+    residual = across - (slope * mid + offset)
+    return float(np.sqrt(np.average(residual ** 2, weights=weight)))
 
 
 def _beside(along: np.ndarray, at: float, half: float, start: int, end: int, near: int, far: int) -> float:
@@ -226,6 +267,52 @@ def components(binary: np.ndarray) -> tuple[int, np.ndarray]:
     return n, stats
 
 
+def reaching(edges: list[dict], gap: float, tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
+    """Rules joined from dashes drawn on to a perpendicular rule `gap` or less past their ends: a
+    dashed rule's last dash may stop short of the border it meets (k11-010's right border)."""
+    h = [e for e in edges if e["height"] == 0]
+    v = [e for e in edges if e["height"] > 0]
+
+    def reach(lo: float, hi: float, at: float, others: list[tuple[float, float, float]]) -> tuple[float, float]:
+        near = [o for o, a, b in others if a - tol <= at <= b + tol]
+        lo = min([o for o in near if lo - gap <= o < lo], default=lo)
+        return lo, max([o for o in near if hi < o <= hi + gap], default=hi)
+    downs = [(e["x0"], e["top"], e["bottom"]) for e in v]
+    acrosses = [(e["top"], e["x0"], e["x1"]) for e in h]
+    out = [hline(*reach(e["x0"], e["x1"], e["top"], downs), e["top"]) for e in h]
+    return out + [vline(e["x0"], *reach(e["top"], e["bottom"], e["x0"], acrosses)) for e in v]
+
+
+def under_seals(edges: list[dict], seals: list, gap: float = BROKEN_GAP_PT,
+                tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
+    """Rules that end under a seal (or up to `gap` off its edge) drawn on through it, to the farthest perpendicular rule that
+    crosses their line under the seal or up to `gap` past its edge: the seal's ink hides their
+    dashes there (k11-010: the 合计 row's rule, the header's rule between 项目 and 主要建设内容)."""
+    h = [(e["top"], e["x0"], e["x1"]) for e in edges if e["height"] == 0]
+    v = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["height"] > 0]
+
+    def drawn(lo: float, hi: float, at: float, others: list[tuple[float, float, float]], box: tuple) -> tuple:
+        b_lo, b_hi, a_lo, a_hi = box          # the seal along the rule, then across it
+        if not a_lo <= at <= a_hi:
+            return lo, hi
+        cross = [o for o, a, b in others if a - tol <= at <= b + tol]
+        if b_lo - gap <= lo <= b_hi + gap:
+            lo = min([o for o in cross if b_lo - gap <= o < lo], default=lo)
+        if b_lo - gap <= hi <= b_hi + gap:
+            hi = max([o for o in cross if hi < o <= b_hi + gap], default=hi)
+        return lo, hi
+    out = []
+    for y, x0, x1 in h:
+        for s in seals:
+            x0, x1 = drawn(x0, x1, y, v, (s.x0, s.x1, s.top, s.bottom))
+        out.append(hline(x0, x1, y))
+    for x, top, bottom in v:
+        for s in seals:
+            top, bottom = drawn(top, bottom, x, h, (s.top, s.bottom, s.x0, s.x1))
+        out.append(vline(x, top, bottom))
+    return out
+
+
 def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     """Only segments that meet a perpendicular one: a rule is part of a grid, a stray stroke is not;
     a horizontal rule of LONE_RULE_PT or more is one without (the rules of a 三线表).
@@ -249,6 +336,17 @@ def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     met = ((hx0 - tol <= x) & (x <= hx1 + tol) & (top - tol <= hy) & (hy <= bottom + tol)).any(axis=1) \
         if kept else np.zeros(len(h), dtype=bool)
     return [a for a, m in zip(h, met) if a["width"] >= LONE_RULE_PT or m] + kept
+
+
+def ink_blobs(img: np.ndarray, dpi: int) -> np.ndarray:
+    """The image's connected pieces of ink as rows (x0, top, x1, bottom, area), points and square
+    points; specks under BLOB_MIN_PT2 (noise) left out."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats((img < INK).astype(np.uint8), connectivity=8)
+    scale = 72.0 / dpi
+    s = stats[1:n].astype(np.float32)
+    out = np.stack([s[:, 0] * scale, s[:, 1] * scale, (s[:, 0] + s[:, 2]) * scale, (s[:, 1] + s[:, 3]) * scale,
+                    s[:, 4] * scale * scale], axis=1) if len(s) else np.zeros((0, 5), np.float32)
+    return out[out[:, 4] >= BLOB_MIN_PT2]
 
 
 def table_regions(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[tuple[float, float, float, float]]:

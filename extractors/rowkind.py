@@ -145,11 +145,12 @@ def _cut_heading(words: list[str], settings: Settings) -> tuple[str, str] | None
 
 
 def _spread_heading(words: list[str], settings: Settings) -> tuple[str, str] | None:
-    """(label, numeral) of a numbered heading whose words the grid spread over three or more cells
+    """(label, numeral) of a numbered heading whose words the grid spread over two or more cells
     ((一）产业 | 帮 | 扶项 | 目 over a merged cell whose rules the scan kept, k7-030: read as a
-    project with no name, a spurious record): the words read in order make （一）产业帮扶项目, every
-    piece after the first a fragment (a project's row holds whole words: 县农业农村局)."""
-    if len(words) < 3 or any(len(w) > SPREAD_PIECE for w in words[1:]):
+    project with no name, a spurious record; 一、产业发展类（2 | 个）, k11-031): the words read in order
+    make （一）产业帮扶项目, every piece after the first a fragment (a project's row holds whole words:
+    县农业农村局)."""
+    if len(words) < 2 or any(len(w) > SPREAD_PIECE for w in words[1:]):
         return None
     return numbered_category("".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1]), settings)
 

@@ -18,8 +18,8 @@ from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
                                 tabular_share)
-from extractors.raster import (INK, broken_rules, deskew, lines_run_vertically, render_gray, ruling_lines, skew_angle,
-                               table_regions)
+from extractors.raster import (INK, broken_rules, deskew, ink_blobs, lines_run_vertically, render_gray, ruling_lines,
+                               skew_angle, table_regions, under_seals)
 from extractors.seal import lifted, ring_seals
 from schemas.settings import Settings
 
@@ -93,11 +93,12 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
     else:
         img = _layer_page(img, scan, settings, deadline)
     scan.seals = ring_seals(img, dpi, settings)
+    scan.blobs = ink_blobs(img, dpi)
     if len(scan.edges) < 4:
         deadline.check(f"finding the ruling lines of {step}")
         scan.edges = ruling_lines(img, dpi)
         if len(scan.edges) >= 4 and not table_regions(scan.edges):
-            scan.broken_edges = broken_rules(img, dpi)
+            scan.broken_edges = [broken_rules(img, dpi), under_seals(broken_rules(img, dpi, straight=True), scan.seals)]
     if not scan.needs_ocr and scan.text_source == "text_layer":
         _check_regions(img, scan, settings, deadline)
         scan.chars = normalise_layer(scan.chars, settings.layer_run_gap, settings.line_tolerance,
@@ -124,12 +125,16 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     deadline.check(f"checking the text layer of {step}")
     marks = rule_mark_share(scan.chars)
     across = lines_run_vertically(img)
+    confirmed = None
+    if across:          # a table of narrow columns looks turned: the layer read upright, if a fresh read agrees
+        confirmed = strip_agreement(img, scan.chars, scan.dpi, settings, deadline)
+        across = confirmed[0] < getattr(settings, confirmed[1])
     rough = box_imprecision(scan.chars, settings.line_tolerance)
     table = rough > settings.max_box_imprecision and \
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
     joined = joined_share(scan.chars, _ink_columns(img, scan.dpi), settings.layer_run_gap, settings.line_tolerance) \
         if rough <= settings.max_box_imprecision else 0.0     # a rough layer's runs are laid out again (layer.py)
-    agreement, floor = strip_agreement(img, scan.chars, scan.dpi, settings, deadline) \
+    agreement, floor = (confirmed or strip_agreement(img, scan.chars, scan.dpi, settings, deadline)) \
         if marks <= settings.max_rule_mark_share and not across and not table \
         and joined <= settings.max_joined_share else (0.0, "min_layer_agreement")
     if across:
@@ -150,7 +155,8 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
         return img
     scan.notes.append(f"page {scan.number}: {why}; read again by OCR")
     scan.text_source = "ocr"
-    return _ocr_page(as_scanned, scan, settings, deadline)     # turned and straightened once, not twice
+    return _ocr_page(as_scanned, scan, settings, deadline,     # turned and straightened once, not twice
+                     upright=confirmed is not None and not across)
 
 
 def _ink_columns(img: np.ndarray, dpi: int):
@@ -167,13 +173,17 @@ def _ink_columns(img: np.ndarray, dpi: int):
     return cols
 
 
-def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> np.ndarray:
+def _ocr_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline,
+              upright: bool = False) -> np.ndarray:
     """The page's characters read by OCR from its image, turned upright first (a quarter turn
     found from the ink, or from a reading whose lines run down the page when the ink looked
     upright, or from a weak reading that reads KEEP_MARGIN better turned; half a turn
     from a reading with little confidence or when the quarter turn was chosen on the tilted image,
-    whose strip reads poorly either way) and straightened.
+    whose strip reads poorly either way) and straightened. `upright`: the page's text layer, read
+    upright, agreed with a fresh reading though the ink looked turned (k10-014): no turn is tried.
     Returns the image as read."""
+    if upright:
+        return _read_turned(img, 0, scan, settings, deadline)
     turned = _upright(img, scan.dpi, settings, deadline)
     read = _read_turned(img, turned, scan, settings, deadline)
     if turned in (0, 180) and read_down_share(scan.chars) > settings.max_read_down_share:

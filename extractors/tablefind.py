@@ -13,7 +13,7 @@ Two ways, tried in order:
 from __future__ import annotations
 
 from extractors.cells import SNAP, table_cells
-from extractors.grid import Grid, build_grid
+from extractors.grid import Grid, build_grid, own_label
 from extractors.header import locate
 from extractors.lostrules import lost_row_rules
 from extractors.merged import merged_spans
@@ -30,16 +30,21 @@ def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars:
     way to a table found by alignment under a header.
     `size`: the page's (width, height); `lines`: its characters as lines (grid.group_lines)."""
     grids = ruled_grids(number, edges, chars, previous, settings)
-    if grids and (any(_continues(g, previous) or _headed(g, settings) for g in grids)) or not chars:
+    if grids and anchored(grids, settings, previous) or not chars:
         return grids
     return aligned_grids(size, number, edges, chars, lines, settings, previous) or grids
+
+
+def anchored(grids: list[Grid], settings: Settings, previous: Grid | None = None) -> bool:
+    """Some grid is a plan table's: under its header, or going on from the table of the page before."""
+    return any(_continues(g, previous) or _headed(g, settings) for g in grids)
 
 
 def _headed(grid: Grid, settings: Settings) -> bool:
     """The cells of the grid's first rows name the project name and two more fields: a plan
     table's header (what extractors/columns.py needs of one)."""
     found = set()
-    for text in {grid.owner(r, c).text for r in range(min(grid.n_rows, 3)) for c in range(grid.n_cols)
+    for text in {own_label(grid.owner(r, c), c) for r in range(min(grid.n_rows, 3)) for c in range(grid.n_cols)
                  if grid.owner(r, c) is not None and grid.owner(r, c).text.strip()}:
         field, score = match_label(text, settings.header_match_min)
         if score >= settings.header_match_min:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractors.columns import Mapping, grid_mapping, row_cells
+from extractors.columns import Mapping, grid_mapping, row_cells, spilled_cells
 from extractors.grid import Grid
 from extractors.rowkind import AMOUNT_FIELDS, _is_number, classify, numeral_apart
 from normalizers.numbers import parse_amount
@@ -54,6 +54,8 @@ def table_readings(grids: list[Grid], settings: Settings, unit: str = "万元", 
                 if (f, c.bbox) in joined:
                     cells[f] = replace(c, text=joined[f, c.bbox])
             kind, label, numeral = classify(grid, r, cells, settings)
+            if kind == "item":
+                cells = spilled_cells(grid, r, mapping, cells, settings)
             row = TableRow(kind, cells, grid.page, label, numeral, unit)
             if first and _continues(readings[-1], row) or grid.columns is not None and _gap_cut(readings[-1], row):
                 joined = _join(readings[-1][-1], row)
@@ -95,8 +97,9 @@ def _continues(reading: list[TableRow], row: TableRow) -> bool:
 def _gap_cut(reading: list[TableRow], row: TableRow) -> bool:
     """In a table found by alignment, the row is the rest of a numbered item's row cut by a wide gap
     between a cell's lines (k5-010: 勒乌乡供水一张 | 网新建工程): no number and no amount of its own, and
-    not a whole name after one."""
-    return bool(reading) and reading[-1].kind == "item" and bool(reading[-1].numeral) \
+    not a whole name after one; in a table without numbers, no name either (k11-038: 套完善水、电、路等
+    基础 | 收，其中脱贫户25户 under a project's row, dropped)."""
+    return bool(reading) and reading[-1].kind == "item" and (bool(reading[-1].numeral) or not row.text("name")) \
         and row.kind in ("item", "empty") and not row.numeral and not _has_amount(row) \
         and any(c.text for c in row.cells.values()) and not (_whole_name(reading[-1]) and _whole_name(row))
 

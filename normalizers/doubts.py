@@ -228,7 +228,8 @@ def missing_document_values(documents: pd.DataFrame, scanned: set[str]) -> list[
 def year_apart(documents: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's title and plan year where the title does not state the year (read elsewhere)."""
     return [(d["doc_id"], None, f) for d in documents.to_dict("records") if d["doc_id"] in scanned
-            and str(d.get("plan_year")) not in compact(text(d.get("title"))) for f in ("title", "plan_year")]
+            and not re.search(rf"(?<!\d){d.get('plan_year')}(?!\d)", compact(text(d.get("title"))))
+            for f in ("title", "plan_year")]
 
 
 def tabled_fields(provenance: pd.DataFrame) -> set[tuple[str, str]]:

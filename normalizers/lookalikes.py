@@ -12,11 +12,16 @@
 - `fix_own_county`: in a scan's reading, the plans' own county (the recipient, 峨边彝族自治县) with up to
   two characters misread as anything, lost or added (场边萝族自治县, 峨边轰自治县), its 自治县 as
   printed, rule `own_county`; a window nearer another county (马边彝族自治县) stays.
+- `fix_cut_start`: in a scan's reading, a town's or township's name opening the value with its first
+  character lost (岩乡乌金猪… → 金岩乡乌金猪…: a rule or the scan's edge took it), rule `gazetteer`,
+  when only one place ends so (坪镇 could be 沙坪镇 or 毛坪镇: ambiguous).
 - `fix_variants`: a traditional character in an OCR reading (黃) in its simplified form (黄).
 - `fix_digit_letters`: a letter an OCR engine read for a figure inside a number (2021-1O, 1l0), rule
   `digit_lookalike`.
 - `fix_period_dash`: a reading that is two years joined by a mark OCR read for the dash between them
   (2027.2028, 2027·2028, 2027一2028), rule `dash_lookalike`.
+- `fix_year_digit`: a title's year with one digit read into it (20256年) where the plan's year, read
+  from its other text, is that year one digit less, rule `year_digit`.
 Pure functions; every change they make is returned so the caller can log it.
 """
 from __future__ import annotations
@@ -27,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows, counties
+from normalizers.vocab import _rows, counties, township_stems
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -104,6 +109,17 @@ def fix_period_dash(text: str | None) -> tuple[str | None, list[Fix]]:
         return text, []
     fixed = f"{m.group(1)}{m.group(2)}-{m.group(3)}{m.group(4)}"
     return fixed, [Fix(text, fixed, "dash_lookalike", 100.0)]
+
+
+def fix_year_digit(title: str | None, year: int | None) -> tuple[str | None, list[Fix]]:
+    """A title whose year OCR read with one digit more (20256年 for 2026年, k11-035) where the plan's
+    year (extractors.metadata, from the plan's other text) is that run one digit less."""
+    for m in re.finditer(r"\d{5}(?=\s*年)", title or ""):
+        run = m.group()
+        if year and any(run[:i] + run[i + 1:] == str(year) for i in range(len(run))):
+            fixed = title[:m.start()] + str(year) + title[m.end():]
+            return fixed, [Fix(title, fixed, "year_digit", 90.0)]
+    return title, []
 
 
 def lookalike(a: str, b: str) -> bool:
@@ -345,6 +361,32 @@ def _any_shortened() -> re.Pattern:
     """Matches where any form of _shortened stands, longest first."""
     forms = sorted(_shortened(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, forms))) if forms else re.compile(r"(?!)")
+
+
+CUT_START_SCORE = 90.0      # the corrections row's score of a place restored at a value's start
+
+
+@lru_cache(maxsize=None)
+def _cut_starts() -> dict[str, frozenset[str]]:
+    """Towns and townships (新林镇, 金岩乡) without their first character → the places."""
+    index: dict[str, set[str]] = {}
+    for stem, place in township_stems().items():
+        index.setdefault(place[1:], set()).add(place)
+    return {k: frozenset(v) for k, v in index.items() if k not in known_terms()}
+
+
+def fix_cut_start(text: str | None) -> tuple[str | None, list[Fix], bool]:
+    """(text whose opening town or township lost its first character restored, the fix, whether the
+    opening could be two places). A value opening with a place as printed is left alone."""
+    if not text or any(text.startswith(t) for t in known_terms() if len(t) >= 2):
+        return text, [], False
+    for cut, places in sorted(_cut_starts().items(), key=lambda kv: -len(kv[0])):
+        if text.startswith(cut) and text[len(cut):len(cut) + 1] != "村":     # 和乡村振兴: 乡村, not 共和乡
+            if len(places) > 1:
+                return text, [], True
+            place = next(iter(places))
+            return place + text[len(cut):], [Fix(cut, place, "gazetteer", CUT_START_SCORE)], False
+    return text, [], False
 
 
 def fix_dropped(text: str | None, min_score: float) -> tuple[str | None, list[Fix], bool]:

@@ -10,7 +10,7 @@ from rapidfuzz.distance import LCSseq
 
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
-from normalizers.lookalikes import (fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_period_dash,
+from normalizers.lookalikes import (fix_cut_start, fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_period_dash,
                                     fix_variants)
 from normalizers.numbers import parse_amount
 from normalizers.offices import OFFICE_FIELDS, restore_office
@@ -178,10 +178,17 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
     if (not item or not row) if alone is None else alone:
         m.flags.append("needs_review")
     doubted = [f"low_confidence:{f}" for f, c in (row.cells.items() if row else ())
-               if c.guessed and c.text or c.sealed and f not in SEAL_CLEAR]      # read, or lost, under a seal
+               if c.guessed and c.text or c.sealed and f not in SEAL_CLEAR      # read, or lost, under a seal
+               or c.spilled                                                     # text beside it, in no field
+               or c.unread and f not in SEAL_CLEAR and not _told(m.values.get(f), nf.get(f))]   # a glyph lost
     m.flags += [flag for flag in dict.fromkeys(doubted) if flag not in m.flags]
     m.flags += [f"low_confidence:{f}" for f in DATE_PARSERS if tv.get(f) and m.values.get(f) is None]   # a cell no date read
     return m
+
+
+def _told(value: object, narrative: str | None) -> bool:
+    """The narrative states the value taken as it is: a glyph the table's reading lost is no doubt then."""
+    return bool(narrative) and isinstance(value, str) and compact(value) == compact(narrative)
 
 
 def _values(row: TableRow) -> dict[str, str | None]:
@@ -219,8 +226,8 @@ def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_variants, fix_dropped
-    and fix_own_county too (a born-digital plan's characters are as written)."""
+    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_variants, fix_dropped,
+    fix_cut_start and fix_own_county too (a born-digital plan's characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
         v, digits = fix_digit_letters(v)
@@ -228,9 +235,10 @@ def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[st
         fixes += digits + dash
         v, more = fix_variants(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)
+        v, cut, amb_cut = fix_cut_start(v)
         v, county = fix_own_county(v)
-        fixes += more + lost + county
-        amb |= amb_lost
+        fixes += more + lost + cut + county
+        amb |= amb_lost or amb_cut
     return v, fixes, amb
 
 

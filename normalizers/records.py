@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from normalizers.checks import UNCATEGORISED, arithmetic_flags
+from normalizers.lookalikes import fix_year_digit
 from normalizers.merge import fix_reading
 from normalizers.numbers import row_amount
 from normalizers.provenance import Provenance, provenance
@@ -69,6 +70,9 @@ def fixed_document_text(parts: DocumentParts, doc_id: str, settings: Settings) -
     for f in FIXED_DOCUMENT_TEXT if settings.correct else ():
         value = getattr(parts.metadata, f)
         fixed, changes, _ = fix_reading(value, settings, parts.source_kind == "scanned")
+        if f == "title" and parts.source_kind == "scanned":
+            fixed, year = fix_year_digit(fixed, parts.metadata.plan_year)
+            changes = changes + year
         if value and fixed and fixed != value and changes:
             out[f] = fixed
             fixes.append(Correction(doc_id, None, f, value, fixed, changes[0].rule,

@@ -103,6 +103,8 @@ DEFAULT_SEAL_MAX_MM = 70.0              # ... and at most this long (official se
 DEFAULT_SEAL_MAX_ASPECT = 1.5           # ... round or square: a red letterhead or rule is much wider than high
 DEFAULT_RING_SEAL_MIN_MM = 30.0         # a dark ring this wide at least, in a grey or 1-bit scan, may be a seal ...
 DEFAULT_RING_SEAL_MAX_MM = 50.0         # ... and at most this wide (official seals are 38-45 mm) ...
+DEFAULT_UNREAD_INK_PT2 = 12.0           # square points of ink in a scan's cell no character covers: a lost glyph
+DEFAULT_UNREAD_CHAR_MARGIN = 1.0        # points: a character's box grown by this covers its glyph's ink
 DEFAULT_RING_SEAL_COVER = 0.25          # ... inked round this share of its circle at least (seals 0.35-0.5, none ≤ 0.05)
 
 
@@ -207,6 +209,8 @@ class Settings:
     ring_seal_min_mm: float = DEFAULT_RING_SEAL_MIN_MM
     ring_seal_max_mm: float = DEFAULT_RING_SEAL_MAX_MM
     ring_seal_cover: float = DEFAULT_RING_SEAL_COVER
+    unread_ink_pt2: float = DEFAULT_UNREAD_INK_PT2
+    unread_char_margin: float = DEFAULT_UNREAD_CHAR_MARGIN
     lift_seals: bool = True             # False: read colour scans as grey, seals and all
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 

@@ -57,6 +57,8 @@ class Cell:
     merged_from_above: bool = False
     guessed: bool = False     # its column was found otherwise than by its label read as printed: in doubt
     sealed: bool = False      # a seal stamped in black or grey lies over it: what was read, or not, is in doubt
+    unread: bool = False      # a scan's cell with ink no character read covers (extractors.unread): a glyph lost
+    spilled: bool = False     # text beside it in a column whose header names nothing (columns.spilled_cells)
 
 
 @dataclass

@@ -370,3 +370,21 @@ def test_a_scans_doc_number_is_read_from_its_place_on_and_its_lookalikes_repaire
     out = normalize(DocumentParts("k.pdf", "ab" * 32, 3, "ocr", "scanned", [], md, [], rows), S)
     assert out.document.doc_number == "峨边府办函〔2026〕12号"
     assert [(c.field, c.original, c.rule) for c in out.corrections] == [("doc_number", "峨边府办画〔2026〕12号", "confusion")]
+
+
+def test_a_town_opening_a_scans_value_with_its_first_character_lost_is_restored_when_only_one_fits():
+    """k11-022 (a rapidocr layer, a heavy blur): the name 金岩乡乌金猪养殖小区建设项目 read 岩乡乌金猪…, unflagged.
+    A value opening with a town's or township's name less its first character, which no place opens
+    with, gets the place back (rule gazetteer); two places ending so (坪镇: 沙坪镇, 毛坪镇) leave it
+    flagged; 乡村 after it is the word, not a township (和乡村振兴); a born-digital value stays."""
+    from normalizers.lookalikes import fix_cut_start
+    from normalizers.merge import _corrected_field
+    assert fix_cut_start("岩乡乌金猪养殖小区建设项目")[0] == "金岩乡乌金猪养殖小区建设项目"
+    assert fix_cut_start("竹沟镇供水一张网新建工程")[0] == "黑竹沟镇供水一张网新建工程"
+    assert fix_cut_start("坪镇供水一张网新建工程") == ("坪镇供水一张网新建工程", [], True)
+    assert fix_cut_start("和乡村振兴有效衔接")[0] == "和乡村振兴有效衔接"
+    assert fix_cut_start("金岩乡乌金猪养殖小区建设项目")[1] == []
+    value, _, rules, _, _ = _corrected_field("name", ["岩乡乌金猪养殖小区建设项目"], None, S, scanned=False)
+    assert value == "岩乡乌金猪养殖小区建设项目" and rules == []
+    value, _, rules, _, _ = _corrected_field("name", ["岩乡乌金猪养殖小区建设项目"], None, S, scanned=True)
+    assert value == "金岩乡乌金猪养殖小区建设项目" and rules == ["gazetteer"]

@@ -547,6 +547,10 @@ def test_a_numbered_heading_spread_over_cells_is_a_heading():
                     ("", "（一）产业", "县农业农村局", "新建标准化圈舍")])
     assert kinds[:2] == [("subtotal", "产业帮扶项目", "一"), ("subtotal", "人才支撑类", "二")]
     assert kinds[2][0] != "subtotal"
+    # k11-031 (a faint-ruled table found by alignment): 一、产业发展类（2 | 个） over two columns, read as
+    # a project named 一、产业发展类（2, a spurious record and every seq after it one off
+    two = _kinds([("", "一、产业发展类（2", "个）", ""), ("", "一、产业发展类（2", "县农业农村局", "")])
+    assert two[0] == ("subtotal", "产业发展类(2个)", "一") and two[1][0] != "subtotal"
 
 
 def test_the_headers_rule_an_ocr_box_of_the_first_row_grew_past_is_not_the_tables_end():

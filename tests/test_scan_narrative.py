@@ -165,3 +165,27 @@ def test_a_signature_whose_date_ocr_misread_still_gives_its_issuer():
     assert md.issuer == "峨边莱族自治县农业农村局" and md.issue_date is None
     paras[-1] = Paragraph("2022年1月1日", 3, 16.0)
     assert extract_metadata(paras).issue_date is not None
+
+
+def test_a_title_year_read_with_a_digit_more_takes_the_year_the_body_names_and_is_repaired():
+    """k11-035 (seed 11, an OCRmyPDF layer): the title read 峨边蔡族自治县20256年…, the plan was read as
+    2025 with no flag and every field missed. The year is the run one digit less that the plan's other
+    text names (2026), and the title's run is repaired (rule year_digit)."""
+    import pandas as pd
+    from normalizers.doubts import year_apart
+    from normalizers.lookalikes import fix_year_digit
+    title = "峨边彝族自治县20256年东西部协作项目实施方案"
+    paras = [Paragraph(title, 1, 22.0),
+             Paragraph("为全面做好2026年东西部协作工作，特制定本实施方案。", 1, 16.0),
+             Paragraph("二、工作任务", 1, 16.0),
+             Paragraph("20256年实施东西部协作建设项目资金2589.56万元。", 1, 16.0),
+             Paragraph("计划于2027年9月30日前完成。", 1, 16.0)]
+    assert extract_metadata(paras).plan_year == 2026
+    assert extract_metadata(paras[:1]).plan_year is None       # nothing else names one of its years: no guess
+    assert extract_metadata(paras[:1] + paras[2:3] + [Paragraph("2027年实施东西部协作建设项目资金2589.56万元。", 1, 16.0)]
+                            ).plan_year == 2027                 # none of them: the task section's, doubted
+    assert fix_year_digit(title, 2026)[0] == "峨边彝族自治县2026年东西部协作项目实施方案"
+    assert fix_year_digit(title, 2027) == (title, [])
+    assert fix_year_digit("峨边彝族自治县2026年东西部协作项目实施方案", 2026)[1] == []
+    docs = pd.DataFrame({"doc_id": ["a"], "title": [title], "plan_year": [2025]})
+    assert year_apart(docs, {"a"}) == [("a", None, "title"), ("a", None, "plan_year")]     # 2025 is no year of it

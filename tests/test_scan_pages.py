@@ -182,3 +182,42 @@ def test_a_grid_whose_column_rules_are_dashes_far_apart_is_joined_and_a_column_o
         img[y:y + 8, 200:202] = 0
     downs = sorted(round(e["x0"]) for e in broken_rules(img, dpi=72) if e["height"] > 0)
     assert downs == [101, 301, 561, 799]
+
+
+def test_dashed_rules_with_text_against_them_are_found_and_a_scattered_column_of_strokes_is_not():
+    """k11-010 (seed 11, 300 dpi 1-bit, rules=broken, a seal over the caption): the header's and rows'
+    dashed rules had cell text 1-3 pt off one side along a tenth of them and were dropped as glyph
+    strokes; a dash too short to count lost between two gaps broke rules into parts; the right border's
+    last dash stopped short of it; a column of glyph strokes (sd 2 pt) was taken for a rule; the header
+    rule under the seal was lost. Dashes on one straight line may have text along a quarter of one side;
+    straight parts of one line up to BROKEN_JOIN_PT apart are one; a dashed rule is drawn on to a
+    border 12 pt past its end and through a seal; strokes scattered off a line are none."""
+    from types import SimpleNamespace
+    from extractors.raster import BROKEN_JOIN_PT, BROKEN_SCATTER_PT, _scatter, broken_rules, under_seals
+    img = np.full((700, 900), 255, np.uint8)
+    for y in (100, 160, 220, 280):                     # rules across: 20 px dashes, 4 px gaps, ending 10 px short
+        for x in range(100, 790, 24):
+            img[y:y + 2, x:x + 20] = 0
+    img[160:162, 412:432] = 255                        # a dash lost between two gaps on the second rule
+    for x in (100, 400, 800):                          # rules down
+        for y in range(100, 282, 24):
+            img[y:y + 20, x:x + 2] = 0
+    for x in range(110, 320, 14):                      # cell text 2 px under the third rule along a fifth of it
+        img[224:236, x:x + 9] = 0
+    assert 221 not in [round(e["top"]) for e in broken_rules(img, dpi=72) if e["height"] == 0]    # strict: text beside
+    edges = broken_rules(img, dpi=72, straight=True)
+    across = sorted((round(e["top"]), round(e["x0"]), round(e["x1"])) for e in edges if e["height"] == 0)
+    downs = sorted(round(e["x0"]) for e in edges if e["height"] > 0)
+    assert [a[0] for a in across] == [101, 161, 221, 281] and downs == [101, 401, 801]
+    assert all(a[2] == 801 for a in across)            # drawn on to the right border past the last dash
+    assert 28 <= BROKEN_JOIN_PT                        # the 28 pt lost on the second rule is joined
+    tilted = [(100 + 0.02 * x, x, x + 20, 2) for x in range(0, 700, 24)]          # (across, start, end, thick)
+    wandering = [(100 + (0, 2, 4, 6, 4, 2, 0, -2, -4, -6)[k % 10], x, x + 20, 2) for k, x in enumerate(range(0, 700, 24))]
+    assert _scatter(tilted) < 0.01 and _scatter(wandering) > BROKEN_SCATTER_PT
+    seal = SimpleNamespace(x0=80.0, top=60.0, x1=200.0, bottom=170.0)
+    cut = [dict(e) for e in edges]
+    for e in cut:                                      # the seal hid the second rule's start
+        if e["height"] == 0 and round(e["top"]) == 161:
+            e["x0"], e["width"] = 180.0, e["x1"] - 180.0
+    drawn = [e for e in under_seals(cut, [seal]) if e["height"] == 0 and round(e["top"]) == 161]
+    assert round(drawn[0]["x0"]) == 101

@@ -80,6 +80,17 @@ def test_an_upright_table_of_narrow_columns_is_not_turned_a_quarter():
     assert "农特产品东部行展销项目" in text and "604,100.00" in text
 
 
+def test_an_upright_table_whose_layer_agrees_with_a_fresh_reading_is_not_turned_for_its_ink():
+    """k10-014 page 4 (seed 10, 200 dpi grey, unruled, a rapidocr layer): its narrow columns (20/21,
+    建/设/周/期 a character a line) made the ink profile look turned, and the page was read turned
+    270° (a strip so turned read a little more confidently than upright): its projects came out in
+    pieces (0.525). The layer, read upright, agrees with a fresh reading of a strip: no turn is tried."""
+    content, text = read(DATA / "scan_upright_layer_narrow_columns_k10-014_p4.pdf")
+    assert not any("read turned" in w or "quarter turn" in w for w in content.warnings)
+    assert content.pages[0].width > content.pages[0].height
+    assert "民族文化传承保护项目" in text and "3,589,500.00" in text
+
+
 def test_a_page_read_down_the_page_is_turned_a_quarter_unless_it_reads_far_better_as_it_lies():
     """k2-029 page 3 (seed 2, 300 dpi 1-bit, turned 90° under a rapidocr layer): read upside down,
     62 % of its characters lay in lines running down the page; the turn back to 180° read a little

@@ -11,7 +11,9 @@ columns (stacked cell lines, a column of vertical text) whose reading turned a q
 confident; k2-029 page 3: a 300 dpi 1-bit table page turned 90° under a rapidocr layer, read
 down the page once turned 180°; k2-034 page 1: a 1-bit cover page scanned upside down whose
 OCRmyPDF layer is garbage and whose middle is blank (tests/test_scan_layers.py); k4-016 page 5:
-a 150 dpi colour table page turned 90° whose ink profile and first reading both looked upright. Needs
+a 150 dpi colour table page turned 90° whose ink profile and first reading both looked upright; k10-014
+page 4: an upright unruled table page of narrow columns under a rapidocr layer whose ink profile looked
+turned (tests/test_scan_turns.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -33,7 +35,8 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k2-016", 6): "scan_upright_narrow_columns_k2-016_p6.pdf",
          ("k2-029", 3): "scan_turned_read_down_k2-029_p3.pdf",
          ("k2-034", 1): "scan_upside_down_blank_middle_k2-034_p1.pdf",
-         ("k4-016", 5): "scan_turned_weak_reading_k4-016_p5.pdf"}     # (variant, page) -> fixture
+         ("k4-016", 5): "scan_turned_weak_reading_k4-016_p5.pdf",
+         ("k10-014", 4): "scan_upright_layer_narrow_columns_k10-014_p4.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
