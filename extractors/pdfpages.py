@@ -84,7 +84,7 @@ class PageScan:
     text_source: str = "text_layer"
     notes: list[str] = field(default_factory=list)
     broken_edges: list[list[dict]] = field(default_factory=list)   # a scan's rules joined from dashes where its
-    # whole rules draw no table, strictly then also along straight lines (raster.broken_rules): tried in turn
+    # whole rules draw no table, strictly then also along straight lines (raster.dashed_rules): tried in turn
     # when those give no grid under a header (pieces of a broken grid pass for rules, k6-034; a tight one, k11-010)
     seals: list = field(default_factory=list)     # seals stamped in black or grey (seal.ring_seals): what is under one is in doubt
     blobs: np.ndarray | None = None     # a scan's pieces of ink (raster.ink_blobs), for the ink its reading lost (extractors.unread)

@@ -106,21 +106,31 @@ def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
     return edges if len(edges) >= 4 else broken_rules(img, dpi)
 
 
-def broken_rules(img: np.ndarray, dpi: int, straight: bool = False) -> list[dict]:
+def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
     """Rules printed broken into pieces (a worn print: k4-017's 三线表 in dashes), looked for when no
     rule is found whole: pieces longer than BROKEN_MIN_PT in one line, BROKEN_GAP_PT or less apart,
     BROKEN_PIECES of them or more over BROKEN_SPAN_PT, with blank paper along both sides (the
-    strokes of glyphs standing in a line of text have the rest of their glyphs beside them).
-    `straight`: also chains whose pieces lie on one straight line (BROKEN_STRAIGHT_PT) with text
-    against one side along a part of it, none scattered, parts on one line joined and drawn on to the
-    rule they meet: a grid set tight (k11-010), tried only where the rules found so draw no table
-    (a heavy blur's rows of text pass for such rules too, k12-033)."""
+    strokes of glyphs standing in a line of text have the rest of their glyphs beside them)."""
+    return _dashed(img, dpi, straight=False)[0]
+
+
+def dashed_rules(img: np.ndarray, dpi: int) -> tuple[list[dict], list[dict]]:
+    """(broken_rules, the rules along straight lines): the second also takes chains whose pieces lie on
+    one straight line (BROKEN_STRAIGHT_PT) with text against one side along a part of it, none
+    scattered, parts on one line joined and drawn on to the rule they meet: a grid set tight
+    (k11-010), to be tried only after the first (a heavy blur's rows of text pass for such, k12-033).
+    The pieces are found once for both."""
+    return _dashed(img, dpi, straight=True)
+
+
+def _dashed(img: np.ndarray, dpi: int, straight: bool) -> tuple[list[dict], list[dict]]:
     scale = 72.0 / dpi
     ink = (img < INK).astype(np.uint8)
     thick = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
     gap, wide, across, near, far = (int(v / scale) for v in (BROKEN_GAP_PT, BROKEN_DOWN_GAP_PT, BROKEN_ACROSS_PT,
                                                              BROKEN_NEAR_PT, BROKEN_FAR_PT))
-    edges: list[dict] = []
+    strict: list[dict] = []
+    lined: list[dict] = []
     for horizontal in (True, False):
         _, n, stats = _long_runs(ink, horizontal, max(int(BROKEN_MIN_PT / scale), 5))
         along = ink if horizontal else ink.T          # rows run along the rule
@@ -133,19 +143,22 @@ def broken_rules(img: np.ndarray, dpi: int, straight: bool = False) -> list[dict
             if sum(p[2] - p[1] for p in chain) < BROKEN_COVER * (end - start):
                 continue
             whole = len(chain) >= BROKEN_PIECES and (end - start) * scale >= BROKEN_SPAN_PT
-            lined = straight and _scatter(chain) * scale <= BROKEN_STRAIGHT_PT
-            if not whole and not (lined and horizontal):
+            scatter = _scatter(chain) * scale if straight else BROKEN_SCATTER_PT + 1.0
+            on_line = scatter <= BROKEN_STRAIGHT_PT
+            if not whole and not (on_line and horizontal):
                 continue                              # a short straight run across: a rule's bit, kept for _joined
-            half = max(p[3] for p in chain) / 2
-            if straight and _scatter(chain) * scale > BROKEN_SCATTER_PT or \
-                    _beside(along, at, half, start, end, near, far) > (BROKEN_CLEAR_STRAIGHT if lined else BROKEN_CLEAR):
-                continue
-            edges.append(hline(start * scale, end * scale, at * scale) if horizontal
-                         else vline(at * scale, start * scale, end * scale))
-    if straight:
-        edges = reaching([e for e in _joined(edges, BROKEN_JOIN_PT, BROKEN_ACROSS_PT)
-                          if e["width"] + e["height"] >= BROKEN_SPAN_PT], BROKEN_GAP_PT)
-    return crossing(edges)
+            beside = _beside(along, at, half=max(p[3] for p in chain) / 2, start=start, end=end, near=near, far=far)
+            edge = hline(start * scale, end * scale, at * scale) if horizontal \
+                else vline(at * scale, start * scale, end * scale)
+            if whole and beside <= BROKEN_CLEAR:
+                strict.append(edge)
+            if scatter <= BROKEN_SCATTER_PT and beside <= (BROKEN_CLEAR_STRAIGHT if on_line else BROKEN_CLEAR):
+                lined.append(edge)
+    if not straight:
+        return crossing(strict), []
+    lined = reaching([e for e in _joined(lined, BROKEN_JOIN_PT, BROKEN_ACROSS_PT)
+                      if e["width"] + e["height"] >= BROKEN_SPAN_PT], BROKEN_GAP_PT)
+    return crossing(strict), crossing(lined)
 
 
 def _joined(edges: list[dict], join: float, across: float) -> list[dict]:
@@ -164,12 +177,17 @@ def _joined(edges: list[dict], join: float, across: float) -> list[dict]:
 def _scatter(chain: list[tuple]) -> float:
     """How far (pixels, standard deviation) a chain's pieces stand off the straight line through
     them, weighted by length: a printed rule's dashes lie on one line (tilted a little at most)."""
+    if len(chain) < 3:
+        return 0.0                                     # one or two pieces: a line goes through them
     across = np.array([p[0] for p in chain], dtype=float)
     mid = np.array([(p[1] + p[2]) / 2 for p in chain], dtype=float)
     weight = np.array([p[2] - p[1] for p in chain], dtype=float)
-    slope, offset = np.polyfit(mid, across, 1, w=np.sqrt(weight)) if np.ptp(mid) > 0 else (0.0, float(across.mean()))
-    residual = across - (slope * mid + offset)
-    return float(np.sqrt(np.average(residual ** 2, weights=weight)))
+    w = weight / weight.sum()
+    mx, my = (w * mid).sum(), (w * across).sum()
+    vx = (w * (mid - mx) ** 2).sum()
+    slope = (w * (mid - mx) * (across - my)).sum() / vx if vx > 0 else 0.0
+    residual = across - (my + slope * (mid - mx))
+    return float(np.sqrt((w * residual ** 2).sum()))
 
 
 def _beside(along: np.ndarray, at: float, half: float, start: int, end: int, near: int, far: int) -> float:

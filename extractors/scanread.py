@@ -18,7 +18,7 @@ from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
                                 tabular_share)
-from extractors.raster import (INK, broken_rules, deskew, ink_blobs, lines_run_vertically, render_gray, ruling_lines,
+from extractors.raster import (INK, dashed_rules, deskew, ink_blobs, lines_run_vertically, render_gray, ruling_lines,
                                skew_angle, table_regions, under_seals)
 from extractors.seal import lifted, ring_seals
 from schemas.settings import Settings
@@ -98,7 +98,8 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         deadline.check(f"finding the ruling lines of {step}")
         scan.edges = ruling_lines(img, dpi)
         if len(scan.edges) >= 4 and not table_regions(scan.edges):
-            scan.broken_edges = [broken_rules(img, dpi), under_seals(broken_rules(img, dpi, straight=True), scan.seals)]
+            strict, lined = dashed_rules(img, dpi)
+            scan.broken_edges = [strict, under_seals(lined, scan.seals)]
     if not scan.needs_ocr and scan.text_source == "text_layer":
         _check_regions(img, scan, settings, deadline)
         scan.chars = normalise_layer(scan.chars, settings.layer_run_gap, settings.line_tolerance,

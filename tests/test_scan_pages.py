@@ -193,7 +193,7 @@ def test_dashed_rules_with_text_against_them_are_found_and_a_scattered_column_of
     straight parts of one line up to BROKEN_JOIN_PT apart are one; a dashed rule is drawn on to a
     border 12 pt past its end and through a seal; strokes scattered off a line are none."""
     from types import SimpleNamespace
-    from extractors.raster import BROKEN_JOIN_PT, BROKEN_SCATTER_PT, _scatter, broken_rules, under_seals
+    from extractors.raster import BROKEN_JOIN_PT, BROKEN_SCATTER_PT, _scatter, broken_rules, dashed_rules, under_seals
     img = np.full((700, 900), 255, np.uint8)
     for y in (100, 160, 220, 280):                     # rules across: 20 px dashes, 4 px gaps, ending 10 px short
         for x in range(100, 790, 24):
@@ -205,7 +205,7 @@ def test_dashed_rules_with_text_against_them_are_found_and_a_scattered_column_of
     for x in range(110, 320, 14):                      # cell text 2 px under the third rule along a fifth of it
         img[224:236, x:x + 9] = 0
     assert 221 not in [round(e["top"]) for e in broken_rules(img, dpi=72) if e["height"] == 0]    # strict: text beside
-    edges = broken_rules(img, dpi=72, straight=True)
+    edges = dashed_rules(img, dpi=72)[1]
     across = sorted((round(e["top"]), round(e["x0"]), round(e["x1"])) for e in edges if e["height"] == 0)
     downs = sorted(round(e["x0"]) for e in edges if e["height"] > 0)
     assert [a[0] for a in across] == [101, 161, 221, 281] and downs == [101, 401, 801]
