@@ -143,7 +143,7 @@ def _dashed(img: np.ndarray, dpi: int, straight: bool) -> tuple[list[dict], list
             if sum(p[2] - p[1] for p in chain) < BROKEN_COVER * (end - start):
                 continue
             whole = len(chain) >= BROKEN_PIECES and (end - start) * scale >= BROKEN_SPAN_PT
-            scatter = _scatter(chain) * scale if straight else BROKEN_SCATTER_PT + 1.0
+            scatter = _scatter(chain) * scale if straight else float("inf")
             on_line = scatter <= BROKEN_STRAIGHT_PT
             if not whole and not (on_line and horizontal):
                 continue                              # a short straight run across: a rule's bit, kept for _joined
@@ -285,50 +285,41 @@ def components(binary: np.ndarray) -> tuple[int, np.ndarray]:
     return n, stats
 
 
-def reaching(edges: list[dict], gap: float, tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
-    """Rules joined from dashes drawn on to a perpendicular rule `gap` or less past their ends: a
-    dashed rule's last dash may stop short of the border it meets (k11-010's right border)."""
-    h = [e for e in edges if e["height"] == 0]
-    v = [e for e in edges if e["height"] > 0]
-
-    def reach(lo: float, hi: float, at: float, others: list[tuple[float, float, float]]) -> tuple[float, float]:
-        near = [o for o, a, b in others if a - tol <= at <= b + tol]
-        lo = min([o for o in near if lo - gap <= o < lo], default=lo)
-        return lo, max([o for o in near if hi < o <= hi + gap], default=hi)
-    downs = [(e["x0"], e["top"], e["bottom"]) for e in v]
-    acrosses = [(e["top"], e["x0"], e["x1"]) for e in h]
-    out = [hline(*reach(e["x0"], e["x1"], e["top"], downs), e["top"]) for e in h]
-    return out + [vline(e["x0"], *reach(e["top"], e["bottom"], e["x0"], acrosses)) for e in v]
+def _drawn_on(lo: float, hi: float, at: float, others: list[tuple[float, float, float]], low: float, high: float,
+              tol: float = CROSS_TOLERANCE_PT) -> tuple[float, float]:
+    """A rule's ends (lo, hi along it, standing at `at` across) drawn on to the farthest of `others`
+    (perpendicular rules as (at, lo, hi)) that cross its line in [low, lo) and in (hi, high]."""
+    cross = [o for o, a, b in others if a - tol <= at <= b + tol]
+    return min([o for o in cross if low <= o < lo], default=lo), max([o for o in cross if hi < o <= high], default=hi)
 
 
-def under_seals(edges: list[dict], seals: list, gap: float = BROKEN_GAP_PT,
-                tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
-    """Rules that end under a seal (or up to `gap` off its edge) drawn on through it, to the farthest perpendicular rule that
-    crosses their line under the seal or up to `gap` past its edge: the seal's ink hides their
-    dashes there (k11-010: the 合计 row's rule, the header's rule between 项目 and 主要建设内容)."""
+def _each_drawn(edges: list[dict], window) -> list[dict]:
+    """Every rule with its ends drawn on (_drawn_on) within `window(lo, hi, at, across)` → (low, high)."""
     h = [(e["top"], e["x0"], e["x1"]) for e in edges if e["height"] == 0]
     v = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["height"] > 0]
+    out = [hline(*_drawn_on(x0, x1, y, v, *window(x0, x1, y, True)), y) for y, x0, x1 in h]
+    return out + [vline(x, *_drawn_on(top, bottom, x, h, *window(top, bottom, x, False))) for x, top, bottom in v]
 
-    def drawn(lo: float, hi: float, at: float, others: list[tuple[float, float, float]], box: tuple) -> tuple:
-        b_lo, b_hi, a_lo, a_hi = box          # the seal along the rule, then across it
-        if not a_lo <= at <= a_hi:
-            return lo, hi
-        cross = [o for o, a, b in others if a - tol <= at <= b + tol]
-        if b_lo - gap <= lo <= b_hi + gap:
-            lo = min([o for o in cross if b_lo - gap <= o < lo], default=lo)
-        if b_lo - gap <= hi <= b_hi + gap:
-            hi = max([o for o in cross if hi < o <= b_hi + gap], default=hi)
-        return lo, hi
-    out = []
-    for y, x0, x1 in h:
-        for s in seals:
-            x0, x1 = drawn(x0, x1, y, v, (s.x0, s.x1, s.top, s.bottom))
-        out.append(hline(x0, x1, y))
-    for x, top, bottom in v:
-        for s in seals:
-            top, bottom = drawn(top, bottom, x, h, (s.top, s.bottom, s.x0, s.x1))
-        out.append(vline(x, top, bottom))
-    return out
+
+def reaching(edges: list[dict], gap: float) -> list[dict]:
+    """Rules joined from dashes drawn on to a perpendicular rule `gap` or less past their ends: a
+    dashed rule's last dash may stop short of the border it meets (k11-010's right border)."""
+    return _each_drawn(edges, lambda lo, hi, at, across: (lo - gap, hi + gap))
+
+
+def under_seals(edges: list[dict], seals: list, gap: float = BROKEN_GAP_PT) -> list[dict]:
+    """Rules with an end under a seal (or `gap` or less off its edge) drawn on through it, to the farthest
+    perpendicular rule crossing their line there: the seal's ink hides their dashes (k11-010: the 合计
+    row's rule, the header's rule between 项目 and 主要建设内容)."""
+    for s in seals:
+        def window(lo: float, hi: float, at: float, across: bool, s=s) -> tuple[float, float]:
+            b_lo, b_hi, a_lo, a_hi = (s.x0, s.x1, s.top, s.bottom) if across else (s.top, s.bottom, s.x0, s.x1)
+            if not a_lo <= at <= a_hi:
+                return lo, hi
+            return (b_lo - gap if b_lo - gap <= lo <= b_hi + gap else lo), \
+                (b_hi + gap if b_lo - gap <= hi <= b_hi + gap else hi)
+        edges = _each_drawn(edges, window)
+    return edges
 
 
 def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
