@@ -293,7 +293,7 @@ def join_wrapped(segs: list[Segment], settings: Settings) -> list[Segment]:
             o = out[k]
             stacked = -_overlap(o, s, settings) <= s.top - o.bottom <= settings.wrap_gap_em * s.size + 1 \
                 and abs(s.centre - o.centre) <= 0.5 * s.size
-            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below
+            if stacked and (abs((s.x1 - s.x0) - last_width[k]) <= 1.2 * s.size or not below and not _closed(o.text)
                             or _closes(o.text, s.text)):
                 out[k] = Segment(o.text + s.text, min(o.x0, s.x0), max(o.x1, s.x1), o.top, s.bottom,
                                  max(o.size, s.size), o.chars + s.chars)
@@ -309,6 +309,12 @@ def _overlap(a: Segment, b: Segment, settings: Settings) -> float:
     """How far two stacked lines' boxes may overlap: OCR boxes of lines set tight do, by a share of
     the smaller box's height (k7-021: 市中 over 区帮 by 2 points)."""
     return settings.wrap_overlap_share * min(a.bottom - a.top, b.bottom - b.top)
+
+
+def _closed(text: str) -> bool:
+    """A label ending with its unit's bracket closed (计划投资（万元）): it does not wrap on to a narrower
+    line under it, whose own next line OCR boxes may overlap (帮扶资 over 金, k13-005)."""
+    return text.rstrip()[-1:] in "）)" and text.count("（") + text.count("(") == text.count("）") + text.count(")")
 
 
 def _closes(upper: str, lower: str) -> bool:

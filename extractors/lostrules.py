@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from extractors.grid import Grid, group_lines
-from extractors.rowkind import numbered_category
+from extractors.rowkind import counted_heading, numbered_category, numeral_lost
 from extractors.segments import hline
 from normalizers.text import compact
 from schemas.settings import Settings
@@ -18,9 +18,10 @@ _FIGURES = re.compile(r"^[\d.,，%-]*$")
 
 def lost_row_rules(grid: Grid, chars: list[dict], settings: Settings) -> list[dict]:
     """Rules across the grid at each lost row boundary, above and below a heading line that shares
-    its row with other text."""
+    its row with other text, or whose row a cell holding only the next (or last) row's text runs into."""
     x0, _, x1, _ = grid.bbox
-    return [hline(x0, x1, y) for band in _row_bands(grid) for y in _cuts(grid, band, chars, settings)]
+    return [hline(x0, x1, y) for band in _row_bands(grid)
+            for y in _cuts(grid, band, chars, settings) or _run_into(grid, band, chars, settings)]
 
 
 def _row_bands(grid: Grid) -> list[tuple[float, float]]:
@@ -58,6 +59,34 @@ def _cuts(grid: Grid, band: tuple[float, float], chars: list[dict], settings: Se
     return []
 
 
+def _run_into(grid: Grid, band: tuple[float, float], chars: list[dict], settings: Settings) -> list[float]:
+    """The band's edges a cell spanning rows crosses where the band holds a heading line alone (beside
+    figures) and that cell's text all stands beyond the edge: the rule lost in one column between a
+    heading and a project (三、补齐…治理（4个） over 农村危房改造项目, k13-004: the name taken for both rows)."""
+    top, bottom = band
+    inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and c["text"].strip()]
+    lines = group_lines(inside, settings.line_tolerance)
+    if len(lines) != 1:
+        return []
+    pieces = _pieces(grid, lines[0])
+    if sum(_heading(t, settings) for t in pieces) != 1 or not all(_heading(t, settings) or _FIGURES.match(t)
+                                                                   for t in pieces):
+        return []
+    out = []
+    for cell in grid.cells:
+        if cell.rowspan < 2 or not (cell.bbox[1] < top - 1 or cell.bbox[3] > bottom + 1) \
+                or not (cell.bbox[1] <= (top + bottom) / 2 <= cell.bbox[3]):
+            continue
+        x0, y0, x1, y1 = cell.bbox
+        held = [(c["top"] + c["bottom"]) / 2 for c in chars if c["text"].strip()
+                and x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and y0 <= (c["top"] + c["bottom"]) / 2 <= y1]
+        if held and min(held) > bottom:
+            out.append(bottom)
+        elif held and max(held) < top:
+            out.append(top)
+    return sorted(set(out))
+
+
 def _own(line: list[dict], heading: list[dict], grid: Grid) -> bool:
     """The line belongs to the heading's row: figures (its sums) and, within the heading's width,
     the rest of its label wrapped (三、基础设施与基层治理（5 | 个）)."""
@@ -79,8 +108,10 @@ def _pieces(grid: Grid, line: list[dict]) -> list[str]:
 
 
 def _heading(text: str, settings: Settings) -> bool:
-    """合计, 小计, or a numbered category heading (四、片区任务, （二）就业帮扶类)."""
-    return bool(_TOTALS.match(text)) or numbered_category(text, settings) is not None
+    """合计, 小计, or a category heading: numbered (四、片区任务, （二）就业帮扶类), its numeral lost
+    (、产业合作（2个）, k13-004) or with its count of projects (劳务协作（1个）)."""
+    return bool(_TOTALS.match(text)) or numbered_category(text, settings) is not None or numeral_lost(text) \
+        or counted_heading(text)
 
 
 def _top(line: list[dict]) -> float:

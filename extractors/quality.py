@@ -155,6 +155,49 @@ def tabular_band(chars: list[dict], run_gap: float, line_tol: float, min_rows: i
     return top - pad, bottom + pad
 
 
+def title_bands(chars: list[dict], line_tol: float, ratio: float,
+                outside: list[tuple[float, float, float, float]] = ()) -> list[tuple[float, float]]:
+    """(top, bottom) of each run of lines set `ratio` times taller than the page's usual line
+    (a title, a table's caption), from a quarter of its height above it down to the next line
+    of usual type: an engine reads large type worst and may drop a title's wrapped line
+    (k13-008). Lines inside the `outside` boxes (ruled tables) are not looked at."""
+    lines = [ln for ln in group_lines(chars, line_tol) if not any(
+        x0 <= (ln[0]["x0"] + ln[-1]["x1"]) / 2 <= x1 and top <= _middle(ln) <= bottom for x0, top, x1, bottom in outside)]
+    heights = [(max(c["bottom"] for c in ln) - min(c["top"] for c in ln), len(ln)) for ln in lines]
+    usual = _weighted_median([(h, n) for h, n in heights if n >= 3])
+    if not usual:
+        return []
+    bands: list[tuple[float, float]] = []
+    run: list[list[dict]] = []
+    for ln, (h, n) in zip(lines + [[]], heights + [(0.0, 0)]):
+        if n >= 2 and h >= ratio * usual:
+            run.append(ln)
+            continue
+        if not run or (ln and _middle(ln) < max(c["bottom"] for c in run[-1])):
+            continue        # a stray mark inside the run's lines
+        big = max(c["bottom"] for c in run[0]) - min(c["top"] for c in run[0])
+        last = max(c["bottom"] for c in run[-1])
+        below = min(c["top"] for c in ln) if ln else last + big
+        bands.append((min(c["top"] for c in run[0]) - big / 4, min(below, last + 2 * big)))
+        run = []
+    return bands
+
+
+def _middle(line: list[dict]) -> float:
+    """Half-way down a line's characters."""
+    return (min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float:
+    """The value below which half the weight lies (0.0 for none)."""
+    total, seen = sum(w for _, w in pairs), 0
+    for v, w in sorted(pairs):
+        seen += w
+        if 2 * seen >= total:
+            return v
+    return 0.0
+
+
 def bag_agreement(layer: str, fresh: str) -> float:
     """Share of characters two readings of the same region have in common, order aside
     (1.0 when both are empty). Spaces do not count."""

@@ -231,15 +231,15 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
     for horizontal in (True, False):
         long_px = max(int((MIN_RULE_PT if horizontal else MIN_VERTICAL_RULE_PT) / scale), 10)
         opened, n, stats = _long_runs(ink, horizontal, long_px)
-        for x, y, w, h, _ in stats[1:n]:
+        for x, y, w, h, area in stats[1:n]:
             if horizontal and h > thick_px:
                 y, h = _rule_within(opened[y:y + h, x:x + w], y, h)
             if ink_level != INK and not _stands_out(img, horizontal, x, y, w, h, thick_px):
                 continue
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 edges.append(hline(x * scale, (x + w) * scale, (y + h / 2) * scale))
-            elif not horizontal and w <= thick_px:
-                edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))
+            elif not horizontal and (w <= thick_px or w <= 2 * thick_px and area <= thick_px * h):   # a rule a
+                edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))       # pixel off plumb (k13-009)
     return crossing(edges)
 
 

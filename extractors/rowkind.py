@@ -7,12 +7,15 @@ from dataclasses import replace
 
 from extractors.grid import Grid
 from normalizers.text import compact
-from normalizers.vocab import canonical_category
+from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
 from schemas.types import SUBTOTAL_AFTER, Cell
 
 ITEM_WORDS = 3           # a row with figures and this many different words is a project's, named or not
 KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wording (not one merely holding it)
+WORDING_HELD = 90.0      # canonical_category's score of a text holding a category's known wording (85: a keyword only)
+LOST_NUMERAL_MARKS = "、.．"   # a heading's mark left where a scan lost its numeral (二 and 三: thin strokes)
+BARE_CATEGORY_CHARS = 16   # a category heading alone on its line is this short at most (补齐基础短板及拓展基层治理: 13)
 SPREAD_PIECE = 3         # characters: a heading's word spread over narrow cells leaves pieces this short after its first
 
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
@@ -20,6 +23,7 @@ _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
 # what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
+_COUNTED_HEADING = re.compile(r"(.{2,20}?)\s*[（(]\s*\d{1,2}\s*个\s*[)）]")
 _HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
@@ -153,6 +157,28 @@ def _spread_heading(words: list[str], settings: Settings) -> tuple[str, str] | N
     if len(words) < 2 or any(len(w) > SPREAD_PIECE for w in words[1:]):
         return None
     return numbered_category("".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1]), settings)
+
+
+def numeral_lost(text: str) -> bool:
+    """A numeral's mark, then a category's known wording: a heading whose numeral a scan lost (、片区任务
+    for 二、片区任务, k9-039; category_label takes the mark off)."""
+    t = text.strip()
+    return t[:1] in LOST_NUMERAL_MARKS and canonical_category(t)[1] >= WORDING_HELD
+
+
+def counted_heading(text: str) -> bool:
+    """A category's known wording with its count of projects (劳务协作（1个）): a heading, though its
+    numeral stands in another column or went unread (under a seal, k12-026)."""
+    m = _COUNTED_HEADING.fullmatch(text.strip())
+    return bool(m) and canonical_category(m.group(1))[1] >= WORDING_HELD
+
+
+def bare_category(text: str) -> bool:
+    """A category's name and nothing else (人才交流, its numeral unread, k12-039): alone on its line, a
+    heading set tight over its first project's row, not a line of that project's name."""
+    t = text.strip().lstrip(LOST_NUMERAL_MARKS)
+    return canonical_category(t)[1] >= KNOWN_WORDING and len(t) <= BARE_CATEGORY_CHARS \
+        and not t.endswith(name_endings())
 
 
 def numbered_category(text: str, settings: Settings) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
+from extractors.rowkind import bare_category, counted_heading, numeral_lost
 from normalizers.numbers import chinese_to_int
 from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
@@ -17,8 +18,6 @@ _ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-LOST_NUMERAL_MARKS = "、.．"   # a heading's mark left where a scan lost its numeral (二 and 三: thin strokes)
-WORDING_HELD = 90.0      # canonical_category's score of a text holding a category's known wording (85: a keyword only)
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -160,7 +159,8 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
         clean = [b for b in r if not any(b.top < o < b.bottom for o in keys if abs(o - k) > 1)]
         if len(clean) >= 2:
             rows.append((k, clean))
-    keys = sorted({round(k, 1) for k, _ in rows} | {round(k, 1) for k in heading_keys(lines, key_of)})
+    headings = {round(k, 1) for k in heading_keys(lines, key_of)}
+    keys = sorted({round(k, 1) for k, _ in rows} | headings)
     if rows:        # the rest of a row broken by the page break, above the first row: a row of its own
         first_top = min(b.top for b in min(rows, key=lambda kr: kr[0])[1])
         lead = [b for b in blocks if b.bottom < first_top - 0.5]
@@ -168,7 +168,7 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
             keys.insert(0, round(min(key_of(b) for b in lead), 1))
     if len(keys) < 2:
         return []
-    return walk(keys, lines, key_of is _centre, settings, apart)
+    return walk(keys, lines, key_of is _centre, settings, apart, headings)
 
 
 def key_groups(blocks: list[Block], key, tol: float) -> list[list[Block]]:
@@ -206,16 +206,12 @@ def _top(b) -> float:
 def heading_keys(lines: list[list[Segment]], key_of) -> list[float]:
     """A heading, 小计 or 合计 line is a row of its own, with the lines its text wraps onto; so is a
     category's known wording after the mark of a numeral the scan lost (、片区任务 for 二、片区任务, k9-039:
-    run into the next project's row, every project after it in the category before)."""
+    run into the next project's row, every project after it in the category before), or with its
+    count of projects (`counted_heading`), or alone on its line (`bare_category`)."""
     return [key_of(Block(s.top, _wrapped_bottom(s, lines), s.size)) for ln in lines for s in ln
             if DATA_TEXT.match(s.text.strip()) and not re.fullmatch(r"[\d.,，\s%-]+", s.text.strip())
-            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip()) or _numeral_lost(s.text)]
-
-
-def _numeral_lost(text: str) -> bool:
-    """A numeral's mark, then a category's known wording (category_label takes the mark off)."""
-    t = text.strip()
-    return t[:1] in LOST_NUMERAL_MARKS and canonical_category(t)[1] >= WORDING_HELD
+            and not re.fullmatch(r"[（(]?\d{1,3}[)）]?", s.text.strip()) or numeral_lost(s.text) or counted_heading(s.text)
+            or len(ln) == 1 and bare_category(s.text)]
 
 
 def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
@@ -235,8 +231,9 @@ def _wrapped_bottom(s: Segment, lines: list[list[Segment]]) -> float:
 
 
 def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: Settings,
-         apart: list[float] = ()) -> list[float]:
-    """Row boundaries from the rows' keys. Rows set at the top end just above the next top;
+         apart: list[float] = (), headings: set[float] = frozenset()) -> list[float]:
+    """Row boundaries from the rows' keys (`headings`: those of heading lines, kept apart from the
+    keys of the rows they head, k12-039). Rows set at the top end just above the next top;
     rows set in the middle end as far below their middle as they began above it (each boundary
     moved to the nearest gap between text lines, or where none runs across the table, to the
     height cutting fewest text boxes, so the walk never drifts into a cell)."""
@@ -250,7 +247,8 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     for k in keys:   # close keys with no gap between them are one row's (a wrapped heading row's)
         if clusters and k - clusters[-1][-1] <= near and not any(clusters[-1][-1] < g < k for g in gaps) \
                 and not stacked_marks(segs, clusters[-1][-1], k, key, tol) \
-                and not any(clusters[-1][-1] < y < k for y in apart):
+                and not any(clusters[-1][-1] < y < k for y in apart) \
+                and not ((k in headings) != (clusters[-1][-1] in headings) and k - clusters[-1][-1] > tol):
             clusters[-1].append(k)
         else:
             clusters.append([k])

@@ -17,7 +17,7 @@ from extractors.ocr import ocr_chars
 from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
-                                tabular_share)
+                                tabular_share, title_bands)
 from extractors.raster import (INK, dashed_rules, deskew, ink_blobs, lines_run_vertically, render_gray, ruling_lines,
                                skew_angle, table_regions, under_seals)
 from extractors.seal import lifted, ring_seals
@@ -31,6 +31,7 @@ MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
 RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on
 RULE_INKED = 0.9         # ... inked in at least this share of that height (a glyph's stroke stops)
 TALL_LINE = 1.5          # a read line this many times taller than wide runs down the image
+STACK_MIN_CHARS = 5      # a line read down this long holds more than a name (2-4 characters): it may run over rows
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
 LINE_PITCH = 1.5         # a line's hanzi stand at most this many line heights apart, one from the next
 UPSIDE_DOWN_MARGIN = 1.5  # a strip read turned by 180° this much more confidently: the page is upside down
@@ -92,6 +93,7 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         img = _ocr_page(img, scan, settings, deadline)
     else:
         img = _layer_page(img, scan, settings, deadline)
+    scan.chars = stacked(scan.chars)
     scan.seals = ring_seals(img, dpi, settings)
     scan.blobs = ink_blobs(img, dpi)
     if len(scan.edges) < 4:
@@ -244,6 +246,31 @@ def read_down_share(chars: list[dict]) -> float:
     return down / len(chars) if chars else 0.0
 
 
+def stacked(chars: list[dict]) -> list[dict]:
+    """OCR'd characters of a line read down an upright page (a narrow cell's text set a character to
+    a line) each placed at its own height down the line's box, as printed, when the line is longer
+    than one cell's name (STACK_MIN_CHARS): it runs over several rows of a table (吴建国朱晓东马德贵,
+    k13-005); a name's line stays one box, whose middle its row's cells share (k12-029). ocr_chars gives
+    all characters of a line one top and bottom and lists them together; a text layer's (no `conf`) are left."""
+    out: list[dict] = []
+    k = 0
+    while k < len(chars):
+        c = chars[k]
+        n = next((j for j in range(k + 1, len(chars)) if (chars[j]["top"], chars[j]["bottom"]) != (c["top"], c["bottom"])
+                  or "conf" not in chars[j]), len(chars))
+        line = chars[k:n]
+        x0, x1 = min(d["x0"] for d in line), max(d["x1"] for d in line)
+        top, bottom = c["top"], c["bottom"]
+        if "conf" in c and len(line) >= STACK_MIN_CHARS and bottom - top > TALL_LINE * (x1 - x0):
+            pitch = (bottom - top) / len(line)
+            out += [{**d, "x0": x0, "x1": x1, "top": top + i * pitch, "bottom": top + (i + 1) * pitch, "size": pitch}
+                    for i, d in enumerate(line)]
+        else:
+            out += [dict(d) for d in line]
+        k = n
+    return out
+
+
 def _weak(chars: list[dict], settings: Settings) -> bool:
     """A reading an upright page would not give: few characters, or little confidence in them."""
     conf = [c.get("conf", 0.0) for c in chars]
@@ -302,11 +329,23 @@ def prepared(img: np.ndarray, dpi: int, settings: Settings) -> np.ndarray:
 
 
 def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline: Deadline) -> None:
-    """A kept layer judged table by table: the characters over a ruled region of the image that
-    hold rule marks (the layer read that table across its columns), and, in a layer that places
+    """A kept layer judged region by region: the characters over a ruled region of the image that
+    hold rule marks (the layer read that table across its columns), in a layer that places
     its characters only roughly, the band of lines standing in columns (an unruled table, whose
-    columns need them placed), are replaced by an OCR of that region alone."""
-    for box in table_regions(scan.edges):
+    columns need them placed), and a title in large type that a fresh OCR reads otherwise, are
+    replaced by an OCR of that region alone."""
+    tables = table_regions(scan.edges)
+    for top, bottom in title_bands(scan.chars, settings.line_tolerance, settings.title_type_ratio, tables):
+        box = (0.0, top, scan.width, bottom)
+        fresh = _fresh(img, scan, box, settings, deadline)
+        share = bag_agreement("".join(c["text"] for c in scan.chars if _within(c, *box)),
+                              "".join(c["text"] for c in fresh))
+        if share < settings.min_layer_agreement:
+            scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
+            scan.notes.append(f"page {scan.number}: the text layer of a title in large type shares only {share:.0%} "
+                              f"of its characters with a fresh OCR (min_layer_agreement="
+                              f"{settings.min_layer_agreement:.0%}); that title read again by OCR")
+    for box in tables:
         share = rule_mark_share([c for c in scan.chars if _within(c, *box)])
         if share > settings.max_rule_mark_share:
             _reread(img, scan, box, settings, deadline)
@@ -325,14 +364,21 @@ def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline
 def _reread(img: np.ndarray, scan: PageScan, box: tuple[float, float, float, float], settings: Settings,
             deadline: Deadline) -> None:
     """The layer's characters inside `box` (points) replaced by an OCR of that part of the image."""
+    fresh = _fresh(img, scan, box, settings, deadline)
+    scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
+
+
+def _fresh(img: np.ndarray, scan: PageScan, box: tuple[float, float, float, float], settings: Settings,
+           deadline: Deadline) -> list[dict]:
+    """The characters an OCR of the part of the image inside `box` (points) reads, placed on the page."""
     scale = 72.0 / scan.dpi
-    deadline.check(f"OCR of a table on page {scan.number}")
+    step = f"OCR of a region of page {scan.number}"
+    deadline.check(step)
     px = [max(0, int(v / scale)) for v in box]
     crop = np.ascontiguousarray(img[px[1]:px[3] + 1, px[0]:px[2] + 1])
-    fresh = [{**c, "x0": c["x0"] + px[0] * scale, "x1": c["x1"] + px[0] * scale,
-              "top": c["top"] + px[1] * scale, "bottom": c["bottom"] + px[1] * scale}
-             for c in ocr_chars(crop, scan.dpi, settings, deadline, f"OCR of a table on page {scan.number}")]
-    scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
+    return stacked([{**c, "x0": c["x0"] + px[0] * scale, "x1": c["x1"] + px[0] * scale,
+                     "top": c["top"] + px[1] * scale, "bottom": c["bottom"] + px[1] * scale}
+                    for c in ocr_chars(crop, scan.dpi, settings, deadline, step)])
 
 
 def _within(c: dict, x0: float, top: float, x1: float, bottom: float) -> bool:

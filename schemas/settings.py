@@ -78,6 +78,7 @@ DEFAULT_BILEVEL_OCR_DPI = 300           # a 1-bit scan's page is read at this re
 DEFAULT_MAX_SKEW = 3.5                  # degrees: the largest tilt of a scanned page measured and undone
 DEFAULT_METADATA_MATCH_MIN = 75.0       # rapidfuzz partial ratio for a misread title to name a program (one wrong of 4)
 DEFAULT_MAX_BOX_IMPRECISION = 0.15      # share of a layer's hanzi boxes off their line's width (tesseract: 0.35-0.5; glyph-placed: <0.02)
+DEFAULT_TITLE_TYPE_RATIO = 1.25       # a layer line this many times taller than the page's usual line is a title's, checked alone
 DEFAULT_MAX_JOINED_SHARE = 0.15         # share of a layer's characters in runs joining cells (bundled 2023 layer: 0.12 at most)
 DEFAULT_TABULAR_LINE_SHARE = 0.15       # share of a page's lines in three runs or more: the page holds a table
 DEFAULT_NOISE_LINE_QUALITY = 0.5        # a line with fewer plausible characters is dropped as noise
@@ -185,6 +186,7 @@ class Settings:
     max_box_imprecision: float = DEFAULT_MAX_BOX_IMPRECISION
     tabular_line_share: float = DEFAULT_TABULAR_LINE_SHARE
     max_joined_share: float = DEFAULT_MAX_JOINED_SHARE
+    title_type_ratio: float = DEFAULT_TITLE_TYPE_RATIO
     noise_line_quality: float = DEFAULT_NOISE_LINE_QUALITY
     correction_min: float = DEFAULT_CORRECTION_MIN
     office_restore_min_chars: int = DEFAULT_OFFICE_RESTORE_MIN_CHARS
@@ -256,6 +258,9 @@ class Settings:
                                 f"got {self.bilevel_ocr_dpi!r}")
         if self.bilevel_smoothing < 0:
             raise SettingsError(f"bilevel_smoothing must be >= 0 pixels (0: none), got {self.bilevel_smoothing!r}")
+        if not 1 < self.title_type_ratio <= 5:
+            raise SettingsError(f"title_type_ratio must be above 1 and at most 5 (times a line's height), "
+                                f"got {self.title_type_ratio!r}")
         if self.layer_run_gap <= 0:
             raise SettingsError(f"layer_run_gap must be > 0 line heights, got {self.layer_run_gap!r}")
         for name in ("min_layer_quality", "min_layer_agreement", "min_blank_middle_agreement", "noise_line_quality",

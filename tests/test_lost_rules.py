@@ -71,3 +71,21 @@ def test_a_heading_wrapped_onto_a_line_with_its_sums_keeps_them():
     chars = HEADER + _chars(124.0, [("三、基础设施与基层治理（5", 82.0)]) + \
         _chars(136.0, [("个）", 82.0), ("1687.17", 405.0)])
     assert ruled_grids(1, rules, chars, None, Settings())[0].n_rows == 2
+
+
+def test_a_heading_row_a_name_cell_runs_into_from_the_row_below_gives_the_name_back():
+    """k13-004 (heavy blur, broken rules): the rule between 补齐基础短板及拓展基层治理（4个） (its numeral
+    lost) and the next project was lost under the name column alone; the project's name cell spanned
+    both rows and the heading row was taken for a project of that name. The name's text all stands
+    below the heading's row: the rule is put back there."""
+    rules = [_rule(XS[0], XS[-1], y, y) for y in (100.0, 120.0, 190.0)] + \
+        [_rule(XS[0], XS[1], 140.0, 140.0), _rule(XS[2], XS[-1], 140.0, 140.0)] + \
+        [_rule(x, x, 100.0, 190.0) for x in XS]
+    row = [("1", 45.0), ("农村危房改造项目", 85.0), ("参与农村危房改造20户", 235.0), ("154", 410.0)]
+    chars = HEADER + _chars(125.0, [("补齐基础短板及拓展基层治理（4个）", 235.0), ("669", 410.0)]) + \
+        _chars(160.0, row)
+    grid = ruled_grids(1, rules, chars, None, Settings())[0]
+    assert _rows(grid)[1:] == [["", "", "补齐基础短板及拓展基层治理（4个）", "669"],
+                               ["1", "农村危房改造项目", "参与农村危房改造20户", "154"]]
+    chars = HEADER + _chars(125.0, [("小计", 85.0), ("669", 410.0)]) + _chars(160.0, row)
+    assert ruled_grids(1, rules, chars, None, Settings())[0].owner(1, 1).rowspan == 2   # the cell holds text in the row

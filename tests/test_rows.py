@@ -173,3 +173,30 @@ def test_names_a_row_or_more_apart_give_no_break_of_their_own():
     per[0][1] = seg("白杨乡人居环境整治提升项目", 120, 385.0, 392.9, 8)        # the next line: a row of its own
     per[1][1] = seg("302.00", 230, 385.2, 392.7, 8)
     assert entry_breaks(per) == [(382.7 + 385.0) / 2]
+
+
+def test_a_category_heading_with_its_count_or_alone_on_its_line_is_a_row_of_its_own():
+    """k12-026: 劳务协作（1个） set tight under a project (its numeral 二 under a grey seal) ran into that
+    project's content; k12-039: 人才交流 alone on its line, set tight over its first project, ran into the
+    project's name. A name or content line holding a category's words is no heading."""
+    from extractors.rowkind import bare_category, counted_heading
+    from extractors.rows import _centre, heading_keys
+    assert counted_heading("劳务协作（1个）") and counted_heading("消费帮扶 (2 个)") and not counted_heading("新建圈舍（3个）")
+    assert bare_category("人才交流") and bare_category("、人才交流") and bare_category("补齐基础短板及拓展基层治理")
+    assert not bare_category("人才交流培训项目") and not bare_category("消费帮扶活动")
+    assert not bare_category("县农业农村局") and not bare_category("专业技术人才培养项目")
+    lines = [[seg("人才交流", 321, 109.0, 118.0)], [seg("专业技术人才", 306, 120.0, 129.0), seg("470000", 100, 120.0, 129.0)]]
+    assert heading_keys(lines, _centre) == [113.5]
+    lines[0].append(seg("670000", 100, 109.0, 118.0))     # a name's first line beside an amount: not alone
+    assert heading_keys(lines, _centre) == []
+
+
+def test_a_heading_key_is_not_taken_into_the_row_it_heads():
+    """k12-039: the heading's key and its project's, 1.5 lines apart with no gap between, were walked
+    as one wrapped row; told as a heading's, they part."""
+    lines = [[seg("人才交流", 321, 100.0, 112.0)]]      # OCR boxes overlap: no gap between the lines
+    lines += [[seg("培养农业、教育", 120, 111.0 + 11 * i, 122.0 + 11 * i), seg("专业技术人才", 321, 111.0 + 11 * i, 122.0 + 11 * i)]
+              for i in range(2)]
+    assert walk([106.0, 122.0], lines, True, Settings()) == []
+    breaks = walk([106.0, 122.0], lines, True, Settings(), headings={106.0})
+    assert len(breaks) == 1 and 109.0 <= breaks[0] <= 112.0

@@ -692,3 +692,24 @@ def test_a_row_set_at_the_top_keeps_its_second_line_when_no_gap_opens_above_the_
              _segs(274.0, 9.0, [("生530人", 310.0), ("治县", 410.0)])]
     breaks = row_breaks(lines, columns, Settings())
     assert len(breaks) == 2 and 224 < breaks[0] < 239 and 251 < breaks[1] <= 264
+
+
+def test_a_group_label_closing_its_unit_takes_no_narrower_line_under_it():
+    """k13-005 (150 dpi): 帮扶资 | 金 under 计划投资（万元）, OCR's boxes of the two lines overlapping by a third;
+    帮扶资 seemed a cell's last line and was joined to the group label as its wrap: 总投资 and 帮扶资金 were one
+    column. A label whose unit's bracket is closed does not wrap on. Boxes as OCR gave them on that page."""
+    from extractors.header import _closed, column_stacks
+    from extractors.segments import Segment, segment_of
+
+    def seg(text: str, x0: float, x1: float, top: float, bottom: float, size: float = 10.0) -> Segment:
+        w = (x1 - x0) / len(text)
+        return segment_of([{"text": t, "x0": x0 + w * i, "x1": x0 + w * (i + 1), "top": top, "bottom": bottom,
+                            "size": size, "conf": 0.9} for i, t in enumerate(text)])
+    header = [seg("计划投资（万元）", 319, 392, 94.6, 104.4, 9.0), seg("利益联结机制", 221, 281, 109.9, 119.5),
+              seg("帮扶资", 347, 374, 109.9, 123.1, 12.0), seg("县级配", 392, 420, 109.9, 123.1, 12.0),
+              seg("总投资", 297, 329, 115.2, 125.3, 11.0), seg("金", 351, 368, 118.8, 130.3, 17.5),
+              seg("套", 395, 412, 118.8, 130.6, 17.0), seg("建设内容及规模", 454, 522, 109.7, 119.8)]
+    stacks, groups, fields = column_stacks(header, Settings())
+    assert [g.text for g in groups] == ["计划投资（万元）"]
+    assert fields[:3] == ["beneficiary_linkage", "total_investment_wan", "aid_funds_wan"]
+    assert _closed("计划投资（万元）") and not _closed("计划投资（万") and not _closed("帮扶资金")

@@ -191,7 +191,7 @@ def test_the_strip_read_to_find_an_upside_down_page_is_where_its_text_is():
 
 
 def test_a_layer_one_fifth_out_of_step_with_a_fresh_ocr_is_read_again():
-    # k1-007 page 2 (samples/scanvariants/turned_page_fixtures.py): tesseract over a blurred 1-bit
+    # k1-007 page 2 (samples/scanvariants/page_fixtures.py): tesseract over a blurred 1-bit
     # page tilted 2.4° read 峨边硕族, 柯噬, 几边藉族 and lost line ends, yet 82 % of its characters
     # agreed with a fresh OCR of a strip, above the old 80 % floor; rapidocr reads the page right
     path = DATA / "scan_weak_layer_k1-007_p2.pdf"
@@ -205,7 +205,7 @@ def test_a_layer_one_fifth_out_of_step_with_a_fresh_ocr_is_read_again():
 
 
 def test_a_garbage_layer_over_a_page_with_a_blank_middle_is_read_again():
-    # k2-034 page 1 (seed 2; samples/scanvariants/turned_page_fixtures.py): a cover letter scanned
+    # k2-034 page 1 (seed 2; samples/scanvariants/page_fixtures.py): a cover letter scanned
     # upside down, its OCRmyPDF layer garbage (日9z昌+志1z0z); the strip checked across the middle of
     # the page was blank in the layer and in the fresh OCR, and two empty readings agreed in full,
     # so the garbage was kept and the plan lost its issuer and date
@@ -263,3 +263,28 @@ def test_a_layer_line_written_along_a_slope_is_one_line():
         ["Plan 2022 title words read along one line"]
     level = _sloped_words(["Plan", "2022"], 0.0)
     assert not any("slope" in c for c in page_chars(level, 842))
+
+
+def test_a_title_in_large_type_that_the_layer_garbled_is_read_again():
+    # k13-008 page 2 (samples/scanvariants/page_fixtures.py): the OCRmyPDF layer read the title as
+    # 峨边莱族上自治0 区结对帮扶项目 and dropped its wrapped line 实施方案; the page's body agreed with a
+    # fresh OCR, so the layer was kept and the plan rejected (no title, no plan_year)
+    path = DATA / "scan_layer_garbled_title_k13-008_p2.pdf"
+    content = read_pdf(path, path.read_bytes(), Settings())
+    md = extract_metadata(paragraphs(content.pages))
+    assert md.title == "峨边彝族自治县2027年乐山市市中区结对帮扶项目实施方案" and md.plan_year == 2027
+    assert any("title in large type" in w for w in content.warnings)
+    assert content.pages[0].text_source == "text_layer"          # the body's layer is kept
+
+
+def test_title_bands_run_from_large_type_down_to_the_next_line_of_body_type():
+    from extractors.quality import title_bands
+
+    def line(text, top, height, x0=100.0):
+        return [{"text": ch, "x0": x0 + k * height, "x1": x0 + (k + 1) * height, "top": top, "bottom": top + height}
+                for k, ch in enumerate(text)]
+    chars = line("峨边彝族自治县项目", 73, 26) + line("涨", 89, 4, 120) + \
+        [c for k in range(8) for c in line("为全面做好结对帮扶工作", 141 + 22 * k, 17)]
+    assert title_bands(chars, 3.0, 1.25) == [(73 - 26 / 4, 141)]       # the dropped line under it inside
+    assert title_bands(chars, 3.0, 1.25, [(0, 60, 600, 120)]) == []      # inside a ruled table: not looked at
+    assert title_bands(chars[-80:], 3.0, 1.25) == []                     # body type only

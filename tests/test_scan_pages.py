@@ -1,5 +1,5 @@
 """Scanned pages as archives hold them (issue 11): fed upside down, or kept 1-bit at low resolution.
-Fixtures: samples/scan_page_fixtures.py."""
+Fixtures: samples/scan_page_fixtures.py and samples/scanvariants/page_fixtures.py (pages cut from scan variants)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -221,3 +221,55 @@ def test_dashed_rules_with_text_against_them_are_found_and_a_scattered_column_of
             e["x0"], e["width"] = 180.0, e["x1"] - 180.0
     drawn = [e for e in under_seals(cut, [seal]) if e["height"] == 0 and round(e["top"]) == 161]
     assert round(drawn[0]["x0"]) == 101
+
+
+def _cells(path: Path) -> list[list[str]]:
+    """The first table of a one-page fixture as the texts of its rows' cells (lines joined)."""
+    content = read_pdf(path, path.read_bytes(), Settings())
+    g = content.grids[0]
+    return [[(g.owner(r, k).text if g.owner(r, k) else "").replace("\n", "") for k in range(g.n_cols)]
+            for r in range(g.n_rows)]
+
+
+def test_column_rules_a_pixel_off_plumb_are_rules():
+    # k13-009 page 3: a 1-bit table's rules came out 7 px wide at 300 dpi once straightened (over
+    # the 6 px a rule may be), 5 of the 14 were lost and the table read in 8 columns of 13
+    rows = _cells(DATA / "scan_rules_off_plumb_k13-009_p3.pdf")
+    assert len(rows[0]) == 13
+    assert ["共和乡人民政府", "2024年11月30日前", "2023-2024", "共和乡卫生院设备购置项目", "共和乡", "96", "60", "13", "23"] \
+        == [t.replace(" ", "") for t in rows[2][2:11]]
+
+
+def test_names_set_a_character_a_line_run_down_three_rows_part_by_row():
+    # k13-005 page 4 (150 dpi 1-bit, turned 90°, unruled): OCR read 吴/建/国/朱/晓/东/马/德/贵 down the
+    # 责任领导 column as one line, put into the middle row; and 计划投资（万元） over 总投资 | 帮扶资金
+    # was taken for a wrapped label, one column for two amounts
+    rows = _cells(DATA / "scan_stacked_names_split_group_label_k13-005_p4.pdf")
+    leader, total, aid = (rows[0].index(label) for label in ("责任领导", "总投资", "帮扶资金"))
+    assert [r[leader] for r in rows[1:5]] == ["周秀英", "吴建国", "朱晓东", "马德贵"]
+    assert [(r[total], r[aid]) for r in rows[1:3]] == [("178.54", "178.54"), ("332.62", "285.08")]
+
+
+def test_scan_chars_of_a_line_read_down_the_page_are_stacked():
+    from extractors.scanread import stacked
+    down = [{"text": ch, "x0": 150 + k * 4, "x1": 154 + k * 4, "top": 170.0, "bottom": 278.0, "conf": 0.99}
+            for k, ch in enumerate("吴建国朱晓东马德贵")]
+    across = [{"text": ch, "x0": 300 + k * 10, "x1": 310 + k * 10, "top": 170.0, "bottom": 180.0, "conf": 0.99}
+              for k, ch in enumerate("带动脱贫")]
+    layer = [{k: v for k, v in c.items() if k != "conf"} for c in down]
+    name = [{**c, "top": 300.0, "bottom": 330.0} for c in down[:3]]
+    out = stacked(down + across + layer + name)
+    assert [(c["top"], c["bottom"]) for c in out[:3]] == [(170.0, 182.0), (182.0, 194.0), (194.0, 206.0)]
+    assert all(c["x0"] == 150 and c["x1"] == 186 for c in out[:9])
+    assert out[9:] == across + layer + name       # a line across, a text layer and one name read down, as they were
+
+
+def test_a_category_heading_set_tight_against_a_project_is_a_row_of_its_own():
+    # k12-026 page 2: 劳务协作（1个） ran into the content of the project above (its numeral under a grey
+    # seal); k12-039 page 3: 人才交流 (1-bit, turned 180°) into the name of the project under it
+    rows = _cells(DATA / "scan_counted_heading_set_tight_k12-026_p2.pdf")
+    assert any(r[2] == "劳务协作（1个）" for r in rows)
+    assert not any("劳务协作" in r[2] and "基础设施" in r[2] for r in rows)
+    rows = _cells(DATA / "scan_bare_heading_set_tight_k12-039_p3.pdf")
+    assert any("人才交流" in r and not any("项目" in t for t in r) for r in rows)
+    assert any("专业技术人才培养项目" in r for r in rows)

@@ -1,5 +1,5 @@
 """Pages turned a quarter turn that the ink profile takes for upright, and close lines read as one
-(issue 11, k1-036 / k1-007 / k1-034 of seed 1). Fixtures: samples/scanvariants/turned_page_fixtures.py."""
+(issue 11, k1-036 / k1-007 / k1-034 of seed 1). Fixtures: samples/scanvariants/page_fixtures.py."""
 from __future__ import annotations
 
 from pathlib import Path

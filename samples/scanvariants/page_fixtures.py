@@ -1,7 +1,7 @@
-"""Write the turned-page fixtures: single pages cut from scan variants of seeds 1 and 2 whose
-turn was misjudged (tests/test_scan_turns.py).
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 10, 12 and 13
+whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
-    .venv/bin/python samples/scanvariants/turned_page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
+    .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
 
 k1-036 page 2: a 150 dpi 1-bit table page (heavy blur, high noise, unruled), turned 270°, with
 its OCRmyPDF layer; k1-007 page 1: a sparse 1-bit letter page turned 90°, tilted; k1-007 page 2:
@@ -13,7 +13,14 @@ down the page once turned 180°; k2-034 page 1: a 1-bit cover page scanned upsid
 OCRmyPDF layer is garbage and whose middle is blank (tests/test_scan_layers.py); k4-016 page 5:
 a 150 dpi colour table page turned 90° whose ink profile and first reading both looked upright; k10-014
 page 4: an upright unruled table page of narrow columns under a rapidocr layer whose ink profile looked
-turned (tests/test_scan_turns.py). Needs
+turned (tests/test_scan_turns.py); k13-008 page 2: a plan's first page under an OCRmyPDF layer that
+garbled the title in large type and dropped its wrapped line (tests/test_scan_layers.py); k13-009
+page 3: a 1-bit ruled table page whose rules stand a pixel off plumb; k13-005 page 4: a 150 dpi 1-bit
+unruled table turned 90°, names set a character a line run down three rows, a group label read in
+two pieces; k12-026 page 2: an unruled table whose category heading with its count (劳务协作（1个）)
+is set tight under a project, its numeral under a grey seal; k12-039 page 3: an unruled 1-bit table
+turned 180° whose category heading (人才交流) is set tight over its first project
+(tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -36,7 +43,12 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k2-029", 3): "scan_turned_read_down_k2-029_p3.pdf",
          ("k2-034", 1): "scan_upside_down_blank_middle_k2-034_p1.pdf",
          ("k4-016", 5): "scan_turned_weak_reading_k4-016_p5.pdf",
-         ("k10-014", 4): "scan_upright_layer_narrow_columns_k10-014_p4.pdf"}     # (variant, page) -> fixture
+         ("k10-014", 4): "scan_upright_layer_narrow_columns_k10-014_p4.pdf",
+         ("k13-008", 2): "scan_layer_garbled_title_k13-008_p2.pdf",
+         ("k13-009", 3): "scan_rules_off_plumb_k13-009_p3.pdf",
+         ("k13-005", 4): "scan_stacked_names_split_group_label_k13-005_p4.pdf",
+         ("k12-026", 2): "scan_counted_heading_set_tight_k12-026_p2.pdf",
+         ("k12-039", 3): "scan_bare_heading_set_tight_k12-039_p3.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
