@@ -12,6 +12,7 @@ import numpy as np
 from extractors.segments import hline, vline
 
 MIN_RULE_PT = 18.0          # a horizontal rule is at least this long (longer than a glyph stroke)
+OFF_PLUMB_PT = 100.0        # a rule down the page this long may lean a pixel or two over its length (no glyph stroke is)
 MIN_VERTICAL_RULE_PT = 8.0  # a vertical one may be one text line high (between merged cells)
 MAX_RULE_THICKNESS_PT = 1.5   # table rules are hairlines; glyph strokes of titles are thicker
 CROSS_TOLERANCE_PT = 3.0
@@ -238,8 +239,9 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
                 continue
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 edges.append(hline(x * scale, (x + w) * scale, (y + h / 2) * scale))
-            elif not horizontal and (w <= thick_px or w <= 2 * thick_px and area <= thick_px * h):   # a rule a
-                edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))       # pixel off plumb (k13-009)
+            elif not horizontal and (w <= thick_px or w <= 2 * thick_px and area <= thick_px * h
+                                     and h * scale >= OFF_PLUMB_PT):       # a long rule a pixel off plumb (k13-009)
+                edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))
     return crossing(edges)
 
 

@@ -240,6 +240,15 @@ def test_column_rules_a_pixel_off_plumb_are_rules():
         == [t.replace(" ", "") for t in rows[2][2:11]]
 
 
+def test_glyph_strokes_leaning_like_rules_are_no_rules():
+    # k8-021 page 2 (200 dpi grey, high noise, turned 180°): the first take of the rule a pixel off plumb
+    # let the page's glyph strokes found at the faint level pass for column rules; a table made of them cut
+    # the title after 协作建 and the plan was rejected (no title)
+    path = DATA / "scan_glyph_strokes_no_rules_k8-021_p2.pdf"
+    content = read_pdf(path, path.read_bytes(), Settings())
+    assert content.pages[0].lines[0].text.startswith("峨边彝族自治县2023年东西部协作建设项目实施方")
+
+
 def test_names_set_a_character_a_line_run_down_three_rows_part_by_row():
     # k13-005 page 4 (150 dpi 1-bit, turned 90°, unruled): OCR read 吴/建/国/朱/晓/东/马/德/贵 down the
     # 责任领导 column as one line, put into the middle row; and 计划投资（万元） over 总投资 | 帮扶资金

@@ -1,4 +1,4 @@
-"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 10, 12 and 13
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 and 13
 whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
     .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
@@ -19,8 +19,9 @@ page 3: a 1-bit ruled table page whose rules stand a pixel off plumb; k13-005 pa
 unruled table turned 90°, names set a character a line run down three rows, a group label read in
 two pieces; k12-026 page 2: an unruled table whose category heading with its count (劳务协作（1个）)
 is set tight under a project, its numeral under a grey seal; k12-039 page 3: an unruled 1-bit table
-turned 180° whose category heading (人才交流) is set tight over its first project
-(tests/test_scan_pages.py). Needs
+turned 180° whose category heading (人才交流) is set tight over its first project; k8-021 page 2: a
+200 dpi grey narrative page (high noise, uneven paper, turned 180°) whose glyph strokes, found at the
+faint level, must not pass for column rules (tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -48,7 +49,8 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k13-009", 3): "scan_rules_off_plumb_k13-009_p3.pdf",
          ("k13-005", 4): "scan_stacked_names_split_group_label_k13-005_p4.pdf",
          ("k12-026", 2): "scan_counted_heading_set_tight_k12-026_p2.pdf",
-         ("k12-039", 3): "scan_bare_heading_set_tight_k12-039_p3.pdf"}     # (variant, page) -> fixture
+         ("k12-039", 3): "scan_bare_heading_set_tight_k12-039_p3.pdf",
+         ("k8-021", 2): "scan_glyph_strokes_no_rules_k8-021_p2.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
