@@ -41,9 +41,7 @@ def _cuts(grid: Grid, band: tuple[float, float], chars: list[dict], settings: Se
     inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and c["text"].strip()]
     lines = group_lines(inside, settings.line_tolerance)
     for k, ln in enumerate(lines):
-        pieces = _pieces(grid, ln)
-        heads = [t for t in pieces if _heading(t, settings)]
-        if len(heads) != 1 or not all(t in heads or _FIGURES.match(t) for t in pieces):
+        if not _heading_alone(_pieces(grid, ln), settings):
             continue
         first, last = k, k
         while first > 0 and _own(lines[first - 1], ln, grid):
@@ -68,9 +66,7 @@ def _run_into(grid: Grid, band: tuple[float, float], chars: list[dict], settings
     lines = group_lines(inside, settings.line_tolerance)
     if len(lines) != 1:
         return []
-    pieces = _pieces(grid, lines[0])
-    if sum(_heading(t, settings) for t in pieces) != 1 or not all(_heading(t, settings) or _FIGURES.match(t)
-                                                                   for t in pieces):
+    if not _heading_alone(_pieces(grid, lines[0]), settings):
         return []
     out = []
     for cell in grid.cells:
@@ -105,6 +101,12 @@ def _pieces(grid: Grid, line: list[dict]) -> list[str]:
                   if cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]), -1)
         by_cell[k] = by_cell.get(k, "") + c["text"]
     return [compact(t) for t in by_cell.values()]
+
+
+def _heading_alone(pieces: list[str], settings: Settings) -> bool:
+    """A line's cell texts are one heading beside nothing but figures (its sums)."""
+    heads = [t for t in pieces if _heading(t, settings)]
+    return len(heads) == 1 and all(t in heads or _FIGURES.match(t) for t in pieces)
 
 
 def _heading(text: str, settings: Settings) -> bool:

@@ -241,9 +241,13 @@ def read_down_share(chars: list[dict]) -> float:
     lines: dict[tuple[float, float], list[dict]] = {}
     for c in chars:
         lines.setdefault((c["top"], c["bottom"]), []).append(c)
-    down = sum(len(ln) for (top, bottom), ln in lines.items()
-               if len(ln) > 1 and bottom - top > TALL_LINE * (max(c["x1"] for c in ln) - min(c["x0"] for c in ln)))
+    down = sum(len(ln) for ln in lines.values() if len(ln) > 1 and _runs_down(ln))
     return down / len(chars) if chars else 0.0
+
+
+def _runs_down(line: list[dict]) -> bool:
+    """The characters of one OCR line (one top and bottom) stand in a box over TALL_LINE times taller than wide."""
+    return line[0]["bottom"] - line[0]["top"] > TALL_LINE * (max(c["x1"] for c in line) - min(c["x0"] for c in line))
 
 
 def stacked(chars: list[dict]) -> list[dict]:
@@ -259,10 +263,9 @@ def stacked(chars: list[dict]) -> list[dict]:
         n = next((j for j in range(k + 1, len(chars)) if (chars[j]["top"], chars[j]["bottom"]) != (c["top"], c["bottom"])
                   or "conf" not in chars[j]), len(chars))
         line = chars[k:n]
-        x0, x1 = min(d["x0"] for d in line), max(d["x1"] for d in line)
-        top, bottom = c["top"], c["bottom"]
-        if "conf" in c and len(line) >= STACK_MIN_CHARS and bottom - top > TALL_LINE * (x1 - x0):
-            pitch = (bottom - top) / len(line)
+        if "conf" in c and len(line) >= STACK_MIN_CHARS and _runs_down(line):
+            x0, x1, top = min(d["x0"] for d in line), max(d["x1"] for d in line), c["top"]
+            pitch = (c["bottom"] - top) / len(line)
             out += [{**d, "x0": x0, "x1": x1, "top": top + i * pitch, "bottom": top + (i + 1) * pitch, "size": pitch}
                     for i, d in enumerate(line)]
         else:
@@ -341,7 +344,7 @@ def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline
         share = bag_agreement("".join(c["text"] for c in scan.chars if _within(c, *box)),
                               "".join(c["text"] for c in fresh))
         if share < settings.min_layer_agreement:
-            scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
+            _replace(scan, box, fresh)
             scan.notes.append(f"page {scan.number}: the text layer of a title in large type shares only {share:.0%} "
                               f"of its characters with a fresh OCR (min_layer_agreement="
                               f"{settings.min_layer_agreement:.0%}); that title read again by OCR")
@@ -364,7 +367,11 @@ def _check_regions(img: np.ndarray, scan: PageScan, settings: Settings, deadline
 def _reread(img: np.ndarray, scan: PageScan, box: tuple[float, float, float, float], settings: Settings,
             deadline: Deadline) -> None:
     """The layer's characters inside `box` (points) replaced by an OCR of that part of the image."""
-    fresh = _fresh(img, scan, box, settings, deadline)
+    _replace(scan, box, _fresh(img, scan, box, settings, deadline))
+
+
+def _replace(scan: PageScan, box: tuple[float, float, float, float], fresh: list[dict]) -> None:
+    """The layer's characters inside `box` (points) given way to `fresh` ones."""
     scan.chars = [c for c in scan.chars if not _within(c, *box)] + fresh
 
 
