@@ -12,7 +12,8 @@ from extractors.misread import misread_labels
 from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL, _is_number
 from normalizers.correct import scrambled_label
 from normalizers.text import compact
-from normalizers.vocab import match_label, name_endings, names_column, names_field, office_bodies, person_name
+from normalizers.vocab import (label_owners, match_label, name_endings, names_column, names_field, office_bodies,
+                               person_name)
 from schemas.settings import Settings
 from schemas.types import Cell
 
@@ -77,11 +78,12 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
             if field and score >= settings.header_match_min:
                 if field in DATE_FIELDS:
                     field = date_column_kind(grid, c, n_header) or field
-                scored.append((score, -r, c, field, guessed))
+                # at one score, a label only that field's labels hold first (总投 over 投资, k14-035)
+                scored.append((score, label_owners(text) == {field}, -r, c, field, guessed))
                 break
     columns: dict[int, str] = {}
     unsure: set[int] = set()
-    for score, _, c, field, guessed in sorted(scored, reverse=True):
+    for score, _, _, c, field, guessed in sorted(scored, reverse=True):
         if field not in columns.values() and c not in columns:
             columns[c] = field
             if guessed:
@@ -107,6 +109,9 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
             (c := unlabelled_offices(grid, n_header, columns, settings)) is not None:
         columns[c] = "responsible_unit"
         unsure.add(c)                    # offices fill the 实施主体 and 产权归属 columns too: a guess
+    if "aid_funds_wan" not in columns.values() and (c := unlabelled_aid(grid, n_header, columns, settings)) is not None:
+        columns[c] = "aid_funds_wan"
+        unsure.add(c)
     heads = {c: [_head(grid, c, n_header)] + _head_lines(grid, c, n_header) for c in range(grid.n_cols) if c not in columns}
     for c, field in misread_labels(heads, columns, settings).items():
         columns[c] = field
@@ -193,6 +198,34 @@ def unlabelled_offices(grid: Grid, n_header: int, columns: dict[int, str], setti
     """The 责任单位 (行业主管部门) column whose label went unread (a seal over it, k6-021: every project's
     unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)."""
     return _first_holding(grid, n_header, columns, settings, lambda t: any(body in t for body in office_bodies()))
+
+
+def unlabelled_aid(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 协作资金 (帮扶资金) column whose label went unread but its unit (醫元) for 东西部协作资金（万元）,
+    k14-014: every project's aid lost): the column right of the total investment's, when no label names
+    it (nor a known column: 县级配套, 群众自筹) and its header holds 元, whose cells are figures (three at
+    least, settings.name_column_share of them) none over the total beside it; a guess."""
+    total = next((c for c, f in columns.items() if f == "total_investment_wan"), None)
+    c = None if total is None else total + 1
+    if c is None or c >= grid.n_cols or c in columns or "元" not in _head(grid, c, n_header) \
+            or _named(grid, c, n_header, settings):
+        return None
+    pairs = [(compact(a.text), compact(t.text)) for r in range(n_header, grid.n_rows)
+             if (a := grid.owner(r, c)) is not None and a.col == c and a.text.strip()
+             and (t := grid.owner(r, total)) is not None and t.col == total]
+    figures = [(a, t) for a, t in pairs if _is_number(a)]
+    if len(figures) < 3 or len(figures) < settings.name_column_share * len(pairs):
+        return None
+    over = [a for a, t in figures if _is_number(t) and _figure(a) > _figure(t)]
+    return None if over else c
+
+
+def _figure(text: str) -> float:
+    """A cell's figure (its thousands separators dropped)."""
+    try:
+        return float(re.sub(r"[,，\s]", "", text))
+    except ValueError:
+        return float("nan")
 
 
 def _first_holding(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings, fits) -> int | None:

@@ -1,19 +1,27 @@
-"""Row rules a scan lost around a heading, 小计 or 合计 line: where a broken or faint rule went
-unfound, a ruled grid holds a heading row together with the row above or below it (k7-035: 四、片区任务
-read into the next project's content; 小计 | 六、基础设施与基层治理 | a project's first line in one row).
-A line that is such a row's text alone, beside nothing but figures, is given back its rules."""
+"""Row rules a scan lost: where a broken or faint rule went unfound, a ruled grid holds a heading,
+小计 or 合计 row together with the row above or below it (k7-035: 四、片区任务 read into the next
+project's content; 小计 | 六、基础设施与基层治理 | a project's first line in one row), or two projects'
+rows in one ((4) over (5), k14-034). A line that is such a row's text alone, beside nothing but
+figures, is given back its rules; two serials stacked in one cell, the rule between their rows. And a
+column rule lost: a header cell holding two fields' labels over cells holding two values apart
+(建设年限项目总投资 over 2024 371, k15-037) is cut where its values part."""
 from __future__ import annotations
 
 import re
 
 from extractors.grid import Grid, group_lines
-from extractors.rowkind import counted_heading, numbered_category, numeral_lost
-from extractors.segments import hline
+from extractors.rowkind import ROW_MARK, counted_heading, numbered_category, numbers_rows, numeral_lost
+from extractors.rows import open_gaps
+from extractors.segments import hline, vline
 from normalizers.text import compact
+from normalizers.vocab import match_label
 from schemas.settings import Settings
 
 _TOTALS = re.compile(r"^(?:合计|总计|小计)$")
 _FIGURES = re.compile(r"^[\d.,，%-]*$")
+_AMOUNT = re.compile(r"[\d,，.]*\d[\d,，.]*")
+TWO_VALUES_SHARE = 0.6   # a column whose header holds two labels is cut when this share of its cells hold two values
+VALUE_GAP_EM = 0.6       # two values in one cell stand at least this far apart (a word's characters are closer)
 
 
 def lost_row_rules(grid: Grid, chars: list[dict], settings: Settings) -> list[dict]:
@@ -21,7 +29,56 @@ def lost_row_rules(grid: Grid, chars: list[dict], settings: Settings) -> list[di
     its row with other text, or whose row a cell holding only the next (or last) row's text runs into."""
     x0, _, x1, _ = grid.bbox
     return [hline(x0, x1, y) for band in _row_bands(grid)
-            for y in _cuts(grid, band, chars, settings) or _run_into(grid, band, chars, settings)]
+            for y in _cuts(grid, band, chars, settings) or _run_into(grid, band, chars, settings)
+            or _between_serials(grid, band, chars, settings)]
+
+
+def lost_column_rules(grid: Grid, chars: list[dict], settings: Settings) -> list[dict]:
+    """A rule down the grid where TWO_VALUES_SHARE of a column's body cells hold two values VALUE_GAP_EM
+    apart, at the median gap: two figures (an amount is never written in two pieces: 157 157, k15-034,
+    项目总投资 | 财政援助资金 in one column), or any two under a header cell naming two fields one after
+    the other (建设年限项目总投资 over 2024 371, k15-037)."""
+    x0, y0, x1, y1 = grid.bbox
+    out = []
+    for c in range(grid.n_cols):
+        head = [grid.owner(r, c) for r in range(min(grid.head_rows or 1, grid.n_rows))]
+        labelled = any(cell is not None and cell.colspan == 1 and _two_labels(compact(cell.text).replace("\n", ""), settings)
+                       for cell in head)
+        body = [grid.owner(r, c) for r in range(len(head), grid.n_rows)]
+        cells = [cell for cell in body if cell is not None and cell.col == c and cell.colspan == 1 and cell.text.strip()]
+        parts = [p for cell in cells if (p := _parting(cell.bbox, chars)) is not None]
+        gaps = [x for x, figures in parts if labelled or figures]
+        if cells and len(gaps) >= 2 and len(gaps) >= TWO_VALUES_SHARE * len(cells):
+            out.append(vline(sorted(gaps)[len(gaps) // 2], y0, y1))
+    return out
+
+
+def _two_labels(text: str, settings: Settings) -> bool:
+    """The text is two fields' labels one after the other (建设年限项目总投资), not one label."""
+    if match_label(text)[1] >= 100.0:
+        return False
+    for k in range(2, len(text) - 1):
+        a, b = match_label(text[:k]), match_label(text[k:])
+        if a[0] and b[0] and a[0] != b[0] and min(a[1], b[1]) >= max(settings.header_match_min, 90.0):
+            return True
+    return False
+
+
+def _parting(bbox, chars: list[dict]) -> tuple[float, bool] | None:
+    """(the x between the two values a cell holds on its one line, whether both are figures): their
+    characters VALUE_GAP_EM apart or more; None for a cell of one value, or of several lines."""
+    inside = sorted((c for c in chars if c["text"].strip() and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]
+                     and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]), key=lambda c: c["x0"])
+    if len(group_lines(inside)) != 1:
+        return None
+    size = max((c["bottom"] - c["top"] for c in inside), default=0.0)
+    cuts = [k for k, (a, b) in enumerate(zip(inside, inside[1:]), 1) if b["x0"] - a["x1"] >= VALUE_GAP_EM * size]
+    if len(cuts) != 1:
+        return None
+    left, right = ("".join(c["text"] for c in part) for part in (inside[:cuts[0]], inside[cuts[0]:]))
+    figures = all(_AMOUNT.fullmatch(t) for t in (left, right)) and not left.endswith((",", "，", ".")) \
+        and not right.startswith((",", "，", "."))           # 5,919, 200.00: one figure OCR spaced
+    return (inside[cuts[0] - 1]["x1"] + inside[cuts[0]]["x0"]) / 2, figures
 
 
 def _row_bands(grid: Grid) -> list[tuple[float, float]]:
@@ -83,6 +140,34 @@ def _run_into(grid: Grid, band: tuple[float, float], chars: list[dict], settings
     return sorted(set(out))
 
 
+def _between_serials(grid: Grid, band: tuple[float, float], chars: list[dict], settings: Settings) -> list[float]:
+    """Where one cell of the band holds two row marks on lines of their own that number two rows ((4)
+    over (5): the rule between two projects lost, k14-034, their texts joined), a cut at the gap across
+    the band between them nearest where the rows meet when each is set middle about its mark (halfway
+    between where the upper one ends, measured from where it begins, and the last one begins,
+    measured from the band's bottom: a cell taller than the mark's shifts either)."""
+    top, bottom = band
+    inside = [c for c in chars if top < (c["top"] + c["bottom"]) / 2 < bottom and c["text"].strip()]
+    lines = group_lines(inside, settings.line_tolerance)
+    marks: dict[int, list[tuple[str, list[dict]]]] = {}
+    for ln in lines:
+        for k, text in _by_cell(grid, ln).items():
+            if ROW_MARK.match(text):
+                marks.setdefault(k, []).append((text, ln))
+    gaps = open_gaps([(_top(ln), _bottom(ln)) for ln in lines])
+    out = []
+    for stacked in marks.values():
+        above = top                                   # where the upper row begins: the band's top, or the last cut
+        for k, ((upper, a), (lower, b)) in enumerate(zip(stacked, stacked[1:])):
+            ends = _top(a) + _bottom(a) - above      # a row set middle ends as far below its mark as it began above
+            begins = _top(b) + _bottom(b) - bottom if k == len(stacked) - 2 else ends
+            between = [g for g in gaps if _bottom(a) <= g <= _top(b)]
+            if numbers_rows(upper, lower) and between:
+                above = min(between, key=lambda g: abs(g - (ends + begins) / 2))
+                out.append(above)
+    return out
+
+
 def _own(line: list[dict], heading: list[dict], grid: Grid) -> bool:
     """The line belongs to the heading's row: figures (its sums) and, within the heading's width,
     the rest of its label wrapped (三、基础设施与基层治理（5 | 个）)."""
@@ -93,14 +178,19 @@ def _own(line: list[dict], heading: list[dict], grid: Grid) -> bool:
 
 
 def _pieces(grid: Grid, line: list[dict]) -> list[str]:
-    """The line's text cell by cell (by the grid's cells its characters' middles fall in)."""
+    """The line's text cell by cell."""
+    return list(_by_cell(grid, line).values())
+
+
+def _by_cell(grid: Grid, line: list[dict]) -> dict[int, str]:
+    """The line's text by the grid's cell its characters' middles fall in (-1: none)."""
     by_cell: dict[int, str] = {}
     for c in line:
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         k = next((i for i, cell in enumerate(grid.cells)
                   if cell.bbox[0] <= cx <= cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]), -1)
         by_cell[k] = by_cell.get(k, "") + c["text"]
-    return [compact(t) for t in by_cell.values()]
+    return {k: compact(t) for k, t in by_cell.items()}
 
 
 def _heading_alone(pieces: list[str], settings: Settings) -> bool:

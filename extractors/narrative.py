@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from normalizers.text import squeeze
-from normalizers.vocab import canonical_category, match_label, name_endings, stated_fields
+from normalizers.vocab import canonical_category, field_labels, match_label, name_endings, stated_fields
 from schemas.settings import Settings
 from schemas.types import Line, NarrativeItem, Page
 
@@ -29,8 +29,14 @@ _ITEM_SENTENCE = re.compile(r"责任单位|实施主体|实施单位|总投资|�
 # the mark ending an item's name where its money sentence begins: 。 as printed, or as OCR reads it (. ，)
 _NAME_END = re.compile(r"[。.．，,;；、*]\s*(?=(?:项目)?总投资\s*[\d.]|(?:拟|计划)(?:投入|安排|投资))")
 _CLOSING = set("。：:；;！？!?）)”")
-_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
-LABEL_SCORE = 95.0        # a labelled line (实施地点：…) names a field at this score or more
+# a labelled line (实施地点：…), its ： as a tesseract layer reads it too (责任单位；…, 实施主体，…: k14-008)
+_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:；;，,]\s*(.*)$", re.S)
+LABEL_SCORE = 95.0        # a labelled line names a field at this score or more
+# the fields a labelled line states after an item (实施地点：…, 完成时限：…): their labels, read exactly,
+# open one even with the ： lost
+BARE_LABEL_FIELDS = ("location", "responsible_leader", "responsible_unit", "implementing_entity", "deadline")
+BARE_LABEL_CHARS = 4      # ... labels this long (a shorter one is too likely a sentence's words)
+_SENTENCE_GOES_ON = tuple("要应须需为是和及对在将把负")   # 责任单位要…, 责任单位为…: the label's words in a sentence
 SAME_LINE_OVERLAP = 0.6   # two lines whose heights overlap this much, side by side, are one
 # the task section's title, one character of 工作任务 misread (二、平作任务, k5-034)
 TASK_TITLE = r"工作任务|[\u4e00-\u9fff]作任务|工[\u4e00-\u9fff]任务|工作[\u4e00-\u9fff]务|主要任务|建设任务|项目安排"
@@ -74,7 +80,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
                       or (prev.page == ln.page and prev.x1 < right - 2.0 * size and _ends(prev, left, right))
                       or prev.x0 > prev_left + 3.0 * size        # a line set apart (a signature) stands alone
                       or prev.page != ln.page and ln.x0 > prev_left + 3.0 * size   # ... also atop a page
-                      or _LABEL.match(ln.text) and match_label(_LABEL.match(ln.text).group(1), 95)[1] >= 95)
+                      or labelled(ln.text, marked_only=not prev.text.rstrip().endswith("。")) is not None)
             if starts or not out:
                 out.append(Paragraph(ln.text.strip(), ln.page, size))
             else:
@@ -141,6 +147,26 @@ def loose_heading(text: str, settings: Settings) -> str | None:
     return m.group(1) if canonical_category(m.group(1))[1] >= settings.category_match_min else None
 
 
+def labelled(text: str, marked_only: bool = False) -> tuple[str, str] | None:
+    """(field, value) of a labelled line or paragraph (实施地点：…); with its ： lost (实施地点峨边…,
+    k14-008) only when it opens with a BARE_LABEL_FIELDS label of BARE_LABEL_CHARS or more read exactly,
+    and not `marked_only` (a wrapped line may start with a label's words; one after a sentence's 。 is a
+    labelled line's start)."""
+    lab = _LABEL.match(text.strip())
+    if lab:
+        field, score = match_label(lab.group(1), LABEL_SCORE)
+        if field and score >= LABEL_SCORE:
+            return field, lab.group(2)
+    if marked_only:
+        return None
+    t = text.strip()
+    for field, label in field_labels():
+        if field in BARE_LABEL_FIELDS and len(label) >= BARE_LABEL_CHARS and t.startswith(label) \
+                and len(t) > len(label) and not t[len(label):].startswith(_SENTENCE_GOES_ON):
+            return field, t[len(label):]
+    return None
+
+
 def narrative_items(paras: list[Paragraph], settings: Settings | None = None) -> list[NarrativeItem]:
     """Numbered project items in the task section, each with its heading and labelled lines."""
     settings = settings or Settings()
@@ -171,10 +197,8 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
             continue
         if not items:
             continue
-        lab = _LABEL.match(text)
-        field, score = match_label(lab.group(1), LABEL_SCORE) if lab else (None, 0.0)
-        if lab and field and score >= LABEL_SCORE:
-            items[-1].fields[field] = squeeze(lab.group(2)) or ""
+        if (lab := labelled(text)) is not None:
+            items[-1].fields[lab[0]] = squeeze(lab[1]) or ""
         else:
             items[-1].body = (items[-1].body + text).strip()
     return items

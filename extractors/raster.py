@@ -33,6 +33,8 @@ BROKEN_JOIN_PT = 30.0       # two such rules (or short straight runs) along one 
 RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
 MAX_STROKE_PT = 17.0        # a hanzi stroke (or two, over wrapped lines) in table type is shorter than this
 NEAR_SKEW = 2.0             # degrees: the tilt of most scans, searched first
+SKEW_TIE_SHARE = 0.02       # another peak of the profile score this close to the best is a rival tilt ...
+SKEW_RIVAL_DEG = 0.3        # ... when this far from it; the one with the sharper line edges wins (k14-025)
 INK = 170                   # grey level below which a pixel is ink
 FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
 FAINT_CONTRAST = 40         # ... and darker by this many grey levels than the paper beside it (a rule stands out)
@@ -43,6 +45,7 @@ TABLE_RULE_SHARE = 0.5      # a table's rules across run over at least this shar
 CROSS_BLOCK = 2048          # vertical segments compared with every horizontal one at a time (memory)
 BLOB_MIN_PT2 = 0.8          # square points: a piece of ink smaller than this is a speck of noise
 QUARTER_TURN_RATIO = 1.3    # column profile this much peakier than the row profile: text runs vertically
+TURN_SHEARS = np.arange(-3.5, 3.6, 0.5)   # degrees: the tilts each profile is taken along (DEFAULT_MAX_SKEW's)
 
 
 def render_gray(page, dpi: int) -> np.ndarray:
@@ -54,7 +57,10 @@ def render_gray(page, dpi: int) -> np.ndarray:
 def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) -> float:
     """Tilt of the text lines in degrees (positive: counter-clockwise), by projection profiles.
     Searched within ±NEAR_SKEW first; only a tilt at that edge is looked for up to ±max_degrees
-    (a wider search alone can prefer a false peak of a page of columns)."""
+    (a wider search alone can prefer a false peak of a page of columns). A table page's cells, set
+    at different heights column by column, can line up at a false angle nearly as well (k14-025:
+    1.35° for 2.14°): of the peaks within SKEW_TIE_SHARE of the best and SKEW_RIVAL_DEG from it, the
+    one whose profile rises and falls most steeply (the text lines' edges) wins."""
     ys, xs = np.nonzero(img < INK)
     if len(xs) < 500:
         return 0.0
@@ -62,33 +68,48 @@ def skew_angle(img: np.ndarray, max_degrees: float = 2.0, step: float = 0.05) ->
         pick = np.random.default_rng(0).choice(len(xs), 60000, replace=False)
         xs, ys = xs[pick], ys[pick]
     xs = xs - img.shape[1] / 2
-    near = min(NEAR_SKEW, max_degrees)
-    best = _sharpest(xs, ys, np.arange(-near, near + step / 2, step))
-    if abs(best) >= near - step / 2 and max_degrees > near:
-        side = np.arange(near, max_degrees + step / 2, step)
-        best = _sharpest(xs, ys, side * np.sign(best))
-    return best
+    angles = np.arange(-max_degrees, max_degrees + step / 2, step)
+    squares = np.array([float(np.dot(c, c)) for c in (_profile(xs, ys, a) for a in angles)])
+    near = np.abs(angles) <= min(NEAR_SKEW, max_degrees) + step / 2
+    best = int(np.argmax(np.where(near, squares, -1.0)))
+    if abs(angles[best]) >= NEAR_SKEW - step / 2 and max_degrees > NEAR_SKEW:
+        side = np.sign(angles) == np.sign(angles[best])
+        best = int(np.argmax(np.where(side & (np.abs(angles) >= NEAR_SKEW - step / 2), squares, -1.0)))
+    rivals = [i for i in range(len(angles)) if abs(angles[i] - angles[best]) > SKEW_RIVAL_DEG
+              and squares[i] >= (1 - SKEW_TIE_SHARE) * squares[best]
+              and squares[i] >= max(squares[max(i - 1, 0)], squares[min(i + 1, len(angles) - 1)])]
+    if not rivals:
+        return float(angles[best])
+    return float(angles[max([best, *rivals], key=lambda i: np.abs(np.diff(_profile(xs, ys, angles[i]))).sum())])
 
 
-def _sharpest(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> float:
-    """The angle whose projection of the ink rows is sharpest (largest sum of squared counts)."""
-    best, best_score = 0.0, -1.0
-    for a in angles:
-        proj = np.round(ys + xs * np.tan(np.deg2rad(a))).astype(np.int64)
-        counts = np.bincount(proj - proj.min())
-        score = float(np.dot(counts, counts))
-        if score > best_score:
-            best, best_score = float(a), score
-    return best
+def _profile(xs: np.ndarray, ys: np.ndarray, angle: float) -> np.ndarray:
+    """The projection of the ink rows along `angle`: ink per row (sharp when lines lie along it; its
+    steps between neighbouring rows are the lines' edges)."""
+    proj = np.round(ys + xs * np.tan(np.deg2rad(angle))).astype(np.int64)
+    return np.bincount(proj - proj.min()).astype(np.int64)
 
 
 def lines_run_vertically(img: np.ndarray) -> bool:
-    """True for a page scanned a quarter turn off: its ink profile is peaky across columns, not rows."""
-    ink = (img[::4, ::4] < INK).astype(np.float32)
+    """True for a page scanned a quarter turn off: its ink profile is peaky across columns, not rows,
+    each profile taken along the tilt that makes it peakiest (TURN_SHEARS: a turned page tilted 2.8°
+    smears its columns' profile flat, k15-012: its plan's title unread, the plan rejected)."""
+    small = img[::4, ::4]
+    ys, xs = np.nonzero(small < INK)
+    if not len(xs):
+        return False
 
-    def peaky(profile: np.ndarray) -> float:
-        return float(profile.var() / (profile.mean() ** 2 + 1e-9))
-    return peaky(ink.sum(axis=0)) > QUARTER_TURN_RATIO * peaky(ink.sum(axis=1))
+    def peakiest(along: np.ndarray, across: np.ndarray, length: int, span: int) -> float:
+        """The peakiest profile of the ink along one axis (the page's blank margins in it)."""
+        out = 0.0
+        for a in TURN_SHEARS:
+            shift = (across - span / 2) * np.tan(np.deg2rad(a))
+            pad = int(np.ceil(span / 2 * abs(np.tan(np.deg2rad(a))))) + 1
+            profile = np.bincount(np.round(along + shift).astype(np.int64) + pad, minlength=length + 2 * pad)
+            out = max(out, float(profile.var() / (profile.mean() ** 2 + 1e-9)))
+        return out
+    h, w = small.shape
+    return peakiest(xs, ys, w, h) > QUARTER_TURN_RATIO * peakiest(ys, xs, h, w)
 
 
 def deskew(img: np.ndarray, angle: float) -> np.ndarray:
@@ -346,7 +367,29 @@ def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     x, top, bottom = (np.array([b[k] for b in kept], dtype=float) for k in ("x0", "top", "bottom"))
     met = ((hx0 - tol <= x) & (x <= hx1 + tol) & (top - tol <= hy) & (hy <= bottom + tol)).any(axis=1) \
         if kept else np.zeros(len(h), dtype=bool)
-    return [a for a, m in zip(h, met) if a["width"] >= LONE_RULE_PT or m] + kept
+    return [a for a, m in zip(h, met) if a["width"] >= LONE_RULE_PT or m] + _continued(kept, tol)
+
+
+def _continued(v: list[dict], tol: float) -> list[dict]:
+    """Verticals without the short ones (MAX_STROKE_PT at most) that no run of verticals end to end at
+    their place continues past twice that: a column's rule in a header row goes on down the body;
+    glyph strokes filling a row of labels set tight between its rules are no rules, nor two such
+    stacked by chance (k14-008: sixteen of them under 计划投资 cut its three columns into twenty)."""
+    out = []
+    for e in v:
+        if e["height"] > MAX_STROKE_PT:
+            out.append(e)
+            continue
+        top, bottom, grown = e["top"], e["bottom"], True
+        while grown and bottom - top <= 2 * MAX_STROKE_PT:
+            grown = False
+            for o in v:
+                if abs(o["x0"] - e["x0"]) <= tol and o["top"] <= bottom + tol and o["bottom"] >= top - tol \
+                        and (o["top"] < top or o["bottom"] > bottom):
+                    top, bottom, grown = min(top, o["top"]), max(bottom, o["bottom"]), True
+        if bottom - top > 2 * MAX_STROKE_PT:
+            out.append(e)
+    return out
 
 
 def ink_blobs(img: np.ndarray, dpi: int) -> np.ndarray:

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from extractors.grid import Grid
+from normalizers.numbers import chinese_to_int
 from normalizers.text import compact
 from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
@@ -18,8 +19,11 @@ LOST_NUMERAL_MARKS = "、.．"   # a heading's mark left where a scan lost its n
 BARE_CATEGORY_CHARS = 16   # a category heading alone on its line is this short at most (补齐基础短板及拓展基层治理: 13)
 SPREAD_PIECE = 3         # characters: a heading's word spread over narrow cells leaves pieces this short after its first
 
+# a row's mark: an item's serial or a heading's numeral
+ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
 _CATEGORY_NO = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?\s*(.*)$", re.S)
 _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)[、.．])\s*(.+)$", re.S)
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
 # what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
@@ -105,8 +109,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and len({compact(t) for t in texts if not _is_number(t)} - {seq}) >= ITEM_WORDS:
         return "item", "", seq  # a project's full row whose number OCR read as a numeral (-1 as 二, k2-034)
-    if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own
-        label = m.group(2) or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
+    if m:           # 一 / （一）: a category heading, its label beside the numeral or in a cell of its own (a
+        # stroke read after the numeral is none: 五i | 民生改善13个, k14-005)
+        own = m.group(2) if _HANZI.search(m.group(2)) else ""
+        label = own or next((compact(t) for t in texts if compact(t) != seq and not _is_number(t)), "")
         return "subtotal", label, m.group(1)
     if seq and not _ITEM_NO.match(seq) and (label := _heading_label(texts, seq, settings)):
         return "subtotal", label, ""     # a heading whose numeral OCR misread: （二） as に
@@ -201,3 +207,16 @@ def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:
 
 def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
+
+
+def numbers_rows(upper: str, lower: str) -> bool:
+    """Two row marks that number two rows: a heading's numeral and an item's serial (四 over 6, 3
+    over 二), or serials one apart ((1) over (2))."""
+    marks = [ROW_MARK.match(t.strip()) for t in (upper, lower)]
+    if not all(marks):
+        return False
+    kinds = [m.group(1) is not None for m in marks]          # digits, or a Chinese numeral
+    if kinds[0] != kinds[1]:
+        return True
+    values = [int(m.group(1)) if m.group(1) else chinese_to_int(m.group(2)) for m in marks]
+    return values[1] == values[0] + 1

@@ -8,13 +8,10 @@ from dataclasses import dataclass
 
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
-from extractors.rowkind import bare_category, counted_heading, numeral_lost
-from normalizers.numbers import chinese_to_int
+from extractors.rowkind import bare_category, counted_heading, numbers_rows, numeral_lost
 from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
 
-# a row's mark: an item's serial or a heading's numeral
-_ROW_MARK = re.compile(r"^[（(]?(?:(\d{1,3})|([一二三四五六七八九十]+))[)）.、．]?$")
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -268,26 +265,13 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
 
 def stacked_marks(segs: list[Segment], upper: float, lower: float, key, tol: float) -> bool:
     """Two rows' marks stacked in one column, one at each row key (within `tol`), that number two
-    rows (_numbers_rows; k1-027: 四 of a heading over 6 of its first project, the rule between them
+    rows (numbers_rows; k1-027: 四 of a heading over 6 of its first project, the rule between them
     broken), or two whole amounts (_two_amounts; k8-018: a 合计 over a heading's subtotal). A cell
     wrapped (202 over 4 in a narrow column, k1-004; 3150000 over 0) is one row's."""
     above = [s for s in segs if abs(key(s) - upper) <= tol]
     below = [s for s in segs if abs(key(s) - lower) <= tol]
     pairs = [(a, b) for a in above for b in below if a.bottom <= b.top + 0.5 and min(a.x1, b.x1) > max(a.x0, b.x0)]
-    return any(_numbers_rows(a.text, b.text) or _two_amounts(a, b) for a, b in pairs)
-
-
-def _numbers_rows(upper: str, lower: str) -> bool:
-    """Two row marks that number two rows: a heading's numeral and an item's serial (四 over 6, 3
-    over 二), or serials one apart ((1) over (2))."""
-    marks = [_ROW_MARK.match(t.strip()) for t in (upper, lower)]
-    if not all(marks):
-        return False
-    kinds = [m.group(1) is not None for m in marks]          # digits, or a Chinese numeral
-    if kinds[0] != kinds[1]:
-        return True
-    values = [int(m.group(1)) if m.group(1) else chinese_to_int(m.group(2)) for m in marks]
-    return values[1] == values[0] + 1
+    return any(numbers_rows(a.text, b.text) or _two_amounts(a, b) for a, b in pairs)
 
 
 def open_gaps(spans: list[tuple[float, float]]) -> list[float]:

@@ -131,7 +131,7 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     confirmed = None
     if across:          # a table of narrow columns looks turned: the layer read upright, if a fresh read agrees
         confirmed = strip_agreement(img, scan.chars, scan.dpi, settings, deadline)
-        across = confirmed[0] < getattr(settings, confirmed[1])
+        across = confirmed[0] < getattr(settings, confirmed[1]) or _reads_better_turned(img, scan.dpi, settings, deadline)
     rough = box_imprecision(scan.chars, settings.line_tolerance)
     table = rough > settings.max_box_imprecision and \
         tabular_share(scan.chars, settings.layer_run_gap, settings.line_tolerance) > settings.tabular_line_share
@@ -160,6 +160,14 @@ def _layer_page(img: np.ndarray, scan: PageScan, settings: Settings, deadline: D
     scan.text_source = "ocr"
     return _ocr_page(as_scanned, scan, settings, deadline,     # turned and straightened once, not twice
                      upright=confirmed is not None and not across)
+
+
+def _reads_better_turned(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline) -> bool:
+    """A page whose ink looks turned reads KEEP_MARGIN better turned a quarter than as it lies: its layer
+    agreed with a fresh upright reading only glyph by glyph (a turned page's characters read one by one
+    alike by both engines, k15-012: the plan's title lost, the plan rejected)."""
+    tried = _turn_confidences(img, (0, 90, 270), dpi, settings, deadline)
+    return max(tried[90], tried[270]) > KEEP_MARGIN * tried[0]
 
 
 def _ink_columns(img: np.ndarray, dpi: int):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from extractors.cells import SNAP, table_cells
 from extractors.grid import Grid, build_grid, own_label
 from extractors.header import locate
-from extractors.lostrules import lost_row_rules
+from extractors.lostrules import lost_column_rules, lost_row_rules
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
 from extractors.segments import Segment, hline, in_pieces, text_lines
@@ -63,9 +63,11 @@ def ruled_grids(number: int, edges: list[dict], chars: list[dict], previous: Gri
         return []
     h += closing_rules(v, h)
     grids = _finder_grids(number, v, h, chars, min_rows=1)
-    lost = [e for g in grids for e in lost_row_rules(g, chars, settings or Settings())]
-    if lost:
-        grids = _finder_grids(number, v, h + lost, chars, min_rows=1)
+    settings = settings or Settings()
+    lost = [e for g in grids for e in lost_row_rules(g, chars, settings)]
+    lost_v = [e for g in grids for e in lost_column_rules(g, chars, settings)]
+    if lost or lost_v:
+        grids = _finder_grids(number, v + lost_v, h + lost, chars, min_rows=1)
     return [g for g in grids if (g.n_rows >= 2 or _continues(g, previous))
             and any(c.text.strip() for c in g.cells)]          # an empty box (glyph strokes taken for rules) is none
 
@@ -187,8 +189,10 @@ def _frame_grid(number: int, frame, chars: list[dict], rules: list[float], setti
     min_rows = 1 if frame.head_bottom <= frame.top + 1 else 2
     grids = _finder_grids(number, v, h, placed, columns, min_rows)
     lost = [e for g in grids for e in lost_row_rules(g, placed, settings)]
-    if lost:
-        grids = _finder_grids(number, v, h + lost, placed, columns, min_rows)
+    lost_v = [e for g in grids for e in lost_column_rules(g, placed, settings)]
+    if lost or lost_v:
+        columns = sorted(columns + [e["x0"] for e in lost_v])
+        grids = _finder_grids(number, v + lost_v, h + lost, placed, columns, min_rows)
     if not grids:
         return None
     grids[0].group_labels = " ".join(g.text for g in frame.groups)

@@ -263,9 +263,11 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     and an office that is a known office's name with a run of characters lost (育和旅游局, 县人力资源和社会局);
     and a person's name of one character or of four and more (明 for 罗云明, 有罗丽华, k4-003: a name has
     two or three, a compound surname's four is rare); and a project's name not ending as names do
-    (山蔬菜种基地建设项, 玲薯种基地建设项团, k5-009, k5-028: a seal or blur over its ends)."""
+    (山蔬菜种基地建设项, 玲薯种基地建设项团, k5-009, k5-028: a seal or blur over its ends); and a content
+    cut mid-sentence, with the next project's when cut at its end (the rest went there); and a deadline
+    to the month among days. Each key once."""
     scans = projects[projects["doc_id"].isin(scanned)].to_dict("records")
-    return [(p["doc_id"], p["project_id"], f) for p in scans
+    return list(dict.fromkeys([(p["doc_id"], p["project_id"], f) for p in scans
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
             and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v))] + \
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
@@ -274,16 +276,20 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
          if (v := _BRACKETED_END.sub("", compact(text(p.get("name"))))) and
          (not v.endswith(name_endings()) or _township_cut(v))] + \
         [(p["doc_id"], p["project_id"], "content") for p in scans if _cut_content(text(p.get("content")).strip())] + \
-        _short_deadlines(scans)
+        [(q["doc_id"], q["project_id"], "content") for p, q in zip(scans, scans[1:])
+         if q["doc_id"] == p["doc_id"] and _ENDS_CUT.search(text(p.get("content")).strip())] + \
+        _short_deadlines(scans)))
 
 
 _OPENS_CUT = re.compile(r"^(?:[，。；、,;）)]|[米个头亩台套口处座条户人次场间][，。；、,;])")
-_ENDS_CUT = re.compile(r"(?:[，,、（(]|平方|立方|公)$")     # a comma, or a unit's first half (平方 of 平方米, 公 of 公里)
+# a comma, a clause of one character (；项 of ；项目建成后…, k14-006), or a unit's first half (平方 of 平方米, 公 of 公里)
+_ENDS_CUT = re.compile(r"(?:[，,、（(]|[，,；;。][\u4e00-\u9fff]|平方|立方|公)$")
 
 
 def _cut_content(content: str) -> bool:
     """A content opening or ending mid-sentence: the rest of the row above's (米，养殖规模…, a row
-    break set a line off), or cut before its unit (…约80平方) or after a comma (k7-020, k7-025)."""
+    break set a line off), or cut before its unit (…约80平方), after a comma (k7-020, k7-025) or one
+    character into a clause (…设施设备；项, k14-006: the rest opening the next row's content, flagged too)."""
     return bool(content) and bool(_OPENS_CUT.match(content) or _ENDS_CUT.search(content))
 
 

@@ -11,12 +11,12 @@ from rapidfuzz.distance import LCSseq
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
 from normalizers.lookalikes import (fix_cut_start, fix_digit_letters, fix_dropped, fix_lookalikes, fix_own_county, fix_period_dash,
-                                    fix_variants)
+                                    fix_split_mouth, fix_variants)
 from normalizers.numbers import parse_amount
 from normalizers.offices import OFFICE_FIELDS, restore_office
 from normalizers.text import compact, squeeze
-from normalizers.vocab import (canonical_category, contains_place, name_endings, place_ancestors, place_parts,
-                               stated_fields)
+from normalizers.vocab import (PLACE_ENDINGS, canonical_category, contains_place, leading_places, name_endings,
+                               place_ancestors, place_parts, stated_fields)
 from schemas.settings import Settings
 from schemas.tables import column_names
 from schemas.types import Correction, NarrativeItem, TableRow
@@ -99,24 +99,31 @@ def merge_text(fieldname: str, table: str | None, narrative: str | None, setting
 def _cut_mid_clause(t: str, n: str) -> bool:
     """A scan's table content that is the narrative's run on into more text, or its tail, the two parting
     inside a clause (…统一运营管理 | 新建标准化圈舍约160平方米，养殖; 养殖 | 规模约300头…, k9-001: a row
-    boundary found a line off where the scan's line boxes overlap); a part cut at a clause mark (；项目建成
-    后…) is a fuller or shorter wording."""
-    if len(t) - len(n) >= 2 and t.startswith(n):
-        return t[len(n)] not in CLAUSE_MARKS and n[-1] not in CLAUSE_MARKS
-    if len(n) - len(t) >= 2 and n.endswith(t):
-        return n[-len(t) - 1] not in CLAUSE_MARKS and t[0] not in CLAUSE_MARKS
+    boundary found a line off where the scan's line boxes overlap), or the narrative's cut short inside a
+    clause (…及食堂设施设 | 备；项目建成后…, k14-020: its last lines lost to the next row); a part cut at a
+    clause mark (；项目建成后…) is a fuller or shorter wording, and a narrative's opening up to its 在<place>,
+    or a place, that the place's misreading left on it (在峨边萝族自治县开展…, k13-029) no cut."""
+    for whole, part in ((t, n), (n, t)):
+        if len(whole) - len(part) >= 2 and whole.startswith(part):
+            return whole[len(part)] not in CLAUSE_MARKS and part[-1] not in CLAUSE_MARKS
+        if len(whole) - len(part) >= 2 and whole.endswith(part):
+            lead = whole[:-len(part)]
+            return lead[-1] not in CLAUSE_MARKS and part[0] not in CLAUSE_MARKS \
+                and not (whole is n and ("在" in lead or lead.endswith(PLACE_ENDINGS)))
     return False
 
 
 def narrative_content(item: NarrativeItem, places: tuple[str | None, ...] = ()) -> str | None:
     """The item's sentence without its leading funding clause (总投资…，投入资金…万元，), the clauses
     stating its other fields (责任单位为…，计划于…完成) and its opening 在<place> when that is the
-    project's location as read (`places`): each is a field of its own (k2-031)."""
+    project's location as read (`places`) or, that read otherwise (峨边葬族自治县, k14-008), a gazetteer
+    place: each is a field of its own (k2-031)."""
     cut = stated_fields(item.body)[1]
     text = _LEAD_AMOUNTS.sub("", item.body[:cut])
     if cut < len(item.body):
         text = _CONTENT_END.sub("", text)          # the mark before the stated fields
-    for place in sorted({p for p in places if p}, key=len, reverse=True):
+    known = leading_places(text[1:]) if text.startswith("在") else ""
+    for place in sorted({p for p in (*places, known) if p}, key=len, reverse=True):
         if text.startswith("在" + place) and len(text) > len(place) + 2:
             text = text[len(place) + 1:].lstrip("，,、 ")
             break
@@ -205,9 +212,9 @@ def _merge_field(f: str, table: str | None, narrative: str | None, settings: Set
             return t, f"conflict:{f}"
         return t or n, None
     value, flag = merge_text(f, table, narrative, settings, scanned)
-    if f == "content" and table:
-        value, flag = table, None          # the table's cell is the content when it has one
-    return value, flag
+    if f == "content" and table and not (flag and value != table):
+        value, flag = table, None          # the table's cell is the content when it has one, unless a scan's
+    return value, flag                     # cell parts from the narrative's inside a clause (_cut_mid_clause)
 
 
 def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
@@ -226,18 +233,19 @@ def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_variants, fix_dropped,
-    fix_cut_start and fix_own_county too (a born-digital plan's characters are as written)."""
+    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_variants, fix_split_mouth,
+    fix_dropped, fix_cut_start and fix_own_county too (a born-digital plan's characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
         v, digits = fix_digit_letters(v)
         v, dash = fix_period_dash(v)
         fixes += digits + dash
         v, more = fix_variants(v)
+        v, mouth = fix_split_mouth(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)
         v, cut, amb_cut = fix_cut_start(v)
         v, county = fix_own_county(v)
-        fixes += more + lost + cut + county
+        fixes += more + mouth + lost + cut + county
         amb |= amb_lost or amb_cut
     return v, fixes, amb
 

@@ -83,6 +83,13 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     return best
 
 
+def label_owners(text: str) -> frozenset[str]:
+    """The fields some label of which holds the text (总投 → total_investment_wan; 投资 → also
+    aid_funds_wan, of 规划投资): a piece of a label names its field alone only when one field owns it."""
+    t = label_text(text)
+    return frozenset(f for f, label in field_labels() if t and t in label)
+
+
 OPENING = 2        # a label's first characters that may name its field when the rest is misread past matching
 
 
@@ -263,6 +270,16 @@ def place_parts(text: str) -> list[str]:
             found.append((t.index(name), name))
             t = t.replace(name, "\0" * len(name))
     return [n for _, n in sorted(found)]
+
+
+def leading_places(text: str) -> str:
+    """The gazetteer places the text opens with, one after another (峨边彝族自治县金岩乡开展… → 峨边彝族自治县金岩乡),
+    by their full names (峨边 alone may open 峨边又族自治县, the rest misread)."""
+    names, k = sorted((r["name"] for r in _rows("places.csv") if not r["kind"].endswith("_short")),
+                      key=len, reverse=True), 0
+    while (name := next((n for n in names if text.startswith(n, k)), None)) is not None:
+        k += len(name)
+    return text[:k]
 
 
 def contains_place(general: str, specific: str) -> bool:

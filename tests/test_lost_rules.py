@@ -89,3 +89,42 @@ def test_a_heading_row_a_name_cell_runs_into_from_the_row_below_gives_the_name_b
                                ["1", "农村危房改造项目", "参与农村危房改造20户", "154"]]
     chars = HEADER + _chars(125.0, [("小计", 85.0), ("669", 410.0)]) + _chars(160.0, row)
     assert ruled_grids(1, rules, chars, None, Settings())[0].owner(1, 1).rowspan == 2   # the cell holds text in the row
+
+
+def test_two_serials_stacked_in_one_ruled_row_part_their_projects():
+    """k14-034 (150 dpi 1-bit, broken rules): the rule between (4) and (5) went unfound and both projects
+    were read as one, names, contents and amounts joined; the cut goes in the gap between their texts,
+    not through a cell taller than its mark's lines ((4)'s content runs on under its mark)."""
+    rules = [_rule(XS[0], XS[-1], y, y) for y in (100.0, 120.0, 240.0)] + \
+        [_rule(x, x, 100.0, 240.0) for x in XS]
+    chars = HEADER + _chars(130.0, [("新建蓄水池", 235.0)]) + \
+        _chars(145.0, [("(4)", 42.0), ("供水工程", 85.0), ("铺设供水管网", 235.0), ("104", 410.0)]) + \
+        _chars(160.0, [("配套消毒设备", 235.0)]) + \
+        _chars(190.0, [("硬化产业路", 235.0)]) + \
+        _chars(205.0, [("(5)", 42.0), ("产业路项目", 85.0), ("路面宽7米", 235.0), ("239", 410.0)])
+    grid = ruled_grids(1, rules, chars, None, Settings())[0]
+    assert [[t.replace("\n", "") for t in row] for row in _rows(grid)[1:]] == \
+        [["(4)", "供水工程", "新建蓄水池铺设供水管网配套消毒设备", "104"], ["(5)", "产业路项目", "硬化产业路路面宽7米", "239"]]
+    # serials not one apart, or a serial over a figure, part nothing
+    same = [c if c["text"] != "5" else {**c, "text": "7"} for c in chars]
+    assert ruled_grids(1, rules, same, None, Settings())[0].n_rows == 2
+
+
+def test_a_column_rule_lost_between_two_labelled_columns_is_put_back_where_their_values_part():
+    """k15-037 (150 dpi 1-bit, faint rules): the rule between 建设年限 and 项目总投资 went unfound; one column
+    under 建设年限项目总投资 held 2024 371, read as 2024371 万元, every project's period lost."""
+    rules = [_rule(XS[0], XS[-1], y, y) for y in (100.0, 120.0, 145.0, 170.0)] + \
+        [_rule(x, x, 100.0, 170.0) for x in XS]
+    chars = _chars(105.0, [("序号", 42.0), ("项目名称", 85.0), ("建设年限项目总投资", 240.0), ("帮扶资金", 405.0)]) + \
+        _chars(125.0, [("1", 45.0), ("新林镇示范园建设项目", 85.0), ("2024", 240.0), ("371", 330.0), ("362", 410.0)]) + \
+        _chars(150.0, [("2", 45.0), ("杨河乡加工厂房项目", 85.0), ("2025", 240.0), ("454", 330.0), ("442", 410.0)])
+    rows = _rows(ruled_grids(1, rules, chars, None, Settings())[0])
+    assert rows[1:] == [["1", "新林镇示范园建设项目", "2024", "371", "362"], ["2", "杨河乡加工厂房项目", "2025", "454", "442"]]
+    # two figures apart are two values whatever the header (k15-034: 157 157 under 项目总投资 | 财政援助资金's
+    # stacked pieces); words apart under one label are one value
+    words = [c for c in chars if not (230 < c["x0"] < 400)] + _chars(105.0, [("建设内容", 240.0)]) + \
+        _chars(125.0, [("新建", 240.0), ("厂房", 330.0)]) + _chars(150.0, [("改造", 240.0), ("校舍", 330.0)])
+    assert ruled_grids(1, rules, words, None, Settings())[0].n_cols == 4
+    figures = [c for c in words if not (c["top"] == 105.0 and 230 < c["x0"] < 400)] + _chars(105.0, [("投资", 240.0)])
+    figures = [c if not (c["top"] > 120 and 230 < c["x0"] < 400) else {**c, "text": "7"} for c in figures]
+    assert ruled_grids(1, rules, figures, None, Settings())[0].n_cols == 5

@@ -149,6 +149,24 @@ def test_a_scans_period_whose_dash_was_read_as_a_point_is_set_right_with_a_corre
     assert value is None and rules == []
 
 
+def test_a_scans_mouth_read_as_two_marks_and_a_household_read_as_wide_are_set_right_with_corrections_rows():
+    """k14-034, k14-005 (rapidocr on 150-dpi 1-bit blurred scans): 带动脱贫人11133人，广均年增收800元 for
+    带动脱贫人口133人，户均年增收800元 (口 as 11 or [1, 户 as 广, 脱 as 脫), eleven values wrong. The figure after the
+    marks stays whole; a born-digital plan's text and a term written in full stay."""
+    from normalizers.lookalikes import fix_split_mouth
+    from normalizers.merge import _corrected_field
+    assert fix_split_mouth("带动脱贫人[165人")[0] == "带动脱贫人口65人"
+    assert fix_split_mouth("带动脱贫人1 186人")[0] == "带动脱贫人口186人"
+    for kept in ("带动脱贫人口113人", "脱贫人口利益联结情况", "人11133人", None):
+        assert fix_split_mouth(kept) == (kept, [])
+    value, _, rules, _, _ = _corrected_field("beneficiary_linkage", ["带动脫贫人11262人，\n广均年增收3300元"], None,
+                                             Settings(), scanned=True)
+    assert value == "带动脱贫人口262人，户均年增收3300元"
+    assert {"split_glyph", "confusion", "variant"} <= set(rules)
+    value, _, rules, _, _ = _corrected_field("beneficiary_linkage", ["带动脱贫人11262人"], None, Settings(), scanned=False)
+    assert value == "带动脱贫人11262人" and "split_glyph" not in rules
+
+
 def test_text_squeeze_and_compact():
     assert squeeze("峨边彝族自治县 2023 年\n东西部协作") == "峨边彝族自治县2023年东西部协作"
     assert squeeze("  ") is None

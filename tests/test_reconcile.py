@@ -129,7 +129,12 @@ def test_an_item_sentence_gives_its_content_without_the_fields_it_states():
     assert body[at:].startswith("责任单位为")
     item = NarrativeItem(1, "4", "", "稳岗就业奖补项目", body, fields, 1)
     assert narrative_content(item, ("峨边彝族自治县", None)) == "对外出务工脱贫劳动力给予交通补贴，惠及430人"
-    assert narrative_content(item) == "在峨边彝族自治县对外出务工脱贫劳动力给予交通补贴，惠及430人"
+    # k14-008: the location read otherwise (峨边葬族自治县), the gazetteer's place after 在 is left out all the same
+    assert narrative_content(item, ("峨边葬族自治县", None)) == "对外出务工脱贫劳动力给予交通补贴，惠及430人"
+    other = NarrativeItem(1, "4", "", "稳岗就业奖补项目", "拟投入帮扶资金76万元，在项目区新建步道2公里。", {}, 1)
+    assert narrative_content(other) == "在项目区新建步道2公里。"        # no place of the gazetteer: content
+    misread = NarrativeItem(1, "4", "", "农村危房改造项目", "拟投入帮扶资金76万元，在峨边又族自治县参与农村危房改造90户。", {}, 1)
+    assert narrative_content(misread) == "在峨边又族自治县参与农村危房改造90户。"    # a short name opens no place
     mid = "计划于2021年12月完成一期工程，再建二期。"         # a clause not at the sentence's end is content
     assert stated_fields(mid)[1] == len(mid)
 

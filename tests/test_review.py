@@ -408,7 +408,12 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
                                   _project(2, content="米，养殖规模约800头，配套粪污处理设施"),
                                   _project(3, content="新建加工厂房400平方米；新建竹笋种植基地30亩，"),
                                   _project(4, content="配套建设生产便道6公里、蓄水池9口（套）")])
-    assert truncated_names(contents, {"d"}) == [("d", f"d-{k}", "content") for k in (1, 2, 3)]
+    assert truncated_names(contents, {"d"}) == [("d", f"d-{k}", "content") for k in (1, 2, 3, 4)]   # 4: 3's rest?
+    # k14-006 (seed 14): a row boundary one character into a clause: both rows' contents
+    dangling = frame("projects", [_project(1, content="改造教学楼约450平方米，购置课桌椅11套及食堂设施设备；项"),
+                                  _project(2, content="目建成后移交村集体经济组织统一运营管理硬化产业路约7公里，路面宽4米"),
+                                  _project(3, content="新建加工厂房400平方米；新建竹笋种植基地30亩")])
+    assert truncated_names(dangling, {"d"}) == [("d", f"d-{k}", "content") for k in (1, 2)]
     # k6-006, k6-003 (seed 6): a name opening with a township that lost its 镇 and more; whole ones are whole
     towns = frame("projects", [_project(1, name="新林金猪养区建设项目"), _project(2, name="新林镇乌金猪养殖小区建设项目"),
                                _project(3, name="杨河笋种植基设项目"), _project(4, name="2026年劳务协作技能培训项目")])

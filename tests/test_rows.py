@@ -135,9 +135,9 @@ def test_row_marks_stacked_in_one_column_at_two_close_keys_are_two_rows():
 
 
 def test_marks_number_two_rows_when_a_heading_meets_an_item_or_serials_run_on():
-    from extractors.rows import _numbers_rows
-    assert all(_numbers_rows(a, b) for a, b in (("四", "6"), ("3", "二"), ("(1)", "(2)"), ("三", "四")))
-    assert not any(_numbers_rows(a, b) for a, b in (("202", "4"), ("2", "1"), ("一", "一"), ("2024", "2025")))
+    from extractors.rowkind import numbers_rows
+    assert all(numbers_rows(a, b) for a, b in (("四", "6"), ("3", "二"), ("(1)", "(2)"), ("三", "四")))
+    assert not any(numbers_rows(a, b) for a, b in (("202", "4"), ("2", "1"), ("一", "一"), ("2024", "2025")))
 
 
 def tight_rows(second_name: str = "红花镇产业路硬化项目", second_figure: str | None = "539") -> list[list[Segment]]:

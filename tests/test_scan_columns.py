@@ -164,6 +164,27 @@ def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
     assert classify(grid, 2, row_cells(grid, 2, mapping), Settings())[0] == "item"
 
 
+def test_a_headings_numeral_read_with_a_stroke_after_it_takes_the_label_beside_it():
+    """k14-005 (150 dpi 1-bit): 五i | 民生改善13个 ((3个) read 13个) took the stroke i for the label: three
+    projects' category empty."""
+    assert _kinds([("五i", "", "1514", "民生改善13个")], head=("序号", "项目名称", "总投资", "建设内容"),
+                  fields=("seq", "name", "total_investment_wan", "content")) == [("subtotal", "民生改善13个", "五")]
+
+
+def test_an_aid_column_whose_label_went_unread_but_its_unit_is_the_one_beside_the_total_in_doubt():
+    """k14-014 (200 dpi colour, heavy blur): 东西部协作资金（万元） read 醫元): every project's aid lost. The
+    column right of the total, its header holding 元, its figures none over the total beside them."""
+    rows = [("1", "新林镇示范园建设项目", "114", "92"), ("2", "觉莫乡加工厂房建设项目", "98", "98"),
+            ("3", "杨河乡白芨种植基地建设项目", "205.5", "180")]
+    head = ("序号", "项目名称", "总投资（万元）", "醫元)")
+    assert map_columns(_grid(head, rows), 1, Settings()) == ({0: "seq", 1: "name", 2: "total_investment_wan",
+                                                             3: "aid_funds_wan"}, {3})
+    assert 3 not in map_columns(_grid(head[:3] + ("醫",), rows), 1, Settings())[0]          # no unit: no money column
+    over = [(a, b, c, "300" if a == "2" else d) for a, b, c, d in rows]                      # over a total: no aid
+    assert 3 not in map_columns(_grid(head, over), 1, Settings())[0]
+    assert 3 not in map_columns(_grid(head[:3] + ("县级配套（万元）",), rows), 1, Settings())[0]   # a known column
+
+
 def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
     """k1-010 (seed 1, a seal over the table): 一、产业合作（5个） read 产 | 业合作 （5个） in two cells, 序号
     blank, became a project: one spurious record and every seq after it one off (0.903). Two words

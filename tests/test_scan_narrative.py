@@ -189,3 +189,29 @@ def test_a_title_year_read_with_a_digit_more_takes_the_year_the_body_names_and_i
     assert fix_year_digit("峨边彝族自治县2026年东西部协作项目实施方案", 2026)[1] == []
     docs = pd.DataFrame({"doc_id": ["a"], "title": [title], "plan_year": [2025]})
     assert year_apart(docs, {"a"}) == [("a", None, "title"), ("a", None, "plan_year")]     # 2025 is no year of it
+
+
+def test_labelled_lines_are_read_with_their_colon_misread_or_lost():
+    """k14-008 (a tesseract layer): 责任单位，县文化… 实施主体;… 实施地点峨边葬族自治县金岩乡 (： read as ，
+    or ; or lost) were taken for the item's sentence, and the item's content ran on through them
+    (five projects' content wrong, unflagged)."""
+    from extractors.narrative import labelled, paragraphs
+    from schemas.types import Line, Page
+    rows = ["（1）“四季文旅”消费帮扶项目。拟投入协作资金99万元，在峨边彝族自治县开展推介活动12场。",
+            "实施地点：峨边葬族自治县", "责任单位，县文化广播电视体育和旅游局", "实施主体;县文化广播电视体育和旅游局",
+            "（2）移风易俗示范点建设项目。拟投入协作资金22万元，在金岩乡打造场地4处。",
+            "实施地点峨边葬族自治县金岩乡", "责任单位；县民族宗教事务局", "完成时限:2028年9月底"]
+    lines = [Line(t, 4, 90.0 if t.startswith("（") else 72.0, 100.0 + 20 * i, 72.0 + 14 * len(t), 112.0 + 20 * i, 14.0)
+             for i, t in enumerate(rows)]
+    paras = [Paragraph("二、工作任务", 4, 14.0), Paragraph("一是深化产业合作。投入协作资金121万元。", 4, 14.0),
+             *paragraphs([Page(4, 1000.0, 842.0, lines)])]
+    first, second = narrative_items(paras)
+    assert first.body == "拟投入协作资金99万元，在峨边彝族自治县开展推介活动12场。"
+    assert first.fields["responsible_unit"] == first.fields["implementing_entity"] == "县文化广播电视体育和旅游局"
+    assert second.fields == {"location": "峨边葬族自治县金岩乡", "responsible_unit": "县民族宗教事务局",
+                             "deadline": "2028年9月底"}
+    # a wrapped line that opens with a label's words continues its sentence; a label's words in a
+    # sentence are no labelled line
+    assert labelled("责任单位要高度重视，实行一把手负责制") is None
+    assert labelled("实施主体县农业农村局", marked_only=True) is None
+    assert labelled("实施主体县农业农村局") == ("implementing_entity", "县农业农村局")

@@ -282,3 +282,25 @@ def test_a_category_heading_set_tight_against_a_project_is_a_row_of_its_own():
     rows = _cells(DATA / "scan_bare_heading_set_tight_k12-039_p3.pdf")
     assert any("人才交流" in r and not any("项目" in t for t in r) for r in rows)
     assert any("专业技术人才培养项目" in r for r in rows)
+
+
+def test_a_table_pages_tilt_is_not_taken_from_cells_lined_up_at_a_false_angle():
+    # k14-025 page 6 (300 dpi 1-bit, tilted -2.136° by the generator, faint rules, a seal): the cells of
+    # its columns, set at different heights, lined up best at -1.35°; read 0.8° askew, its rows ran into
+    # each other (five projects' cells a line off, 0.845)
+    from extractors.raster import render_gray, skew_angle
+    from extractors.scanread import prepared
+    settings = Settings()
+    page = pdfium.PdfDocument(str(DATA / "scan_table_false_tilt_peak_k14-025_p6.pdf"))[0]
+    img = prepared(render_gray(page, 300), 300, settings)
+    assert abs(skew_angle(img, settings.max_skew) - -2.136) < 0.15
+
+
+def test_glyph_strokes_filling_a_row_of_labels_are_no_column_rules():
+    # k14-008 page 7 (150 dpi grey, JPEG 30-45, high noise): the strokes of 总投资 | 县级配套资金 | 财政援助资金,
+    # set tight between the rules under 计划投资, met a rule at each end and passed for column rules: 33
+    # columns for 14, the amounts and 建设地点 spread over them
+    rows = _cells(DATA / "scan_header_glyph_strokes_k14-008_p7.pdf")
+    assert len(rows[0]) <= 14
+    labels = [t for k, t in enumerate(rows[1]) if t and (k == 0 or t != rows[1][k - 1])]
+    assert labels[labels.index("总投资"):labels.index("总投资") + 3] == ["总投资", "县级配套资金", "财政援助资金"]

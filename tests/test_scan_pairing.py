@@ -74,6 +74,18 @@ def test_a_scans_content_cut_inside_a_clause_by_a_row_boundary_a_line_off_is_the
     assert merge_text("content", one + two[:two.index("规模")], one, settings, scanned=True) == (one, "conflict:content")
     assert merge_text("content", two[two.index("规模"):], two, settings, scanned=True) == (two, "conflict:content")
     assert merge_text("content", one, one[:one.index("；")], settings, scanned=True) == (one, None)
+    # k14-020: the table's content lost its last lines inside a clause (…及食堂设施设); cut at a clause mark,
+    # it is a shorter wording, as printed
+    assert merge_text("content", one[:one.index("统一") + 1], one, settings, scanned=True) == (one, "conflict:content")
+    assert merge_text("content", one[:one.index("；")], one, settings, scanned=True) == (one[:one.index("；")], None)
+    # ... and so the project's content: the narrative's, flagged (the table's cell is kept otherwise)
+    from normalizers.merge import _merge_field
+    assert _merge_field("content", one[:one.index("统一") + 1], one, settings, scanned=True) == (one, "conflict:content")
+    assert _merge_field("content", one[:one.index("；")], one, settings, scanned=True) == (one[:one.index("；")], None)
+    assert _merge_field("content", two[two.index("建立"):], two, settings, scanned=True) == (two[two.index("建立"):], None)
+    # k13-029: the narrative's 在<place> left on it, the place misread: the table's wording
+    assert _merge_field("content", one, "在峨边萝族自治县" + one, settings, scanned=True) == (one, None)
+    assert _merge_field("content", one, "又族自治县" + one, settings, scanned=True) == (one, None)   # 在峨边 lost
     tail = two[two.index("建立"):]                                   # too short to agree: the table's, flagged
     assert merge_text("content", tail, two, settings, scanned=True) == (tail, "conflict:content")
     assert merge_text("content", one + "新建", one, settings, scanned=False) == (one + "新建", None)   # printed so

@@ -111,3 +111,13 @@ def test_a_turned_table_whose_first_reading_is_weak_is_read_turned():
     assert content.pages[0].width > content.pages[0].height
     cells = [compact(c.text) for g in content.grids for c in g.cells]
     assert "项目名称" in cells and "250.38" in cells and "213" in cells
+
+
+def test_a_tilted_page_turned_a_quarter_under_a_layer_read_glyph_by_glyph_is_read_turned():
+    """k15-012 page 2 (200 dpi colour, JPEG, turned 270° and tilted 2.8°, an OCRmyPDF layer): the tilt smeared
+    the columns' ink profile flat, so the page looked upright; and once it looked turned, its layer, which
+    read the turned glyphs one by one, agreed with a fresh upright reading that did the same. The plan's
+    title went unread and the plan was rejected."""
+    content, text = read(DATA / "scan_turned_tilted_k15-012_p2.pdf")
+    assert any("quarter turn" in w for w in content.warnings)
+    assert "峨边彝族自治县2022年东西部协作项目实施方案" in text

@@ -1,4 +1,4 @@
-"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 and 13
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12, 13, 14 and 15
 whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
     .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
@@ -21,7 +21,11 @@ two pieces; k12-026 page 2: an unruled table whose category heading with its cou
 is set tight under a project, its numeral under a grey seal; k12-039 page 3: an unruled 1-bit table
 turned 180° whose category heading (人才交流) is set tight over its first project; k8-021 page 2: a
 200 dpi grey narrative page (high noise, uneven paper, turned 180°) whose glyph strokes, found at the
-faint level, must not pass for column rules (tests/test_scan_pages.py). Needs
+faint level, must not pass for column rules; k14-025 page 6: a 300 dpi 1-bit table page tilted
+2.1° whose cells line up nearly as well at a false angle; k14-008 page 7: a 150 dpi grey JPEG table
+page whose header labels, set tight between rules, have glyph strokes meeting a rule at each end
+(tests/test_scan_pages.py); k15-012 page 2: a 200 dpi colour page turned 270° and tilted 2.8° under an
+OCRmyPDF layer that read its turned glyphs one by one (tests/test_scan_turns.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -50,7 +54,10 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k13-005", 4): "scan_stacked_names_split_group_label_k13-005_p4.pdf",
          ("k12-026", 2): "scan_counted_heading_set_tight_k12-026_p2.pdf",
          ("k12-039", 3): "scan_bare_heading_set_tight_k12-039_p3.pdf",
-         ("k8-021", 2): "scan_glyph_strokes_no_rules_k8-021_p2.pdf"}     # (variant, page) -> fixture
+         ("k8-021", 2): "scan_glyph_strokes_no_rules_k8-021_p2.pdf",
+         ("k14-025", 6): "scan_table_false_tilt_peak_k14-025_p6.pdf",
+         ("k14-008", 7): "scan_header_glyph_strokes_k14-008_p7.pdf",
+         ("k15-012", 2): "scan_turned_tilted_k15-012_p2.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
