@@ -6,6 +6,8 @@ goes through the same TableFinder as a born-digital one.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 import cv2
 import numpy as np
 
@@ -177,10 +179,10 @@ def _dashed(img: np.ndarray, dpi: int, straight: bool) -> tuple[list[dict], list
             if scatter <= BROKEN_SCATTER_PT and beside <= (BROKEN_CLEAR_STRAIGHT if on_line else BROKEN_CLEAR):
                 lined.append(edge)
     if not straight:
-        return crossing(strict), []
+        return without_strokes(crossing(strict)), []
     lined = reaching([e for e in _joined(lined, BROKEN_JOIN_PT, BROKEN_ACROSS_PT)
                       if e["width"] + e["height"] >= BROKEN_SPAN_PT], BROKEN_GAP_PT)
-    return crossing(strict), crossing(lined)
+    return without_strokes(crossing(strict)), without_strokes(crossing(lined))
 
 
 def _joined(edges: list[dict], join: float, across: float) -> list[dict]:
@@ -263,7 +265,7 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
             elif not horizontal and (w <= thick_px or w <= 2 * thick_px and area <= thick_px * h
                                      and h * scale >= OFF_PLUMB_PT):       # a long rule a pixel off plumb (k13-009)
                 edges.append(vline((x + w / 2) * scale, y * scale, (y + h) * scale))
-    return crossing(edges)
+    return without_strokes(crossing(edges))
 
 
 def _stands_out(img: np.ndarray, horizontal: bool, x: int, y: int, w: int, h: int, off: int) -> bool:
@@ -367,29 +369,30 @@ def crossing(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
     x, top, bottom = (np.array([b[k] for b in kept], dtype=float) for k in ("x0", "top", "bottom"))
     met = ((hx0 - tol <= x) & (x <= hx1 + tol) & (top - tol <= hy) & (hy <= bottom + tol)).any(axis=1) \
         if kept else np.zeros(len(h), dtype=bool)
-    return [a for a, m in zip(h, met) if a["width"] >= LONE_RULE_PT or m] + _continued(kept, tol)
+    return [a for a, m in zip(h, met) if a["width"] >= LONE_RULE_PT or m] + kept
 
 
-def _continued(v: list[dict], tol: float) -> list[dict]:
-    """Verticals without the short ones (MAX_STROKE_PT at most) that no run of verticals end to end at
-    their place continues past twice that: a column's rule in a header row goes on down the body;
-    glyph strokes filling a row of labels set tight between its rules are no rules, nor two such
-    stacked by chance (k14-008: sixteen of them under 计划投资 cut its three columns into twenty)."""
-    out = []
+def without_strokes(edges: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
+    """The edges crossing() kept without the short verticals (MAX_STROKE_PT at most) that no run of
+    verticals end to end at their place continues past twice that: a column's rule in a header row goes
+    on down the body; glyph strokes filling a row of labels set tight between its rules are no rules,
+    nor two such stacked by chance (k14-008: sixteen of them under 计划投资 cut its three columns into twenty)."""
+    v = sorted((e for e in edges if e["height"] > 0), key=lambda e: e["x0"])
+    xs = [e["x0"] for e in v]
+    strokes = set()
     for e in v:
         if e["height"] > MAX_STROKE_PT:
-            out.append(e)
             continue
+        near = v[bisect_left(xs, e["x0"] - tol):bisect_right(xs, e["x0"] + tol)]
         top, bottom, grown = e["top"], e["bottom"], True
         while grown and bottom - top <= 2 * MAX_STROKE_PT:
             grown = False
-            for o in v:
-                if abs(o["x0"] - e["x0"]) <= tol and o["top"] <= bottom + tol and o["bottom"] >= top - tol \
-                        and (o["top"] < top or o["bottom"] > bottom):
+            for o in near:
+                if o["top"] <= bottom + tol and o["bottom"] >= top - tol and (o["top"] < top or o["bottom"] > bottom):
                     top, bottom, grown = min(top, o["top"]), max(bottom, o["bottom"]), True
-        if bottom - top > 2 * MAX_STROKE_PT:
-            out.append(e)
-    return out
+        if bottom - top <= 2 * MAX_STROKE_PT:
+            strokes.add(id(e))
+    return [e for e in edges if id(e) not in strokes]
 
 
 def ink_blobs(img: np.ndarray, dpi: int) -> np.ndarray:

@@ -110,3 +110,14 @@ def test_components_match_opencvs_32_bit_labels_past_65535_too(step):
     n, stats = components(img)
     ref_n, _, ref_stats, _ = cv2.connectedComponentsWithStats(img, connectivity=8)
     assert n == ref_n and np.array_equal(stats, ref_stats)
+
+
+def test_short_verticals_no_run_continues_are_strokes_and_a_continued_one_a_rule():
+    from extractors.raster import without_strokes
+
+    def v(x, top, bottom):
+        return {"object_type": "line", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0, "height": bottom - top}
+    rule = {"object_type": "line", "x0": 0.0, "x1": 400.0, "top": 100.0, "bottom": 100.0, "width": 400.0, "height": 0.0}
+    header_piece, body = v(50.0, 88.0, 100.0), v(50.0, 100.0, 300.0)       # a column's rule broken at a row rule
+    stroke, stacked = v(120.0, 88.0, 100.0), v(121.0, 76.0, 88.0)           # strokes, two stacked by chance
+    assert without_strokes([rule, header_piece, body, stroke, stacked]) == [rule, header_piece, body]
