@@ -7,10 +7,11 @@ import re
 import statistics
 from dataclasses import dataclass, replace
 
-from extractors.grid import Grid, GridCell, own_label
+from extractors.grid import Grid, own_label
 from extractors.misread import misread_labels
 from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTAL, _TOTAL, _is_number
 from normalizers.correct import scrambled_label
+from normalizers.numbers import parse_amount
 from normalizers.text import compact
 from normalizers.vocab import (label_owners, match_label, name_endings, names_column, names_field, office_bodies,
                                person_name)
@@ -216,16 +217,8 @@ def unlabelled_aid(grid: Grid, n_header: int, columns: dict[int, str], settings:
     figures = [(a, t) for a, t in pairs if _is_number(a)]
     if len(figures) < 3 or len(figures) < settings.name_column_share * len(pairs):
         return None
-    over = [a for a, t in figures if _is_number(t) and _figure(a) > _figure(t)]
-    return None if over else c
-
-
-def _figure(text: str) -> float:
-    """A cell's figure (its thousands separators dropped)."""
-    try:
-        return float(re.sub(r"[,，\s]", "", text))
-    except ValueError:
-        return float("nan")
+    amounts = [(parse_amount(a, errors="null"), parse_amount(t, errors="null")) for a, t in figures]
+    return None if any(a is not None and t is not None and a > t for a, t in amounts) else c
 
 
 def _first_holding(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings, fits) -> int | None:

@@ -38,7 +38,7 @@ def lost_column_rules(grid: Grid, chars: list[dict], settings: Settings) -> list
     apart, at the median gap: two figures (an amount is never written in two pieces: 157 157, k15-034,
     项目总投资 | 财政援助资金 in one column), or any two under a header cell naming two fields one after
     the other (建设年限项目总投资 over 2024 371, k15-037)."""
-    x0, y0, x1, y1 = grid.bbox
+    _, y0, _, y1 = grid.bbox
     out = []
     for c in range(grid.n_cols):
         head = [grid.owner(r, c) for r in range(min(grid.head_rows or 1, grid.n_rows))]

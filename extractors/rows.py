@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from extractors.header import Frame
 from extractors.segments import DATA_TEXT, HEADING_MARK, Segment, column_at, hline, vline
 from extractors.rowkind import bare_category, counted_heading, numbers_rows, numeral_lost
-from normalizers.vocab import canonical_category, name_endings
+from normalizers.vocab import name_endings
 from schemas.settings import Settings
 
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
