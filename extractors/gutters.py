@@ -56,7 +56,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         return stacks, fields
     gutter = _gutter(segs, settings)
     left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
-    segs = [s for s in segs if not _structure(s.text)]     # 小计 and headings span columns
+    segs = [s for s in segs if not spans_columns(s.text)]     # 小计 and headings span columns
     stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
     fields = [None] + fields + [None]
     usual = _usual_lines(stacks[1:-1], fields[1:-1], data)
@@ -67,7 +67,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
         found = len(out)
         for (_, start), (end, _) in zip(gaps, gaps[1:]):
-            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0] and not _structure(s.text)]
+            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0] and not spans_columns(s.text)]
                     for ln in data]
             if sum(map(bool, held)) >= enough:
                 out.append((start, end))
@@ -81,7 +81,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
     return out[1:-1], names[1:-1]
 
 
-def _structure(text: str) -> bool:
+def spans_columns(text: str) -> bool:
     """A label of the table's structure, set across columns: 小计, 合计, or a category heading (二、人才
     培育, or a category's own wording alone where a seal hid the numeral, k4-025)."""
     t = "".join(text.split())

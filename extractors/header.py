@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.grid import Grid
-from extractors.gutters import unfounded, unlabelled
+from extractors.gutters import spans_columns, unfounded, unlabelled
 from extractors.segments import DATA_TEXT, Segment, segment_of
-from normalizers.vocab import label_text, match_label, names_column, office_bodies
+from normalizers.vocab import exact_label, label_text, match_label, names_column, office_bodies
 from schemas.settings import Settings
 
 
@@ -215,7 +215,7 @@ def column_stacks(header: list[Segment], settings: Settings
     """Header segments → one (x0, x1) per column, left to right, the group labels (a label over
     two or more separate labels below it: 资金来源 over 协作资金 | 县级配套), and the field each
     column's header text names."""
-    header = join_wrapped(join_split(header, settings), settings)
+    header = join_wrapped(join_split(split_run_together(header), settings), settings)
     groups = [s for s in header if _covers_several(s, header, settings)]
     rest = sorted((s for s in header if s not in groups), key=lambda s: s.x0)
     stacks: list[list] = []
@@ -233,6 +233,30 @@ def column_stacks(header: list[Segment], settings: Settings
         field, score = match_label("".join(x.text for x in sorted(st[2], key=lambda x: x.top)))
         fields.append(field if score >= settings.header_match_min else None)
     return [(a, b) for a, b, _ in stacks], groups, fields
+
+
+def split_run_together(segs: list[Segment]) -> list[Segment]:
+    """Header labels set close enough to read as one piece (实施地点 项目总投资（元）, 3 pt apart in a
+    table without vertical rules, k17-011) apart again: a piece that names no field word for word
+    but reads as two or more labels each naming one word for word (项目总投资 stays whole)."""
+    out = []
+    for s in segs:
+        cut = None if exact_label(s.text) else _label_cuts(s.chars)
+        out += [segment_of(s.chars[a:b]) for a, b in zip(cut, cut[1:])] if cut else [s]
+    return out
+
+
+def _label_cuts(chars: tuple[dict, ...]) -> list[int] | None:
+    """[0, …, len(chars)]: where the characters part into two or more labels each naming a field
+    word for word (fewest pieces), or None."""
+    n = len(chars)
+    best: list[list[int] | None] = [[0]] + [None] * n
+    for b in range(1, n + 1):
+        for a in range(b):
+            if best[a] is not None and (best[b] is None or len(best[a]) + 1 < len(best[b])) and \
+                    exact_label("".join(c["text"] for c in chars[a:b])):
+                best[b] = best[a] + [b]
+    return best[n] if best[n] is not None and len(best[n]) > 2 else None
 
 
 def join_split(segs: list[Segment], settings: Settings) -> list[Segment]:
@@ -346,7 +370,10 @@ def _covers_several(s: Segment, header: list[Segment], settings: Settings) -> bo
 
 def boundaries(stacks: list[tuple[float, float]], data: list[Segment]) -> list[float]:
     """x of each boundary between neighbouring columns: the widest gap crossed by the fewest
-    data segments between the two header stacks' centres."""
+    data segments between the two header stacks' centres. 合计 and category headings, set across
+    columns, are not counted (k16-030: six headings over the gutter before the names outweighed
+    the names' own characters, and the cut went two characters into every name)."""
+    data = [s for s in data if not spans_columns(s.text)]
     out = []
     for (a0, a1), (b0, b1) in zip(stacks, stacks[1:]):
         lo, hi = (a1, b0) if a1 < b0 else ((a0 + a1) / 2, (b0 + b1) / 2)    # never through a header label

@@ -16,11 +16,13 @@ from schemas.settings import Settings
 from schemas.types import CategoryStatement, Metadata
 
 # 文号: the year in 〔〕 (GB/T 9704); OCR writes those as [ ], 【】, （）, 《》 or 〈〉
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(《〈]\s*(\d{4})\s*[〕\]】）)》〉]\s*\d{1,4}\s*号")
-_YEAR_BRACKETS = re.compile(r"[〔\[【（(《〈](\d{4})[〕\]】）)》〉]")
+# OCR may read a bracket twice over (【2022]】, k17-025)
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{2,10}\s*[〔\[【（(《〈]{1,2}\s*(\d{4})\s*[〕\]】）)》〉]{1,2}\s*\d{1,4}\s*号")
+_YEAR_BRACKETS = re.compile(r"[〔\[【（(《〈]{1,2}(\d{4})[〕\]】）)》〉]{1,2}")
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{4,30}(?:人民政府办公室|人民政府|办公室|委员会|领导小组|局|中心))(?:文件)?$")
 _TITLE_ENDS = ("实施方案", "工作方案", "项目计划")
 _TABLE_TITLE = re.compile(r"(?:计划|明细|一览|安排)表$")
+TASK_SPAN = 3            # paragraphs: a broken-off task paragraph's total and counts stand this close
 _TITLE_TAIL = 8          # characters: a paragraph this short may be a title's wrapped end
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)(印发)?$")
 # a signature's date line whose month or day OCR misread (2022年1月：日, k7-027): it still closes the signature
@@ -29,7 +31,8 @@ _NUM = r"(\d+(?:\.\d+)?)"
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 _YEAR_ALONE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _TOTAL = re.compile(r"(?:帮扶资金|协作资金|项目资金|衔接资金|资金)(?:共计|合计|总计)?" + _NUM + r"万元")
-_TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万元")
+# 万元 at a line's end whose 元 a layer lost (项目总投资3380万 | 实施项目…, k17-000)
+_TOTAL_INVESTMENT = re.compile(r"总投资" + _NUM + r"万(?:元|$|(?=实施|安排|共))")
 _CAPITAL = re.compile(r"大写[：:]?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整正]+)")
 # 3类7个; OCR may put a mark between (3类？7个, k1-005)
 _COUNTS = re.compile(r"([\d一二三四五六七八九十]+)类[^\w\s]?([\d一二三四五六七八九十]+)个")
@@ -176,10 +179,13 @@ def _near_alias(text: str, table: str, settings: Settings) -> str | None:
 
 def _task_text(texts: list[str]) -> str:
     """The 工作任务 section's opening paragraphs, up to its first （一） heading; where no such
-    heading can be read (an OCR misread of it), from the first paragraph stating the counts."""
+    heading can be read (an OCR misread of it), from the first paragraph stating the total with
+    the counts in it or in the next TASK_SPAN paragraphs (a layer that lost a line's last
+    characters breaks the paragraph there: 项目总投资3380万 | 实施项目3类10个, k17-000)."""
     start = next((i for i, t in enumerate(texts) if _TASKS.match(t)), None)
     if start is None:
-        start = next((i - 1 for i, t in enumerate(texts) if _COUNTS.search(t) and _TOTAL.search(t)), None)
+        start = next((i - 1 for i, t in enumerate(texts) if _TOTAL.search(t)
+                      and _COUNTS.search("".join(texts[i:i + TASK_SPAN]))), None)
     for i, t in enumerate(texts):
         if i == start:
             out = []

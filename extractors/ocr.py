@@ -36,6 +36,7 @@ TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, long
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
 TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
+READ_TWICE = 0.5         # a character whose box covers this share of a same character's of another line is that glyph again
 
 
 @contextmanager
@@ -240,7 +241,33 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
                 if ch.strip() and ch not in VERTICAL_MARKS:      # a rule read as | is no text (k5-010)
                     chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
                                   "bottom": bottom, "size": size, "conf": float(score)})
-    return chars
+    return read_once(chars)
+
+
+def read_once(chars: list[dict]) -> list[dict]:
+    """The characters without a glyph two overlapping line boxes both read (宜坪乡人民政府 across a
+    narrow cell and 府 again in the line read along the row beside it: 政府府, k17-039): of a pair of
+    one character from lines of their own whose boxes cover READ_TWICE of the smaller one, the
+    wider box goes."""
+    by_text: dict[str, list[dict]] = {}
+    for c in chars:
+        by_text.setdefault(c["text"], []).append(c)
+    gone: set[int] = set()
+    for same in by_text.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1:]:
+                if (a["top"], a["bottom"]) != (b["top"], b["bottom"]) and _covered(a, b) >= READ_TWICE:
+                    gone.add(id(max(a, b, key=lambda c: c["x1"] - c["x0"])))
+    return [c for c in chars if id(c) not in gone] if gone else chars
+
+
+def _covered(a: dict, b: dict) -> float:
+    """Share of the smaller of two boxes that the other covers."""
+    w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+    h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]), (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
 
 
 def ink_rows(img: np.ndarray, box, em: float | None = None) -> tuple[float, float]:

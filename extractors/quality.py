@@ -20,6 +20,9 @@ import unicodedata
 from extractors.grid import group_lines
 
 GLYPH_EDGE = 0.15          # share of a character's box at either side a rule may touch (between glyphs)
+RULE_INKED = 0.9           # share of the height round a line a column inked so far is a rule (a glyph's stroke stops)
+THIN_INK = 0.12            # line heights: ink no wider alone in a gap, standing up through the line, is a rule's piece
+UPRIGHT_COVER = 0.4        # ... inked over this share of the height round the line (a colon's dots, a comma are not)
 RULE_MARKS = set("|¦│┃丨ǀ[]{}")
 VERTICAL_MARKS = frozenset("|｜¦│┃ǀ")   # what an OCR engine makes of a table's vertical rules: never text
 _EXTRA = set("·—–‐‑―…〔〕【】《》〈〉「」『』（）()“”‘’、。，；：！？％℃×÷±≤≥")
@@ -80,18 +83,19 @@ def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -
     (rapidocr over a table): the run spans a blank stretch of the image wider than a line height,
     or one of its characters stands across a vertical rule or (a hanzi or digit) over no ink at
     all. A layer placed glyph by glyph leaves a rule between its characters, however close.
-    `ink_cols(x0, top, x1, bottom)` gives, for a box in points, whether each image column under
-    it holds ink, whether it is a rule (ink from above the box to below it), and the image
-    columns per point (0.0 for no characters)."""
+    `ink_cols(x0, top, x1, bottom)` gives, for a box in points, the share of each image column under
+    it that is ink (or whether it holds any), the share inked from above the box to below it (a rule:
+    RULE_INKED), and the image columns per point (0.0 for no characters)."""
     joined = total = 0
     for run, height in layer_runs([c for c in chars if not c["text"].isspace()], run_gap, line_tol):
         if len(run) < 2:
             continue
         x0 = min(c["x0"] for c in run)
-        ink, rule, per_pt = ink_cols(x0, min(c["top"] for c in run), max(c["x1"] for c in run),
-                                     max(c["bottom"] for c in run))
+        cover, through, per_pt = ink_cols(x0, min(c["top"] for c in run), max(c["x1"] for c in run),
+                                          max(c["bottom"] for c in run))
+        ink, rule = np.asarray(cover) > 0, np.asarray(through) >= RULE_INKED
         total += len(run)
-        if _longest_blank(ink & ~rule) > height * per_pt:
+        if _longest_blank(ink & ~rule, THIN_INK * height * per_pt, np.asarray(through) >= UPRIGHT_COVER) > height * per_pt:
             joined += len(run)
             continue
         for c in run:
@@ -105,12 +109,28 @@ def joined_share(chars: list[dict], ink_cols, run_gap: float, line_tol: float) -
     return joined / total if total else 0.0
 
 
-def _longest_blank(cols: np.ndarray) -> int:
-    """Length of the longest stretch of False in a boolean row."""
+def _longest_blank(cols: np.ndarray, thin: float = 0.0, upright: np.ndarray | None = None) -> int:
+    """Length of the longest stretch of False in a boolean row. With `thin`, also the longest
+    stretch between ink at both ends whose runs of True inside are no longer than `thin` and, where
+    `upright` is given, stand up through the line there (a broken rule's piece in the gap between
+    two cells, k16-000; not a colon's two dots), whichever is longer."""
     if not len(cols) or cols.all():
         return 0
     edges = np.flatnonzero(np.diff(np.concatenate(([1], cols.astype(np.int8), [1]))))
-    return int(np.max(edges[1::2] - edges[::2]))
+    starts, ends = edges[::2], edges[1::2]          # the blank stretches [start, end)
+    best = int(np.max(ends - starts))
+    if thin <= 0:
+        return best
+    run_start = None
+    for k in range(len(starts)):
+        if starts[k] == 0 or ends[k] == len(cols):
+            run_start = None
+            continue
+        piece = slice(ends[k - 1], starts[k]) if k else slice(0, 0)
+        if run_start is None or starts[k] - ends[k - 1] > thin or upright is not None and not upright[piece].any():
+            run_start = starts[k]                    # the ink before is a glyph: a new stretch begins
+        best = max(best, int(ends[k] - run_start))
+    return best
 
 
 def layer_runs(chars: list[dict], run_gap: float, line_tol: float):

@@ -28,8 +28,7 @@ MIN_SKEW = 0.05          # degrees: a smaller tilt is left as it is
 NOTE_SKEW = 0.3          # degrees: a layer over a tilt this large is said to be turned
 MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upside-down page reads a few)
 MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
-RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on
-RULE_INKED = 0.9         # ... inked in at least this share of that height (a glyph's stroke stops)
+RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on (quality.RULE_INKED)
 TALL_LINE = 1.5          # a read line this many times taller than wide runs down the image
 STACK_MIN_CHARS = 5      # a line read down this long holds more than a name (2-4 characters): it may run over rows
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
@@ -171,16 +170,17 @@ def _reads_better_turned(img: np.ndarray, dpi: int, settings: Settings, deadline
 
 
 def _ink_columns(img: np.ndarray, dpi: int):
-    """ink_cols for quality.joined_share: which image columns under a box (points) hold ink, and
-    which hold a rule (ink all the way from RULE_REACH line heights above the box to as far below)."""
+    """ink_cols for quality.joined_share: the share of each image column under a box (points) that
+    is ink, and the share inked from RULE_REACH line heights above the box to as far below (a rule
+    goes on through; a glyph's stroke stops)."""
     k = dpi / 72.0
 
     def cols(x0: float, top: float, x1: float, bottom: float) -> tuple[np.ndarray, np.ndarray, float]:
         reach = RULE_REACH * (bottom - top)
         lo, hi = max(0, int(x0 * k)), int(x1 * k) + 1
-        ink = (img[max(0, int(top * k)):int(bottom * k) + 1, lo:hi] < INK).any(axis=0)
+        ink = (img[max(0, int(top * k)):int(bottom * k) + 1, lo:hi] < INK).mean(axis=0)
         tall = img[max(0, int((top - reach) * k)):int((bottom + reach) * k) + 1, lo:hi] < INK
-        return ink, tall.mean(axis=0) >= RULE_INKED if tall.size else np.zeros_like(ink), k
+        return ink, tall.mean(axis=0) if tall.size else np.zeros(ink.shape), k
     return cols
 
 
@@ -262,7 +262,9 @@ def stacked(chars: list[dict]) -> list[dict]:
     """OCR'd characters of a line read down an upright page (a narrow cell's text set a character to
     a line) each placed at its own height down the line's box, as printed, when the line is longer
     than one cell's name (STACK_MIN_CHARS): it runs over several rows of a table (吴建国朱晓东马德贵,
-    k13-005); a name's line stays one box, whose middle its row's cells share (k12-029). ocr_chars gives
+    k13-005); a name's line stays one box, whose middle its row's cells share (k12-029), each of its
+    characters given the whole box's width so that they keep the order they were read in (the engine's
+    widths put 彬 of 徐文彬 a point left of 徐, and the name read 彬文徐, k17-000). ocr_chars gives
     all characters of a line one top and bottom and lists them together; a text layer's (no `conf`) are left."""
     out: list[dict] = []
     k = 0
@@ -276,6 +278,9 @@ def stacked(chars: list[dict]) -> list[dict]:
             pitch = (c["bottom"] - top) / len(line)
             out += [{**d, "x0": x0, "x1": x1, "top": top + i * pitch, "bottom": top + (i + 1) * pitch, "size": pitch}
                     for i, d in enumerate(line)]
+        elif "conf" in c and len(line) > 1 and _runs_down(line):
+            x0, x1 = min(d["x0"] for d in line), max(d["x1"] for d in line)
+            out += [{**d, "x0": x0, "x1": x1} for d in line]
         else:
             out += [dict(d) for d in line]
         k = n

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows, counties, township_stems
+from normalizers.vocab import _rows, counties, township_stems, variants
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -61,12 +61,6 @@ def confusables() -> dict[str, frozenset[str]]:
         out.setdefault(r["a"], set()).add(r["b"])
         out.setdefault(r["b"], set()).add(r["a"])
     return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=None)
-def variants() -> dict[str, str]:
-    """Traditional character → its simplified form (normalizers/data/variants.csv)."""
-    return {r["traditional"]: r["simplified"] for r in _rows("variants.csv")}
 
 
 def fix_variants(text: str | None) -> tuple[str | None, list[Fix]]:

@@ -30,7 +30,7 @@ def field_labels() -> tuple[tuple[str, str], ...]:
     return tuple((r["field"], r["label"]) for r in _rows("fields.csv"))
 
 
-_UNIT_NOTE = re.compile(r"[（(][^)）]*万元[)）]")
+_UNIT_NOTE = re.compile(r"[（(][^)）]*元[)）]")
 
 
 @lru_cache(maxsize=None)
@@ -50,9 +50,27 @@ def name_endings() -> tuple[str, ...]:
     return tuple(r["ending"] for r in _rows("name_endings.csv"))
 
 
+@lru_cache(maxsize=None)
+def variants() -> dict[str, str]:
+    """Traditional character → its simplified form (normalizers/data/variants.csv)."""
+    return {r["traditional"]: r["simplified"] for r in _rows("variants.csv")}
+
+
 def label_text(text: str) -> str:
-    """A header's text as labels are compared: compacted, one line, unit notes (（万元）) dropped."""
-    return _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
+    """A header's text as labels are compared: compacted, one line, unit notes (（万元）, （元）) dropped,
+    an OCR engine's traditional characters in their simplified form (項目 is 项目)."""
+    folded = "".join(variants().get(ch, ch) for ch in compact(text).replace("\n", ""))
+    return _UNIT_NOTE.sub("", folded)
+
+
+@lru_cache(maxsize=None)
+def _labels() -> frozenset[str]:
+    return frozenset(label for _, label in field_labels())
+
+
+def exact_label(text: str) -> bool:
+    """The text names a field word for word (match_label's 100), looked up without scoring."""
+    return label_text(text) in _labels()
 
 
 def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:

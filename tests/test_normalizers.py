@@ -180,6 +180,19 @@ def test_header_labels(header, field):
     assert match_label(header)[0] == field
 
 
+def test_header_read_in_traditional_characters_names_its_field():
+    # k16-018: rapidocr read the name column's header 项目 as 項目 on a 1-bit blurred scan; the
+    # table had no other name header, and the plan was rejected (no project plan table found)
+    assert match_label("項目") == ("name", 100.0)
+    assert match_label("大堡鎮") == match_label("大堡镇")
+
+
+def test_a_unit_note_in_yuan_is_no_part_of_the_label():
+    # k17-011: 项目总投资（元） names the total word for word, as 总投资（万元） does
+    assert match_label("项目总投资（元）") == ("total_investment_wan", 100.0)
+    assert match_label("总投资(单位：元)") == ("total_investment_wan", 100.0)
+
+
 def test_unknown_header_scores_low():
     assert match_label("资金来源")[1] < Settings().header_match_min
 

@@ -119,3 +119,34 @@ def test_a_column_whose_label_went_unread_in_tall_rows_is_a_column():
     fields = ["content", "implementing_entity", "construction_period"]
     assert unlabelled(stacks, fields, data, settings)[1] == ["content", "implementing_entity", None, "construction_period"]
     assert unlabelled(stacks, fields, data, Settings(unlabelled_column_share=1.0))[1] == fields
+
+
+def test_headings_across_the_columns_do_not_place_a_boundary():
+    """k16-030 (150 dpi 1-bit, unruled): 建设周期 | 项目, the period's 2024 and the names 15 pt apart.
+    Six category headings (一、产业合作（1个）) set across both columns crossed that gutter, more
+    often than the names' own characters crossed the gap after their second character, and the
+    boundary went two characters into every name (五渡 | 镇林下…). Headings and 合计 span columns:
+    not counted."""
+    from extractors.header import boundaries
+    lines, top = [], 100.0
+    for k, name in enumerate(("五渡镇林下经济示范园建", "组团式帮扶（医疗）项目", "农特产品东部行展销项目")):
+        lines.append([seg(f"{'一二三'[k]}、产业合作（1个）", 238, top)])
+        lines.append([seg("2024", 266, top + 15, size=4.5), seg(name, 300, top + 15, size=7.8)])
+        top += 40
+    lines.append([seg("合计", 271, top)])
+    cut = boundaries([(260.0, 293.0), (338.0, 352.0)], [s for ln in lines for s in ln])
+    assert len(cut) == 1 and 284 < cut[0] < 300
+
+
+def test_header_labels_read_as_one_piece_are_parted():
+    """k17-011 (200 dpi, no vertical rules): 实施地点 and 项目总投资（元） set 3 pt apart were read as one
+    piece, one column, and the locations and totals of 14 projects were lost. A piece naming no field
+    word for word that parts into labels each naming one is parted; 项目总投资 (项目 + 总投资) is one
+    label and stays whole; three labels run together part in three."""
+    from extractors.header import split_run_together
+    assert [s.text for s in split_run_together([seg("实施地点项目总投资（元）", 275, 116)])] == ["实施地点", "项目总投资（元）"]
+    assert [s.text for s in split_run_together([seg("项目总投资", 275, 116)])] == ["项目总投资"]
+    assert [s.text for s in split_run_together([seg("建设地点备注完成时间", 486, 120)])] == ["建设地点", "备注", "完成时间"]
+    parted = split_run_together([seg("实施地点项目总投资", 275, 116)])
+    assert parted[1].x0 == 275 + 9.0 * 4 and parted[0].x1 == parted[1].x0
+    assert [s.text for s in split_run_together([seg("新建种植基地", 275, 116)])] == ["新建种植基地"]

@@ -143,6 +143,30 @@ def test_a_layer_run_over_a_blank_gap_of_the_image_is_joined():
     assert joined_share(cells + body, ink_cols, run_gap=1.5, line_tol=3.0) == 0.5
 
 
+def test_a_broken_rules_piece_in_the_gap_does_not_hide_a_joined_run():
+    """k15-016 and k16-000 (rapidocr layers, broken rules): the engine boxed cells as one line
+    (建设地点 备注 完成时间); a piece of the broken rule between two of them split the blank in two,
+    each under a line height, the layer was kept and three columns became one. Ink no wider than
+    THIN_INK line heights, standing up through the line, alone in a gap is a rule's piece; a colon's
+    dots (实施地点：宜坪乡, the bundled 2023 layer) and a narrow glyph between others are not."""
+    from extractors.quality import joined_share
+    from extractors.scanread import _ink_columns
+    img = np.full((100, 400), 255, np.uint8)     # 144 dpi, 2 px a point; the line is 10 pt (20 px) high
+    img[10:30, 10:90] = 0            # 建设地点
+    img[2:38, 105:107] = 0           # a piece of a broken rule, 1 pt wide, in the 16 pt gap
+    img[10:30, 122:162] = 0          # 备注
+    cols = _ink_columns(img, 144)
+    run = [_char(t, 5 + 13 * i, 5 + 13 * (i + 1), 5) | {"bottom": 15} for i, t in enumerate("建设地点备注")]
+    assert joined_share(run, cols, run_gap=1.5, line_tol=3.0) == 1.0
+    img[2:38, 105:107] = 255
+    img[14:17, 105:107] = img[22:25, 105:107] = 0       # a colon's two dots there instead
+    assert joined_share(run, _ink_columns(img, 144), run_gap=1.5, line_tol=3.0) == 0.0
+    img[10:30, 90:122] = 0           # ink throughout but for two narrow gaps round a narrow glyph
+    img[10:30, 96:104] = 255
+    img[10:30, 108:116] = 255
+    assert joined_share(run, _ink_columns(img, 144), run_gap=1.5, line_tol=3.0) == 0.0
+
+
 def test_a_layer_run_across_a_vertical_rule_is_joined():
     """In a ruled grid the engine's box may run over the rule between two cells (责任单位|实施单位):
     no wide blank, but a rule inked from above the line to below it; a glyph's stroke is not one."""

@@ -215,3 +215,21 @@ def test_labelled_lines_are_read_with_their_colon_misread_or_lost():
     assert labelled("责任单位要高度重视，实行一把手负责制") is None
     assert labelled("实施主体县农业农村局", marked_only=True) is None
     assert labelled("实施主体县农业农村局") == ("implementing_entity", "县农业农村局")
+
+
+def test_the_task_totals_are_read_where_a_lost_line_end_broke_the_paragraph():
+    """k17-000 (OCRmyPDF layer): 二、工作任务 read OPE作任入, and the layer lost the 元 and the line's end
+    after 项目总投资3380万, so the paragraph broke there; k17-025: the counts on the paragraph after the
+    total's, and the 文号's bracket read twice over (【2022]】). Totals, counts and 文号 went unread."""
+    paras = [Paragraph("峨边彝族自治县2023年东西部协作建设项目实施方案", 2, 24.0),
+             Paragraph("OPE作任入", 2, 17.0),
+             Paragraph("2023年实施东西部协作建设项目资金2847万元，项目总投资3380万", 2, 17.0),
+             Paragraph("实施项目3类10个，其中：产业合作项目5个，计划投资1280万元；", 2, 17.0),
+             Paragraph("三、工作保障", 2, 17.0)]
+    md = extract_metadata(paras)
+    assert (md.total_aid_funds_wan, md.total_investment_wan) == (2847.0, 3380.0)
+    assert (md.category_count_stated, md.project_count_stated) == (3, 10)
+    paras[3:3] = [Paragraph("一、总体要求", 2, 17.0)] * 3      # counts further on than TASK_SPAN: not this paragraph's
+    assert extract_metadata(paras).project_count_stated is None
+    cover = [Paragraph("峨边府办发【2022]】15号", 1, 16.0)]
+    assert extract_metadata(cover + paras).doc_number == "峨边府办发〔2022〕15号"

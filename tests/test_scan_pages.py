@@ -270,7 +270,14 @@ def test_scan_chars_of_a_line_read_down_the_page_are_stacked():
     out = stacked(down + across + layer + name)
     assert [(c["top"], c["bottom"]) for c in out[:3]] == [(170.0, 182.0), (182.0, 194.0), (194.0, 206.0)]
     assert all(c["x0"] == 150 and c["x1"] == 186 for c in out[:9])
-    assert out[9:] == across + layer + name       # a line across, a text layer and one name read down, as they were
+    assert out[9:-3] == across + layer           # a line across and a text layer, as they were
+    # one name read down stays one box, its characters given its whole width (k17-000: 徐 at 651, 彬 at
+    # 650 read 彬文徐 once the cell's characters were set in order left to right)
+    assert [(c["text"], c["x0"], c["x1"], c["top"]) for c in out[-3:]] == [(t, 150, 162, 300.0) for t in "吴建国"]
+    from extractors.grid import group_lines, line_text
+    name = [{**c, "x0": 651.0 - (c["text"] == "彬"), "x1": 671.0} for c in stacked(
+        [{"text": t, "x0": 0.0, "x1": 0.0, "top": 221.8, "bottom": 258.5, "conf": 0.99} for t in "徐文彬"])]
+    assert line_text(group_lines(stacked(name), 3.0)[0]) == "徐文彬"
 
 
 def test_a_category_heading_set_tight_against_a_project_is_a_row_of_its_own():
@@ -304,3 +311,32 @@ def test_glyph_strokes_filling_a_row_of_labels_are_no_column_rules():
     assert len(rows[0]) <= 14
     labels = [t for k, t in enumerate(rows[1]) if t and (k == 0 or t != rows[1][k - 1])]
     assert labels[labels.index("总投资"):labels.index("总投资") + 3] == ["总投资", "县级配套资金", "财政援助资金"]
+
+
+def test_a_name_header_read_in_traditional_characters_names_the_column():
+    # k16-018 page 4 (200 dpi 1-bit heavy blur, rules lost, tilted, a seal): rapidocr read 项目 over the
+    # names as 項目, no column named the name, and the plan was rejected (no project plan table found)
+    from extractors.tables import table_readings
+    from extractors.units import amount_unit
+    path = DATA / "scan_traditional_header_k16-018_p4.pdf"
+    content = read_pdf(path, path.read_bytes(), Settings())
+    rows = table_readings(content.grids, Settings(), *amount_unit(content.grids, content.pages, Settings()))[0]
+    names = [r.cells["name"].text.replace("\n", "") for r in rows if r.kind == "item"]
+    assert len(names) == 6 and names[0].startswith("沙坪镇高山蔬菜种植基地建设")
+
+
+def test_headings_across_the_gutter_before_the_names_do_not_cut_the_names():
+    # k16-030 page 3 (150 dpi 1-bit, unruled, turned 90°): the edge between 建设周期 and 项目 went two
+    # characters into every name (五渡 | 镇林下经济…), six category headings crossing the true gutter
+    rows = _cells(DATA / "scan_headings_over_gutter_k16-030_p3.pdf")
+    period, name = rows[0].index("建设周期"), rows[0].index("项目")
+    firsts = [r for r in rows if r[0] == "1"][0]
+    assert (firsts[period], firsts[name]) == ("2024", "五渡镇林下经济示范园建设项目")
+
+
+def test_header_labels_set_close_are_two_columns():
+    # k17-011 page 5 (200 dpi grey, unruled): 实施地点 and 项目总投资（元） 3 pt apart were read as one
+    # piece, one column, and 14 projects lost their locations and totals
+    rows = _cells(DATA / "scan_header_labels_run_together_k17-011_p5.pdf")
+    place, total = rows[0].index("实施地点"), rows[0].index("项目总投资（元）")
+    assert rows[3][place] == "新林镇茗新村" and rows[3][total].startswith("4955800")

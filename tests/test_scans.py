@@ -165,3 +165,21 @@ def test_quality_measures():
     assert text_quality("峨边彝族自治县2023年东西部协作") == 1.0
     assert text_quality("丨|乂乄ꠄꠋ┃") < 0.5
     assert bag_agreement("峨边县", "县边峨") == 1.0 and bag_agreement("峨边", "") == 0.0
+
+
+def test_a_glyph_two_line_boxes_both_read_is_kept_once():
+    """k17-039 (150 dpi 1-bit, turned 90°): OCR read 宜坪乡人民政府 down a narrow cell and 府 again in
+    the line it read along the row beside it; the owner's cell said 宜坪乡人民政府府. Of one character
+    read by two lines with boxes over each other, the wider box goes; one character twice on a line,
+    or on two lines apart, stays twice."""
+    from extractors.ocr import read_once
+    across = [{"text": t, "x0": 300.0 + 5 * k, "x1": 305.0 + 5 * k, "top": 150.0, "bottom": 200.0, "conf": 1.0}
+              for k, t in enumerate("政府")] + [{"text": "府", "x0": 355.0, "x1": 390.0, "top": 190.3, "bottom": 200.2,
+                                                 "conf": 0.99}]
+    row = [{"text": t, "x0": 345.0 + 10 * k, "x1": 356.0 + 10 * k, "top": 189.4, "bottom": 201.1, "conf": 1.0}
+           for k, t in enumerate("户府", start=1)]
+    kept = read_once(across + row)
+    assert [c["text"] for c in kept] == ["政", "府", "户", "府"] and kept[-1]["x0"] == 365.0
+    twice = [{"text": "人", "x0": 10.0 * k, "x1": 10.0 * k + 10, "top": 0.0, "bottom": 10.0, "conf": 1.0} for k in range(2)]
+    below = [{**twice[0], "top": 12.0, "bottom": 22.0}]
+    assert read_once(twice + below) == twice + below

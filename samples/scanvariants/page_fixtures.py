@@ -1,4 +1,4 @@
-"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12, 13, 14 and 15
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 to 17
 whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
     .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
@@ -25,7 +25,11 @@ faint level, must not pass for column rules; k14-025 page 6: a 300 dpi 1-bit tab
 2.1° whose cells line up nearly as well at a false angle; k14-008 page 7: a 150 dpi grey JPEG table
 page whose header labels, set tight between rules, have glyph strokes meeting a rule at each end
 (tests/test_scan_pages.py); k15-012 page 2: a 200 dpi colour page turned 270° and tilted 2.8° under an
-OCRmyPDF layer that read its turned glyphs one by one (tests/test_scan_turns.py). Needs
+OCRmyPDF layer that read its turned glyphs one by one (tests/test_scan_turns.py); k16-018 page 4: a 200 dpi
+1-bit heavy-blur table page (rules lost, tilted, a seal) whose name header OCR reads 項目; k16-030 page 3:
+a 150 dpi 1-bit unruled table turned 90° whose category headings cross the gutter before the names;
+k17-011 page 5: a 200 dpi grey unruled table whose labels 实施地点 and 项目总投资（元） stand 3 pt apart
+(tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -57,7 +61,10 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k8-021", 2): "scan_glyph_strokes_no_rules_k8-021_p2.pdf",
          ("k14-025", 6): "scan_table_false_tilt_peak_k14-025_p6.pdf",
          ("k14-008", 7): "scan_header_glyph_strokes_k14-008_p7.pdf",
-         ("k15-012", 2): "scan_turned_tilted_k15-012_p2.pdf"}     # (variant, page) -> fixture
+         ("k15-012", 2): "scan_turned_tilted_k15-012_p2.pdf",
+         ("k16-018", 4): "scan_traditional_header_k16-018_p4.pdf",
+         ("k16-030", 3): "scan_headings_over_gutter_k16-030_p3.pdf",
+         ("k17-011", 5): "scan_header_labels_run_together_k17-011_p5.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
