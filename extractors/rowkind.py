@@ -91,8 +91,11 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         label = next((w for w in words if w not in bare), "")
         if len(bare) == 1 and len(words) == 2 and canonical_category(label)[1] >= settings.category_match_min:
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
-        if len(words) == 2 and canonical_category("".join(words))[1] >= KNOWN_WORDING:
-            return "subtotal", "".join(words), ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost
+        joined = "".join(words)
+        if len(words) == 2 and (canonical_category(joined)[1] >= KNOWN_WORDING or _COUNTED.search(joined)
+                                and canonical_category(joined)[1] >= settings.category_match_min):
+            return "subtotal", joined, ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost; 产业 |
+            # 发展类（3个） set across the name's and content's columns, worded otherwise but counted (k16-005)
         if (heading := _cut_heading(words, settings)) is not None:
             return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
         if (heading := _spread_heading(words, settings)) is not None:

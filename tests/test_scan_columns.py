@@ -192,6 +192,10 @@ def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
     kinds = _kinds([("", "产", "1767.50", "业合作 （5个）"), ("", "消费帮扶", "215.65", "县农业农村局"),
                     ("", "产业发展", "215.65", "县农业农村局")])
     assert kinds == [("subtotal", "产业合作(5个)", ""), ("item", "", ""), ("item", "", "")]
+    # k16-005: 产业 | 发展类（3个） across the name's and content's columns, worded otherwise than the
+    # category's own wording (产业发展类) but counted; two words of a project are still a project
+    kinds = _kinds([("", "产业", "962", "发展类（3个）"), ("", "产业", "962", "发展示范基地")])
+    assert kinds == [("subtotal", "产业发展类(3个)", ""), ("item", "", "")]
 
 
 def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading():
