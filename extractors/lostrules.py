@@ -14,7 +14,7 @@ from extractors.rowkind import ROW_MARK, counted_heading, numbered_category, num
 from extractors.rows import open_gaps
 from extractors.segments import hline, vline
 from normalizers.text import compact
-from normalizers.vocab import match_label
+from normalizers.vocab import match_label, names_column
 from schemas.settings import Settings
 
 _TOTALS = re.compile(r"^(?:合计|总计|小计)$")
@@ -42,8 +42,7 @@ def lost_column_rules(grid: Grid, chars: list[dict], settings: Settings) -> list
     out = []
     for c in range(grid.n_cols):
         head = [grid.owner(r, c) for r in range(min(grid.head_rows or 1, grid.n_rows))]
-        labelled = any(cell is not None and cell.colspan == 1 and _two_labels(compact(cell.text).replace("\n", ""), settings)
-                       for cell in head)
+        labelled = any(cell is not None and cell.colspan == 1 and _two_labels(cell.text, settings) for cell in head)
         body = [grid.owner(r, c) for r in range(len(head), grid.n_rows)]
         cells = [cell for cell in body if cell is not None and cell.col == c and cell.colspan == 1 and cell.text.strip()]
         parts = [p for cell in cells if (p := _parting(cell.bbox, chars)) is not None]
@@ -54,9 +53,19 @@ def lost_column_rules(grid: Grid, chars: list[dict], settings: Settings) -> list
 
 
 def _two_labels(text: str, settings: Settings) -> bool:
-    """The text is two fields' labels one after the other (建设年限项目总投资), not one label."""
+    """The text is two fields' labels one after the other (建设年限项目总投资), not one label, or, read
+    line by line over two wrapped labels, a line naming one field word for word and the other lines
+    another (资金来 | 总投资 | 源, k18-019)."""
+    lines = [compact(ln) for ln in text.split("\n") if compact(ln)]
+    text = "".join(lines)
     if match_label(text)[1] >= 100.0:
-        return False
+        return False                     # one label wrapped (项目 | 总投 | 资)
+    if len(lines) > 2:
+        for k, ln in enumerate(lines):
+            rest = "".join(lines[:k] + lines[k + 1:])
+            field = match_label(ln)
+            if field[1] >= 100.0 and match_label(rest)[0] != field[0] and names_column(rest, 100.0):
+                return True
     for k in range(2, len(text) - 1):
         a, b = match_label(text[:k]), match_label(text[k:])
         if a[0] and b[0] and a[0] != b[0] and min(a[1], b[1]) >= max(settings.header_match_min, 90.0):
@@ -65,20 +74,35 @@ def _two_labels(text: str, settings: Settings) -> bool:
 
 
 def _parting(bbox, chars: list[dict]) -> tuple[float, bool] | None:
-    """(the x between the two values a cell holds on its one line, whether both are figures): their
-    characters VALUE_GAP_EM apart or more; None for a cell of one value, or of several lines."""
-    inside = sorted((c for c in chars if c["text"].strip() and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]
-                     and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]), key=lambda c: c["x0"])
-    if len(group_lines(inside)) != 1:
+    """(the x between the two values a cell holds on a line, whether both are figures): their
+    characters VALUE_GAP_EM apart or more; None for a cell of one value. In a cell of several lines
+    (two wrapped values side by side: 东西部 | 480000 协作资 | 金, k18-019) one line must part them and no
+    line stand across the cut, and the values are taken for no pair of figures."""
+    inside = [c for c in chars if c["text"].strip() and bbox[0] <= (c["x0"] + c["x1"]) / 2 <= bbox[2]
+              and bbox[1] <= (c["top"] + c["bottom"]) / 2 <= bbox[3]]
+    lines = group_lines(inside)
+    found = [(ln, cut) for ln in lines if (cut := _one_gap(ln)) is not None]
+    if len(found) != 1 or any(len(_gaps(ln)) > 1 for ln in lines):
         return None
-    size = max((c["bottom"] - c["top"] for c in inside), default=0.0)
-    cuts = [k for k, (a, b) in enumerate(zip(inside, inside[1:]), 1) if b["x0"] - a["x1"] >= VALUE_GAP_EM * size]
-    if len(cuts) != 1:
-        return None
-    left, right = ("".join(c["text"] for c in part) for part in (inside[:cuts[0]], inside[cuts[0]:]))
+    inside, k = found[0]
+    x = (inside[k - 1]["x1"] + inside[k]["x0"]) / 2
+    if len(lines) > 1:
+        return (x, False) if not any(c["x0"] < x < c["x1"] for ln in lines for c in ln) else None
+    left, right = ("".join(c["text"] for c in part) for part in (inside[:k], inside[k:]))
     figures = all(_AMOUNT.fullmatch(t) for t in (left, right)) and not left.endswith((",", "，", ".")) \
         and not right.startswith((",", "，", "."))           # 5,919, 200.00: one figure OCR spaced
-    return (inside[cuts[0] - 1]["x1"] + inside[cuts[0]]["x0"]) / 2, figures
+    return x, figures
+
+
+def _gaps(line: list[dict]) -> list[int]:
+    """Where the line's characters stand VALUE_GAP_EM apart or more (k: before line[k])."""
+    size = max((c["bottom"] - c["top"] for c in line), default=0.0)
+    return [k for k, (a, b) in enumerate(zip(line, line[1:]), 1) if b["x0"] - a["x1"] >= VALUE_GAP_EM * size]
+
+
+def _one_gap(line: list[dict]) -> int | None:
+    gaps = _gaps(line)
+    return gaps[0] if len(gaps) == 1 else None
 
 
 def _row_bands(grid: Grid) -> list[tuple[float, float]]:

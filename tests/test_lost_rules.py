@@ -128,3 +128,24 @@ def test_a_column_rule_lost_between_two_labelled_columns_is_put_back_where_their
     figures = [c for c in words if not (c["top"] == 105.0 and 230 < c["x0"] < 400)] + _chars(105.0, [("投资", 240.0)])
     figures = [c if not (c["top"] > 120 and 230 < c["x0"] < 400) else {**c, "text": "7"} for c in figures]
     assert ruled_grids(1, rules, figures, None, Settings())[0].n_cols == 5
+
+
+def test_a_column_rule_lost_between_two_wrapped_labels_is_put_back_where_one_line_parts_them():
+    """k18-019 (150 dpi 1-bit, OCRmyPDF layer): the rule between 总投资 and 资金来源 went unfound; their
+    wrapped labels read line by line as 资金来 | 总投资 | 源, their cells as 东西部 | 480000 协作资 | 金: one
+    column, every total lost. A header cell with a line naming one field word for word and the rest
+    another column's label is two labels; a cell of lines one of which parts two values is cut there.
+    项目 | 总投 | 资 is one label wrapped, and stays one column."""
+    rules = [_rule(XS[0], XS[-1], y, y) for y in (100.0, 135.0, 175.0, 215.0)] + \
+        [_rule(x, x, 100.0, 215.0) for x in XS]
+    head = _chars(102.0, [("序号", 42.0), ("项目名称", 85.0), ("资金来", 320.0), ("帮扶资金", 405.0)]) + \
+        _chars(113.0, [("总投资", 240.0)]) + _chars(124.0, [("源", 329.0)])
+    body = []
+    for y, serial, name, total in ((140.0, "1", "新林镇示范园建设项目", "480000"), (180.0, "2", "杨河乡加工厂房项目", "565000")):
+        body += _chars(y, [(serial, 45.0), (name, 85.0), ("东西部", 320.0), ("362", 410.0)]) + \
+            _chars(y + 11, [(total, 240.0), ("协作资", 320.0)]) + _chars(y + 22, [("金", 329.0)])
+    rows = _rows(ruled_grids(1, rules, head + body, None, Settings())[0])
+    assert [r[2:4] for r in rows] == [["总投资", "资金来\n源"], ["480000", "东西部\n协作资\n金"], ["565000", "东西部\n协作资\n金"]]
+    one = [c for c in head if not 230 < c["x0"] < 400] + _chars(102.0, [("项目", 240.0)]) + \
+        _chars(113.0, [("总投", 240.0)]) + _chars(124.0, [("资", 240.0)])
+    assert ruled_grids(1, rules, one + body, None, Settings())[0].n_cols == 4
