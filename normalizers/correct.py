@@ -18,9 +18,9 @@ from collections import Counter
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.lookalikes import DASHES, Fix, confusables, lookalike
+from normalizers.lookalikes import DASHES, Fix, lookalike
 from normalizers.text import compact
-from normalizers.vocab import abbreviates, field_labels, label_text
+from normalizers.vocab import abbreviates, confusables, field_labels, label_text
 
 REPAIR_MIN_SIMILARITY = 70.0  # a reading this similar to the chosen one votes on its characters
 _DASH_RUN = re.compile(f"[{DASHES}]+")

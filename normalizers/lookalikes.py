@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows, counties, township_stems, variants
+from normalizers.vocab import _rows, confusables, counties, township_stems, variants
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -51,16 +51,6 @@ class Fix:
     corrected: str
     rule: str
     score: float
-
-
-@lru_cache(maxsize=None)
-def confusables() -> dict[str, frozenset[str]]:
-    """Character → its look-alikes, both ways (normalizers/data/confusables.csv)."""
-    out: dict[str, set[str]] = {}
-    for r in _rows("confusables.csv"):
-        out.setdefault(r["a"], set()).add(r["b"])
-        out.setdefault(r["b"], set()).add(r["a"])
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 def fix_variants(text: str | None) -> tuple[str | None, list[Fix]]:

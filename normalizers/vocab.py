@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from normalizers.text import compact, is_subsequence, squeeze
 
 DATA = Path(__file__).parent / "data"
+LOOKALIKE_LABEL_SCORE = 95.0   # a label whose every misread character is a look-alike of the label's
 SHORT_LABEL = 2    # labels this short (项目, 备注) name a field only when they are the whole text
 
 
@@ -56,6 +57,16 @@ def variants() -> dict[str, str]:
     return {r["traditional"]: r["simplified"] for r in _rows("variants.csv")}
 
 
+@lru_cache(maxsize=None)
+def confusables() -> dict[str, frozenset[str]]:
+    """Character → its look-alikes, both ways (normalizers/data/confusables.csv)."""
+    out: dict[str, set[str]] = {}
+    for r in _rows("confusables.csv"):
+        out.setdefault(r["a"], set()).add(r["b"])
+        out.setdefault(r["b"], set()).add(r["a"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def label_text(text: str) -> str:
     """A header's text as labels are compared: compacted, one line, unit notes (（万元）, （元）) dropped,
     an OCR engine's traditional characters in their simplified form (項目 is 项目)."""
@@ -88,7 +99,9 @@ def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
     for field, label in field_labels():
         if label == t:
             return field, 100.0
-        if label in t and len(label) > SHORT_LABEL:
+        if _read_alike(label, t):
+            score = LOOKALIKE_LABEL_SCORE     # the label read with look-alikes (项日 for 项目, k19-029)
+        elif label in t and len(label) > SHORT_LABEL:
             score = 80.0 + 20.0 * len(label) / len(t)
         elif len(label) <= SHORT_LABEL:
             continue                      # 项目, 序号, 备注: only the label itself names the field
@@ -169,10 +182,12 @@ def names_field(text: str, min_score: float) -> bool:
     (the best score is the highest of the labels' scores, so any one reaching it decides)."""
     if min_score <= 0.0:
         return True
-    t = _UNIT_NOTE.sub("", compact(text).replace("\n", ""))
+    t = label_text(text)
     if not t:
         return False
     if t in _label_set():
+        return True
+    if min_score <= LOOKALIKE_LABEL_SCORE and any(_read_alike(label, t) for label in _label_set()):
         return True
     n = len(t)
     for label, k in _long_labels():
@@ -182,6 +197,12 @@ def names_field(text: str, min_score: float) -> bool:
         elif 200.0 * min(k, n) / (k + n) >= min_score - 1e-6 and fuzz.ratio(label, t) >= min_score:
             return True                   # (past the bound fuzz.ratio cannot reach min_score: lengths alone)
     return False
+
+
+def _read_alike(label: str, text: str) -> bool:
+    """The text is the label with some characters read as their look-alikes (confusables.csv)."""
+    return len(label) == len(text) and label != text and \
+        all(a == b or b in confusables().get(a, ()) for a, b in zip(label, text))
 
 
 @lru_cache(maxsize=None)

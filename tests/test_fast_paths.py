@@ -113,7 +113,7 @@ def test_names_field_is_match_label_over_a_threshold():
     rnd = random.Random(5)
     labels = [label for _, label in field_labels()]
     texts = labels + ["其中：市中区拟安排帮扶资金", "建设\n地点", "总投资（万元）", "", "项", "县农业农村局",
-                      "2025年11月", "峨边彝族自治县"]
+                      "2025年11月", "峨边彝族自治县", "项日", "項目", "项目业日"]
     for _ in range(800):
         w = list(rnd.choice(labels))
         for _ in range(rnd.randint(0, 3)):

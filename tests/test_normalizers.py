@@ -187,6 +187,14 @@ def test_header_read_in_traditional_characters_names_its_field():
     assert match_label("大堡鎮") == match_label("大堡镇")
 
 
+def test_a_label_read_with_look_alikes_names_its_field_below_a_true_reading():
+    # k19-029 (200 dpi 1-bit, heavy blur): rapidocr read the names' header 项目 as 项日; no column named
+    # the name and the plan was rejected (no project plan table found)
+    from normalizers.vocab import LOOKALIKE_LABEL_SCORE
+    assert match_label("项日") == ("name", LOOKALIKE_LABEL_SCORE) and LOOKALIKE_LABEL_SCORE < 100.0
+    assert match_label("项昌")[0] != "name"                 # 昌 is no look-alike of 目
+
+
 def test_a_unit_note_in_yuan_is_no_part_of_the_label():
     # k17-011: 项目总投资（元） names the total word for word, as 总投资（万元） does
     assert match_label("项目总投资（元）") == ("total_investment_wan", 100.0)
