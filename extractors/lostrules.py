@@ -101,6 +101,7 @@ def _gaps(line: list[dict]) -> list[int]:
 
 
 def _one_gap(line: list[dict]) -> int | None:
+    """The line's one gap between two values (as _gaps gives it), or None for none or several."""
     gaps = _gaps(line)
     return gaps[0] if len(gaps) == 1 else None
 

@@ -74,14 +74,9 @@ def label_text(text: str) -> str:
     return _UNIT_NOTE.sub("", folded)
 
 
-@lru_cache(maxsize=None)
-def _labels() -> frozenset[str]:
-    return frozenset(label for _, label in field_labels())
-
-
 def exact_label(text: str) -> bool:
     """The text names a field word for word (match_label's 100), looked up without scoring."""
-    return label_text(text) in _labels()
+    return label_text(text) in _label_set()
 
 
 def match_label(text: str, floor: float = 0.0) -> tuple[str | None, float]:
