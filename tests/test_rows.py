@@ -200,3 +200,57 @@ def test_a_heading_key_is_not_taken_into_the_row_it_heads():
     assert walk([106.0, 122.0], lines, True, Settings()) == []
     breaks = walk([106.0, 122.0], lines, True, Settings(), headings={106.0})
     assert len(breaks) == 1 and 109.0 <= breaks[0] <= 112.0
+
+
+def rows_set_at_the_top_figures_boxed_short() -> list[list[Segment]]:
+    """k20-011 (300 dpi grey, heavy blur, a three-line table): cells set at the top, each row's
+    place and name on two lines, its office on three and its content on three or four, its serial
+    and figures on one.
+    OCR boxes the figures 1.5 pt shorter than the hanzi at both ends, so no figure's top is a name's."""
+    lines = []
+    for top, depth in ((94.3, 4), (150.8, 3), (206.6, 4)):
+        figure = dict(top=top + 1.5, bottom=top + 8.5, size=5)
+        for i in range(depth):
+            y = top + 13.3 * i
+            line = [seg("项目建成后带", 260, y, y + 10.1)]
+            if i < 2:
+                line += [seg("市中区", 40, y, y + 10.1), seg("培训项目", 120, y, y + 10.1)]
+            if i < 3:
+                line.append(seg("峨边彝族", 600, y, y + 10.1))
+            if i == 1:      # a cell's second line, its first read into the column before: its middle is
+                line.append(seg("增收", 360, y, y + 10.1))     # the middle of three-line cells (峨边彝族)
+            if i == 0:
+                line += [seg("(1)", 10, **figure), seg("1083100.00", 420, **figure), seg("880300.00", 500, **figure)]
+            lines.append(sorted(line, key=lambda s: s.x0))
+    return lines
+
+
+def test_rows_set_at_the_top_are_found_when_figures_are_boxed_shorter_than_hanzi():
+    breaks = row_breaks(rows_set_at_the_top_figures_boxed_short(), [0, 35, 110, 250, 350, 400, 480, 560, 660], Settings())
+    assert len(breaks) == 2 and 144.3 < breaks[0] < 150.8 and 187.5 < breaks[1] < 206.6
+
+
+def rows_with_second_lines_cut_loose() -> list[list[Segment]]:
+    """k20-030 (150 dpi 1-bit, heavy blur, a three-line table): three rows set at the top, every text
+    cell on two lines. In the second row OCR read the first lines of two columns (县人力资源和社,
+    2026年12) into one box with the figure beside them, so those columns' cells start on the row's
+    second line: two cells start there, three run on across it."""
+    lines = []
+    for r, top in enumerate((369.6, 412.8, 456.0)):
+        first = [seg("送岗下乡专项", 40, top, top + 9.4, 9.4), seg("到各乡镇组织开展", 140, top, top + 9.4, 9.4),
+                 seg("共和乡人民", 610, top, top + 9.4, 9.4)]
+        if r == 1:       # one box from the figure over the office's and the deadline's first lines
+            first.append(seg("387,900.00县人力资源和社2026年12", 300, top, top + 9.4, 8))
+        else:
+            first += [seg("387,900.00", 300, top + 1.4, top + 8.2, 5), seg("县人力资源和社", 420, top, top + 9.4, 9.4),
+                      seg("2026年12", 520, top, top + 9.4, 9.4)]
+        second = [seg("行动项目", 40, top + 13, top + 22.4, 9.4), seg("提供就业岗位", 140, top + 13, top + 22.4, 9.4),
+                  seg("会保障局", 420, top + 13, top + 22.4, 9.4), seg("月25日前", 520, top + 13, top + 22.4, 9.4),
+                  seg("政府", 610, top + 13, top + 22.4, 9.4)]
+        lines += [sorted(first, key=lambda s: s.x0), second]
+    return lines
+
+
+def test_a_top_key_that_cells_above_run_across_starts_no_row():
+    breaks = row_breaks(rows_with_second_lines_cut_loose(), [0, 130, 290, 410, 510, 600, 700], Settings())
+    assert len(breaks) == 2 and 391.8 < breaks[0] < 412.8 and 435.2 < breaks[1] < 456.0
