@@ -9,9 +9,11 @@ import numpy as np
 
 from extractors.rowkind import KNOWN_WORDING
 from extractors.segments import Segment
-from normalizers.vocab import canonical_category
+from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
 
+_ITEM_NUMBER = re.compile(r"[（(]?(?:\d{1,3}|[一二三四五六七八九十]+)[)）.、．]?")
+MIN_ITEM_NUMBERS = 3     # numbers standing apart down the table that make a 序号 column however few its lines
 _STRUCTURE = re.compile(r"^(?:小计|合计|总计)$|^[（(]?[一二三四五六七八九十]+[)）、.．]")
 
 
@@ -76,9 +78,22 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         if len(out) == found and "category" not in fields + names:
             out += _category_column(a1, b[0], segs, gutter, settings)
             names += ["category"] * (len(out) - found)
+        if len(out) == found:
+            out += _numbers_column(a1, b[0], segs, gutter)
+            names += [None] * (len(out) - found)
         out.append(b)
         names.append(field)
     return out[1:-1], names[1:-1]
+
+
+def item_numbers(segs: list[Segment]) -> bool:
+    """The pieces are items' numbers only (1, (2), 3.; a heading's 一 among them), MIN_ITEM_NUMBERS at
+    least, two of them different: a 序号 column, its header under a seal, whose numbers stand on too few
+    of the lines of tall rows to make a column by their count (k20-008: read into the offices beside)."""
+    texts = [s.text.strip() for s in segs if s.text.strip()]
+    numbers = [t for t in texts if _ITEM_NUMBER.fullmatch(t)]
+    return len(numbers) == len(texts) and sum(any(ch.isdigit() for ch in t) for t in numbers) >= MIN_ITEM_NUMBERS \
+        and len(set(numbers)) >= 2
 
 
 def spans_columns(text: str) -> bool:
@@ -108,10 +123,23 @@ def _category_column(lo: float, hi: float, segs: list[Segment], gutter: float, s
     return []
 
 
+def _numbers_column(lo: float, hi: float, segs: list[Segment], gutter: float) -> list[tuple[float, float]]:
+    """[(x0, x1)] of a 序号 column whose header went unread between lo and hi, or []: text on a few
+    lines only (a number stands by each tall row), no line crossing the gutters either side, that
+    is items' numbers only (item_numbers)."""
+    gaps = _uncovered(lo, hi, segs, gutter, 0)
+    for (_, start), (end, _) in zip(gaps, gaps[1:]):
+        if item_numbers([s for s in segs if start <= s.centre <= end]):
+            return [(start, end)]
+    return []
+
+
 def category_labels(segs: list[Segment], settings: Settings) -> bool:
     """The pieces, top to bottom, make up one or more category labels and nothing else: each run
     of at most settings.category_label_lines of them reads as a category (settings.category_match_min), and two
-    runs name two categories (产业/合作 over 人才/交流), so one label read twice is not a column."""
+    runs name two categories (产业/合作 over 人才/交流), so one label read twice is not a column. A
+    run that ends as a project's name ends (项目, 工程) is a name, however like a category it reads
+    (k20-010: 稳岗就业奖补项目, 消费帮扶项目 under a seal over 项目名称, taken for a 类别 column)."""
     texts = [s.text.strip() for s in sorted(segs, key=lambda s: s.top) if s.text.strip()]
     if len(texts) < 2:
         return False
@@ -120,8 +148,10 @@ def category_labels(segs: list[Segment], settings: Settings) -> bool:
         for j in range(max(0, i - settings.category_label_lines), i):
             if best[j] is None:
                 continue
-            label, score = canonical_category("".join(texts[j:i]))
-            if score >= settings.category_match_min and (best[i] is None or len(best[j]) + 1 > len(best[i])):
+            run = "".join(texts[j:i])
+            label, score = canonical_category(run)
+            if score >= settings.category_match_min and not run.endswith(name_endings()) and \
+                    (best[i] is None or len(best[j]) + 1 > len(best[i])):
                 best[i] = best[j] + [label]
     return best[-1] is not None and len(set(best[-1])) >= 2
 

@@ -56,6 +56,17 @@ def test_category_labels_are_runs_of_pieces_each_naming_a_category():
     assert not category_labels(at[:1], settings)
 
 
+def test_names_that_read_like_categories_are_no_category_column():
+    """k20-010 (seed 20): a seal over 序号 and 项目名称 left the names' column without a header, and its
+    names (稳岗就业奖补项目, 消费帮扶项目) read as categories: taken for a 类别 column, the first two
+    names, garbled under the seal, became one label merged over both rows, and a project was lost."""
+    settings = Settings()
+    names = ["用菌种植", "地建设项", "目", "将建设项", "目", "稳岗就业奖补项目", "2022年劳务协作技能培训项目",
+             "组团式帮扶（教育）项目", "干部人才交流培训项目", "农特产品东部行展销项目", "“四季文旅”", "消费帮扶项目"]
+    assert not category_labels([seg(t, 60, 100 + 12 * k) for k, t in enumerate(names)], settings)
+    assert category_labels([seg(t, 40, 100 + 12 * k) for k, t in enumerate(["劳务", "协作", "消费", "帮扶"])], settings)
+
+
 def test_a_header_piece_over_no_column_of_its_own_is_left_out():
     """k1-036 (seed 1): a seal's words (局革) read over the header beside 项目名称 made a column of
     their own, and the boundary cut every name in two (觉莫乡食用菌 | 种). A stack naming nothing
@@ -150,3 +161,23 @@ def test_header_labels_read_as_one_piece_are_parted():
     parted = split_run_together([seg("实施地点项目总投资", 275, 116)])
     assert parted[1].x0 == 275 + 9.0 * 4 and parted[0].x1 == parted[1].x0
     assert [s.text for s in split_run_together([seg("新建种植基地", 275, 116)])] == ["新建种植基地"]
+
+
+def test_a_numbers_column_whose_header_went_unread_is_found_however_few_its_lines():
+    """k20-008 (seed 20): a seal over 序号 left the numbers, one by each row of three lines, on too few
+    lines to make a column; they were read into the offices beside them (峨边彝族1自治县农业农村局).
+    Numbers only, standing apart down the table, are a column of their own."""
+    settings = Settings()
+    data = []
+    for k in range(5):              # rows of seven lines (绩效目标 wrapped), the office on three, the number on one
+        top = 100.0 + 90 * k
+        lines = [[seg("项目建成后", 200, top + 12 * i)] for i in range(7)]
+        for i, text in ((2, "峨边彝族"), (3, "自治县农"), (4, "业农村局")):
+            lines[i].insert(0, seg(text, 72, top + 12 * i))
+        lines[3].insert(0, seg(str(k + 1), 41, top + 36))
+        data += lines
+    stacks, fields = unlabelled([(70.0, 111.0), (200.0, 236.0)], ["responsible_unit", "content"], data, settings)
+    assert fields == [None, "responsible_unit", "content"] and 35 <= stacks[0][0] <= 42 and 49 <= stacks[0][1] < 72
+    ones = [[s for s in ln if s.text not in "2345"] for ln in data]          # one number: no column
+    assert unlabelled([(70.0, 111.0), (200.0, 236.0)], ["responsible_unit", "content"], ones, settings)[1] == \
+        ["responsible_unit", "content"]
