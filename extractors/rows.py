@@ -177,12 +177,14 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
 
 
 def _runs_over(blocks: list[Block], group: list[Block], size: float) -> bool:
-    """More cells run on across a group's top key (set above it, a line or more of them below it)
-    than start there, ending with them: the cells starting there are second lines whose first lines
-    OCR joined to a neighbouring column's (k20-030: 县人力资源和社 | 会保障局 split off a project's row).
-    Cells running on further down are cells run together over rows (k19-029), no sign."""
+    """More cells run on across a group's top key (their first line ended above it, a line or more
+    of them below it) than start there, ending with them: the cells starting there are second lines
+    whose first lines OCR joined to a neighbouring column's (k20-030: 县人力资源和社 | 会保障局 split
+    off a project's row). Cells running on further down are cells run together over rows (k19-029),
+    and a line OCR boxed taller than the figures beside it is their own line (k3-056): no sign."""
     k, end = statistics.median(b.top for b in group), max(b.bottom for b in group)
-    return sum(1 for b in blocks if b.top < k - 0.5 * size and k + 0.5 * size < b.bottom <= end + 0.5 * size) > len(group)
+    return sum(1 for b in blocks if b.top < k and b.first is not None and b.first <= k + 1.0
+               and k + 0.5 * size < b.bottom <= end + 0.5 * size) > len(group)
 
 
 def key_groups(blocks: list[Block], key, tol: float) -> list[list[Block]]:
