@@ -76,17 +76,17 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
                 labels = "category" not in fields + names and category_labels([s for ln in held for s in ln], settings)
                 names.append("category" if labels else None)
         if len(out) == found and "category" not in fields + names:
-            out += _category_column(a1, b[0], segs, gutter, settings)
+            out += _sparse_column(a1, b[0], segs, gutter, lambda found: category_labels(found, settings))
             names += ["category"] * (len(out) - found)
         if len(out) == found:
-            out += _numbers_column(a1, b[0], segs, gutter)
+            out += _sparse_column(a1, b[0], segs, gutter, _item_numbers)
             names += [None] * (len(out) - found)
         out.append(b)
         names.append(field)
     return out[1:-1], names[1:-1]
 
 
-def item_numbers(segs: list[Segment]) -> bool:
+def _item_numbers(segs: list[Segment]) -> bool:
     """The pieces are items' numbers only (1, (2), 3.; a heading's 一 among them), MIN_ITEM_NUMBERS at
     least, two of them different: a 序号 column, its header under a seal, whose numbers stand on too few
     of the lines of tall rows to make a column by their count (k20-008: read into the offices beside)."""
@@ -111,25 +111,14 @@ def _usual_lines(stacks: list[tuple[float, float]], fields: list[str | None], da
     return counts[len(counts) // 2] if counts else 0.0
 
 
-def _category_column(lo: float, hi: float, segs: list[Segment], gutter: float, settings: Settings
-                     ) -> list[tuple[float, float]]:
-    """[(x0, x1)] of a 类别 column whose header went unread between lo and hi, or []: text on a
-    few lines only (its labels stand in merged cells), no line crossing the gutters either side,
-    that reads as category labels (category_labels)."""
+def _sparse_column(lo: float, hi: float, segs: list[Segment], gutter: float, holds) -> list[tuple[float, float]]:
+    """[(x0, x1)] of a column whose header went unread between lo and hi, or []: text on a few lines
+    only, no line crossing the gutters either side, whose pieces `holds` says are such a column's (a
+    类别 column's labels in merged cells, category_labels; a 序号 column's numbers by tall rows,
+    _item_numbers)."""
     gaps = _uncovered(lo, hi, segs, gutter, 0)
     for (_, start), (end, _) in zip(gaps, gaps[1:]):
-        if category_labels([s for s in segs if start <= s.centre <= end], settings):
-            return [(start, end)]
-    return []
-
-
-def _numbers_column(lo: float, hi: float, segs: list[Segment], gutter: float) -> list[tuple[float, float]]:
-    """[(x0, x1)] of a 序号 column whose header went unread between lo and hi, or []: text on a few
-    lines only (a number stands by each tall row), no line crossing the gutters either side, that
-    is items' numbers only (item_numbers)."""
-    gaps = _uncovered(lo, hi, segs, gutter, 0)
-    for (_, start), (end, _) in zip(gaps, gaps[1:]):
-        if item_numbers([s for s in segs if start <= s.centre <= end]):
+        if holds([s for s in segs if start <= s.centre <= end]):
             return [(start, end)]
     return []
 
