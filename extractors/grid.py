@@ -173,7 +173,42 @@ def _level(ch: dict) -> float:
 
 def chars_to_text(chars: list[dict], line_tol: float = 3.0) -> str:
     """Characters → lines → text, lines joined with newlines."""
-    return "\n".join(map(line_text, group_lines(chars, line_tol)))
+    return "\n".join(map(line_text, _side_by_side(group_lines(chars, line_tol))))
+
+
+# two OCR boxes side by side whose heights overlap by at least this share of the shorter are one line
+SIDE_BY_SIDE_OVERLAP = 0.5
+
+
+def _side_by_side(lines: list[list[dict]]) -> list[list[dict]]:
+    """Neighbouring lines of a cell that OCR read as two boxes, one set a few points above the other
+    (a seal's ring over the line, k21-015: 殖小区建 read above 哈曲乡乌金猪养, the name cut and
+    turned round), joined: their characters stand apart across the line and share most of their height.
+    Lines of a text layer keep their baselines and stay apart."""
+    out: list[list[dict]] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev and _beside(prev, line):
+            out[-1] = sorted(prev + line, key=_X0)
+        else:
+            out.append(line)
+    return out
+
+
+def _beside(a: list[dict], b: list[dict]) -> bool:
+    """Two OCR lines that stand apart across the page (overlapping by less than half a glyph) and
+    overlap in height by at least SIDE_BY_SIDE_OVERLAP of the shorter."""
+    if any("baseline" in ch for ch in a + b):
+        return False
+    ax0, ax1 = min(ch["x0"] for ch in a), max(ch["x1"] for ch in a)
+    bx0, bx1 = min(ch["x0"] for ch in b), max(ch["x1"] for ch in b)
+    glyph = min(ch["x1"] - ch["x0"] for ch in a + b)
+    if min(ax1, bx1) - max(ax0, bx0) > glyph / 2:
+        return False
+    at, ab = min(ch["top"] for ch in a), max(ch["bottom"] for ch in a)
+    bt, bb = min(ch["top"] for ch in b), max(ch["bottom"] for ch in b)
+    shorter = min(ab - at, bb - bt)
+    return shorter > 0 and min(ab, bb) - max(at, bt) >= SIDE_BY_SIDE_OVERLAP * shorter
 
 
 def line_text(line: list[dict]) -> str:
