@@ -93,10 +93,10 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", label, _BARE_NUMERAL.match(bare[0]).group(1)   # （一） | 产业帮扶项目, cells apart
         joined = "".join(words)
         if len(words) == 2 and (canonical_category(joined)[1] >= KNOWN_WORDING or _COUNTED.search(joined)
-                                and not _CATEGORY_NAME.match(joined)      # numbered: its numeral kept below
-                                and canonical_category(joined)[1] >= settings.category_match_min):
+                                and not _CATEGORY_NAME.match(joined)):     # numbered: its numeral kept below
             return "subtotal", joined, ""   # 产 | 业合作（5个）: a heading cut over two cells, numeral lost; 产业 |
-            # 发展类（3个） set across the name's and content's columns, worded otherwise but counted (k16-005)
+            # 发展类（3个） set across the name's and content's columns, worded otherwise but counted (k16-005);
+            # 帮扶 | 项目（5个）, 一、产业 lost under a seal, a count as a lone word's is (k21-012)
         if (heading := _cut_heading(words, settings)) is not None:
             return "subtotal", *heading           # （ | 产业协作 | （5个）: a heading cut over cells, its numeral lost
         if (heading := _spread_heading(words, settings)) is not None:

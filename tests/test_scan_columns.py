@@ -196,6 +196,10 @@ def test_a_heading_cut_across_two_cells_with_its_numeral_lost_is_a_heading():
     # category's own wording (产业发展类) but counted; two words of a project are still a project
     kinds = _kinds([("", "产业", "962", "发展类（3个）"), ("", "产业", "962", "发展示范基地")])
     assert kinds == [("subtotal", "产业发展类(3个)", ""), ("item", "", "")]
+    # k21-012 (faint rules, a seal over the table): 一、产业帮扶项目（5个） read 帮扶 | 项目（5个）, 一、产业 under the
+    # seal: counted, a heading though its words name no category
+    kinds = _kinds([("", "帮扶", "2065.74", "项目（5个）"), ("", "白杨乡乌金猪养殖小区建设项目", "505.56", "县农业农村局")])
+    assert kinds == [("subtotal", "帮扶项目(5个)", ""), ("item", "", "")]
 
 
 def test_a_category_alone_in_its_row_with_its_numeral_under_a_seal_is_a_heading():
