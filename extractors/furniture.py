@@ -87,10 +87,34 @@ def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], sett
         pages_of.setdefault(re.sub(r"\d+", "#", text), set()).add(number)
     scanned = {s.number for s in scans if s.dpi}
     alike = _read_alike([(n, re.sub(r"\d+", "#", t)) for n, t, *_ in marginal if n in scanned], settings)
-    return {id(c) for number, text, line, apart, small in marginal
-            if small or (apart if _PAGE_NUMBER.match(text) else len(pages_of[key := re.sub(r"\d+", "#", text)]) >= 2
-                         or (number, key) in alike)
-            for c in line}
+    found = [(number, line) for number, text, line, apart, small in marginal
+             if small or (apart if _PAGE_NUMBER.match(text) else len(pages_of[key := re.sub(r"\d+", "#", text)]) >= 2
+                          or (number, key) in alike)]
+    return {id(c) for _, line in found + _placed(scans, lines_of, found, settings) for c in line}
+
+
+def _placed(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], found: list[tuple[int, list[dict]]],
+            settings: Settings) -> list[tuple[int, list[dict]]]:
+    """A page's last line, in its bottom margin as far from the foot as a footer found on another page
+    and set smaller than `furniture_placed_type` of the page's usual type: that footer, read otherwise
+    and set right under a table that runs down to it (k21-028: SATHETR tatdpians 14 盟 read into the
+    table as a row, splitting the project above it across the page break)."""
+    height = {s.number: s.height for s in scans}
+    feet = [(n, height[n] - max(map(_BOTTOM, line)), height[n] - min(map(_TOP, line))) for n, line in found
+            if min(map(_TOP, line)) > height[n] / 2]
+    out = []
+    for scan in scans:
+        lines = lines_of[scan.number]
+        if not lines or any(line is lines[-1] for n, line in found if n == scan.number):
+            continue
+        last = lines[-1]
+        low, high = scan.height - max(map(_BOTTOM, last)), scan.height - min(map(_TOP, last))
+        heights = sorted(map(_height, lines))
+        if high < settings.furniture_margin * scan.height and \
+                _height(last) < settings.furniture_placed_type * heights[len(heights) // 2] and \
+                any(n != scan.number and min(high, b) - max(low, a) > 0 for n, a, b in feet):
+            out.append((scan.number, last))
+    return out
 
 
 def _height(line: list[dict]) -> float:

@@ -19,6 +19,7 @@ DEFAULT_FURNITURE_MARGIN = 0.1        # share of the page height at top and bott
 DEFAULT_FURNITURE_SIMILARITY = 85.0     # rapidfuzz ratio: a scanned page's margin line read this alike on another page repeats it
 DEFAULT_FURNITURE_MIN_CHARS = 8         # a margin line this long at least may be matched as read alike (shorter: exact only)
 DEFAULT_FURNITURE_SMALL_TYPE = 0.6      # a margin line standing apart set smaller than this share of the page's usual type is furniture
+DEFAULT_FURNITURE_PLACED_TYPE = 0.8     # ... and one right under the body, where another page's footer stands, set smaller than this share
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
@@ -128,6 +129,7 @@ class Settings:
     furniture_similarity: float = DEFAULT_FURNITURE_SIMILARITY
     furniture_min_chars: int = DEFAULT_FURNITURE_MIN_CHARS
     furniture_small_type: float = DEFAULT_FURNITURE_SMALL_TYPE
+    furniture_placed_type: float = DEFAULT_FURNITURE_PLACED_TYPE
     table_margin: float = DEFAULT_TABLE_MARGIN
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
@@ -279,8 +281,9 @@ class Settings:
         if not 0 <= self.header_guess_min <= self.header_match_min:
             raise SettingsError(f"header_guess_min must be a score from 0 to header_match_min "
                                 f"({self.header_match_min!r}), got {self.header_guess_min!r}")
-        if not 0 <= self.furniture_small_type < 1:
-            raise SettingsError(f"furniture_small_type must be a share from 0 to 1, got {self.furniture_small_type!r}")
+        if not 0 <= self.furniture_small_type <= self.furniture_placed_type < 1:
+            raise SettingsError(f"furniture_small_type and furniture_placed_type must be shares from 0 to 1, the "
+                                f"first no larger, got {self.furniture_small_type!r}, {self.furniture_placed_type!r}")
         if not 0 < self.furniture_similarity <= 100 or self.furniture_min_chars < 1:
             raise SettingsError(f"furniture_similarity must be a score from 0 to 100 and furniture_min_chars >= 1, "
                                 f"got {self.furniture_similarity!r}, {self.furniture_min_chars!r}")

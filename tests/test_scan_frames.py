@@ -95,3 +95,29 @@ def test_a_footer_in_small_type_read_too_badly_to_match_another_page_is_furnitur
     body = _chars(800.0, [("SNHETC(dn式生器件2031", 150.0)], 14.0)
     plain = PageScan(2, 595.0, 842.0, chars + body, [], dpi=200, text_source="ocr")
     assert not furniture([plain], {2: group_lines(chars + body)}, Settings())
+
+
+def test_a_footer_set_right_under_a_table_where_another_pages_footer_stands_is_furniture():
+    """k21-028 (200 dpi 1-bit, an unruled table whose rows run on across pages): on the table's first
+    (landscape) page the footer, read SATHETR tatdpians 14 盟 in type 0.7 of the table's, stood 10 pt
+    under the last row: not apart, not small enough, read like no other page's. It went into the
+    table as a row, and the project above it, cut by the page break, was joined to it: a spurious
+    record and every seq after it one off. The page's last line, at a footer's distance from the
+    foot and in type under furniture_placed_type of the page's usual, is that footer; in table type it
+    is a row."""
+    prose = _chars(400.0, [("在平等乡新建标准化圈舍", 40.0)], 14.0)
+    footer = _chars(799.0, [("SANFHETIC", 150.0)], 4.8)                  # found small and apart on page 2
+    rows = [_chars(top, [("干部人才交流培", 40.0), ("1090000", 300.0)], 9.6) for top in (500.0, 515.0, 533.0)]
+    under = _chars(552.0, [("SATHETR", 100.0), ("tatdpians 14", 400.0), ("盟", 600.0)], 6.7)
+
+    def pages(last: list[dict]) -> tuple[list[PageScan], dict[int, list[list[dict]]]]:
+        table = [c for r in rows for c in r] + last
+        scans = [PageScan(2, 595.0, 842.0, prose + footer, [], dpi=200, text_source="ocr"),
+                 PageScan(7, 842.0, 595.3, table, [], dpi=200, text_source="ocr")]
+        return scans, {2: group_lines(prose + footer), 7: group_lines(table)}
+
+    out = furniture(*pages(under), Settings())
+    assert {id(c) for c in under} <= out and not out & {id(c) for r in rows for c in r}
+    assert not furniture(*pages(under), Settings(furniture_placed_type=0.6)) & {id(c) for c in under}
+    row = _chars(552.0, [("训项目", 40.0), ("春燕", 400.0)], 9.6)            # the row's rest, in table type
+    assert not furniture(*pages(row), Settings()) & {id(c) for c in row}
