@@ -74,8 +74,7 @@ def furniture(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], sett
                 labelled[j] = _labels(lines[j], settings, known)
             return labelled[j]
 
-        heights = sorted(_height(line) for line in lines)
-        small = settings.furniture_small_type * heights[len(heights) // 2] if heights else 0.0
+        small = settings.furniture_small_type * _usual_height(lines)
         for k, line in enumerate(lines):
             if min(map(_TOP, line)) > band and max(map(_BOTTOM, line)) < scan.height - band:
                 continue
@@ -109,9 +108,8 @@ def _placed(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], found:
             continue
         last = lines[-1]
         low, high = scan.height - max(map(_BOTTOM, last)), scan.height - min(map(_TOP, last))
-        heights = sorted(map(_height, lines))
         if high < settings.furniture_margin * scan.height and \
-                _height(last) < settings.furniture_placed_type * heights[len(heights) // 2] and \
+                _height(last) < settings.furniture_placed_type * _usual_height(lines) and \
                 any(n != scan.number and min(high, b) - max(low, a) > 0 for n, a, b in feet):
             out.append((scan.number, last))
     return out
@@ -120,6 +118,12 @@ def _placed(scans: list[PageScan], lines_of: dict[int, list[list[dict]]], found:
 def _height(line: list[dict]) -> float:
     """A line's type height: its tallest character's."""
     return max(c["bottom"] - c["top"] for c in line)
+
+
+def _usual_height(lines: list[list[dict]]) -> float:
+    """A page's usual type height: its lines' median (0 for no lines)."""
+    heights = sorted(map(_height, lines))
+    return heights[len(heights) // 2] if heights else 0.0
 
 
 def _read_alike(lines: list[tuple[int, str]], settings: Settings) -> set[tuple[int, str]]:
