@@ -5,7 +5,7 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
 - `value_interleaved`: a value holds another field's value in pieces with other text between them
   (two cells read as one, taken by the merge for a longer wording of the same fact);
 - `name_misread`: a document's title or issuer, or a scan's place, office or owner, names the plan's
-  donor or recipient almost but not quite;
+  donor or recipient almost but not quite, or a scan's place or office one of the county's towns;
 - `value_missing`: a scan's empty value in a field most of the plan's projects fill or its table has
   a column for (a lost cell), and a scan's issuer or date not found (most plans print them);
 - `name_truncated`: a scan's place, office or owner not ending as such names end (its last characters lost),
@@ -211,6 +211,29 @@ def misread_places(documents: pd.DataFrame, projects: pd.DataFrame, scanned: set
                             fuzz.partial_ratio(n, said) >= near for n in names.get(p["doc_id"], [])):
                 out.append((p["doc_id"], p["project_id"], f))     # 峨边 alone is a short form, not a misreading
     return out
+
+
+def misread_towns(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
+    """A scan's place or office naming a county's town or township with one character misread (白物乡 for
+    白杨乡, 红花镶 for 红花镇): too short to repair with confidence, and a village named after its town
+    (新林村) is no misreading."""
+    towns = tuple(township_stems().values())
+    out = []
+    for p in projects[projects["doc_id"].isin(scanned)].to_dict("records"):
+        for f in ("location",) + OFFICE_FIELDS:
+            said = compact(text(p.get(f)))
+            for known in place_parts(said):                        # a place read right is no misreading
+                said = said.replace(known, "\0" * len(known))
+            if said and any(_one_off(said[i:i + len(t)], t) for t in towns for i in range(len(said) - len(t) + 1)):
+                out.append((p["doc_id"], p["project_id"], f))
+    return out
+
+
+def _one_off(window: str, town: str) -> bool:
+    """The window reads the town with one hanzi other, its ending no other place's (新林村)."""
+    diff = [i for i, (a, b) in enumerate(zip(window, town)) if a != b]
+    return len(diff) == 1 and HANZI.match(window[diff[0]]) is not None and \
+        not (diff[0] == len(town) - 1 and window[-1] in "".join(PLACE_ENDINGS))
 
 
 def official_endings(name: str) -> list[str]:
@@ -468,7 +491,7 @@ def doubts(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataF
     found = [(k, "readings", READINGS_DIFFER) for k in differing_readings(provenance, scanned, near, correction_min)]
     found += [(k, "readings", VALUE_INTERLEAVED) for k in interleaved_values(projects)]
     found += [(k, "readings", NAME_MISREAD) for k in misread_names(documents, near_name)
-              + misread_places(documents, projects, scanned, near_name)]
+              + misread_places(documents, projects, scanned, near_name) + misread_towns(projects, scanned)]
     found += [(k, "missing", VALUE_MISSING) for k in missing_values(projects, scanned, filled_share,
                                                                     tabled_fields(provenance))
               + missing_document_values(documents, scanned)]

@@ -504,3 +504,15 @@ def test_a_place_naming_the_county_almost_is_queued():
                                   _project(4, location="峨边")])          # the bundled 2023 scan's short form
     assert misread_places(docs, projects, {"d"}, 70) == [("d", "d-1", "location")]
     assert misread_places(docs, projects, set(), 70) == []
+
+
+def test_a_town_read_with_one_character_other_is_queued():
+    # k22-007 (seed 22): 白杨乡 read 白物乡, unflagged; a village named after its town is no misreading
+    from normalizers.doubts import misread_towns
+    projects = frame("projects", [_project(1, location="白物乡"), _project(2, location="红花镶"),
+                                  _project(3, location="新林镇新林村"), _project(4, location="峨边彝族自治县白杨乡"),
+                                  _project(5, location="白杨乡", responsible_unit="白物乡人民政府"),
+                                  _project(6, location="杨河乡", responsible_unit="乐山市市中区农业农村局")])
+    assert misread_towns(projects, {"d"}) == [("d", "d-1", "location"), ("d", "d-2", "location"),
+                                              ("d", "d-5", "responsible_unit")]
+    assert misread_towns(projects, set()) == []
