@@ -167,13 +167,36 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
     headings = {round(k, 1) for k in heading_keys(lines, key_of)}
     keys = sorted({round(k, 1) for k, _ in rows} | headings)
     if rows:        # the rest of a row broken by the page break, above the first row: a row of its own
-        first_top = min(b.top for b in min(rows, key=lambda kr: kr[0])[1])
+        k0, first = min(rows, key=lambda kr: kr[0])
+        first_top = min(b.top for b in first)
         lead = [b for b in blocks if b.bottom < first_top - 0.5]
+        if not lead and key_of is _centre:
+            lead = _tails_above(per_column(lines, columns), k0, first_top, settings.row_key_em * size)
         if lead and key_of(lead[0]) < keys[0]:
             keys.insert(0, round(min(key_of(b) for b in lead), 1))
     if len(keys) < 2:
         return []
     return walk(keys, lines, key_of is _centre, settings, apart, headings)
+
+
+def _tails_above(per: list[list[Segment]], key: float, top: float, tol: float) -> list[Block]:
+    """Lines above a table's first row set in the middle (its cells from `top` on), each run on in its
+    column into a cell centred on the row's middle `key` only without them: the rest of the row above,
+    broken by the page break, its rule lost (k22-023: 会 of 残疾人联合会 over a cell of the next
+    project), as blocks; [] unless every line above the row is such."""
+    out = []
+    for segs in per:
+        above = [s for s in segs if s.bottom < top - 0.5]
+        if not above:
+            continue
+        start = min((s.top for s in segs if max(a.bottom for a in above) < s.top < key), default=None)
+        if start is None:
+            return []
+        cell = [s for s in segs if s.top >= start and s.bottom <= 2 * key - start + tol]
+        if abs((start + max(s.bottom for s in cell)) / 2 - key) > tol:
+            return []
+        out.append(Block(min(s.top for s in above), max(s.bottom for s in above), max(s.size for s in above)))
+    return sorted(out, key=_centre)
 
 
 def _runs_over(blocks: list[Block], group: list[Block], size: float) -> bool:

@@ -254,3 +254,23 @@ def rows_with_second_lines_cut_loose() -> list[list[Segment]]:
 def test_a_top_key_that_cells_above_run_across_starts_no_row():
     breaks = row_breaks(rows_with_second_lines_cut_loose(), [0, 130, 290, 410, 510, 600, 700], Settings())
     assert len(breaks) == 2 and 391.8 < breaks[0] < 412.8 and 435.2 < breaks[1] < 456.0
+
+
+def rest_of_a_row_over_the_page_break() -> list[list[Segment]]:
+    """k22-023 (150 dpi, faint rules, the table going on over pages): the last characters of the page
+    before's last row (会 of 残疾人联合会, 心 of 管理中心) stand alone at the top of the page, over rows
+    set in the middle; their rule lost, each runs on in its column into the next project's cell."""
+    lines = [[seg("会", 40, 37.4, 46.8, 9.5), seg("心", 360, 37.4, 46.8, 9.5)]]
+    for middle, serial in ((64.1, "(2)"), (93.5, "(3)")):
+        lines.append([seg("峨边彝族自治", 40, middle - 11.5, middle - 1.5, 9.5),
+                      seg("勒乌乡幼儿园保", 145, middle - 11.5, middle - 1.5, 9.5),
+                      seg("村集体经", 360, middle - 11.5, middle - 1.5, 9.5)])
+        lines.append([seg(serial, 5, middle - 4.7, middle + 4.7, 5), seg("268.80", 260, middle - 4.7, middle + 4.7, 5)])
+        lines.append([seg("县教育局", 40, middle + 2.9, middle + 12.6, 9.5), seg("施建设项目", 145, middle + 2.9, middle + 12.6, 9.5),
+                      seg("济组织", 360, middle + 2.9, middle + 12.6, 9.5)])
+    return lines
+
+
+def test_the_rest_of_a_row_broken_by_the_page_break_is_a_row_of_its_own_though_run_on_into_a_cell():
+    breaks = row_breaks(rest_of_a_row_over_the_page_break(), [0, 35, 140, 250, 350, 450], Settings())
+    assert len(breaks) == 2 and 46.8 < breaks[0] < 52.6 and 76.7 < breaks[1] < 82.0
