@@ -15,8 +15,9 @@ from schemas.types import Line, NarrativeItem, Page
 
 # a section heading's numeral and its 、 (or what OCR read for it: 三“工作任务, k1-005)
 SECTION = re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|[，,“”\"'`‘’]{1,2})")
-_HEADING = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
-_ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(](\d{1,2})[)）])\s*(?=[^\d\s])(.*)$", re.S)
+# a numeral in brackets, its （ as OCR reads it too (《1）助残融爱建设项目, 〈1）…: k22-002's tesseract layer)
+_HEADING = re.compile(r"^(?:[（(《〈]([一二三四五六七八九十]+)[)）》〉]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
+_ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(《〈](\d{1,2})[)）》〉])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money (its ， read
 # as ． or . by OCR: 总投资117万元．拟投入…, k1-007)
 _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?总投资[\d.]+万元[，,、.．]?)?(?:拟|计划)?(?:投入|安排)")

@@ -233,3 +233,13 @@ def test_the_task_totals_are_read_where_a_lost_line_end_broke_the_paragraph():
     assert extract_metadata(paras).project_count_stated is None
     cover = [Paragraph("峨边府办发【2022]】15号", 1, 16.0)]
     assert extract_metadata(cover + paras).doc_number == "峨边府办发〔2022〕15号"
+
+
+def test_items_numbered_in_brackets_ocr_read_as_angle_marks_are_items():
+    """k22-002 (a tesseract layer over a 200 dpi 1-bit scan): （1） read 《1） and 〈1）: the items were
+    not split off their numbers and the name kept the mark (《1）助残融爱建设项目)."""
+    paras = [Paragraph("二、工作任务", 2, 16.0), Paragraph("《一）做强特色产业。投入帮扶资金398万元。", 2, 16.0),
+             Paragraph("《1）助残融爱建设项目。总投资279万元，拟投入帮扶资金119万元。", 2, 16.0),
+             Paragraph("〈2）大堡镇产业路硬化项目。总投资100万元，拟投入帮扶资金90万元。", 2, 16.0)]
+    items = narrative_items(paras)
+    assert [i.name for i in items] == ["助残融爱建设项目", "大堡镇产业路硬化项目"]
