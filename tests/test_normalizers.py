@@ -185,6 +185,8 @@ def test_header_read_in_traditional_characters_names_its_field():
     # table had no other name header, and the plan was rejected (no project plan table found)
     assert match_label("項目") == ("name", 100.0)
     assert match_label("大堡鎮") == match_label("大堡镇")
+    # k22-031: 类别 read 类別 on a turned table page; every category was lost (未分类)
+    assert match_label("类別") == ("category", 100.0)
 
 
 def test_a_label_read_with_look_alikes_names_its_field_below_a_true_reading():
