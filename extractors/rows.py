@@ -15,6 +15,7 @@ from schemas.settings import Settings
 _FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")      # a whole amount
 MIN_AMOUNT_DIGITS = 3    # two stacked figures this long are two rows' amounts (a wrapped one leaves fewer)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+TAIL_WIDTH_SHARE = 0.8   # a line this share of its column's widest or wider is a wrapped line, no row's last
 
 
 def row_bands(frame: Frame, rules: list[float], columns: list[float], settings: Settings
@@ -181,16 +182,18 @@ def row_breaks(lines: list[list[Segment]], columns: list[float], settings: Setti
 
 def _tails_above(per: list[list[Segment]], key: float, top: float, tol: float) -> list[Block]:
     """Lines above a table's first row set in the middle (its cells from `top` on), each run on in its
-    column into a cell centred on the row's middle `key` only without them: the rest of the row above,
-    broken by the page break, its rule lost (k22-023: 会 of 残疾人联合会 over a cell of the next
-    project), as blocks; [] unless every line above the row is such."""
+    column into a cell centred on the row's middle `key` only without them, and short of the column's
+    widest line: the rest of the row above, broken by the page break, its rule lost (k22-023: 会 of
+    残疾人联合会 over a cell of the next project), as blocks; [] unless every line above the row is
+    such. A line as wide as the column's is a cell's first line, wrapped (k22-003: 改造教学楼约210平方米，购)."""
     out = []
     for segs in per:
         above = [s for s in segs if s.bottom < top - 0.5]
         if not above:
             continue
+        widest = max(s.x1 - s.x0 for s in segs)
         start = min((s.top for s in segs if max(a.bottom for a in above) < s.top < key), default=None)
-        if start is None:
+        if start is None or any(a.x1 - a.x0 >= TAIL_WIDTH_SHARE * widest for a in above):
             return []
         cell = [s for s in segs if s.top >= start and s.bottom <= 2 * key - start + tol]
         if abs((start + max(s.bottom for s in cell)) / 2 - key) > tol:

@@ -274,3 +274,19 @@ def rest_of_a_row_over_the_page_break() -> list[list[Segment]]:
 def test_the_rest_of_a_row_broken_by_the_page_break_is_a_row_of_its_own_though_run_on_into_a_cell():
     breaks = row_breaks(rest_of_a_row_over_the_page_break(), [0, 35, 140, 250, 350, 450], Settings())
     assert len(breaks) == 2 and 46.8 < breaks[0] < 52.6 and 76.7 < breaks[1] < 82.0
+
+
+def test_a_tall_cells_first_line_over_the_first_row_stays_in_it():
+    """k22-003: the first row's content of four lines, set in the middle, its first line above every
+    other cell (and the rows set tight, so the column's text runs on into the next row's): a wrapped
+    line as wide as the column, not the rest of a row broken by the page break."""
+    lines = []
+    for middle, serial in ((67.9, "6"), (122.2, "7")):
+        lines += [[seg("改造教学楼约210平方米购", 105, middle - 24.3 + 13 * i, middle - 14.6 + 13 * i, 9.5)]
+                  for i in range(4)]
+        lines.append([seg("白杨乡中心小学提", 250, middle - 11.5, middle - 1.5, 9.5), seg(serial, 40, middle - 3.2, middle + 3.2, 6),
+                      seg("2650000", 600, middle - 3.2, middle + 3.2, 6)])
+        lines.append([seg("升改造项目", 250, middle + 1.5, middle + 11.5, 9.5)])
+    lines.sort(key=lambda ln: min(s.top for s in ln))
+    breaks = row_breaks(lines, [0, 100, 245, 340, 700], Settings())
+    assert len(breaks) == 1 and 82 < breaks[0] < 110
