@@ -36,6 +36,7 @@ TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, long
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
 TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
+THIN_RUN = 0.3           # ink under this many ems high in a line box is a rule or a speck, not its text
 READ_TWICE = 0.5         # a character whose box covers this share of a same character's of another line is that glyph again
 
 
@@ -273,7 +274,8 @@ def _covered(a: dict, b: dict) -> float:
 def ink_rows(img: np.ndarray, box, em: float | None = None) -> tuple[float, float]:
     """(top, bottom) in pixels of the ink in a detected line box. The detector pads its boxes
     by about half a line (unclip), which closes the gaps between a table's rows; ink rows of a
-    neighbouring line reaching into the padding stand apart by an empty band and are left out.
+    neighbouring line reaching into the padding stand apart by an empty band and are left out, as is
+    ink under THIN_RUN ems high (a rule the box crosses; with no other ink, the box is the line's).
     Ink over TALL_RUN times the line's em (`em` px, from its character pitch) high holds two
     lines set close (a cell's wrapped text): it is cut at its faintest rows (see _one_line), unless
     the box is taller than wide (a line running down a turned page, which the recogniser turned to read)."""
@@ -292,6 +294,10 @@ def ink_rows(img: np.ndarray, box, em: float | None = None) -> tuple[float, floa
             start = b
     runs.append((start, rows[-1]))
     middle = (y1 - y0) / 2
+    if em:                   # a rule the box crosses: the text beside it may be fainter than INK (k22-028:
+        runs = [r for r in runs if r[1] + 1 - r[0] >= THIN_RUN * em]     # a grey footer under a table)
+        if not runs:
+            return float(min(ys)), float(max(ys))
     lo, hi = min(runs, key=lambda r: (0 if r[0] <= middle <= r[1] else 1, -(r[1] - r[0])))
     if em and hi + 1 - lo > TALL_RUN * em and x1 - x0 > y1 - y0:     # not a line running down the page
         lo, hi = _one_line(counts, lo, hi, middle)

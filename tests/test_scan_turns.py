@@ -71,6 +71,19 @@ def test_two_close_lines_in_one_detected_box_give_the_middle_ones_rows():
     assert ink_rows(img, tall, em=24.0) == (20.0, 71.0)
 
 
+def test_a_rule_across_a_line_box_is_not_its_text():
+    """k22-028 (300 dpi grey, heavy blur): a footer in grey type set right under a table's bottom
+    rule; its box's only ink darker than INK was the rule, so the footer's characters were boxed
+    0.7 pt high on the rule, inside the table, and read into the last project's cells."""
+    img = np.full((100, 400), 255, np.uint8)
+    img[26:28, 0:400] = 0                   # the table's bottom rule, 2 px
+    img[36:60, 10:390] = 170                # the footer's grey type (24 px em), lighter than INK
+    box = [(5, 22), (395, 22), (395, 66), (5, 66)]
+    assert ink_rows(img, box, em=24.0) == (22.0, 66.0)     # the box, not the rule
+    img[36:60, 10:390] = 0                  # in black type: its own rows
+    assert ink_rows(img, box, em=24.0) == (36.0, 60.0)
+
+
 def test_an_upright_table_of_narrow_columns_is_not_turned_a_quarter():
     """k2-016 page 6 (seed 2): columns one to three characters wide (stacked cell lines, 资金来源 set
     one character a line) made the ink profile look turned, and a quarter turn read turned glyphs
