@@ -14,8 +14,8 @@ dataset itself (provenance, projects, documents): each rule gives (doc_id, proje
   deadline to the month where most of the plan's give the day;
 - `stray_digits`: a scan's place, office, owner or person beginning or ending with a figure, or a
   project name with a figure no count or date explains (加工厂1房);
-- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �), unpaired brackets, or a
-  character before a location's first place;
+- `stray_mark`: a scan's value holding a symbol no plan prints in one (☑, ■, �) or a hanzi outside GB 2312
+  (憂), unpaired brackets, a run read twice over, or a character before a location's first place;
 - `seq_uncertain`: in a plan whose project count is not the stated one, the numbers of the projects
   from the first one doubted as a project (`needs_review`, `conflict:name`) on (a project too many
   or too few before them shifts them); in a plan numbered through, a number not the one printed;
@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -60,6 +61,8 @@ STRAY_MARK = "stray_mark"
 YEAR_APART = "year_apart"
 NAME_REPEATED = "name_repeated"
 HANZI = re.compile("[\u4e00-\u9fff]")
+READ_TWICE = 3              # a run of this many hanzi or more right after itself is one read twice
+_TWICE = re.compile(rf"([\u4e00-\u9fff]{{{READ_TWICE},}})\1")
 _PAST_ENDING = re.compile("(?:项目|工程)[\u4e00-\u9fff]$")
 _BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")     # a name's place or phase after its ending: …项目（大堡镇）
 # what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
@@ -382,14 +385,20 @@ def stray_in_name(name: str) -> bool:
 
 def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's text value holding a symbol no plan prints in a value (☑, ■, ◆, �, a private-use
-    character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目);
+    character): a tick box, bullet or blot the engine read as a character (杨村乡中心小学☑提升改造项目),
+    or a hanzi outside GB 2312 (憂); a run of characters read twice over (沙坪镇人民政府民政府, k22-012);
     or brackets or quotes that do not pair up; or a location with a character before its first
     place (上峨边彝族自治县五渡镇: a neighbour's stroke read into it, k7-010), or an office or owner with
     one or two before its county (、产峨边彝族自治县农业农村局: a heading's characters, k8-023)."""
     return [(p["doc_id"], p["project_id"], f) for p in projects[projects["doc_id"].isin(scanned)].to_dict("records")
-            for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v)
+            for f, v in p.items() if isinstance(v, str) and (any(_stray(ch) for ch in v) or _unpaired(v) or _read_twice(v)
                                                              or f == "location" and _before_place(v)
                                                              or f in OFFICE_FIELDS and _before_county(v))]
+
+
+def _read_twice(value: str) -> bool:
+    """The value holds a run of READ_TWICE hanzi or more right after itself (人民政府民政府)."""
+    return _TWICE.search(compact(value)) is not None
 
 
 def _before_county(office: str) -> bool:
@@ -426,7 +435,20 @@ def _unpaired(value: str) -> bool:
 
 
 def _stray(ch: str) -> bool:
-    return unicodedata.category(ch) in STRAY_CATEGORIES or ch == "\ufffd"
+    return unicodedata.category(ch) in STRAY_CATEGORIES or ch == "\ufffd" or _outside_gb2312(ch)
+
+
+@lru_cache(maxsize=4096)
+def _outside_gb2312(ch: str) -> bool:
+    """A hanzi outside GB 2312, the simplified set the plans are printed in: an OCR engine's reading
+    (助残融憂 for 助残融爱, k22-016; a traditional form fix_variants does not know)."""
+    if not "\u3400" <= ch <= "\u9fff":
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def uncertain_numbers(documents: pd.DataFrame, projects: pd.DataFrame, provenance: pd.DataFrame) -> list[Key]:

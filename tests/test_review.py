@@ -459,6 +459,13 @@ def test_a_value_holding_a_symbol_no_plan_prints_is_queued():
                                  _project(2, responsible_unit="峨边彝族自治县农业农村局", implementing_entity="县农业农村局"),
                                  _project(3, ownership="马边彝族自治县水务局")])
     assert stray_marks(offices, {"d"}) == [("d", "d-1", "responsible_unit")]
+    # k22-016 (seed 22): 爱 read 憂, outside GB 2312 as no plan's character is; 芨 and 彝 are in it
+    rare = frame("projects", [_project(1, name="助残融憂建设项目"), _project(2, name="杨河乡白芨种植基地建设项目",
+                                                                     location="峨边彝族自治县")])
+    assert stray_marks(rare, {"d"}) == [("d", "d-1", "name")]
+    # k22-012 (seed 22): a wrapped owner's tail read twice; a word said twice apart is as printed
+    twice = frame("projects", [_project(1, ownership="沙坪镇人民政府民政府"), _project(2, content="改造农户人居环境，改造农户圈舍")])
+    assert stray_marks(twice, {"d"}) == [("d", "d-1", "ownership")]
 
 
 def test_two_projects_of_a_scan_with_one_name_are_queued():
