@@ -122,7 +122,10 @@ def header_band(lines: list[list[Segment]], rules: list[float], settings: Settin
     if start is None:
         return None
     first = start
-    while first > 0 and _header_like(lines[first - 1]) and _over(lines[first - 1], lines[first:start + 4]) and \
+    below = lines[start:start + 4]           # the label line and what may be header under it, not a row of figures
+    below = below[:next((k for k, ln in enumerate(below) if k and any(DATA_TEXT.match(s.text.strip()) for s in ln)),
+                        len(below))]        # (k23-018: 有, a seal's stroke, stood over a first row's text only)
+    while first > 0 and _header_like(lines[first - 1]) and _over(lines[first - 1], lines[first:start] + below) and \
             lines[first][0].top - max(s.bottom for s in lines[first - 1]) <= 1.2 * lines[first][0].size:
         first -= 1
     last = start

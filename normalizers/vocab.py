@@ -31,7 +31,8 @@ def field_labels() -> tuple[tuple[str, str], ...]:
     return tuple((r["field"], r["label"]) for r in _rows("fields.csv"))
 
 
-_UNIT_NOTE = re.compile(r"[（(][^)）]*元[)）]")
+# a unit note, or its end when OCR read its opening bracket into the line above (项目总 | 万元), k23-003)
+_UNIT_NOTE = re.compile(r"[（(][^)）]*元[)）]|(?<=[\u4e00-\u9fff])万?元[)）]$")
 
 
 @lru_cache(maxsize=None)

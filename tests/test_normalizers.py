@@ -189,6 +189,15 @@ def test_header_read_in_traditional_characters_names_its_field():
     assert match_label("类別") == ("category", 100.0)
 
 
+
+def test_a_header_whose_unit_note_lost_its_opening_bracket_names_its_field():
+    # k23-003: 项目总投资（万元） read 项目总 | 投资（ (into a group label) | 万元): the column went
+    # unnamed and every total investment was lost, unflagged
+    assert match_label("项目总\n万元)") == match_label("项目总")
+    assert match_label("项目总\n万元)")[0] == "total_investment_wan"
+    assert match_label("元)") == (None, 0.0)
+
+
 def test_a_label_read_with_look_alikes_names_its_field_below_a_true_reading():
     # k19-029 (200 dpi 1-bit, heavy blur): rapidocr read the names' header 项目 as 项日; no column named
     # the name and the plan was rejected (no project plan table found)

@@ -154,6 +154,22 @@ def test_a_header_line_goes_on_past_a_piece_of_the_label_above_read_as_a_figure(
     assert header_band(lines, [], settings) == (0, 0)
 
 
+def test_a_stroke_over_a_first_rows_text_is_not_taken_into_the_header():
+    """k23-018 (seed 23, 300 dpi grey, a seal over 填报单位（盖章）): the seal left 有 standing just over the
+    header's group line, over no label but over the first row's content; taken into the header as a
+    column of its own, the columns fitted no row and the table's first page landed no project."""
+    settings = Settings()
+    stroke = _chars(31.0, [("有", 150.0)])
+    group = _chars(36.0, [("建设年", 300.0)])
+    head = _chars(42.0, [("项目", 40.0), ("主要建设内容", 180.0), ("实施地点", 250.0), ("行业主管部门", 340.0)])
+    under = _chars(48.0, [("限", 305.0)])
+    row = _chars(62.0, [("毛坪镇乌金猪", 40.0), ("新建标准化圈", 145.0), ("毛坪镇", 250.0), ("2022", 300.0),
+                        ("县农业农村局", 340.0)])
+    lines = text_lines(group_lines(stroke + group + head + under + row, settings.line_tolerance), settings)
+    assert [ln[0].text for ln in lines][:4] == ["有", "建设年", "项目", "限"]
+    assert header_band(lines, [], settings) == (1, 3)
+
+
 def test_a_heading_whose_numeral_and_label_stand_in_cells_of_their_own():
     """k1-037 (seed 1): a heading row read as （一） in one column and 产业帮扶项目 in another, 序号 blank,
     gave the category '(一)' to its items. One bare numeral and one label beside figures: a heading."""
