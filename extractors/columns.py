@@ -13,8 +13,8 @@ from extractors.rowkind import _BARE_NUMERAL, _CATEGORY_NAME, _ITEM_NO, _SUBTOTA
 from normalizers.correct import scrambled_label
 from normalizers.numbers import parse_amount
 from normalizers.text import compact
-from normalizers.vocab import (label_owners, match_label, name_endings, names_column, names_field, office_bodies,
-                               person_name)
+from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, label_owners, leading_places, match_label, name_endings,
+                               names_column, names_field, office_bodies, person_name, place_parts)
 from schemas.settings import Settings
 from schemas.types import Cell
 
@@ -110,6 +110,9 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
             (c := unlabelled_offices(grid, n_header, columns, settings)) is not None:
         columns[c] = "responsible_unit"
         unsure.add(c)                    # offices fill the 实施主体 and 产权归属 columns too: a guess
+    if "location" not in columns.values() and (c := unlabelled_places(grid, n_header, columns, settings)) is not None:
+        columns[c] = "location"
+        unsure.add(c)
     if "aid_funds_wan" not in columns.values() and (c := unlabelled_aid(grid, n_header, columns, settings)) is not None:
         columns[c] = "aid_funds_wan"
         unsure.add(c)
@@ -199,6 +202,21 @@ def unlabelled_offices(grid: Grid, n_header: int, columns: dict[int, str], setti
     """The 责任单位 (行业主管部门) column whose label went unread (a seal over it, k6-021: every project's
     unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)."""
     return _first_holding(grid, n_header, columns, settings, lambda t: any(body in t for body in office_bodies()))
+
+
+def unlabelled_places(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 建设地点 column whose label went unread (a seal over it, k23-011: every location lost): the
+    first column no label names whose cells are gazetteer places (勒乌乡, 浙江省绍兴市柯桥区), no
+    office's (勒乌乡人民政府 ends as an office does); a guess."""
+    return _first_holding(grid, n_header, columns, settings, _place_cell)
+
+
+def _place_cell(text: str) -> bool:
+    return bool(place_parts(text)) and not text.endswith(_OFFICE_ONLY) and \
+        (text.endswith(PLACE_ENDINGS) or leading_places(text) == text)
+
+
+_OFFICE_ONLY = tuple(e for e in OFFICE_ENDINGS if e not in PLACE_ENDINGS)    # 局, 政府, 公司: never a place's end
 
 
 def unlabelled_aid(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:

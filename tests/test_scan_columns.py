@@ -490,6 +490,18 @@ def test_a_column_of_people_whose_label_went_unread_is_the_responsible_leader():
     assert "responsible_leader" not in map_columns(grid, 1, Settings())[0].values()
 
 
+def test_a_column_of_places_whose_label_went_unread_is_the_location_in_doubt():
+    """k23-011 (seed 23): a seal over 建设地点 left its column unnamed and every location was lost. A
+    column no label names whose cells are gazetteer places holds the locations (a guess: in doubt);
+    a column of township governments (勒乌乡人民政府) does not."""
+    rows = [("1", "勒乌乡林下经济示范园建设项目", "勒乌乡", "勒乌乡人民政府"), ("2", "沙坪镇花椒种植基地建设项目", "沙坪镇", "沙坪镇人民政府"),
+            ("3", "农特产品东部行展销项目", "浙江省绍兴市柯桥区", "县委宣传部")]
+    columns, unsure = map_columns(_grid(("序号", "项目名称", "", "实施主体"), rows), 1, Settings())
+    assert columns[2] == "location" and 2 in unsure
+    offices = [(a, b, d, "") for a, b, _, d in rows]
+    assert "location" not in map_columns(_grid(("序号", "项目名称", "", "备注"), offices), 1, Settings())[0].values()
+
+
 def test_a_row_of_a_table_found_by_alignment_cut_by_a_gap_is_joined_again():
     """k5-010: in a table found by the alignment of its text (broken rules), a wide gap between the
     lines of a cell cut project 9's row in two (勒乌乡供水一张 | 网新建工程): a spurious project and every
