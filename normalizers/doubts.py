@@ -61,8 +61,9 @@ STRAY_MARK = "stray_mark"
 YEAR_APART = "year_apart"
 NAME_REPEATED = "name_repeated"
 HANZI = re.compile("[\u4e00-\u9fff]")
-READ_TWICE = 3              # a run of this many hanzi or more right after itself is one read twice
-_TWICE = re.compile(rf"([\u4e00-\u9fff]{{{READ_TWICE},}})\1")
+TWICE_RUN = 3               # a run of this many hanzi or more right after itself is one read twice
+_TWICE = re.compile(rf"([\u4e00-\u9fff]{{{TWICE_RUN},}})\1")
+_PLACE_END_CHARS = frozenset("".join(PLACE_ENDINGS))
 _PAST_ENDING = re.compile("(?:项目|工程)[\u4e00-\u9fff]$")
 _BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")     # a name's place or phase after its ending: …项目（大堡镇）
 # what a figure in a name counts or dates (5个村, 2022年, 3号楼, 二期, 10千伏): after it, no stray
@@ -236,7 +237,7 @@ def _one_off(window: str, town: str) -> bool:
     """The window reads the town with one hanzi other, its ending no other place's (新林村)."""
     diff = [i for i, (a, b) in enumerate(zip(window, town)) if a != b]
     return len(diff) == 1 and HANZI.match(window[diff[0]]) is not None and \
-        not (diff[0] == len(town) - 1 and window[-1] in "".join(PLACE_ENDINGS))
+        not (diff[0] == len(town) - 1 and window[-1] in _PLACE_END_CHARS)
 
 
 def official_endings(name: str) -> list[str]:
@@ -397,7 +398,7 @@ def stray_marks(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
 
 
 def _read_twice(value: str) -> bool:
-    """The value holds a run of READ_TWICE hanzi or more right after itself (人民政府民政府)."""
+    """The value holds a run of TWICE_RUN hanzi or more right after itself (人民政府民政府)."""
     return _TWICE.search(compact(value)) is not None
 
 
