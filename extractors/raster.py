@@ -269,10 +269,12 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
 
 
 def _stands_out(img: np.ndarray, horizontal: bool, x: int, y: int, w: int, h: int, off: int) -> bool:
-    """A run is darker than the paper `off` pixels to one side of it by FAINT_CONTRAST grey levels: a
-    rule printed faint or blurred is; grey paper's grain or a patch of it (k8-012, k8-027: thousands
-    of runs just under FAINT_INK) is as dark as its surroundings."""
-    core = img[y:y + h, x:x + w].mean()
+    """A run's darkest line along it is darker than the paper `off` pixels to one side of it by
+    FAINT_CONTRAST grey levels: a rule printed faint or blurred is (its run's blurred edges, lighter,
+    not averaged in: k24-028); grey paper's grain or a patch of it (k8-012, k8-027: thousands of runs
+    just under FAINT_INK) is as dark as its surroundings."""
+    part = img[y:y + h, x:x + w].astype(float)
+    core = (part.mean(axis=1) if horizontal else part.mean(axis=0)).min()     # its darkest line along it
     if horizontal:
         sides = [img[r, x:x + w].mean() for r in (y - off, y + h - 1 + off) if 0 <= r < img.shape[0]]
     else:

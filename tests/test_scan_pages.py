@@ -103,6 +103,24 @@ def test_grey_paper_streaked_darker_than_faint_ink_is_no_rule_and_faint_rules_ar
     assert all(e["bottom"] < 410 for e in edges)
 
 
+def test_a_faint_rule_blurred_over_three_pixels_stands_out_by_its_darkest_line():
+    """k24-028 (seed 24, 200 dpi grey, high noise, faint rules): each rule printed faint and blurred
+    over three pixels (211, 195, 228 grey on 243 paper); measured over its whole run the rule was
+    only 33 levels darker than the paper beside it, under FAINT_CONTRAST, so most of the grid was
+    lost, columns merged and the plan scored 0.28. A rule stands out by its darkest line along it."""
+    rng = np.random.default_rng(24)
+    img = np.full((1000, 1400), 243.0)
+    profile = np.array([211.0, 195.0, 228.0])
+    for y in (100, 300, 500, 700, 900):
+        img[y:y + 3, 100:1300] = profile[:, None]
+    for x in (100, 500, 900, 1300):
+        img[100:903, x:x + 3] = profile[None, :]
+    img = np.clip(img + rng.normal(0, 5, img.shape), 0, 255).astype(np.uint8)
+    edges = ruling_lines(img, dpi=200)
+    assert sorted(round(e["top"]) for e in edges if e["height"] == 0) == [36, 108, 180, 252, 324]
+    assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [36, 180, 324, 468]
+
+
 def test_an_upright_stroke_touching_one_rule_does_not_split_a_column():
     edges = ruling_lines(_grid(stroke=True), dpi=72)
     assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [101, 401, 651, 901]
