@@ -26,6 +26,7 @@ _CATEGORY_NAME = re.compile(r"^(?:[（(]([一二三四五六七八九十]+)[)）
 _HANZI = re.compile(r"[\u4e00-\u9fff]")
 _BARE_NUMERAL = re.compile(r"^[（(]?([一二三四五六七八九十]+)[)）、.．]?$")
 _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its projects: 产业协作（4个）
+_COUNT_CUT = re.compile(r"[（(]\d{1,2}个?$")      # ... its close lost under a seal: 业帮扶项目（3 (k24-015)
 # what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
 _COUNTED_HEADING = re.compile(r"(.{2,20}?)\s*[（(]\s*\d{1,2}\s*个\s*[)）]")
 _HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
@@ -103,13 +104,14 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
             return "subtotal", *heading           # （一）产业 | 帮 | 扶项 | 目: a numbered heading spread over cells
         named = {compact(cells[f].text) for f in ("name", "category") if f in cells and cells[f].text}
         score = canonical_category(words[0])[1] if len(set(words)) == 1 else -1.0
-        if score >= 0 and (_COUNTED.search(words[0]) or score >= KNOWN_WORDING or
+        if score >= 0 and (_COUNTED.search(words[0]) or _COUNT_CUT.search(words[0]) or score >= KNOWN_WORDING or
                            words[0] in named and score >= settings.category_match_min):
             return "subtotal", words[0], ""         # 产业合作 alone in its row or beside its sum, its 一、 under a
                                                     # seal or lost (k4-011, k5-038), or worded otherwise where a
                                                     # name or category stands (产业帮扶项目, k5-004), not the rest
                                                     # of a content cut by a page break (路等基础设施); or
-                                                    # 业协作（4个） by its figures: a group's count (k4-015)
+                                                    # 业协作（4个） by its figures: a group's count (k4-015),
+                                                    # its close under a seal too (业帮扶项目（3, k24-015)
     m = _CATEGORY_NO.match(seq) if seq else None
     if m and len({compact(t) for t in texts if not _is_number(t)} - {seq}) >= ITEM_WORDS:
         return "item", "", seq  # a project's full row whose number OCR read as a numeral (-1 as 二, k2-034)

@@ -274,6 +274,11 @@ def test_a_numbers_column_under_a_seal_is_the_seq_and_a_counted_label_alone_a_he
     mapping = Mapping(columns, 1, grid.n_cols)
     kinds = [classify(grid, r, row_cells(grid, r, mapping), Settings())[:2] for r in range(1, grid.n_rows)]
     assert kinds == [("subtotal", "业协作(4个)"), ("item", ""), ("item", ""), ("subtotal", "就业帮扶类"), ("item", "")]
+    # k24-015 (seed 24): the seal hid 一、产 and 个） of 一、产业帮扶项目（3个）, read 业帮扶项目（3 alone over its
+    # figures: a spurious project, every seq after it one off (0.906). A count cut open is a heading's too
+    cut = _grid(("", "项目名称", "总投资", "实施主体"), [("", "业帮扶项目（3", "824.96", "")] + rows[1:3])
+    kinds = [classify(cut, r, row_cells(cut, r, mapping), Settings())[:2] for r in range(1, cut.n_rows)]
+    assert kinds == [("subtotal", "业帮扶项目(3"), ("item", ""), ("item", "")]
 
 
 def test_a_projects_full_row_numbered_with_a_misread_numeral_is_a_project():
