@@ -17,6 +17,7 @@ KNOWN_WORDING = 100.0    # canonical_category's score of a category's own wordin
 WORDING_HELD = 90.0      # canonical_category's score of a text holding a category's known wording (85: a keyword only)
 LOST_NUMERAL_MARKS = "、.．"   # a heading's mark left where a scan lost its numeral (二 and 三: thin strokes)
 BARE_CATEGORY_CHARS = 16   # a category heading alone on its line is this short at most (补齐基础短板及拓展基层治理: 13)
+MAX_LABEL_PIECES = 3     # a heading's label cut by the grid over this many cells at most
 SPREAD_PIECE = 3         # characters: a heading's word spread over narrow cells leaves pieces this short after its first
 
 # a row's mark: an item's serial or a heading's numeral
@@ -29,6 +30,7 @@ _COUNTED = re.compile(r"[（(]\d{1,2}个[)）]$")     # a heading's count of its
 _COUNT_CUT = re.compile(r"[（(]\d{1,2}个?$")      # ... its close lost under a seal: 业帮扶项目（3 (k24-015)
 # what stands beside a heading's label in cells of their own: its numeral's marks, its count ((21) for (2个))
 _COUNTED_HEADING = re.compile(r"(.{2,20}?)\s*[（(]\s*\d{1,2}\s*个\s*[)）]")
+_STRAY_MARKS = re.compile(r"[A-Za-z|!:;'`]")    # specks OCR reads as Latin marks beside a numeral (i六, k24-002)
 _HEADING_PIECE = re.compile(r"[（(]?[一二三四五六七八九十]*[)）、.．]?|[（(]\d{1,2}个?[)）]?")
 # an item number OCR garbled ((1) read () or d)), standing apart at the start of a name's line: no hanzi
 _MARK_MISREAD = re.compile(r"^\s*[（(]?[0-9A-Za-z]{0,2}[)）]\s+(?=\S)")
@@ -143,14 +145,16 @@ def _under_seal(grid: Grid, r: int) -> bool:
 
 def _cut_heading(words: list[str], settings: Settings) -> tuple[str, str] | None:
     """(label, numeral) of a heading a table found by alignment cut over several cells: one label
-    naming a category (once, or twice over merged cells), the other pieces only its numeral's marks
-    and its count ((三)消费协作 | (三)消费协作 | (21); （ | 产业协作 | （5个）, k5-033: taken for a
-    project whose name a seal hid, a spurious record and every category after it one off)."""
-    pieces = [w for w in words if _HEADING_PIECE.fullmatch(w)]
-    labels = {w for w in words if w not in pieces}
-    if len(pieces) < 1 or len(labels) != 1:
+    naming a category (once, or twice over merged cells, or cut over two or three cells), the other
+    pieces only its numeral's marks and its count, a stray Latin mark OCR read beside them aside
+    ((三)消费协作 | (三)消费协作 | (21); （ | 产业协作 | （5个）, k5-033: taken for a project whose name a
+    seal hid, a spurious record and every category after it one off; i六 | 补齐基础短板及拓展 | 基层治理,
+    k24-002)."""
+    pieces = [w for w in words if (bare := _STRAY_MARKS.sub("", w)) and _HEADING_PIECE.fullmatch(bare)]
+    labels = list(dict.fromkeys(w for w in words if w not in pieces))
+    if len(pieces) < 1 or not labels or len(labels) > MAX_LABEL_PIECES:
         return None
-    label = labels.pop()
+    label = "".join(labels)       # 补齐基础短板及拓展 | 基层治理: a long label over two cells (k24-002)
     named = _CATEGORY_NAME.match(label)
     text = named.group(3) if named else label
     if canonical_category(text)[1] < settings.category_match_min:

@@ -538,6 +538,13 @@ def test_a_heading_cut_over_cells_by_alignment_is_a_heading():
                     ("", "农特产品东部行展销项目", "44", "(21)"), ("", "（", "毛坪镇", "（5个）")])
     assert kinds[:3] == [("subtotal", "产业协作", ""), ("subtotal", "消费协作", "三"), ("item", "", "")]
     assert kinds[3][0] == "item"                               # a place beside them names no category
+    # k24-002 (150 dpi 1-bit, heavy blur): 六、补齐基础短板及拓展基层治理 cut over two cells beside its numeral
+    # read i六: a project with no name, every project after it in the category before (0.893)
+    head, fields = ("备注", "建设内容", "完成时间", "项目名称"), ("notes", "content", "deadline", "name")
+    kinds = _kinds([("i六", "补齐基础短板及拓展", "基层治理", ""), ("县水务局", "参与农村危房改造", "2026年9月底", "农村危房改造项目"),
+                    ("i", "产业", "发展示范基地", "")], head, fields)
+    assert kinds[:2] == [("subtotal", "补齐基础短板及拓展基层治理", "六"), ("item", "", "")]
+    assert kinds[2][0] != "subtotal"                  # a speck beside a project's words is no numeral
 
 
 def test_a_cell_spanning_from_an_unmapped_column_belongs_to_the_mapped_one_it_spans():
