@@ -35,6 +35,7 @@ BOX_TO_FONT = 1.3        # a detected line box is about this many times the font
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
+RUNS_DOWN = 1.5          # a line box this many times taller than wide runs down the page (rapidocr's own ratio)
 TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
 THIN_RUN = 0.3           # ink under this many ems high in a line box is a rule or a speck, not its text
 READ_TWICE = 0.5         # a character whose box covers this share of a same character's of another line is that glyph again
@@ -227,7 +228,10 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
         return []
     scale = 72.0 / dpi
     chars: list[dict] = []
-    for line_box, words in zip(result.boxes, result.word_results):
+    for n, (line_box, words) in enumerate(zip(result.boxes, result.word_results)):
+        if runs_down(line_box, "".join(w[0] or "" for w in words)):
+            chars += _stacked_chars(words, scale, n)
+            continue
         pitch = _pitch(words, scale)
         top, bottom = (y * scale for y in ink_rows(img, line_box, pitch / scale if pitch else None))
         size = pitch or (bottom - top) / BOX_TO_FONT
@@ -243,6 +247,33 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
                     chars.append({"text": ch, "x0": x0 + k * w, "x1": x0 + (k + 1) * w, "top": top,
                                   "bottom": bottom, "size": size, "conf": float(score)})
     return read_once(chars)
+
+
+def runs_down(box, text: str) -> bool:
+    """A detected line of two characters or more whose box is RUNS_DOWN times taller than wide, as the
+    recogniser itself tells a vertical box: a narrow cell's characters set one to a line, read down
+    as one line (or a line of a page a quarter turn off)."""
+    pts = np.asarray(box, dtype=float)
+    width = max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))
+    height = max(np.linalg.norm(pts[1] - pts[2]), np.linalg.norm(pts[3] - pts[0]))
+    return len(text.strip()) >= 2 and height >= RUNS_DOWN * max(width, 1e-6)
+
+
+def _stacked_chars(words, scale: float, line: int) -> list[dict]:
+    """The characters of a line read down the page, each a slice of its word's height, as wide as the
+    word, tagged `down` with the line's number: where the recogniser placed them, not laid side by
+    side over the box's height (scanread.stacked decides how they stand in the table)."""
+    out = []
+    for text, score, box in words:
+        text = "".join(ch for ch in (text or "") if ch.strip() and ch not in VERTICAL_MARKS)
+        if not text:
+            continue
+        x0, x1 = (f(p[0] for p in box) * scale for f in (min, max))
+        top, bottom = (f(p[1] for p in box) * scale for f in (min, max))
+        h = (bottom - top) / len(text)
+        out += [{"text": ch, "x0": x0, "x1": x1, "top": top + k * h, "bottom": top + (k + 1) * h,
+                 "size": h, "conf": float(score), "down": line} for k, ch in enumerate(text)]
+    return out
 
 
 def read_once(chars: list[dict]) -> list[dict]:

@@ -29,7 +29,6 @@ NOTE_SKEW = 0.3          # degrees: a layer over a tilt this large is said to be
 MIN_PAGE_CHARS = 20      # an OCR reading with fewer characters is weak (an upside-down page reads a few)
 MIN_TABLE_ROWS = 3       # lines standing in columns: this many make a table
 RULE_REACH = 0.5         # line heights above and below a layer run a vertical rule goes on (quality.RULE_INKED)
-TALL_LINE = 1.5          # a read line this many times taller than wide runs down the image
 STACK_MIN_CHARS = 5      # a line read down this long holds more than a name (2-4 characters): it may run over rows
 SQUARE_RATIO = 3.0       # a hanzi box taller than this many widths is a line running down the image
 LINE_PITCH = 1.5         # a line's hanzi stand at most this many line heights apart, one from the next
@@ -243,48 +242,81 @@ def _read_turned(img: np.ndarray, turned: int, scan: PageScan, settings: Setting
 
 
 def read_down_share(chars: list[dict]) -> float:
-    """Share of the characters read in lines of two or more that are over TALL_LINE times taller
-    than wide: rapidocr turns such a line box to read it, so a page whose lines mostly run down
-    it lies a quarter turn off, whatever its ink profile (a table's columns can hide that)."""
-    lines: dict[tuple[float, float], list[dict]] = {}
-    for c in chars:
-        lines.setdefault((c["top"], c["bottom"]), []).append(c)
-    down = sum(len(ln) for ln in lines.values() if len(ln) > 1 and _runs_down(ln))
-    return down / len(chars) if chars else 0.0
-
-
-def _runs_down(line: list[dict]) -> bool:
-    """The characters of one OCR line (one top and bottom) stand in a box over TALL_LINE times taller than wide."""
-    return line[0]["bottom"] - line[0]["top"] > TALL_LINE * (max(c["x1"] for c in line) - min(c["x0"] for c in line))
+    """Share of the characters read in lines running down the image (ocr.runs_down, tagged `down`):
+    rapidocr turns such a line box to read it, so a page whose lines mostly run down it lies a
+    quarter turn off, whatever its ink profile (a table's columns can hide that)."""
+    return sum(1 for c in chars if "down" in c) / len(chars) if chars else 0.0
 
 
 def stacked(chars: list[dict]) -> list[dict]:
-    """OCR'd characters of a line read down an upright page (a narrow cell's text set a character to
-    a line) each placed at its own height down the line's box, as printed, when the line is longer
-    than one cell's name (STACK_MIN_CHARS): it runs over several rows of a table (吴建国朱晓东马德贵,
-    k13-005); a name's line stays one box, whose middle its row's cells share (k12-029), each of its
-    characters given the whole box's width so that they keep the order they were read in (the engine's
-    widths put 彬 of 徐文彬 a point left of 徐, and the name read 彬文徐, k17-000). ocr_chars gives
-    all characters of a line one top and bottom and lists them together; a text layer's (no `conf`) are left."""
+    """OCR'd characters of lines read down an upright page (a narrow cell's text set a character to a
+    line) placed as the recogniser read them, one under the next, when their run down the column
+    (such lines and the lone characters right above or below them: 陈 | 春燕刘海 | 军, k24-031) is
+    longer than one cell's name (STACK_MIN_CHARS): it runs over several rows of a table (吴建国朱晓东马德贵,
+    k13-005). Otherwise each line read down stays one box, whose middle its row's cells share (k12-029).
+    Each character is given its line's or run's whole width so that they keep the order they were read
+    in (the engine's widths put 彬 of 徐文彬 a point left of 徐, and the name read 彬文徐, k17-000). A text
+    layer's characters (no `conf`) are left."""
     out: list[dict] = []
-    k = 0
-    while k < len(chars):
-        c = chars[k]
-        n = next((j for j in range(k + 1, len(chars)) if (chars[j]["top"], chars[j]["bottom"]) != (c["top"], c["bottom"])
-                  or "conf" not in chars[j]), len(chars))
-        line = chars[k:n]
-        if "conf" in c and len(line) >= STACK_MIN_CHARS and _runs_down(line):
-            x0, x1, top = min(d["x0"] for d in line), max(d["x1"] for d in line), c["top"]
-            pitch = (c["bottom"] - top) / len(line)
-            out += [{**d, "x0": x0, "x1": x1, "top": top + i * pitch, "bottom": top + (i + 1) * pitch, "size": pitch}
-                    for i, d in enumerate(line)]
-        elif "conf" in c and len(line) > 1 and _runs_down(line):
-            x0, x1 = min(d["x0"] for d in line), max(d["x1"] for d in line)
-            out += [{**d, "x0": x0, "x1": x1} for d in line]
+    for run in _down_runs(chars):
+        lines = [ln for ln in run if "down" in ln[0]]
+        if not lines:
+            out += [dict(c) for ln in run for c in ln]
+        elif sum(map(len, run)) >= STACK_MIN_CHARS:
+            x0, x1 = min(c["x0"] for ln in run for c in ln), max(c["x1"] for ln in run for c in ln)
+            out += sorted(({**c, "x0": x0, "x1": x1} for ln in run for c in ln), key=lambda c: c["top"])
         else:
-            out += [dict(d) for d in line]
-        k = n
+            out += [dict(c) for ln in run if "down" not in ln[0] for c in ln]
+            for ln in lines:
+                x0, x1, top, bottom = (f(c[k] for c in ln) for f, k in ((min, "x0"), (max, "x1"), (min, "top"),
+                                                                        (max, "bottom")))
+                out += [{**c, "x0": x0, "x1": x1, "top": top, "bottom": bottom} for c in ln]
     return out
+
+
+def _down_runs(chars: list[dict]) -> list[list[list[dict]]]:
+    """The characters as OCR lines (those of a line read down share its `down` tag; every other
+    character a piece of its own), in runs: a line read down with the lone OCR'd characters and other
+    such lines right above or below it in its column, one under the next (_under); every other piece
+    a run of its own. In the characters' order."""
+    pieces: list[list[dict]] = []
+    for c in chars:
+        if pieces and "down" in c and pieces[-1][-1].get("down") == c["down"]:
+            pieces[-1].append(c)
+        else:
+            pieces.append([c])
+    down = [k for k, p in enumerate(pieces) if "down" in p[0]]
+    near = down + [k for k, p in enumerate(pieces) if len(p) == 1 and "down" not in p[0] and "conf" in p[0]]
+    first: dict[int, int] = {}                    # piece → the first piece of its run
+    for k in down:
+        if k in first:
+            continue
+        run, grown = [k], True
+        while grown:
+            grown = False
+            for j in near:
+                if j not in run and j not in first and _under(pieces, run, j):
+                    run.append(j)
+                    grown = True
+        for j in run:
+            first[j] = min(run)
+    runs: dict[int, list[list[dict]]] = {}
+    for k, p in enumerate(pieces):
+        runs.setdefault(first.get(k, k), []).append(p)
+    return list(runs.values())
+
+
+def _under(pieces: list[list[dict]], run: list[int], other: int) -> bool:
+    """Piece `other` stands right above or below the run's characters (LINE_PITCH of a character's
+    height apart at most), in its column (overlapping half the narrower's width)."""
+    cs = [c for j in run for c in pieces[j]]
+    o = pieces[other]
+    top, bottom, x0, x1 = (f(c[k] for c in cs) for f, k in ((min, "top"), (max, "bottom"), (min, "x0"), (max, "x1")))
+    o_top, o_bottom, o_x0, o_x1 = (f(c[k] for c in o) for f, k in ((min, "top"), (max, "bottom"), (min, "x0"),
+                                                                 (max, "x1")))
+    height = max(c["bottom"] - c["top"] for c in cs)
+    across = min(x1, o_x1) - max(x0, o_x0) >= 0.5 * min(x1 - x0, o_x1 - o_x0)
+    return across and max(o_top - bottom, top - o_bottom) <= (LINE_PITCH - 1.0) * height
 
 
 def _weak(chars: list[dict], settings: Settings) -> bool:

@@ -277,25 +277,52 @@ def test_names_set_a_character_a_line_run_down_three_rows_part_by_row():
     assert [(r[total], r[aid]) for r in rows[1:3]] == [("178.54", "178.54"), ("332.62", "285.08")]
 
 
+def _read_down(text: str, x0: float, top: float, pitch: float, line: int) -> list[dict]:
+    """The characters of a line read down the page as ocr_chars gives them: a slice each, tagged `down`."""
+    return [{"text": ch, "x0": x0, "x1": x0 + 12, "top": top + k * pitch, "bottom": top + (k + 1) * pitch,
+             "conf": 0.99, "down": line} for k, ch in enumerate(text)]
+
+
 def test_scan_chars_of_a_line_read_down_the_page_are_stacked():
     from extractors.scanread import stacked
-    down = [{"text": ch, "x0": 150 + k * 4, "x1": 154 + k * 4, "top": 170.0, "bottom": 278.0, "conf": 0.99}
-            for k, ch in enumerate("吴建国朱晓东马德贵")]
+    down = _read_down("吴建国朱晓东马德贵", 150, 170.0, 12.0, 1)          # runs over rows (k13-005): as read
     across = [{"text": ch, "x0": 300 + k * 10, "x1": 310 + k * 10, "top": 170.0, "bottom": 180.0, "conf": 0.99}
               for k, ch in enumerate("带动脱贫")]
-    layer = [{k: v for k, v in c.items() if k != "conf"} for c in down]
-    name = [{**c, "top": 300.0, "bottom": 330.0} for c in down[:3]]
+    layer = [{k: v for k, v in c.items() if k not in ("conf", "down")} for c in down]
+    name = _read_down("吴建国", 150, 300.0, 10.0, 2)
     out = stacked(down + across + layer + name)
     assert [(c["top"], c["bottom"]) for c in out[:3]] == [(170.0, 182.0), (182.0, 194.0), (194.0, 206.0)]
-    assert all(c["x0"] == 150 and c["x1"] == 186 for c in out[:9])
     assert out[9:-3] == across + layer           # a line across and a text layer, as they were
-    # one name read down stays one box, its characters given its whole width (k17-000: 徐 at 651, 彬 at
-    # 650 read 彬文徐 once the cell's characters were set in order left to right)
-    assert [(c["text"], c["x0"], c["x1"], c["top"]) for c in out[-3:]] == [(t, 150, 162, 300.0) for t in "吴建国"]
+    # one name read down stays one box (k12-029), its characters given its whole width (k17-000: 徐 at 651,
+    # 彬 at 650 read 彬文徐 once the cell's characters were set in order left to right)
+    assert [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in out[-3:]] == \
+        [(t, 150, 162, 300.0, 330.0) for t in "吴建国"]
     from extractors.grid import group_lines, line_text
-    name = [{**c, "x0": 651.0 - (c["text"] == "彬"), "x1": 671.0} for c in stacked(
-        [{"text": t, "x0": 0.0, "x1": 0.0, "top": 221.8, "bottom": 258.5, "conf": 0.99} for t in "徐文彬"])]
+    name = [{**c, "x0": 651.0 - (c["text"] == "彬")} for c in _read_down("徐文彬", 651.0, 221.8, 12.0, 3)]
     assert line_text(group_lines(stacked(name), 3.0)[0]) == "徐文彬"
+
+
+def test_a_name_read_down_with_the_characters_above_and_below_it_in_its_column_runs_over_rows():
+    """k24-031 (300 dpi 1-bit, heavy blur, faint rules lost, unruled): down a narrow 责任领导 column OCR
+    read 陈 | 春燕刘海 | 军, two rows' leaders; 春燕刘海, kept one box as a name, moved the row break under it:
+    the next project's first line and 刘海 went to the project above (0.916). Lines read down with the
+    characters right above and below them in their column are one run; longer than a name, each
+    character stands where it was read."""
+    rows = _cells(DATA / "scan_leaders_read_down_over_rows_k24-031_p7.pdf")
+    leader, name = rows[0].index("责任领导"), rows[0].index("项目名称")
+    assert [(r[name], r[leader]) for r in rows[3:5]] == [("五渡镇白芨种植基地建设项目", "陈春燕"),
+                                                         ("毛坪镇林下经济示范园建设项目", "刘海军")]
+    from extractors.scanread import stacked
+    lone = [{"text": t, "x0": 692.0, "x1": 702.0, "top": top, "bottom": top + 10, "conf": 0.9}
+            for t, top in (("陈", 221.8), ("军", 289.4))]
+    line = _read_down("春燕", 690.0, 234.5, 13.0, 7) + _read_down("刘海", 690.0, 262.8, 13.0, 7)
+    beside = {"text": "局", "x0": 582.0, "x1": 592.0, "top": 241.9, "bottom": 251.8, "conf": 0.9}
+    out = stacked([lone[0], *line, lone[1], beside])
+    assert [(c["text"], c["top"]) for c in out if c["x0"] >= 690] == \
+        [("陈", 221.8), ("春", 234.5), ("燕", 247.5), ("刘", 262.8), ("海", 275.8), ("军", 289.4)]
+    assert out[-1] == beside                    # another column's character is no part of the run
+    # the name alone (no characters above or below it) stays one box
+    assert {(c["top"], c["bottom"]) for c in stacked(_read_down("春燕刘", 690.0, 234.5, 13.0, 8))} == {(234.5, 273.5)}
 
 
 def test_a_category_heading_set_tight_against_a_project_is_a_row_of_its_own():

@@ -50,11 +50,17 @@ def _line(text: str, top: float, bottom: float, x0: float, pitch: float) -> list
 
 
 def test_lines_read_down_the_page_are_counted_and_upright_ones_are_not():
+    from extractors.ocr import runs_down
+
+    def box(x0, top, x1, bottom):
+        return [[x0, top], [x1, top], [x1, bottom], [x0, bottom]]
+    assert runs_down(box(50, 100, 62, 180), "新建加工厂房")              # a tall box the recogniser turns to read
+    assert not runs_down(box(50, 100, 146, 112), "项目名称建设内容")
+    assert not runs_down(box(50, 100, 58, 130), "1")                    # one narrow digit is not a line
     upright = _line("项目名称建设内容", 100, 112, 50, 12) + _line("12", 120, 132, 50, 6)
-    down = _line("新建加工厂房", 100, 180, 50, 2)                 # a tall box read by turning it
+    down = [{**c, "down": 3} for c in _line("新建加工厂房", 100, 180, 50, 2)]     # as ocr_chars tags them
     assert read_down_share(upright) == 0.0
     assert read_down_share(down + upright) == len(down) / len(down + upright)
-    assert read_down_share(_line("1", 100, 130, 50, 8)) == 0.0     # one narrow digit is not a line
 
 
 def test_two_close_lines_in_one_detected_box_give_the_middle_ones_rows():
