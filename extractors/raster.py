@@ -39,6 +39,8 @@ SKEW_TIE_SHARE = 0.02       # another peak of the profile score this close to th
 SKEW_RIVAL_DEG = 0.3        # ... when this far from it; the one with the sharper line edges wins (k14-025)
 INK = 170                   # grey level below which a pixel is ink
 FAINT_INK = 215             # ... and below which it may be a faint rule (looked for when no rule is at INK)
+STROKE_RULE_SHARE = 0.1     # a faint "rule" under this share of the widest one long may be a glyph's stroke ...
+STROKED_SHARE = 0.3         # ... and over this share of them such: glyph strokes got in
 FAINT_CONTRAST = 40         # ... and darker by this many grey levels than the paper beside it (a rule stands out)
 VALLEY_SHARE = 0.08         # rows of ink under this share of a band's inkiest row part two lines set close
 MIN_TABLE_PT = 100.0        # a table is at least this wide (and a quarter of it high)
@@ -123,11 +125,23 @@ def deskew(img: np.ndarray, angle: float) -> np.ndarray:
 
 def ruling_lines(img: np.ndarray, dpi: int) -> list[dict]:
     """Horizontal and vertical rules of the image as pdfplumber line dicts (points); where none
-    are found at the ink level, rules printed faint (light grey) are looked for."""
+    are found at the ink level, rules printed faint (light grey) are looked for: each run by its
+    darkest line, or, where that lets a text's glyph strokes in (_stroked), by its whole run."""
     edges = _rules(img, dpi, INK)
     if len(edges) < 4:
         edges = _rules(img, dpi, FAINT_INK)
+        if _stroked(edges):
+            edges = _rules(img, dpi, FAINT_INK, darkest=False)
     return edges if len(edges) >= 4 else broken_rules(img, dpi)
+
+
+def _stroked(edges: list[dict]) -> bool:
+    """Over STROKED_SHARE of the horizontal rules are under STROKE_RULE_SHARE of the widest one long: the
+    strokes of lines of text, found with faint rules by their darkest line (k8-027, k24-020: cells cut,
+    rules broken, where the runs' whole grey found none and the table was read by alignment)."""
+    across = [e["width"] for e in edges if e["height"] == 0]
+    short = [w for w in across if w < STROKE_RULE_SHARE * max(across, default=0.0)]
+    return len(short) > STROKED_SHARE * len(across)
 
 
 def broken_rules(img: np.ndarray, dpi: int) -> list[dict]:
@@ -247,7 +261,7 @@ def _chains(pieces: list[tuple], gap: int, across: int) -> list[list[tuple]]:
     return out
 
 
-def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
+def _rules(img: np.ndarray, dpi: int, ink_level: int, darkest: bool = True) -> list[dict]:
     scale = 72.0 / dpi
     ink = (img < ink_level).astype(np.uint8)
     thick_px = max(int(MAX_RULE_THICKNESS_PT / scale), 2)
@@ -258,7 +272,7 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
         for x, y, w, h, area in stats[1:n]:
             if horizontal and h > thick_px:
                 y, h = _rule_within(opened[y:y + h, x:x + w], y, h)
-            if ink_level != INK and not _stands_out(img, horizontal, x, y, w, h, thick_px):
+            if ink_level != INK and not _stands_out(img, horizontal, x, y, w, h, thick_px, darkest):
                 continue
             if horizontal and (h <= thick_px or h <= 2 * thick_px and w * scale >= LONE_RULE_PT):   # 三线表's 粗线
                 edges.append(hline(x * scale, (x + w) * scale, (y + h / 2) * scale))
@@ -268,13 +282,14 @@ def _rules(img: np.ndarray, dpi: int, ink_level: int) -> list[dict]:
     return without_strokes(crossing(edges))
 
 
-def _stands_out(img: np.ndarray, horizontal: bool, x: int, y: int, w: int, h: int, off: int) -> bool:
-    """A run's darkest line along it is darker than the paper `off` pixels to one side of it by
-    FAINT_CONTRAST grey levels: a rule printed faint or blurred is (its run's blurred edges, lighter,
-    not averaged in: k24-028); grey paper's grain or a patch of it (k8-012, k8-027: thousands of runs
-    just under FAINT_INK) is as dark as its surroundings."""
+def _stands_out(img: np.ndarray, horizontal: bool, x: int, y: int, w: int, h: int, off: int,
+                darkest: bool = True) -> bool:
+    """A run's darkest line along it (or, not `darkest`, the whole run) is darker than the paper `off`
+    pixels to one side of it by FAINT_CONTRAST grey levels: a rule printed faint or blurred is (its
+    run's blurred edges, lighter, not averaged in: k24-028); grey paper's grain or a patch of it (k8-012,
+    k8-027: thousands of runs just under FAINT_INK) is as dark as its surroundings."""
     part = img[y:y + h, x:x + w].astype(float)
-    core = (part.mean(axis=1) if horizontal else part.mean(axis=0)).min()     # its darkest line along it
+    core = (part.mean(axis=1) if horizontal else part.mean(axis=0)).min() if darkest else part.mean()
     if horizontal:
         sides = [img[r, x:x + w].mean() for r in (y - off, y + h - 1 + off) if 0 <= r < img.shape[0]]
     else:

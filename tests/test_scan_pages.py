@@ -121,6 +121,17 @@ def test_a_faint_rule_blurred_over_three_pixels_stands_out_by_its_darkest_line()
     assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [36, 180, 324, 468]
 
 
+def test_glyph_strokes_found_with_faint_rules_send_the_page_back_to_the_rules_whole_grey():
+    """k8-027 (seed 8, 200 dpi grey, uneven paper, faint rules): measured by their darkest line, the
+    strokes of its lines of text passed for faint rules beside half its column rules; cells were cut
+    and merged, two locations lost, one content run into another's (0.958, an unflagged value). Where
+    most faint "rules" are a glyph's length, the runs are measured whole, as before k24-028."""
+    rows = _cells(DATA / "scan_faint_rules_glyph_strokes_k8-027_p4.pdf")
+    place, content = rows[0].index("项目地点"), rows[0].index("建设内容")
+    assert [r[place] for r in rows[8:10]] == ["杨村乡", "峨边彝族自治县"]
+    assert rows[9][content] == "开展民俗文化宣传活动12场，培训非遗传承人470人次"
+
+
 def test_an_upright_stroke_touching_one_rule_does_not_split_a_column():
     edges = ruling_lines(_grid(stroke=True), dpi=72)
     assert sorted(round(e["x0"]) for e in edges if e["height"] > 0) == [101, 401, 651, 901]

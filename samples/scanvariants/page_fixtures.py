@@ -31,7 +31,8 @@ a 150 dpi 1-bit unruled table turned 90° whose category headings cross the gutt
 k17-011 page 5: a 200 dpi grey unruled table whose labels 实施地点 and 项目总投资（元） stand 3 pt apart
 (tests/test_scan_pages.py); k24-031 page 7: a 300 dpi 1-bit heavy-blur table whose faint rules the scan
 lost, its 责任领导 names set a character a line read down over two rows (陈 | 春燕刘海 | 军) under an
-OCRmyPDF layer read again by OCR (tests/test_scan_pages.py). Needs
+OCRmyPDF layer read again by OCR; k8-027 page 4: a 200 dpi grey table on uneven paper whose faint
+rules, measured by their darkest line, came with its text's glyph strokes (tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -67,7 +68,8 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k16-018", 4): "scan_traditional_header_k16-018_p4.pdf",
          ("k16-030", 3): "scan_headings_over_gutter_k16-030_p3.pdf",
          ("k17-011", 5): "scan_header_labels_run_together_k17-011_p5.pdf",
-         ("k24-031", 7): "scan_leaders_read_down_over_rows_k24-031_p7.pdf"}     # (variant, page) -> fixture
+         ("k24-031", 7): "scan_leaders_read_down_over_rows_k24-031_p7.pdf",
+         ("k8-027", 4): "scan_faint_rules_glyph_strokes_k8-027_p4.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
