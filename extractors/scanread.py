@@ -275,13 +275,15 @@ def stacked(chars: list[dict]) -> list[dict]:
 
 
 def _down_runs(chars: list[dict]) -> list[list[list[dict]]]:
-    """The characters as OCR lines (those of a line read down share its `down` tag; every other
-    character a piece of its own), in runs: a line read down with the lone OCR'd characters and other
-    such lines right above or below it in its column, one under the next (_under); every other piece
-    a run of its own. In the characters' order."""
+    """The characters as OCR lines (those of a line read down share its `down` tag, those of a line
+    across its top and bottom, listed together), in runs: a line read down with the OCR'd lines of one
+    character and other lines read down right above or below it in its column, one under the next
+    (_under); every other line a run of its own. In the characters' order."""
     pieces: list[list[dict]] = []
     for c in chars:
-        if pieces and "down" in c and pieces[-1][-1].get("down") == c["down"]:
+        last = pieces[-1][-1] if pieces else None
+        if last is not None and "conf" in c and "conf" in last and last.get("down") == c.get("down") and \
+                ("down" in c or (last["top"], last["bottom"]) == (c["top"], c["bottom"])):
             pieces[-1].append(c)
         else:
             pieces.append([c])
