@@ -35,7 +35,6 @@ BOX_TO_FONT = 1.3        # a detected line box is about this many times the font
 TRAIN_WIDTH = 320        # px: PP-OCR recognisers train on crops this wide, longer lines squeezed in
 SIZE_CLUSTER = 0.15      # OCR'd line sizes within this share of each other are one type size
 INK_GAP_SHARE = 0.15     # an empty band this share of a line box high parts its ink from a neighbour's
-RUNS_DOWN = 1.5          # a line box this many times taller than wide runs down the page (rapidocr's own ratio)
 TALL_RUN = 1.6           # ink this many ems high in one line box holds two lines set close
 THIN_RUN = 0.3           # ink under this many ems high in a line box is a rule or a speck, not its text
 READ_TWICE = 0.5         # a character whose box covers this share of a same character's of another line is that glyph again
@@ -250,13 +249,12 @@ def ocr_chars(img: np.ndarray, dpi: int, settings: Settings, deadline: Deadline 
 
 
 def runs_down(box, text: str) -> bool:
-    """A detected line of two characters or more whose box is RUNS_DOWN times taller than wide, as the
-    recogniser itself tells a vertical box: a narrow cell's characters set one to a line, read down
-    as one line (or a line of a page a quarter turn off)."""
-    pts = np.asarray(box, dtype=float)
-    width = max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))
-    height = max(np.linalg.norm(pts[1] - pts[2]), np.linalg.norm(pts[3] - pts[0]))
-    return len(text.strip()) >= 2 and height >= RUNS_DOWN * max(width, 1e-6)
+    """A detected line of two characters or more whose box the recogniser reads turned, as a vertical
+    box (the same test _WordBoxes turns its word boxes back by): a narrow cell's characters set one to
+    a line, read down as one line (or a line of a page a quarter turn off)."""
+    from rapidocr.cal_rec_boxes import CalRecBoxes
+    return len(text.strip()) >= 2 and \
+        CalRecBoxes.get_box_direction(np.asarray(box, dtype=float)).value == "vertical_direct"
 
 
 def _stacked_chars(words, scale: float, line: int) -> list[dict]:
