@@ -133,9 +133,16 @@ def _openings() -> dict[str, str]:
 
 def opening_field(text: str) -> str | None:
     """The field whose labels alone open as this header does, its rest read past matching (产权リ坛 for
-    产权归属: 归属 misread); None when the opening is another field's too or no label's."""
+    产权归属: 归属 misread), the opening itself maybe read with look-alikes (产树掘, k25-018); None when
+    the opening is another field's too or no label's."""
     t = label_text(text)
-    return _openings().get(t[:OPENING]) if len(t) > OPENING else None
+    if len(t) <= OPENING:
+        return None
+    head = t[:OPENING]
+    if head in _openings():
+        return _openings()[head]
+    fields = {f for h, f in _openings().items() if _read_alike(h, head)}
+    return fields.pop() if len(fields) == 1 else None
 
 
 # how the names of Chinese offices, bodies, companies and owners end (机构名称的通名)

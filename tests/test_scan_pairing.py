@@ -106,6 +106,7 @@ def test_a_header_label_read_past_matching_names_the_field_no_other_column_holds
     # k9-039: 产权归属 read 产权リ坛 (50 against its label): 产权 opens the ownership label alone; 建设 opens three
     assert misread_labels({2: ["产权リ坛"], 3: ["建设口口"]}, columns, settings) == {2: "ownership"}
     assert misread_labels({2: ["产权リ坛"]}, {**columns, 5: "ownership"}, settings) == {}
+    assert misread_labels({2: ["产树掘"]}, columns, settings) == {2: "ownership"}   # 树 a look-alike of 权 (k25-018)
     assert misread_labels({2: ["产权"]}, columns, settings) == {2: "ownership"}     # ratio 67: the label's own score
 
 
