@@ -14,7 +14,8 @@ from normalizers.correct import scrambled_label
 from normalizers.numbers import parse_amount
 from normalizers.text import compact
 from normalizers.vocab import (OFFICE_ENDINGS, PLACE_ENDINGS, label_owners, leading_places, match_label, name_endings,
-                               names_column, names_field, office_bodies, person_name, place_parts)
+                               names_column, names_field, office_bodies, owner_terms, person_name,
+                               place_parts)
 from schemas.settings import Settings
 from schemas.types import Cell
 
@@ -106,6 +107,9 @@ def map_columns(grid: Grid, n_header: int, settings: Settings) -> tuple[dict[int
         columns[c] = "responsible_leader"
         if _head(grid, c, n_header).strip():
             unsure.add(c)
+    if "ownership" not in columns.values() and (c := unlabelled_owners(grid, n_header, columns, settings)) is not None:
+        columns[c] = "ownership"
+        unsure.add(c)
     if "responsible_unit" not in columns.values() and \
             (c := unlabelled_offices(grid, n_header, columns, settings)) is not None:
         columns[c] = "responsible_unit"
@@ -202,6 +206,16 @@ def unlabelled_offices(grid: Grid, n_header: int, columns: dict[int, str], setti
     """The 责任单位 (行业主管部门) column whose label went unread (a seal over it, k6-021: every project's
     unit lost): the first column no label names whose cells name a gazetteer office (农业农村局, 教育局 …)."""
     return _first_holding(grid, n_header, columns, settings, lambda t: any(body in t for body in office_bodies()))
+
+
+def unlabelled_owners(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:
+    """The 产权归属 column whose label went unread (k25-022: a text layer lost it): the first column no
+    label names whose cells name an owner (受益群众, 村集体经济组织) or an office (平等乡人民政府), when
+    one names an owner at least (no other column does); a guess."""
+    def owner(t: str) -> bool:
+        return any(o in t for o in owner_terms())
+    c = _first_holding(grid, n_header, columns, settings, lambda t: owner(t) or t.endswith(_OFFICE_ONLY))
+    return c if c is not None and any(map(owner, _own_texts(grid, c, n_header))) else None
 
 
 def unlabelled_places(grid: Grid, n_header: int, columns: dict[int, str], settings: Settings) -> int | None:

@@ -373,6 +373,12 @@ def county_shorts() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def owner_terms() -> tuple[str, ...]:
+    """Who a plan table's 产权归属 names and no other column does (受益群众, 村集体经济组织: terms.csv)."""
+    return tuple(r["term"] for r in _rows("terms.csv") if r["kind"] == "owner")
+
+
+@lru_cache(maxsize=None)
 def office_bodies() -> frozenset[str]:
     """The gazetteer's offices without their county (县住房和城乡建设局 → 住房和城乡建设局): what a name
     holds after its place, however the place is written."""

@@ -507,6 +507,18 @@ def test_a_column_of_places_whose_label_went_unread_is_the_location_in_doubt():
     assert "location" not in map_columns(_grid(("序号", "项目名称", "", "备注"), offices), 1, Settings())[0].values()
 
 
+def test_a_column_of_owners_whose_label_went_unread_is_the_ownership_in_doubt():
+    """k25-022 (seed 25): a tesseract layer lost the header 产权归属 and every owner was lost. A column no
+    label names whose cells are owners (受益群众, 村集体经济组织) or offices, one an owner at least, holds
+    the ownership (a guess: in doubt); a column of offices alone (实施主体's) does not."""
+    rows = [("1", "平等乡乌金猪养殖小区建设项目", "平等乡", "平等乡人民政府"), ("2", "稳岗就业奖补项目", "峨边彝族自治县", "村集体经济组织"),
+            ("3", "移风易俗示范点建设项目", "杨村乡", "受益群众")]
+    columns, unsure = map_columns(_grid(("序号", "项目名称", "建设地点", ""), rows), 1, Settings())
+    assert columns[3] == "ownership" and 3 in unsure
+    offices = [(a, b, c, "县民族宗教事务局") for a, b, c, _ in rows]
+    assert "ownership" not in map_columns(_grid(("序号", "项目名称", "建设地点", ""), offices), 1, Settings())[0].values()
+
+
 def test_a_row_of_a_table_found_by_alignment_cut_by_a_gap_is_joined_again():
     """k5-010: in a table found by the alignment of its text (broken rules), a wide gap between the
     lines of a cell cut project 9's row in two (勒乌乡供水一张 | 网新建工程): a spurious project and every
