@@ -21,6 +21,7 @@ from schemas.types import Cell
 
 DATE_FIELDS = ("deadline", "construction_period")
 _MONTH = re.compile(r"(?<![\d.,])(?:19|20)\d{2}\s*[年.\-/]\s*\d{1,2}(?!\d)")   # not 5280000.00's 0000.00 (k5-012)
+_LINED_MONTH = re.compile(r"((?:19|20)\d{2})\s*\n\s*(\d{1,2})(?![\d年])")   # 2024 | 09: not 202 | 3年 (a year cut)
 _YEARS = re.compile(r"^\d{4}年?(\s*[-—–－~～至到]+\s*\d{4}年?)?$")
 
 
@@ -270,8 +271,9 @@ def _first_holding(grid: Grid, n_header: int, columns: dict[int, str], settings:
 def date_column_kind(grid: Grid, c: int, n_header: int, share: float = 0.5) -> str | None:
     """建设期限 heads a deadline in some plans and a span of years in others: the cells say which
     (months written: deadline; years only: construction_period; None when they do not say, in at
-    least `share` of the column's cells)."""
-    texts = [compact(grid.owner(r, c).text) for r in range(n_header, grid.n_rows)
+    least `share` of the column's cells). A year over a month on the next line is a month (2024 | 09 in a
+    narrow column, k25-037: read as years, it took 建设年限's field)."""
+    texts = [compact(_LINED_MONTH.sub(r"\1.\2", grid.owner(r, c).text)) for r in range(n_header, grid.n_rows)
              if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
     months = sum(bool(_MONTH.search(t)) for t in texts)
     years = sum(bool(_YEARS.match(t)) for t in texts)

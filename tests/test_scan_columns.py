@@ -507,6 +507,19 @@ def test_a_column_of_places_whose_label_went_unread_is_the_location_in_doubt():
     assert "location" not in map_columns(_grid(("序号", "项目名称", "", "备注"), offices), 1, Settings())[0].values()
 
 
+def test_a_year_over_a_month_in_a_narrow_column_is_a_deadline():
+    """k25-037 (seed 25): 建设期限's cells 2024 | 09 on two lines were taken for years, the column for the
+    construction period, and 建设年限 (202 | 3年 | 至 | 202 | 4年) lost its field: 8 periods lost."""
+    from extractors.columns import date_column_kind
+    from extractors.grid import Grid, GridCell
+
+    def column(*texts: str) -> Grid:
+        cells = [GridCell(t, (0.0, 20.0 * r, 40.0, 20.0 * r + 20), r, 0, 1, 1) for r, t in enumerate(("建设期限",) + texts)]
+        return Grid(1, (0.0, 0.0, 40.0, 20.0 * len(cells)), cells, [[r] for r in range(len(cells))])
+    assert date_column_kind(column("2024\n09", "2023\n10", "2024\n12"), 0, 1) == "deadline"
+    assert date_column_kind(column("202\n3年\n至\n202\n4年", "2023\n2024", "2024年"), 0, 1) == "construction_period"
+
+
 def test_a_column_of_owners_whose_label_went_unread_is_the_ownership_in_doubt():
     """k25-022 (seed 25): a tesseract layer lost the header 产权归属 and every owner was lost. A column no
     label names whose cells are owners (受益群众, 村集体经济组织) or offices, one an owner at least, holds
