@@ -271,10 +271,11 @@ def _first_holding(grid: Grid, n_header: int, columns: dict[int, str], settings:
 def date_column_kind(grid: Grid, c: int, n_header: int, share: float = 0.5) -> str | None:
     """建设期限 heads a deadline in some plans and a span of years in others: the cells say which
     (months written: deadline; years only: construction_period; None when they do not say, in at
-    least `share` of the column's cells). A year over a month on the next line is a month (2024 | 09 in a
-    narrow column, k25-037: read as years, it took 建设年限's field)."""
-    texts = [compact(_LINED_MONTH.sub(r"\1.\2", grid.owner(r, c).text)) for r in range(n_header, grid.n_rows)
-             if grid.owner(r, c) is not None and grid.owner(r, c).col == c and grid.owner(r, c).text.strip()]
+    least `share` of the cells it holds alone: a heading or 小计 spanning it says nothing, k25-021). A year
+    over a month on the next line is a month (2024 | 09 in a narrow column, k25-037: read as years, it
+    took 建设年限's field)."""
+    texts = [compact(_LINED_MONTH.sub(r"\1.\2", o.text)) for r in range(n_header, grid.n_rows)
+             if (o := grid.owner(r, c)) is not None and o.col == c and o.colspan == 1 and o.text.strip()]
     months = sum(bool(_MONTH.search(t)) for t in texts)
     years = sum(bool(_YEARS.match(t)) for t in texts)
     if not texts:

@@ -520,6 +520,18 @@ def test_a_year_over_a_month_in_a_narrow_column_is_a_deadline():
     assert date_column_kind(column("202\n3年\n至\n202\n4年", "2023\n2024", "2024年"), 0, 1) == "construction_period"
 
 
+def test_a_column_of_dates_is_judged_by_its_own_cells():
+    """k25-021 (seed 25): headings and 小计 spanning 建设期限 with the columns beside it outnumbered its
+    dates (2022年12月31日前): the column was taken for years and 5 deadlines were lost."""
+    from extractors.columns import date_column_kind
+    from extractors.grid import Grid, GridCell
+    texts = ("建设期限", "一、产业合作", "2022年12月31日前", "2022年10月20日前", "小计", "二、人才交流", "2022年10月15日前", "小计")
+    cells = [GridCell(t, (0.0, 20.0 * r, 400.0 if "日" not in t and r else 60.0, 20.0 * r + 20), r, 0, 1,
+                      1 if "日" in t or not r else 4) for r, t in enumerate(texts)]
+    grid = Grid(1, (0.0, 0.0, 400.0, 20.0 * len(cells)), cells, [[r] for r in range(len(cells))])
+    assert date_column_kind(grid, 0, 1) == "deadline"
+
+
 def test_a_column_of_owners_whose_label_went_unread_is_the_ownership_in_doubt():
     """k25-022 (seed 25): a tesseract layer lost the header 产权归属 and every owner was lost. A column no
     label names whose cells are owners (受益群众, 村集体经济组织) or offices, one an owner at least, holds
