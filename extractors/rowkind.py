@@ -86,7 +86,9 @@ def classify(grid: Grid, r: int, cells: dict[str, Cell], settings: Settings) -> 
         return "subtotal", label, m.group(1)
     if not seq:     # a heading row 一、产业发展类 wherever it stands when 序号 is blank
         heads = [c for c in map(_CATEGORY_NAME.match, map(compact, texts)) if c]
-        if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) for t in texts):
+        # beside a numbered heading whole, a lone glyph is a seal's or a speck's (有 under 项目名称, k25-010)
+        if len(heads) == 1 and all(_is_number(t) or _CATEGORY_NAME.match(compact(t)) or len(compact(t)) == 1
+                                   for t in texts):
             c = heads[0]
             return "subtotal", c.group(3), c.group(1) or c.group(2)
         words = [compact(t) for t in texts if not _is_number(t)]

@@ -582,6 +582,11 @@ def test_a_heading_cut_over_cells_by_alignment_is_a_heading():
                     ("i", "产业", "发展示范基地", "")], head, fields)
     assert kinds[:2] == [("subtotal", "补齐基础短板及拓展基层治理", "六"), ("item", "", "")]
     assert kinds[2][0] != "subtotal"                  # a speck beside a project's words is no numeral
+    # k25-010 (300 dpi 1-bit under a seal): 有, a glyph of the seal, read under 项目名称 beside （二） 人才交流: a
+    # spurious project, every seq after it off by one
+    kinds = _kinds([("", "有", "（二） 人才交流", "137.70"), ("", "有", "农特产品东部行展销", "137.70")],
+                   ("序号", "项目名称", "建设内容", "总投资"), ("seq", "name", "content", "total_investment_wan"))
+    assert kinds == [("subtotal", "人才交流", "二"), ("item", "", "")]
 
 
 def test_a_cell_spanning_from_an_unmapped_column_belongs_to_the_mapped_one_it_spans():
