@@ -14,6 +14,7 @@ from schemas.settings import Settings
 
 _ITEM_NUMBER = re.compile(r"[（(]?(?:\d{1,3}|[一二三四五六七八九十]+)[)）.、．]?")
 MIN_ITEM_NUMBERS = 3     # numbers standing apart down the table that make a 序号 column however few its lines
+_FIGURES = re.compile(r"[\d.,，%\s-]*")
 _STRUCTURE = re.compile(r"^(?:小计|合计|总计)$|^[（(]?[一二三四五六七八九十]+[)）、.．]")
 
 
@@ -58,7 +59,8 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         return stacks, fields
     gutter = _gutter(segs, settings)
     left, right = min(s.x0 for s in segs) - gutter, max(s.x1 for s in segs) + gutter    # the table's sides
-    segs = [s for s in segs if not spans_columns(s.text)]     # 小计 and headings span columns
+    data = [[s for s in ln if not _heading(s, ln)] for ln in data]      # 小计 and headings span columns
+    segs = [s for ln in data for s in ln]
     stacks = [(left - 1, left)] + stacks + [(right, right + 1)]
     fields = [None] + fields + [None]
     usual = _usual_lines(stacks[1:-1], fields[1:-1], data)
@@ -69,8 +71,7 @@ def unlabelled(stacks: list[tuple[float, float]], fields: list[str | None], data
         gaps = _uncovered(a1, b[0], segs, gutter, settings.gutter_cross_share * len(data))
         found = len(out)
         for (_, start), (end, _) in zip(gaps, gaps[1:]):
-            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0] and not spans_columns(s.text)]
-                    for ln in data]
+            held = [[s for s in ln if start <= s.centre <= end and a1 <= s.x0 and s.x1 <= b[0]] for ln in data]
             if sum(map(bool, held)) >= enough:
                 out.append((start, end))
                 labels = "category" not in fields + names and category_labels([s for ln in held for s in ln], settings)
@@ -101,6 +102,13 @@ def spans_columns(text: str) -> bool:
     培育, or a category's own wording alone where a seal hid the numeral, k4-025)."""
     t = "".join(text.split())
     return bool(_STRUCTURE.match(t)) or canonical_category(t)[1] >= KNOWN_WORDING
+
+
+def _heading(seg: Segment, line: list[Segment]) -> bool:
+    """A structure label set across columns (spans_columns) on a line with nothing but figures beside it;
+    a category's wording beside other words is a 类别 column's cell (k25-025: 人才交流 between 项目业主
+    and 项目名称 was left out, the column not found, its labels cut between the two)."""
+    return spans_columns(seg.text) and all(o is seg or _FIGURES.fullmatch(o.text.strip()) for o in line)
 
 
 def _usual_lines(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]]) -> float:

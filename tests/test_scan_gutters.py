@@ -47,6 +47,24 @@ def test_a_category_column_whose_header_went_unread_is_found_by_its_labels():
     assert labelled[1] == ["category", "name", "content"]                     # a 类别 header read: nothing to add
 
 
+def test_a_category_column_of_whole_labels_beside_other_words_is_found():
+    """k25-025, k25-014 (seed 25): a 类别 column's labels whole on one line each (产业合作, 人才交流),
+    its header under a seal, were taken for headings spanning columns and left out: no column was
+    found and each label was cut between the names and the column beside (流干部人才交流培训项目).
+    A category's wording beside other words on its line is a cell; alone (or beside figures) a heading."""
+    settings = Settings()
+    rows = [("大渡河投资集团", "产业合作", "宜坪乡乌金猪养殖小区建设项目"), ("县就业创业促进中心", "劳务协作", "稳岗就业奖补项目"),
+            ("县残疾人联合会", "人才交流", "干部人才交流培训项目"), ("县委宣传部", "消费帮扶", "农特产品东部行展销项目")]
+    data = [[seg(owner, 40, 100 + 24 * k), seg(label, 140, 100 + 24 * k), seg(name, 190, 100 + 24 * k)]
+            for k, (owner, label, name) in enumerate(rows)]
+    stacks, fields = unlabelled([(40.0, 76.0), (190.0, 226.0)], ["implementing_entity", "name"], data, settings)
+    assert fields == ["implementing_entity", "category", "name"] and 130 < stacks[1][0] <= 141 and 175 <= stacks[1][1] < 190
+    headings = [[seg(label, 140, 88 + 24 * k)] for k, (_, label, _) in enumerate(rows)]
+    body = [ln for pair in zip(headings, [[ln[0], ln[2]] for ln in data]) for ln in pair]      # headings over rows
+    assert unlabelled([(40.0, 76.0), (190.0, 226.0)], ["implementing_entity", "name"], body, settings)[1] == \
+        ["implementing_entity", "name"]
+
+
 def test_category_labels_are_runs_of_pieces_each_naming_a_category():
     settings = Settings()
     at = [seg(t, 40, 100 + 12 * k) for k, t in enumerate(["产业", "合作", "人才", "交流", "片区"])]
