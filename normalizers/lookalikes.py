@@ -11,7 +11,8 @@
   (峨边族自治县 → 峨边彝族自治县), rule `gazetteer`; never a level's suffix (浙江绍兴市 is written so).
 - `fix_own_county`: in a scan's reading, the plans' own county (the recipient, 峨边彝族自治县) with up to
   two characters misread as anything, lost or added (场边萝族自治县, 峨边轰自治县), its 自治县 as
-  printed, rule `own_county`; a window nearer another county (马边彝族自治县) stays.
+  printed, or closing the value with its 县 lost (峨边彝族自治), rule `own_county`; a window nearer another
+  county (马边彝族自治县) stays.
 - `fix_cut_start`: in a scan's reading, a town's or township's name opening the value with its first
   character lost (岩乡乌金猪… → 金岩乡乌金猪…: a rule or the scan's edge took it), rule `gazetteer`,
   when only one place ends so (坪镇 could be 沙坪镇 or 毛坪镇: ambiguous).
@@ -332,7 +333,23 @@ def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
                     fixes.append(Fix(window, county, "own_county", round(lookalike_score(window, county), 1)))
                     end = end - len(window) + len(county)
             start = text.find(level, end)
+        text, cut = _own_county_cut(text, county, others)
+        fixes += cut
     return text, fixes
+
+
+def _own_county_cut(text: str, county: str, others: tuple[str, ...]) -> tuple[str, list[Fix]]:
+    """The own county closing the value with its last character lost (峨边彝族自治 | 县 wrapped onto a line
+    the scan lost, k25-010, k25-014; 峨边琶族自治, k25-011), one slip fewer allowed before it: restored."""
+    cut = county[:-1]
+    window = text[-len(cut):]
+    if len(text) < len(cut) or not text.endswith(cut[-2:]) or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
+        return text, []
+    slips = Levenshtein.distance(window, cut)
+    if slips > OWN_COUNTY_SLIPS - 1 or any(Levenshtein.distance(window, c[:-1]) < slips or window == c[:-1]
+                                           for c in others):
+        return text, []
+    return text[:-len(cut)] + county, [Fix(window, county, "own_county", round(lookalike_score(window, county), 1))]
 
 
 def _masked_terms(window: str, masked: dict[str, frozenset[str]]) -> set[str]:

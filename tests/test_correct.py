@@ -356,6 +356,12 @@ def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_ano
     assert fix_own_county("在峨边莱族自治县")[0] == "在峨边彝族自治县"              # the word before it stays
     for kept in ("在峨边彝族自治县", "场边莱族上自治县", "北川羌族自治县"):        # printed so; three slips
         assert fix_own_county(kept) == (kept, [])
+    # k25-010, k25-014, k25-011 (seed 25): 峨边彝族自治 | 县 wrapped in a narrow 建设地点 cell, its last line lost
+    out, fixes = fix_own_county("峨边彝族自治")
+    assert out == "峨边彝族自治县" and [(f.original, f.rule) for f in fixes] == [("峨边彝族自治", "own_county")]
+    assert fix_own_county("峨边琶族自治")[0] == "峨边彝族自治县"
+    for kept in ("马边彝族自治", "峨边琶放自治", "实行民族区域自治"):          # another county; three slips; no county
+        assert fix_own_county(kept) == (kept, [])
 
 
 def test_a_scans_doc_number_is_read_from_its_place_on_and_its_lookalikes_repaired():
