@@ -42,6 +42,7 @@ MASK = "\0"
 MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
 LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
 OWN_COUNTY_SLIPS = 2        # the plans' own county is restored with at most this many characters misread
+OTHER_LEVELS = "州区旗"     # 自治州, 自治区, 自治旗: other levels of autonomy (宪法 第三十条), never the own county's 县 misread
 LEVEL_CHARS = 3             # ... the last this many of its name (自治县) read as printed
 
 
@@ -340,16 +341,18 @@ def fix_own_county(text: str | None) -> tuple[str | None, list[Fix]]:
 
 def _own_county_cut(text: str, county: str, others: tuple[str, ...]) -> tuple[str, list[Fix]]:
     """The own county closing the value with its last character lost (峨边彝族自治 | 县 wrapped onto a line
-    the scan lost, k25-010, k25-014; 峨边琶族自治, k25-011), one slip fewer allowed before it: restored."""
-    cut = county[:-1]
-    window = text[-len(cut):]
-    if len(text) < len(cut) or not text.endswith(cut[-2:]) or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
+    the scan lost, k25-010, k25-014; 峨边琶族自治, k25-011) or misread (峨边萝族自治呈, k25-035), slips
+    counted with it: restored. Another level read as printed (自治州, 自治区) stays."""
+    level = county[-LEVEL_CHARS:-1]                                  # 自治
+    n = len(county) - 1 if text.endswith(level) else \
+        len(county) if text[:-1].endswith(level) and text[-1:] not in OTHER_LEVELS else 0
+    window = text[-n:] if n else ""
+    if not n or len(text) < n or window == county or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
         return text, []
-    slips = Levenshtein.distance(window, cut)
-    if slips > OWN_COUNTY_SLIPS - 1 or any(Levenshtein.distance(window, c[:-1]) < slips or window == c[:-1]
-                                           for c in others):
+    slips = Levenshtein.distance(window, county)
+    if slips > OWN_COUNTY_SLIPS or any(Levenshtein.distance(window, c) <= slips for c in others):
         return text, []
-    return text[:-len(cut)] + county, [Fix(window, county, "own_county", round(lookalike_score(window, county), 1))]
+    return text[:-n] + county, [Fix(window, county, "own_county", round(lookalike_score(window, county), 1))]
 
 
 def _masked_terms(window: str, masked: dict[str, frozenset[str]]) -> set[str]:

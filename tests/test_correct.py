@@ -360,7 +360,9 @@ def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_ano
     out, fixes = fix_own_county("峨边彝族自治")
     assert out == "峨边彝族自治县" and [(f.original, f.rule) for f in fixes] == [("峨边彝族自治", "own_county")]
     assert fix_own_county("峨边琶族自治")[0] == "峨边彝族自治县"
-    for kept in ("马边彝族自治", "峨边琶放自治", "实行民族区域自治"):          # another county; three slips; no county
+    assert fix_own_county("峨边萝族自治呈")[0] == "峨边彝族自治县"               # k25-035: 县 read 呈
+    for kept in ("马边彝族自治", "峨边琶放自治", "实行民族区域自治", "峨边彝族自治州", "峨边琶放自治呈"):
+        # another county; three slips (with the 县 lost); no county; another level; three slips
         assert fix_own_county(kept) == (kept, [])
 
 
