@@ -30,6 +30,8 @@ BROKEN_CLEAR = 0.05         # ... inked on one side in at most this share of it 
 BROKEN_STRAIGHT_PT = 0.3    # ... or its pieces this close to one straight line (glyph strokes scatter by points)
 BROKEN_CLEAR_STRAIGHT = 0.25   # ... and then inked on one side in at most this share (text set tight against it, k11-010)
 BROKEN_SCATTER_PT = 1.0     # ... never pieces further off one line than this (a column of glyph strokes, k11-010)
+BROKEN_REACH_PT = BROKEN_GAP_PT + BROKEN_MIN_PT   # a rule's end drawn on this far to the rule it meets, past no text
+BROKEN_SPANNING = 2         # ... or, inked on one side in more, as long as this many sure ones, end to end
 BROKEN_JOIN_PT = 30.0       # two such rules (or short straight runs) along one line this far apart or less are one
                             # (a dash too short to count lost between two gaps, k11-010); less than a 序号 column
 RULE_FILL = 0.9             # a rule's rows are inked across this share of its run (a seal's ring beside it is not)
@@ -169,6 +171,7 @@ def _dashed(img: np.ndarray, dpi: int, straight: bool) -> tuple[list[dict], list
                                                              BROKEN_NEAR_PT, BROKEN_FAR_PT))
     strict: list[dict] = []
     lined: list[dict] = []
+    doubtful: list[dict] = []
     for horizontal in (True, False):
         _, n, stats = _long_runs(ink, horizontal, max(int(BROKEN_MIN_PT / scale), 5))
         along = ink if horizontal else ink.T          # rows run along the rule
@@ -190,13 +193,26 @@ def _dashed(img: np.ndarray, dpi: int, straight: bool) -> tuple[list[dict], list
                 else vline(at * scale, start * scale, end * scale)
             if whole and beside <= BROKEN_CLEAR:
                 strict.append(edge)
+            elif whole and horizontal and beside <= BROKEN_CLEAR_STRAIGHT:
+                doubtful.append(edge)
             if scatter <= BROKEN_SCATTER_PT and beside <= (BROKEN_CLEAR_STRAIGHT if on_line else BROKEN_CLEAR):
                 lined.append(edge)
+    strict += _spanning(doubtful, strict)
     if not straight:
         return without_strokes(crossing(strict)), []
     lined = reaching([e for e in _joined(lined, BROKEN_JOIN_PT, BROKEN_ACROSS_PT)
                       if e["width"] + e["height"] >= BROKEN_SPAN_PT], BROKEN_GAP_PT)
     return without_strokes(crossing(strict)), without_strokes(crossing(lined))
+
+
+def _spanning(doubtful: list[dict], sure: list[dict], tol: float = CROSS_TOLERANCE_PT) -> list[dict]:
+    """The doubtful broken rules across (text set against them along a part) that run end to end as
+    BROKEN_SPANNING of the sure ones do: a grid's row rules across its whole width (k25-011: 4-line
+    cells touch 7 of its 13 dashed row rules); a line of glyph strokes starts and ends inside its cells.
+    (Not down the page: a column of left-set text's strokes runs the table's height, k25-011.)"""
+    sure_ends = [(e["x0"], e["x1"]) for e in sure if e["height"] == 0]
+    return [e for e in doubtful
+            if sum(abs(a - e["x0"]) <= tol and abs(b - e["x1"]) <= tol for a, b in sure_ends) >= BROKEN_SPANNING]
 
 
 def _joined(edges: list[dict], join: float, across: float) -> list[dict]:
@@ -347,6 +363,25 @@ def reaching(edges: list[dict], gap: float) -> list[dict]:
     """Rules joined from dashes drawn on to a perpendicular rule `gap` or less past their ends: a
     dashed rule's last dash may stop short of the border it meets (k11-010's right border)."""
     return _each_drawn(edges, lambda lo, hi, at, across: (lo - gap, hi + gap))
+
+
+def reaching_clear(edges: list[dict], gap: float, boxes: list[dict]) -> list[dict]:
+    """Rules joined from dashes drawn on to a perpendicular rule `gap` or less past their ends where no
+    character (`boxes`: x0, top, x1, bottom) stands across the stretch drawn: a rule's last dash, too
+    short to count, and a gap lost (k25-011: a header's column rules stop 13 points under its top);
+    a rule that stops at a spanning label (计划投资 over two columns) stays stopped."""
+    h = [(e["top"], e["x0"], e["x1"]) for e in edges if e["height"] == 0]
+    v = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["height"] > 0]
+
+    def clear(at: float, lo: float, hi: float, across: bool) -> bool:
+        a0, a1, b0, b1 = ("top", "bottom", "x0", "x1") if across else ("x0", "x1", "top", "bottom")
+        return not any(b[a0] < at < b[a1] and b[b0] < hi and b[b1] > lo for b in boxes)
+
+    def drawn(lo: float, hi: float, at: float, others: list, across: bool) -> tuple[float, float]:
+        new_lo, new_hi = _drawn_on(lo, hi, at, others, lo - gap, hi + gap)
+        return (new_lo if clear(at, new_lo, lo, across) else lo), (new_hi if clear(at, hi, new_hi, across) else hi)
+    return [hline(*drawn(x0, x1, y, v, True), y) for y, x0, x1 in h] + \
+        [vline(x, *drawn(top, bottom, x, h, False)) for x, top, bottom in v]
 
 
 def under_seals(edges: list[dict], seals: list, gap: float = BROKEN_GAP_PT) -> list[dict]:

@@ -18,8 +18,8 @@ from extractors.pdfpages import PDFIUM_LOCK, PageScan
 from extractors.layer import line_sharpness, normalise_layer, turn_chars
 from extractors.quality import (bag_agreement, box_imprecision, joined_share, rule_mark_share, tabular_band,
                                 tabular_share, title_bands)
-from extractors.raster import (INK, dashed_rules, deskew, ink_blobs, lines_run_vertically, render_gray, ruling_lines,
-                               skew_angle, table_regions, under_seals)
+from extractors.raster import (BROKEN_REACH_PT, INK, dashed_rules, deskew, ink_blobs, lines_run_vertically,
+                               reaching_clear, render_gray, ruling_lines, skew_angle, table_regions, under_seals)
 from extractors.seal import lifted, ring_seals
 from schemas.settings import Settings
 
@@ -99,7 +99,8 @@ def _read_page(doc, scan: PageScan, settings: Settings, deadline: Deadline) -> N
         scan.edges = ruling_lines(img, dpi)
         if len(scan.edges) >= 4 and not table_regions(scan.edges):
             strict, lined = dashed_rules(img, dpi)
-            scan.broken_edges = [strict, under_seals(lined, scan.seals)]
+            scan.broken_edges = [reaching_clear(edges, BROKEN_REACH_PT, scan.chars)
+                                 for edges in (strict, under_seals(lined, scan.seals))]
     if not scan.needs_ocr and scan.text_source == "text_layer":
         _check_regions(img, scan, settings, deadline)
         scan.chars = normalise_layer(scan.chars, settings.layer_run_gap, settings.line_tolerance,

@@ -396,3 +396,32 @@ def test_header_labels_set_close_are_two_columns():
     rows = _cells(DATA / "scan_header_labels_run_together_k17-011_p5.pdf")
     place, total = rows[0].index("实施地点"), rows[0].index("项目总投资（元）")
     assert rows[3][place] == "新林镇茗新村" and rows[3][total].startswith("4955800")
+
+
+def test_rules_printed_broken_draw_the_rows_text_set_tight_against_them():
+    """k25-011 (200 dpi grey, JPEG, rules printed broken, turned 270°, an OCRmyPDF layer read again): 4-line
+    cells touch 7 of the 13 dashed row rules, so only 6 passed as rules; the table was read by alignment,
+    its rows guessed from the text's gaps, and each content's last line went to the next project (0.889).
+    A dashed rule as long as the sure ones, end to end, is a rule; rules joined from dashes draw the
+    table where they give the columns alignment found, their ends drawn on to the rule they meet past no
+    text (the header's column rules stop 13 points under its top)."""
+    rows = _cells(DATA / "scan_broken_rules_cells_of_four_lines_k25-011_p7.pdf")
+    content = rows[0].index("主要建设内容")
+    assert [r[content] for r in rows[2:5]] == [
+        "新建标准化圈舍约150平方米，养殖规模约1100头，配套粪污处理设施；配套完善水、电、路等基础设施",
+        "新建魔芋种植基地310亩，配套建设生产便道2公里、蓄水池10口",
+        "新建加工厂房430平方米，购置分拣、烘干等设备5台（套）；建立项目管护机制，确保项目长期发挥效益"]
+
+
+def test_a_broken_rule_is_drawn_on_to_the_rule_it_meets_past_no_text():
+    """A column rule joined from dashes whose last dash was too short to count stops 13 points under the
+    header's top (k25-011); drawn on, it closes the header's cells. One stopping at a label that spans
+    its column and the next (计划投资) stays stopped."""
+    from extractors.raster import BROKEN_REACH_PT, reaching_clear
+    from extractors.segments import hline, vline
+    edges = [hline(0.0, 500.0, 100.0), hline(0.0, 500.0, 300.0), vline(200.0, 113.0, 300.0)]
+    assert [e["top"] for e in reaching_clear(edges, BROKEN_REACH_PT, []) if e["height"] > 0] == [100.0]
+    label = {"text": "划", "x0": 195.0, "x1": 205.0, "top": 102.0, "bottom": 111.0}
+    assert [e["top"] for e in reaching_clear(edges, BROKEN_REACH_PT, [label]) if e["height"] > 0] == [113.0]
+    far = [hline(0.0, 500.0, 90.0), *edges[1:]]                   # further than a dash and a gap: stays
+    assert [e["top"] for e in reaching_clear(far, BROKEN_REACH_PT, []) if e["height"] > 0] == [113.0]

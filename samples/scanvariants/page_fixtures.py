@@ -1,4 +1,4 @@
-"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 to 17
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 to 17, 24, 25
 whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
     .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
@@ -32,7 +32,8 @@ k17-011 page 5: a 200 dpi grey unruled table whose labels 实施地点 and 项�
 (tests/test_scan_pages.py); k24-031 page 7: a 300 dpi 1-bit heavy-blur table whose faint rules the scan
 lost, its 责任领导 names set a character a line read down over two rows (陈 | 春燕刘海 | 军) under an
 OCRmyPDF layer read again by OCR; k8-027 page 4: a 200 dpi grey table on uneven paper whose faint
-rules, measured by their darkest line, came with its text's glyph strokes (tests/test_scan_pages.py). Needs
+rules, measured by their darkest line, came with its text's glyph strokes; k25-011 page 7: a 200 dpi grey
+JPEG table turned 270° whose rules, printed broken, have 4-line cells set tight against them (tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
@@ -69,7 +70,8 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k16-030", 3): "scan_headings_over_gutter_k16-030_p3.pdf",
          ("k17-011", 5): "scan_header_labels_run_together_k17-011_p5.pdf",
          ("k24-031", 7): "scan_leaders_read_down_over_rows_k24-031_p7.pdf",
-         ("k8-027", 4): "scan_faint_rules_glyph_strokes_k8-027_p4.pdf"}     # (variant, page) -> fixture
+         ("k8-027", 4): "scan_faint_rules_glyph_strokes_k8-027_p4.pdf",
+         ("k25-011", 7): "scan_broken_rules_cells_of_four_lines_k25-011_p7.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
