@@ -507,28 +507,28 @@ def test_a_column_of_places_whose_label_went_unread_is_the_location_in_doubt():
     assert "location" not in map_columns(_grid(("序号", "项目名称", "", "备注"), offices), 1, Settings())[0].values()
 
 
+def _date_column(*texts: str, spanning: tuple[str, ...] = ()):
+    """A grid of one column under 建设期限, a cell per text; those in `spanning` span four columns."""
+    from extractors.grid import Grid, GridCell
+    cells = [GridCell(t, (0.0, 20.0 * r, 40.0, 20.0 * r + 20), r, 0, 1, 4 if t in spanning else 1)
+             for r, t in enumerate(("建设期限",) + texts)]
+    return Grid(1, (0.0, 0.0, 40.0, 20.0 * len(cells)), cells, [[r] for r in range(len(cells))])
+
+
 def test_a_year_over_a_month_in_a_narrow_column_is_a_deadline():
     """k25-037 (seed 25): 建设期限's cells 2024 | 09 on two lines were taken for years, the column for the
     construction period, and 建设年限 (202 | 3年 | 至 | 202 | 4年) lost its field: 8 periods lost."""
     from extractors.columns import date_column_kind
-    from extractors.grid import Grid, GridCell
-
-    def column(*texts: str) -> Grid:
-        cells = [GridCell(t, (0.0, 20.0 * r, 40.0, 20.0 * r + 20), r, 0, 1, 1) for r, t in enumerate(("建设期限",) + texts)]
-        return Grid(1, (0.0, 0.0, 40.0, 20.0 * len(cells)), cells, [[r] for r in range(len(cells))])
-    assert date_column_kind(column("2024\n09", "2023\n10", "2024\n12"), 0, 1) == "deadline"
-    assert date_column_kind(column("202\n3年\n至\n202\n4年", "2023\n2024", "2024年"), 0, 1) == "construction_period"
+    assert date_column_kind(_date_column("2024\n09", "2023\n10", "2024\n12"), 0, 1) == "deadline"
+    assert date_column_kind(_date_column("202\n3年\n至\n202\n4年", "2023\n2024", "2024年"), 0, 1) == "construction_period"
 
 
 def test_a_column_of_dates_is_judged_by_its_own_cells():
     """k25-021 (seed 25): headings and 小计 spanning 建设期限 with the columns beside it outnumbered its
     dates (2022年12月31日前): the column was taken for years and 5 deadlines were lost."""
     from extractors.columns import date_column_kind
-    from extractors.grid import Grid, GridCell
-    texts = ("建设期限", "一、产业合作", "2022年12月31日前", "2022年10月20日前", "小计", "二、人才交流", "2022年10月15日前", "小计")
-    cells = [GridCell(t, (0.0, 20.0 * r, 400.0 if "日" not in t and r else 60.0, 20.0 * r + 20), r, 0, 1,
-                      1 if "日" in t or not r else 4) for r, t in enumerate(texts)]
-    grid = Grid(1, (0.0, 0.0, 400.0, 20.0 * len(cells)), cells, [[r] for r in range(len(cells))])
+    grid = _date_column("一、产业合作", "2022年12月31日前", "2022年10月20日前", "小计", "二、人才交流", "2022年10月15日前", "小计",
+                        spanning=("一、产业合作", "小计", "二、人才交流"))
     assert date_column_kind(grid, 0, 1) == "deadline"
 
 
