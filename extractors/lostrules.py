@@ -4,7 +4,8 @@ project's content; 小计 | 六、基础设施与基层治理 | a project's firs
 rows in one ((4) over (5), k14-034). A line that is such a row's text alone, beside nothing but
 figures, is given back its rules; two serials stacked in one cell, the rule between their rows. And a
 column rule lost: a header cell holding two fields' labels over cells holding two values apart
-(建设年限项目总投资 over 2024 371, k15-037) is cut where its values part."""
+(建设年限项目总投资 over 2024 371, k15-037) is cut where its values part; one the table on the page before
+draws, where a page going on from it has a column fewer (previous_columns)."""
 from __future__ import annotations
 
 import re
@@ -50,6 +51,27 @@ def lost_column_rules(grid: Grid, chars: list[dict], settings: Settings) -> list
         if cells and len(gaps) >= 2 and len(gaps) >= TWO_VALUES_SHARE * len(cells):
             out.append(vline(sorted(gaps)[len(gaps) // 2], y0, y1))
     return out
+
+
+def previous_columns(grid: Grid, previous: Grid, chars: list[dict], settings: Settings) -> list[dict]:
+    """Column rules of the table on the page before that this page's grid, going on from it with fewer
+    columns, lost (k23-024: a faint rule between 项目地点 and 建设周期 not found, 峨边彝族 2021-2 in one
+    cell), each where no character stands across it: shifted as the rules both pages draw are (a scan
+    lies a little off on each page)."""
+    mine, theirs = _boundaries(grid), _boundaries(previous)
+    shifts = sorted(x - p for x in mine for p in theirs if abs(x - p) <= settings.rule_snap)
+    if grid.n_cols >= previous.n_cols or not shifts:
+        return []
+    shift = shifts[len(shifts) // 2]
+    x0, top, x1, bottom = grid.bbox
+    lost = [p + shift for p in theirs if x0 < p + shift < x1 and all(abs(x - p - shift) > settings.rule_snap for x in mine)]
+    return [vline(x, top, bottom) for x in lost
+            if not any(c["x0"] < x < c["x1"] and c["bottom"] > top and c["top"] < bottom for c in chars)]
+
+
+def _boundaries(grid: Grid) -> list[float]:
+    """The x of every column rule the grid's cells stand between."""
+    return sorted({round(x, 1) for cell in grid.cells for x in (cell.bbox[0], cell.bbox[2])})
 
 
 def _two_labels(text: str, settings: Settings) -> bool:

@@ -16,6 +16,7 @@ from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.furniture import furniture
 from extractors.grid import Grid, group_lines, line_text
 from extractors.limits import Deadline
+from extractors.lostrules import previous_columns
 from extractors.ocr import ocr_marks, snap_sizes
 from extractors.pdffile import check_pdf
 from extractors.pdfpages import PDFIUM_LOCK, PageScan, scan_pages
@@ -82,6 +83,12 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
                 page_grids = dashed                  # a header under the rules joined from dashes
             if _ruled_anchored(page_grids, settings, previous):
                 break
+        if previous is not None and previous.columns is None and page_grids and page_grids[0].columns is None \
+                and not anchored(page_grids, settings, previous):
+            lost = previous_columns(page_grids[0], previous, chars, settings)
+            again = find_grids((scan.width, scan.height), scan.number, scan.edges + lost, chars, kept, settings,
+                               previous) if lost else []
+            page_grids = again if anchored(again, settings, previous) else page_grids
         for g in page_grids:
             g.seals = [(s.x0, s.top, s.x1, s.bottom) for s in scan.seals]
         mark_unread(page_grids, scan.blobs, chars, settings)

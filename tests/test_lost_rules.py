@@ -149,3 +149,31 @@ def test_a_column_rule_lost_between_two_wrapped_labels_is_put_back_where_one_lin
     one = [c for c in head if not 230 < c["x0"] < 400] + _chars(102.0, [("项目", 240.0)]) + \
         _chars(113.0, [("总投", 240.0)]) + _chars(124.0, [("资", 240.0)])
     assert ruled_grids(1, rules, one + body, None, Settings())[0].n_cols == 4
+
+
+def test_a_column_rule_a_page_going_on_lost_is_the_page_befores():
+    """k23-024 (seed 23, 300 dpi colour, faint rules, bleed-through): on the page the table goes on to,
+    the faint rule between 项目地点 and 建设周期 went unfound, 峨边彝族 | 2021-2 stood in one cell, read
+    into neither field, and the grid, a column short, went on from nothing (0.954, 3 unflagged values).
+    The page before's column rules, shifted as the rules both pages draw are, stand where a page going
+    on from its table has a column fewer, each where no character stands across it."""
+    from extractors.lostrules import previous_columns
+    xs = (40.0, 80.0, 230.0, 300.0, 360.0)                   # 序号 | 项目名称 | 项目地点 | 建设周期
+    before = ruled_grids(1, [_rule(xs[0], xs[-1], y, y) for y in (100.0, 120.0, 160.0)] +
+                         [_rule(x, x, 100.0, 160.0) for x in xs],
+                         _chars(105.0, [("序号", 42.0), ("项目名称", 85.0), ("项目地点", 235.0), ("建设周期", 305.0)]) +
+                         _chars(135.0, [("1", 45.0), ("沙坪镇花椒种植项目", 85.0), ("沙坪镇", 235.0), ("2021", 305.0)]),
+                         None, Settings())[0]
+    shifted = [x + 2.0 for x in xs]                            # this page lies 2 points further right
+    rules = [_rule(shifted[0], shifted[-1], y, y) for y in (40.0, 80.0, 120.0)] + \
+        [_rule(x, x, 40.0, 120.0) for k, x in enumerate(shifted) if k != 3]     # 项目地点 | 建设周期 lost
+    chars = _chars(55.0, [("2", 47.0), ("红花镇移风易俗项目", 87.0), ("红花镇", 237.0), ("2022", 307.0)]) + \
+        _chars(95.0, [("3", 47.0), ("民族文化传承项目", 87.0), ("杨村乡", 237.0), ("2023", 307.0)])
+    grid = ruled_grids(2, rules, chars, before, Settings())[0]
+    assert grid.n_cols == 3
+    lost = previous_columns(grid, before, chars, Settings())
+    assert [round(e["x0"]) for e in lost] == [302]
+    again = ruled_grids(2, rules + lost, chars, before, Settings())[0]
+    assert _rows(again) == [["2", "红花镇移风易俗项目", "红花镇", "2022"], ["3", "民族文化传承项目", "杨村乡", "2023"]]
+    across = _chars(55.0, [("2", 47.0), ("红花镇移风易俗项目", 87.0), ("峨边彝族自治县", 250.0)])   # text across it
+    assert previous_columns(ruled_grids(2, rules, across, before, Settings())[0], before, across, Settings()) == []
