@@ -17,7 +17,9 @@ from schemas.types import Line, NarrativeItem, Page
 SECTION = re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|[，,“”\"'`‘’]{1,2})")
 # a numeral in brackets, its （ as OCR reads it too (《1）助残融爱建设项目, 〈1）…: k22-002's tesseract layer)
 _HEADING = re.compile(r"^(?:[（(《〈]([一二三四五六七八九十]+)[)）》〉]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
-_ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(《〈](\d{1,2})[)）》〉])\s*(?=[^\d\s])(.*)$", re.S)
+# an item's number: 1. 1、 （1）, its （ read 《 or 〈 (k22-002), or its figure read as a letter or two, its （
+# maybe lost ((G）, QT）: a tesseract layer, k26-007; the number then unknown)
+_ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(《〈](\d{1,2})[)）》〉]|[（(《〈]?([A-Za-z]{1,2})[)）》〉])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money (its ， read
 # as ． or . by OCR: 总投资117万元．拟投入…, k1-007)
 _UNNUMBERED = re.compile(r"^([^，,。；;：:]{4,40})[。.．*]\s*((?:项目)?总投资[\d.]+万元[，,、.．]?)?(?:拟|计划)?(?:投入|安排)")
@@ -188,7 +190,7 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
         m = _ITEM.match(text)
         u = None if m else _UNNUMBERED.match(text)
         if m or u:
-            number, rest = (m.group(1) or m.group(2), m.group(3)) if m else _bare_number(text)
+            number, rest = (m.group(1) or m.group(2) or "", m.group(4)) if m else _bare_number(text)
             name, body = item_name(rest)
             items.append(NarrativeItem(len(items) + 1, number, heading, squeeze(name) or "",
                                        squeeze(body) or "", stated_fields(body)[0], p.page))

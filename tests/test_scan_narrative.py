@@ -243,3 +243,14 @@ def test_items_numbered_in_brackets_ocr_read_as_angle_marks_are_items():
              Paragraph("〈2）大堡镇产业路硬化项目。总投资100万元，拟投入帮扶资金90万元。", 2, 16.0)]
     items = narrative_items(paras)
     assert [i.name for i in items] == ["助残融爱建设项目", "大堡镇产业路硬化项目"]
+
+
+def test_items_whose_number_ocr_read_as_letters_are_items():
+    """k26-007 (a tesseract layer over a 300 dpi 1-bit scan): （1） read (G） and, its （ lost, QT）: the
+    items were taken for items printed without a number, their names kept the marks ((G）组团式帮扶…).
+    A letter or two read for an item's figure is its number, unknown."""
+    paras = [Paragraph("二、工作任务", 2, 16.0), Paragraph("（二）人才支撑。投入协作资金103万元。", 2, 16.0),
+             Paragraph("(G）组团式帮扶（医疗）项目。总投资153.02万元，拟投入协作资金103万元。", 2, 16.0),
+             Paragraph("QT）哈曲乡产业路硬化项目。总投资210万元，拟投入协作资金200万元。", 2, 16.0)]
+    items = narrative_items(paras)
+    assert [(i.number, i.name) for i in items] == [("", "组团式帮扶（医疗）项目"), ("", "哈曲乡产业路硬化项目")]
