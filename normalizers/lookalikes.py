@@ -21,6 +21,7 @@
   `digit_lookalike`.
 - `fix_period_dash`: a reading that is two years joined by a mark OCR read for the dash between them
   (2027.2028, 2027·2028, 2027一2028), rule `dash_lookalike`.
+- `fix_bracket_marks`: a scan's （ read as 《 or 〈 before a ）(〈医疗）), rule `bracket_lookalike`.
 - `fix_year_digit`: a title's year with one digit read into it (20256年) where the plan's year, read
   from its other text, is that year one digit less, rule `year_digit`.
 Pure functions; every change they make is returned so the caller can log it.
@@ -113,6 +114,9 @@ _DOTTED_PERIOD = re.compile(r"^(\d{4})(年?)\s*[.·,，、一]\s*(\d{4})(年?)$"
 PERIOD_SPAN = 10
 
 
+_ANGLE_OPENED = re.compile(r"[《〈]([^《〈》〉（()）]{1,12})[）)]")
+
+
 def fix_period_dash(text: str | None) -> tuple[str | None, list[Fix]]:
     """A scan's reading of a 建设年限 whose dash OCR read as a point (2027.2028 → 2027-2028): no plan
     writes two years so, and a year point year is no date (the month would be 2028)."""
@@ -121,6 +125,13 @@ def fix_period_dash(text: str | None) -> tuple[str | None, list[Fix]]:
         return text, []
     fixed = f"{m.group(1)}{m.group(2)}-{m.group(3)}{m.group(4)}"
     return fixed, [Fix(text, fixed, "dash_lookalike", 100.0)]
+
+
+def fix_bracket_marks(text: str | None) -> tuple[str | None, list[Fix]]:
+    """A scan's （ read as 《 or 〈 before a few characters its ） closes (组团式帮扶〈医疗）项目, a tesseract
+    layer, k26-007): no plan opens a bracket so; the title marks 《》 and 〈〉 close with their own."""
+    fixed = _ANGLE_OPENED.sub(r"（\1）", text or "")
+    return (fixed, [Fix(text, fixed, "bracket_lookalike", 100.0)]) if text and fixed != text else (text, [])
 
 
 def fix_year_digit(title: str | None, year: int | None) -> tuple[str | None, list[Fix]]:

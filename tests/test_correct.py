@@ -366,6 +366,18 @@ def test_the_plans_own_county_read_with_two_characters_wrong_is_restored_and_ano
         assert fix_own_county(kept) == (kept, [])
 
 
+def test_a_bracket_opened_with_an_angle_mark_in_a_scan_is_a_bracket():
+    """k26-007 (seed 26, a tesseract layer): 组团式帮扶〈医疗）项目 for 组团式帮扶（医疗）项目, a name wrong; （ read
+    as 〈 or 《 before what its ） closes is （ (rule bracket_lookalike); title marks closing as such stay."""
+    from normalizers.lookalikes import fix_bracket_marks
+    out, fixes = fix_bracket_marks("组团式帮扶〈医疗）项目")
+    assert out == "组团式帮扶（医疗）项目" and [(f.original, f.rule) for f in fixes] == [("组团式帮扶〈医疗）项目", "bracket_lookalike")]
+    assert fix_bracket_marks("“四季文旅”消费帮扶《二期)项目")[0] == "“四季文旅”消费帮扶（二期）项目"
+    for kept in ("《峨边彝族自治县项目管理办法》", "〈二〉", "组团式帮扶（医疗）项目", None):
+        assert fix_bracket_marks(kept) == (kept, [])
+    assert fix_reading("组团式帮扶〈医疗）项目", S, scanned=False)[0] == "组团式帮扶〈医疗）项目"     # born-digital: as printed
+
+
 def test_a_scans_doc_number_is_read_from_its_place_on_and_its_lookalikes_repaired():
     """Seed 8: a red header's issuer and 文号 read as one line gave 政府办公室峨边府办发〔2024〕19号
     (k8-038), and tesseract read 函 as 画 (峨边府办画〔2026〕12号). The 文号 starts at the county's short
