@@ -11,18 +11,16 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from extractors.columns import header_rows
 from extractors.errors import CorruptPdfError, ExtractionError, OutOfMemoryError
 from extractors.furniture import furniture
 from extractors.grid import Grid, group_lines, line_text
 from extractors.limits import Deadline
-from extractors.lostrules import previous_columns
 from extractors.ocr import ocr_marks, snap_sizes
 from extractors.pdffile import check_pdf
 from extractors.pdfpages import PDFIUM_LOCK, PageScan, scan_pages
 from extractors.quality import text_quality
 from extractors.scanread import read_images
-from extractors.tablefind import anchored, find_grids
+from extractors.tablefind import table_grids
 from extractors.unread import mark_unread
 from schemas.settings import Settings
 from schemas.types import Line, Page
@@ -75,20 +73,8 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
             warnings.append(f"{path}: page {scan.number} repeats page {earlier}; ignored")
             continue
         previous = grids[-1] if grids else None
-        page_grids = find_grids((scan.width, scan.height), scan.number, scan.edges, chars, kept, settings, previous)
-        for edges in scan.broken_edges if not _ruled_anchored(page_grids, settings, previous) else ():
-            dashed = find_grids((scan.width, scan.height), scan.number, edges, chars, kept, settings, previous)
-            if not page_grids or anchored(dashed, settings, previous) and not anchored(page_grids, settings, previous) \
-                    or _finer(dashed, page_grids, settings, previous):
-                page_grids = dashed                  # a header under the rules joined from dashes
-            if _ruled_anchored(page_grids, settings, previous):
-                break
-        if previous is not None and previous.columns is None and page_grids and page_grids[0].columns is None \
-                and not anchored(page_grids, settings, previous):
-            lost = previous_columns(page_grids[0], previous, chars, settings)
-            again = find_grids((scan.width, scan.height), scan.number, scan.edges + lost, chars, kept, settings,
-                               previous) if lost else []
-            page_grids = again if anchored(again, settings, previous) else page_grids
+        page_grids = table_grids((scan.width, scan.height), scan.number, scan.edges, scan.broken_edges, chars, kept,
+                                 settings, previous)
         for g in page_grids:
             g.seals = [(s.x0, s.top, s.x1, s.bottom) for s in scan.seals]
         mark_unread(page_grids, scan.blobs, chars, settings)
@@ -101,30 +87,6 @@ def _assemble(path: Path, n: int, scans: list[PageScan], settings: Settings,
     _snap(pages, lambda p: p.text_source == "ocr")
     _snap(pages, lambda p: p.text_source == "text_layer" and p.number in scanned)   # an OCR engine's layer
     return PdfContent(pages, grids, n, warnings)
-
-
-def _ruled_anchored(grids: list[Grid], settings: Settings, previous: Grid | None) -> bool:
-    """Some grid drawn by rules is a plan table's."""
-    return anchored([g for g in grids if g.columns is None], settings, previous)
-
-
-def _finer(dashed: list[Grid], grids: list[Grid], settings: Settings, previous: Grid | None) -> bool:
-    """A plan table drawn by rules joined from dashes, with the columns (their boundaries within
-    settings.rule_snap) and as many body rows as the one found by alignment (anchored) it would replace,
-    and its header on top where that has one: its rows are the rules', not guessed from the text's gaps
-    (k25-011: 4-line cells cut between rows). A rule lost or made up (k21-000: 项目地点 | 建设内容 one
-    column; k21-006: 项目 | 建设内容 one, 责任领导 two), the table's width not spanned, or a title taken in (a
-    row over the header) keeps it."""
-    ruled = next((g for g in dashed if g.columns is None and anchored([g], settings, previous)), None)
-    aligned = next((g for g in grids if g.columns is not None and anchored([g], settings, previous)), None)
-    if ruled is None or aligned is None or ruled.n_cols != aligned.n_cols:
-        return False
-    drawn = {x for cell in ruled.cells for x in (cell.bbox[0], cell.bbox[2])}
-    if any(all(abs(x - d) > settings.rule_snap for d in drawn) for x in aligned.columns[1:-1]) or \
-            ruled.bbox[0] > aligned.columns[0] + settings.rule_snap or ruled.bbox[2] < aligned.columns[-1] - settings.rule_snap:
-        return False                         # a column lost (k22-004: the last, a rule made up inside 项目名称)
-    head = header_rows(ruled, settings)
-    return (head > 0 or not aligned.head_rows) and ruled.n_rows - head >= aligned.n_rows - (aligned.head_rows or 0)
 
 
 def _inked(scan: PageScan) -> list[dict]:

@@ -13,14 +13,62 @@ Two ways, tried in order:
 from __future__ import annotations
 
 from extractors.cells import SNAP, table_cells
+from extractors.columns import header_rows
 from extractors.grid import Grid, build_grid, own_label
 from extractors.header import locate
-from extractors.lostrules import lost_column_rules, lost_row_rules
+from extractors.lostrules import lost_column_rules, lost_row_rules, previous_columns
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
 from extractors.segments import Segment, hline, in_pieces, text_lines
 from normalizers.vocab import match_label
 from schemas.settings import Settings
+
+
+def table_grids(size: tuple[float, float], number: int, edges: list[dict], broken: list[list[dict]], chars: list[dict],
+                lines: list[list[dict]], settings: Settings, previous: Grid | None = None) -> list[Grid]:
+    """The page's table grids (find_grids), or those drawn by `broken`, a scan's rules joined from dashes
+    (strictly, then along straight lines: tried in turn), where its own rules draw no plan table's
+    (pieces of a broken grid pass for rules, k6-034; a tight one, k11-010) or by alignment only, less
+    well (_finer); a page going on from the table before with a column fewer is given the column
+    rules it lost (lostrules.previous_columns)."""
+    grids = find_grids(size, number, edges, chars, lines, settings, previous)
+    for dashes in broken if not _ruled_anchored(grids, settings, previous) else ():
+        dashed = find_grids(size, number, dashes, chars, lines, settings, previous)
+        if not grids or anchored(dashed, settings, previous) and not anchored(grids, settings, previous) \
+                or _finer(dashed, grids, settings, previous):
+            grids = dashed                       # a header under the rules joined from dashes
+        if _ruled_anchored(grids, settings, previous):
+            break
+    if previous is not None and previous.columns is None and grids and grids[0].columns is None \
+            and not anchored(grids, settings, previous):
+        lost = previous_columns(grids[0], previous, chars, settings)
+        again = find_grids(size, number, edges + lost, chars, lines, settings, previous) if lost else []
+        grids = again if anchored(again, settings, previous) else grids
+    return grids
+
+
+def _ruled_anchored(grids: list[Grid], settings: Settings, previous: Grid | None) -> bool:
+    """Some grid drawn by rules is a plan table's."""
+    return anchored([g for g in grids if g.columns is None], settings, previous)
+
+
+def _finer(dashed: list[Grid], grids: list[Grid], settings: Settings, previous: Grid | None) -> bool:
+    """A plan table drawn by rules joined from dashes, with the columns (their boundaries within
+    settings.rule_snap) and as many body rows as the one found by alignment (anchored) it would replace,
+    and its header on top where that has one: its rows are the rules', not guessed from the text's gaps
+    (k25-011: 4-line cells cut between rows). A rule lost or made up (k21-000: 项目地点 | 建设内容 one
+    column; k21-006: 项目 | 建设内容 one, 责任领导 two), the table's width not spanned, or a title taken in (a
+    row over the header) keeps it."""
+    ruled = next((g for g in dashed if g.columns is None and anchored([g], settings, previous)), None)
+    aligned = next((g for g in grids if g.columns is not None and anchored([g], settings, previous)), None)
+    if ruled is None or aligned is None or ruled.n_cols != aligned.n_cols:
+        return False
+    drawn = {x for cell in ruled.cells for x in (cell.bbox[0], cell.bbox[2])}
+    if any(all(abs(x - d) > settings.rule_snap for d in drawn) for x in aligned.columns[1:-1]) or \
+            ruled.bbox[0] > aligned.columns[0] + settings.rule_snap or ruled.bbox[2] < aligned.columns[-1] - settings.rule_snap:
+        return False                         # a column lost (k22-004: the last, a rule made up inside 项目名称)
+    head = header_rows(ruled, settings)
+    return (head > 0 or not aligned.head_rows) and ruled.n_rows - head >= aligned.n_rows - (aligned.head_rows or 0)
 
 
 def find_grids(size: tuple[float, float], number: int, edges: list[dict], chars: list[dict],
