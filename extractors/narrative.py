@@ -18,7 +18,8 @@ SECTION = re.compile(r"^[一二三四五六七八九十]+(?:[、.．]|[，,“�
 # a numeral in brackets, its （ as OCR reads it too (《1）助残融爱建设项目, 〈1）…: k22-002's tesseract layer)
 _HEADING = re.compile(r"^(?:[（(《〈]([一二三四五六七八九十]+)[)）》〉]|([一二三四五六七八九十]+)是)\s*(.*)$", re.S)
 # an item's number: 1. 1、 （1）, its （ read 《 or 〈 (k22-002), or its figure read as a letter or two, its （
-# maybe lost ((G）, QT）: a tesseract layer, k26-007; the number then unknown)
+# maybe lost ((G）, QT）: a tesseract layer, k26-007; the number then unknown; an item only with its money
+# or offices stated: a heading's numeral is read so too)
 _ITEM = re.compile(r"^(?:(\d{1,2})\s*[.．、]|[（(《〈](\d{1,2})[)）》〉]|[（(《〈]?([A-Za-z]{1,2})[)）》〉])\s*(?=[^\d\s])(.*)$", re.S)
 # an item printed without a number: a short name, then the sentence stating its money (its ， read
 # as ． or . by OCR: 总投资117万元．拟投入…, k1-007)
@@ -188,6 +189,8 @@ def narrative_items(paras: list[Paragraph], settings: Settings | None = None) ->
             heading = re.split(r"[。；]", h.group(3), maxsplit=1)[0].strip()
             continue
         m = _ITEM.match(text)
+        if m and m.group(3) and not _ITEM_SENTENCE.search(text):
+            m = None                    # a letter for a heading's numeral: 〈X）夯实基础设施。补齐… (k26-021)
         u = None if m else _UNNUMBERED.match(text)
         if m or u:
             number, rest = (m.group(1) or m.group(2) or "", m.group(4)) if m else _bare_number(text)

@@ -251,6 +251,9 @@ def test_items_whose_number_ocr_read_as_letters_are_items():
     A letter or two read for an item's figure is its number, unknown."""
     paras = [Paragraph("二、工作任务", 2, 16.0), Paragraph("（二）人才支撑。投入协作资金103万元。", 2, 16.0),
              Paragraph("(G）组团式帮扶（医疗）项目。总投资153.02万元，拟投入协作资金103万元。", 2, 16.0),
-             Paragraph("QT）哈曲乡产业路硬化项目。总投资210万元，拟投入协作资金200万元。", 2, 16.0)]
+             Paragraph("QT）哈曲乡产业路硬化项目。总投资210万元，拟投入协作资金200万元。", 2, 16.0),
+             Paragraph("〈X）夯实基础设施。补齐饮水、住房、道路等基础设施短板。", 2, 16.0),    # k26-021: a heading's 六
+             Paragraph("（1）勒乌乡产业路硬化项目。总投资300万元，拟投入协作资金260万元。", 2, 16.0)]
     items = narrative_items(paras)
-    assert [(i.number, i.name) for i in items] == [("", "组团式帮扶（医疗）项目"), ("", "哈曲乡产业路硬化项目")]
+    assert [(i.number, i.name, i.heading) for i in items] == [
+        ("", "组团式帮扶（医疗）项目", "人才支撑"), ("", "哈曲乡产业路硬化项目", "人才支撑"), ("1", "勒乌乡产业路硬化项目", "夯实基础设施")]
