@@ -64,7 +64,8 @@ def previous_columns(grid: Grid, previous: Grid, chars: list[dict], settings: Se
         return []
     shift = shifts[len(shifts) // 2]
     x0, top, x1, bottom = grid.bbox
-    lost = [p + shift for p in theirs if x0 < p + shift < x1 and all(abs(x - p - shift) > settings.rule_snap for x in mine)]
+    lost = [p + shift for p in theirs
+            if x0 < p + shift < x1 and all(abs(x - p - shift) > settings.rule_snap for x in mine)]
     return [vline(x, top, bottom) for x in lost
             if not any(c["x0"] < x < c["x1"] and c["bottom"] > top and c["top"] < bottom for c in chars)]
 

@@ -64,8 +64,9 @@ def _finer(dashed: list[Grid], grids: list[Grid], settings: Settings, previous: 
     if ruled is None or aligned is None or ruled.n_cols != aligned.n_cols:
         return False
     drawn = {x for cell in ruled.cells for x in (cell.bbox[0], cell.bbox[2])}
-    if any(all(abs(x - d) > settings.rule_snap for d in drawn) for x in aligned.columns[1:-1]) or \
-            ruled.bbox[0] > aligned.columns[0] + settings.rule_snap or ruled.bbox[2] < aligned.columns[-1] - settings.rule_snap:
+    snap = settings.rule_snap
+    if any(all(abs(x - d) > snap for d in drawn) for x in aligned.columns[1:-1]) or \
+            ruled.bbox[0] > aligned.columns[0] + snap or ruled.bbox[2] < aligned.columns[-1] - snap:
         return False                         # a column lost (k22-004: the last, a rule made up inside 项目名称)
     head = header_rows(ruled, settings)
     return (head > 0 or not aligned.head_rows) and ruled.n_rows - head >= aligned.n_rows - (aligned.head_rows or 0)

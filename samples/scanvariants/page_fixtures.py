@@ -33,7 +33,8 @@ k17-011 page 5: a 200 dpi grey unruled table whose labels 实施地点 and 项�
 lost, its 责任领导 names set a character a line read down over two rows (陈 | 春燕刘海 | 军) under an
 OCRmyPDF layer read again by OCR; k8-027 page 4: a 200 dpi grey table on uneven paper whose faint
 rules, measured by their darkest line, came with its text's glyph strokes; k25-011 page 7: a 200 dpi grey
-JPEG table turned 270° whose rules, printed broken, have 4-line cells set tight against them (tests/test_scan_pages.py). Needs
+JPEG table turned 270° whose rules, printed broken, have 4-line cells set tight against them
+(tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
 from __future__ import annotations
