@@ -43,7 +43,7 @@ MASK = "\0"
 MIN_DROPPED_TERM = 7        # a term this long may be matched with one inner character lost (scans only)
 LEVEL_SUFFIXES = "省市县区乡镇村"   # a place path printed without one of these is an abbreviation, not a loss
 OWN_COUNTY_SLIPS = 2        # the plans' own county is restored with at most this many characters misread
-OTHER_LEVELS = "州区旗"     # 自治州, 自治区, 自治旗: other levels of autonomy (宪法 第三十条), never the own county's 县 misread
+OTHER_LEVELS = "州区旗"     # 自治区, 自治州 (宪法 第三十条), 自治旗 (内蒙古's county level): never the own county's 县 misread
 LEVEL_CHARS = 3             # ... the last this many of its name (自治县) read as printed
 
 
