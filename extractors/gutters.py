@@ -7,14 +7,13 @@ import re
 
 import numpy as np
 
-from extractors.rowkind import KNOWN_WORDING
+from extractors.rowkind import KNOWN_WORDING, figures_only
 from extractors.segments import Segment
 from normalizers.vocab import canonical_category, name_endings
 from schemas.settings import Settings
 
 _ITEM_NUMBER = re.compile(r"[（(]?(?:\d{1,3}|[一二三四五六七八九十]+)[)）.、．]?")
 MIN_ITEM_NUMBERS = 3     # numbers standing apart down the table that make a 序号 column however few its lines
-_FIGURES = re.compile(r"[\d.,，%\s-]*")
 _STRUCTURE = re.compile(r"^(?:小计|合计|总计)$|^[（(]?[一二三四五六七八九十]+[)）、.．]")
 
 
@@ -108,7 +107,7 @@ def _heading(seg: Segment, line: list[Segment]) -> bool:
     """A structure label set across columns (spans_columns) on a line with nothing but figures beside it;
     a category's wording beside other words is a 类别 column's cell (k25-025: 人才交流 between 项目业主
     and 项目名称 was left out, the column not found, its labels cut between the two)."""
-    return spans_columns(seg.text) and all(o is seg or _FIGURES.fullmatch(o.text.strip()) for o in line)
+    return spans_columns(seg.text) and all(o is seg or figures_only(o.text.strip()) for o in line)
 
 
 def _usual_lines(stacks: list[tuple[float, float]], fields: list[str | None], data: list[list[Segment]]) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extractors.grid import Grid, group_lines
-from extractors.rowkind import ROW_MARK, counted_heading, numbered_category, numbers_rows, numeral_lost
+from extractors.rowkind import ROW_MARK, counted_heading, figures_only, numbered_category, numbers_rows, numeral_lost
 from extractors.rows import open_gaps
 from extractors.segments import hline, vline
 from normalizers.text import compact
@@ -19,7 +19,6 @@ from normalizers.vocab import match_label, names_column
 from schemas.settings import Settings
 
 _TOTALS = re.compile(r"^(?:合计|总计|小计)$")
-_FIGURES = re.compile(r"^[\d.,，%-]*$")
 _AMOUNT = re.compile(r"[\d,，.]*\d[\d,，.]*")
 TWO_VALUES_SHARE = 0.6   # a column whose header holds two labels is cut when this share of its cells hold two values
 VALUE_GAP_EM = 0.6       # two values in one cell stand at least this far apart (a word's characters are closer)
@@ -222,7 +221,7 @@ def _own(line: list[dict], heading: list[dict], grid: Grid) -> bool:
     size = max(c.get("size") or (c["bottom"] - c["top"]) for c in heading)
     x0, x1 = min(c["x0"] for c in heading) - size / 2, max(c["x1"] for c in heading) + size / 2
     rest = [c for c in line if not (x0 <= c["x0"] and c["x1"] <= x1)]
-    return all(_FIGURES.match(t) for t in _pieces(grid, rest)) if rest else True
+    return all(figures_only(t) for t in _pieces(grid, rest)) if rest else True
 
 
 def _pieces(grid: Grid, line: list[dict]) -> list[str]:
@@ -244,7 +243,7 @@ def _by_cell(grid: Grid, line: list[dict]) -> dict[int, str]:
 def _heading_alone(pieces: list[str], settings: Settings) -> bool:
     """A line's cell texts are one heading beside nothing but figures (its sums)."""
     heads = [t for t in pieces if _heading(t, settings)]
-    return len(heads) == 1 and all(t in heads or _FIGURES.match(t) for t in pieces)
+    return len(heads) == 1 and all(t in heads or figures_only(t) for t in pieces)
 
 
 def _heading(text: str, settings: Settings) -> bool:

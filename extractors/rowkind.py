@@ -217,6 +217,14 @@ def _heading_label(texts: list[str], seq: str, settings: Settings) -> str:
     return label
 
 
+def figures_only(text: str) -> bool:
+    """The text holds figures and their marks only, or nothing (a heading's sums beside it: 1,380,000 25%)."""
+    return _FIGURES_ONLY.fullmatch(text) is not None
+
+
+_FIGURES_ONLY = re.compile(r"[\d.,，%\s-]*")
+
+
 def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[\d.,，\s]+", text or ""))
 
