@@ -19,7 +19,7 @@ from extractors.header import locate
 from extractors.lostrules import lost_column_rules, lost_row_rules, previous_columns
 from extractors.merged import merged_spans
 from extractors.rows import edges_for, row_bands
-from extractors.segments import Segment, hline, in_pieces, text_lines
+from extractors.segments import Segment, hline, in_pieces, text_lines, without_towers
 from normalizers.vocab import match_label
 from schemas.settings import Settings
 
@@ -175,7 +175,7 @@ def aligned_grids(size: tuple[float, float], number: int, edges: list[dict], cha
     if (previous is None or not previous.columns) and not any(in_pieces(ln, settings, 3) for ln in lines):
         return []                        # no line in three pieces holds a header, no table goes on
     width, height = size
-    lines = text_lines(lines, settings)
+    lines = without_towers(text_lines(lines, settings), settings)
     rules = sorted({round(e["top"], 1) for e in edges if e["width"] > settings.rule_share * width})
     rules += lost_bottom(edges, rules)
     widest = max((e["width"] for e in edges), default=0.0)

@@ -429,3 +429,27 @@ def test_a_broken_rule_is_drawn_on_to_the_rule_it_meets_past_no_text():
     assert [e["top"] for e in reaching_clear(edges, BROKEN_REACH_PT, [label]) if e["height"] > 0] == [113.0]
     far = [hline(0.0, 500.0, 90.0), *edges[1:]]                   # further than a dash and a gap: stays
     assert [e["top"] for e in reaching_clear(far, BROKEN_REACH_PT, []) if e["height"] > 0] == [113.0]
+
+
+def test_a_seal_read_as_one_tall_box_of_text_does_not_stretch_the_header():
+    """k26-014 (300 dpi 1-bit, heavy blur, unruled, turned 270°, an OCRmyPDF layer read again): OCR read
+    the seal over the header and the first row as one box of text (梦族自) eight lines tall; the header
+    band took it, ran down to its foot and swallowed the category row and the first project's opening
+    line (its name, figures and 新建茶叶种植基地180亩，配: 0.919). A piece boxed far taller than the
+    page's lines is no line of the table."""
+    rows = _cells(DATA / "scan_seal_read_as_tall_text_over_header_k26-014_p4.pdf")
+    content, aid = rows[0].index("主要建设内容"), rows[0].index("财政援助资金")
+    first = next(r for r in rows if r[0] == "1")
+    assert first[content] == "新建茶叶种植基地180亩，配套建设生产便道2公里，蓄水池9口：配套完善水、电、路等基础设施"
+    assert first[aid].replace(".", ",") == "2,518,700,00"
+
+
+def test_pieces_boxed_far_taller_than_the_lines_are_left_out():
+    from extractors.segments import segment_of, without_towers
+    def seg(text, top, bottom):
+        return segment_of([{"text": t, "x0": 10.0 * k, "x1": 10.0 * k + 9, "top": top, "bottom": bottom}
+                           for k, t in enumerate(text)])
+    lines = [[seg("序号", 100, 108), seg("梦族自", 96, 158)], [seg("281,400.00", 134, 141)], [seg("1", 149, 155)]]
+    kept = without_towers(lines, Settings())
+    assert [[s.text for s in ln] for ln in kept] == [["序号"], ["281,400.00"], ["1"]]
+    assert without_towers(lines, Settings(tower_ratio=10.0)) == lines

@@ -1,4 +1,4 @@
-"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 to 17, 24, 25
+"""Write the page fixtures: single pages cut from scan variants of seeds 1, 2, 4, 8, 10, 12 to 17, 24 to 26
 whose reading went wrong (tests/test_scan_turns.py, tests/test_scan_layers.py, tests/test_scan_pages.py).
 
     .venv/bin/python samples/scanvariants/page_fixtures.py [--work /tmp/turned] (a folder of scans, reused) [--out tests/data]
@@ -33,7 +33,9 @@ k17-011 page 5: a 200 dpi grey unruled table whose labels 实施地点 and 项�
 lost, its 责任领导 names set a character a line read down over two rows (陈 | 春燕刘海 | 军) under an
 OCRmyPDF layer read again by OCR; k8-027 page 4: a 200 dpi grey table on uneven paper whose faint
 rules, measured by their darkest line, came with its text's glyph strokes; k25-011 page 7: a 200 dpi grey
-JPEG table turned 270° whose rules, printed broken, have 4-line cells set tight against them
+JPEG table turned 270° whose rules, printed broken, have 4-line cells set tight against them;
+k26-014 page 4: a 300 dpi 1-bit heavy-blur unruled table turned 270° under an OCRmyPDF layer read again,
+a seal over its header and first row that OCR read as one box of text eight lines tall
 (tests/test_scan_pages.py). Needs
 samples/install_generator_tools.sh and samples/install_scan_tools.sh.
 """
@@ -72,7 +74,8 @@ PAGES = {("k1-036", 2): "scan_turned_k1-036_p2.pdf", ("k1-007", 1): "scan_turned
          ("k17-011", 5): "scan_header_labels_run_together_k17-011_p5.pdf",
          ("k24-031", 7): "scan_leaders_read_down_over_rows_k24-031_p7.pdf",
          ("k8-027", 4): "scan_faint_rules_glyph_strokes_k8-027_p4.pdf",
-         ("k25-011", 7): "scan_broken_rules_cells_of_four_lines_k25-011_p7.pdf"}     # (variant, page) -> fixture
+         ("k25-011", 7): "scan_broken_rules_cells_of_four_lines_k25-011_p7.pdf",
+         ("k26-014", 4): "scan_seal_read_as_tall_text_over_header_k26-014_p4.pdf"}     # (variant, page) -> fixture
 
 
 def cut(src: Path, number: int, dst: Path) -> None:
