@@ -279,7 +279,7 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
          apart: list[float] = (), headings: set[float] = frozenset()) -> list[float]:
     """Row boundaries from the rows' keys (`headings`: those of heading lines, kept apart from the
     keys of the rows they head, k12-039). Rows set at the top end just above the next top;
-    rows set in the middle end as far below their middle as they began above it (each boundary
+    rows set in the middle end as far below their middle as their first line began above it (each boundary
     moved to the nearest gap between text lines, or where none runs across the table, to the
     height cutting fewest text boxes, so the walk never drifts into a cell)."""
     spans = sorted((min(s.top for s in ln), max(s.bottom for s in ln)) for ln in lines)
@@ -300,7 +300,9 @@ def walk(keys: list[float], lines: list[list[Segment]], middle: bool, settings: 
     keys = [(c[0] + c[-1]) / 2 if middle else c[0] for c in clusters]
     breaks, prev = [], spans[0][0] - 0.5
     for k, nxt in zip(keys, keys[1:]):
-        want = (2 * k - prev) if middle else nxt - 0.5
+        # set in the middle: as far below its middle as its first line starts above it (not the break
+        # above it, which may stand well over that line: k25-005)
+        want = 2 * k - min((s.top for s in segs if prev - 0.5 <= s.top < k), default=prev) if middle else nxt - 0.5
         if not middle:       # a row set at the top holds every line that starts before the next row's
             k = max([k] + [s.top for s in segs if k < s.top < nxt - tol])     # top (k8-016: its second line)
         inside = [g for g in gaps if k < g < nxt] or least_crossed(segs, k, nxt, settings)

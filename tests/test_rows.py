@@ -290,3 +290,19 @@ def test_a_tall_cells_first_line_over_the_first_row_stays_in_it():
     lines.sort(key=lambda ln: min(s.top for s in ln))
     breaks = row_breaks(lines, [0, 100, 245, 340, 700], Settings())
     assert len(breaks) == 1 and 82 < breaks[0] < 110
+
+
+def test_a_middle_set_row_ends_as_far_below_its_middle_as_its_first_line_starts_above():
+    """k25-005 (200 dpi 1-bit, heavy blur, rules lost): the break over the first project stood 5 pt over
+    its first line (a heading's gap), so a row reaching as far below its middle as that break stood
+    above chose a cut 205 under the next project's first content line (199–207) over the true gap
+    (195–199, crossed by a box OCR grew to two lines: 司): that line went to the project above."""
+    lines = [[seg("（一）", 20, 157.0, 165.0)],
+             [seg("种植项目", 20, 175.0, 195.1), seg("新建白芨种植基地", 120, 175.7, 183.4)],
+             [seg("蓄水池3口", 120, 187.2, 194.9)],
+             [seg("司", 60, 193.2, 206.6, 13.4)],
+             [seg("新建标准化圈舍", 120, 199.2, 206.9), seg("县农业农村局", 250, 205.0, 212.4)],
+             [seg("养殖小区项目", 20, 210.7, 218.2), seg("配套粪污处理", 120, 210.7, 218.4)],
+             [seg("移交村集体", 120, 222.0, 229.7)]]
+    breaks = walk([161.4, 185.3, 214.4], lines, True, Settings())
+    assert len(breaks) == 2 and 194.9 <= breaks[1] <= 199.2
