@@ -22,6 +22,8 @@
 - `fix_period_dash`: a reading that is two years joined by a mark OCR read for the dash between them
   (2027.2028, 2027·2028, 2027一2028), rule `dash_lookalike`.
 - `fix_bracket_marks`: a scan's （ read as 《 or 〈 before a ）(〈医疗）), rule `bracket_lookalike`.
+- `fix_name_ending`: a scan's reading ending in a project name's ending with one look-alike in it (建设项自
+  for 建设项目), rule `name_ending`.
 - `fix_year_digit`: a title's year with one digit read into it (20256年) where the plan's year, read
   from its other text, is that year one digit less, rule `year_digit`.
 Pure functions; every change they make is returned so the caller can log it.
@@ -34,7 +36,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from normalizers.vocab import _rows, confusables, counties, township_stems, variants
+from normalizers.vocab import _rows, confusables, counties, name_endings, township_stems, variants
 
 DASHES = "-‐‑‒–—―－"
 LOOKALIKE_COST = 0.1        # a look-alike substitution, against 1 for any other edit
@@ -132,6 +134,26 @@ def fix_bracket_marks(text: str | None) -> tuple[str | None, list[Fix]]:
     layer, k26-007): no plan opens a bracket so; the title marks 《》 and 〈〉 close with their own."""
     fixed = _ANGLE_OPENED.sub(r"（\1）", text or "")
     return (fixed, [Fix(text, fixed, "bracket_lookalike", 100.0)]) if text and fixed != text else (text, [])
+
+
+@lru_cache(maxsize=None)
+def _misread_endings() -> dict[str, str]:
+    """Each name ending (项目, 工程) with one character read as its look-alike (项自, 项日) → the ending."""
+    ends = name_endings()
+    return {v: e for e in ends for i, ch in enumerate(e) for c in sorted(confusables().get(ch, ()))
+            if (v := e[:i] + c + e[i + 1:]) not in ends}
+
+
+def fix_name_ending(text: str | None) -> tuple[str | None, list[Fix]]:
+    """A scan's reading ending in a project name's ending with a look-alike in it (建设项自: 目 under a
+    seal read 自, k26-015; 项日): no value ends so."""
+    if not text or text.endswith(name_endings()):
+        return text, []
+    end = next((v for v in _misread_endings() if text.endswith(v)), None)
+    if end is None:
+        return text, []
+    fixed = text[:-len(end)] + _misread_endings()[end]
+    return fixed, [Fix(text, fixed, "name_ending", 90.0)]
 
 
 def fix_year_digit(title: str | None, year: int | None) -> tuple[str | None, list[Fix]]:

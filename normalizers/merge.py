@@ -11,7 +11,7 @@ from rapidfuzz.distance import LCSseq
 from normalizers.correct import agrees, repair_chars, vote, without_amounts, without_stray_letter
 from normalizers.dates import parse_date, parse_period
 from normalizers.lookalikes import (fix_bracket_marks, fix_cut_start, fix_digit_letters, fix_dropped, fix_lookalikes,
-                                    fix_own_county, fix_period_dash, fix_split_mouth, fix_variants)
+                                    fix_name_ending, fix_own_county, fix_period_dash, fix_split_mouth, fix_variants)
 from normalizers.numbers import parse_amount
 from normalizers.offices import OFFICE_FIELDS, restore_office
 from normalizers.text import compact, squeeze
@@ -233,15 +233,16 @@ def _restore_offices(m: Merged, settings: Settings, page: int | None) -> None:
 
 
 def fix_reading(text: str | None, settings: Settings, scanned: bool) -> tuple[str | None, list, bool]:
-    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_bracket_marks, fix_variants,
-    fix_split_mouth, fix_dropped, fix_cut_start and fix_own_county too (a born-digital plan's characters are as
-    written)."""
+    """fix_lookalikes, and in a scan's reading fix_digit_letters, fix_period_dash, fix_bracket_marks, fix_name_ending,
+    fix_variants, fix_split_mouth, fix_dropped, fix_cut_start and fix_own_county too (a born-digital plan's
+    characters are as written)."""
     v, fixes, amb = fix_lookalikes(text, settings.correction_min)
     if scanned:
         v, digits = fix_digit_letters(v)
         v, dash = fix_period_dash(v)
         v, marks = fix_bracket_marks(v)
-        fixes += digits + dash + marks
+        v, ending = fix_name_ending(v)
+        fixes += digits + dash + marks + ending
         v, more = fix_variants(v)
         v, mouth = fix_split_mouth(v)
         v, lost, amb_lost = fix_dropped(v, settings.correction_min)

@@ -411,3 +411,17 @@ def test_a_town_opening_a_scans_value_with_its_first_character_lost_is_restored_
     assert value == "岩乡乌金猪养殖小区建设项目" and rules == []
     value, _, rules, _, _ = _corrected_field("name", ["岩乡乌金猪养殖小区建设项目"], None, S, scanned=True)
     assert value == "金岩乡乌金猪养殖小区建设项目" and rules == ["gazetteer"]
+
+
+def test_a_name_ending_read_with_a_look_alike_in_a_scan_is_the_ending():
+    """k26-015 (200 dpi 1-bit, a seal over the first project's name): 指基地建设项自 for …建设项目, and the
+    record matched no project; 目 read as 自 or 日 at a value's end is 目 (rule name_ending); a value
+    ending as names end, or in another word, stays."""
+    from normalizers.lookalikes import fix_name_ending
+    out, fixes = fix_name_ending("指基地建设项自")
+    assert out == "指基地建设项目" and [(f.original, f.rule) for f in fixes] == [("指基地建设项自", "name_ending")]
+    assert fix_name_ending("供水一张网新建工程")[0] == "供水一张网新建工程"
+    assert fix_name_ending("幼儿园保教设施建设项日")[0] == "幼儿园保教设施建设项目"
+    for kept in ("茶叶种植基地建设项目", "自", "县农业农村局", None):
+        assert fix_name_ending(kept) == (kept, [])
+    assert fix_reading("茶叶种植基地建设项自", S, scanned=False)[0] == "茶叶种植基地建设项自"     # born-digital: as printed
