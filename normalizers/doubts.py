@@ -288,15 +288,16 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     """A scan's place, office or owner that does not end as such names end (县, 镇, 村 …; 局, 中心,
     人民政府, 公司, 群众 …): a cell whose last characters the scan lost (县国有资产管理中, 峨边彝族自治);
     and an office that is a known office's name with a run of characters lost (育和旅游局, 县人力资源和社会局);
-    and a person's name of one character or of four and more (明 for 罗云明, 有罗丽华, k4-003: a name has
-    two or three, a compound surname's four is rare); and a project's name not ending as names do
+    and a place ending in a township and 村, the village's name lost (宜坪乡村); and a person's name of one
+    character or of four and more (明 for 罗云明, 有罗丽华, k4-003: a name has two or three, a compound
+    surname's four is rare); and a project's name not ending as names do
     (山蔬菜种基地建设项, 玲薯种基地建设项团, k5-009, k5-028: a seal or blur over its ends); and a content
     cut mid-sentence, with the next project's when cut at its end (the rest went there); and a deadline
     to the month among days. Each key once."""
     scans = projects[projects["doc_id"].isin(scanned)].to_dict("records")
     return list(dict.fromkeys([(p["doc_id"], p["project_id"], f) for p in scans
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
-            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v))] + \
+            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v) or f == "location" and _village_cut(v))] + \
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
          if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3] + \
         [(p["doc_id"], p["project_id"], "name") for p in scans
@@ -324,6 +325,12 @@ def _township_cut(name: str) -> bool:
     """A project name opening with a town's or township's name that lost its 镇 or 乡 and more (新林金猪养区
     建设项目 for 新林镇乌金猪…, 杨河笋种植… for 杨河乡竹笋…: k6-006, k6-003)."""
     return any(name.startswith(stem) and not name.startswith(whole) for stem, whole in township_stems().items())
+
+
+def _village_cut(place: str) -> bool:
+    """A place ending in a township and a lone 村: the village's name between them lost (宜坪乡村 for
+    宜坪乡宜坪村, k26-028); no plan writes a village so."""
+    return any(place.endswith(whole + "村") for whole in township_stems().values())
 
 
 def _short_deadlines(scans: list[dict]) -> list[Key]:

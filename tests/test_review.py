@@ -377,6 +377,9 @@ def test_an_office_cut_short_is_queued_and_whole_names_are_not():
     places = frame("projects", [_project(1, location="峨边彝族自治"), _project(2, location="大堡镇新火村"),
                                 _project(3, location="乐山市市中区"), _project(4, location="杨村乡、白杨乡")])
     assert truncated_names(places, {"d"}) == [("d", "d-1", "location")]     # k1-034 (seed 1) lost 县
+    # k26-028 (seed 26): 宜坪乡宜坪村 read 宜坪乡村, the village's name lost; a village named is whole
+    villages = frame("projects", [_project(1, location="宜坪乡村"), _project(2, location="宜坪乡宜坪村")])
+    assert truncated_names(villages, {"d"}) == [("d", "d-1", "location")]
     assert truncated_names(projects, set()) == []           # a born-digital plan prints what it prints
     # k1-017 (seed 1): 峨边彝族自治县文化广播电视体育和旅游局 read as its last five characters, and left unflagged
     # k3-056 (seed 3): 县人力资源和社会保障局 read without 保障; a known short form (县卫健局) is whole
