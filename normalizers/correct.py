@@ -168,13 +168,14 @@ def _same_chars(label: str, text: str) -> bool:
     return True
 
 
-_MONEY = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2})(?![\d.,])\s*")
+_MONEY = re.compile(r"\s*(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d{2}|\d{5,})(?![\d.,])\s*")
 
 
 def without_amounts(text: str) -> str:
     """A name (office, owner, person) with the money figures in it taken out (788800.00 270000.00
     县农业农村局, 县住房和城乡建设130000.00局): figures of the amount column beside it, read into its cell
-    where the rule between them was lost; no such name holds a figure with cents or thousands commas."""
+    where the rule between them was lost; no such name holds a figure with cents or thousands commas, nor
+    one of five digits (a table in 元 printed whole: 峨边作族自治250000县…, k26-038)."""
     return _MONEY.sub("", text).strip()
 
 
@@ -182,6 +183,7 @@ _STRAY_LETTER = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]$|^[A-Za-z](?=[\u4e00-\
 
 
 def without_stray_letter(text: str) -> str:
-    """A scanned name (office, owner, person) without a lone Latin letter at either end beside a hanzi
-    (勒乌乡人民政府f: a rule's or seal's stroke OCR read as a letter); no such name begins or ends so."""
+    """A scanned name (office, owner, person) or place without a lone Latin letter at either end beside a
+    hanzi (勒乌乡人民政府f, f渡镇: a rule's or seal's stroke, or a blurred 五, OCR read as a letter); no such
+    name begins or ends so."""
     return _STRAY_LETTER.sub("", text)

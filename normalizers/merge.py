@@ -149,6 +149,7 @@ def merge_pair(item: NarrativeItem | None, row: TableRow | None, category_raw: s
                 m.corrections.append(Correction("", None, f, tv[f], kept, "stray_amount", 100.0, row.page))
                 m.flags.append(f"low_confidence:{f}")
                 tv[f] = kept or None
+        for f in NAMED_FIELDS + ("location",):   # a stroke read as a letter beside a name or place (f渡镇, k26-038)
             if scanned and tv.get(f) and (kept := without_stray_letter(tv[f])) != tv[f]:
                 m.corrections.append(Correction("", None, f, tv[f], kept, "stray_letter", STRAY_LETTER_SCORE, row.page))
                 tv[f] = kept

@@ -241,6 +241,10 @@ def test_a_lone_letter_at_a_scanned_offices_end_is_taken_out_and_logged():
     from normalizers.correct import without_stray_letter
     for written in ("中国移动5G", "县EPC项目部", "PPP项目公司"):      # Latin words and a letter after a figure stay
         assert without_stray_letter(written) == written
+    # k26-038 (150 dpi 1-bit, heavy blur): a place's 五 read f (f渡镇): out, and the town's name whole again
+    m = merge_pair(None, row(seq="1", name="五渡镇茶叶种植基地建设项目", location="f渡镇"), "产业合作", S, scanned=True)
+    assert m.values["location"] == "五渡镇"
+    assert [(c.original, c.rule) for c in m.corrections] == [("f渡镇", "stray_letter"), ("渡镇", "gazetteer")]
 
 
 def test_a_scanned_office_several_misreads_from_one_gazetteer_office_is_restored_and_flagged():
@@ -264,7 +268,10 @@ def test_a_scanned_office_several_misreads_from_one_gazetteer_office_is_restored
 def test_an_office_restore_needs_a_long_name_few_edits_and_one_office_near():
     from normalizers.offices import restore_office
     args = (S.office_restore_min_chars, S.office_restore_max_edits, S.office_restore_margin)
-    assert restore_office("县农业农村周", *args) is None               # short: as near to other offices
+    assert restore_office("县审计周", *args) is None                   # short: 审计局, 教育局 tell apart by two
+    # k26-038 (150 dpi 1-bit, heavy blur): 交通运输馬, a body of five with one edit, no other office near
+    assert restore_office("峨边彝族自治县交通运输馬", *args).office == "峨边彝族自治县交通运输局"
+    assert restore_office("县农业农村周", *args).office == "县农业农村局"
     assert restore_office("峨边彝族自治县林业局", *args) is None       # an office the gazetteer lacks is left
     assert restore_office("峨边彝族自治县卫生健康局", *args) is None    # written right
     # the 2026 sample's scan: a real hospital two characters from the gazetteer's 县中医医院, both short

@@ -336,6 +336,13 @@ def test_a_neighbouring_columns_amounts_are_taken_out_of_an_office_name():
     assert [(c.field, c.original, c.corrected, c.rule) for c in m.corrections if c.rule == "stray_amount"] == [
         ("responsible_unit", "788800.00 270000.00县农业农村局", "县农业农村局", "stray_amount"),
         ("implementing_entity", "县住房和城乡建设130000.00局", "县住房和城乡建设局", "stray_amount")]
+    # k26-038 (seed 26, a table in 元 printed whole): 峨边作族自治250000县水务局; a figure of five digits or
+    # more is a neighbour's too, and the county's misread character is then restored
+    whole = {"name": Cell("杨河乡供水一张网新建工程", 5, (0, 0, 1, 1)),
+             "responsible_unit": Cell("峨边作族自治250000县水务局", 5, (0, 0, 1, 1))}
+    m = merge_pair(None, TableRow("item", whole, 5, "", "1", unit="元"), "基础设施", Settings(), alone=False,
+                   scanned=True)
+    assert m.values["responsible_unit"] == "峨边彝族自治县水务局" and "low_confidence:responsible_unit" in m.flags
 
 
 def test_an_items_number_read_into_its_name_is_set_apart():
