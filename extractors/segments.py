@@ -39,14 +39,18 @@ def text_lines(lines: list[list[dict]], settings: Settings) -> list[list[Segment
 
 
 def without_towers(lines: list[list[Segment]], settings: Settings) -> list[list[Segment]]:
-    """The lines without pieces boxed settings.tower_ratio times taller than the page's usual line:
-    OCR reading a seal's ring as text (梦族自, 62 pt over lines of 8: k26-014), no line of a table,
-    which would stretch a header band over the rows under it. Their characters still reach cells."""
+    """The lines without pieces boxed settings.tower_ratio times taller than the page's usual line in
+    type settings.tower_type times larger: OCR reading a seal's ring as text (梦族自, 62 pt high, 16 pt
+    a character, over lines of 8: k26-014), no line of a table, which would stretch a header band over
+    the rows under it. A tall box of type as the lines' (a name set a character a line, read as one)
+    stays. Their characters still reach cells."""
     heights = sorted(s.bottom - s.top for ln in lines for s in ln)
     if not heights:
         return lines
     usual = heights[len(heights) // 2]
-    kept = [[s for s in ln if s.bottom - s.top <= settings.tower_ratio * usual] for ln in lines]
+    kept = [[s for s in ln if not (s.bottom - s.top > settings.tower_ratio * usual
+                                   and (s.x1 - s.x0) / max(len(s.chars), 1) > settings.tower_type * usual)]
+            for ln in lines]
     return [ln for ln in kept if ln]
 
 

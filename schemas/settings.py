@@ -20,7 +20,8 @@ DEFAULT_FURNITURE_SIMILARITY = 85.0     # rapidfuzz ratio: a scanned page's marg
 DEFAULT_FURNITURE_MIN_CHARS = 8         # a margin line this long at least may be matched as read alike (shorter: exact only)
 DEFAULT_FURNITURE_SMALL_TYPE = 0.6      # a margin line standing apart set smaller than this share of the page's usual type is furniture
 DEFAULT_FURNITURE_PLACED_TYPE = 0.8     # ... and one right under the body, where another page's footer stands, set smaller than this share
-DEFAULT_TOWER_RATIO = 4.0              # a piece of a line boxed this many times taller than the page's usual line is a seal read as text
+DEFAULT_TOWER_RATIO = 4.0              # a piece of a line boxed this many times taller than the page's usual line ...
+DEFAULT_TOWER_TYPE = 1.5               # ... its characters this many lines' heights wide each, is a seal read as text
 DEFAULT_LINE_TOLERANCE = 3.0           # points: chars this close vertically share a line
 DEFAULT_TABLE_MARGIN = 0.06            # share of the page height at top and bottom where no table row starts
 DEFAULT_RULE_SHARE = 0.25              # a horizontal rule at least this share of the page wide can bound a table row
@@ -135,6 +136,7 @@ class Settings:
     rule_share: float = DEFAULT_RULE_SHARE
     gutter_em: float = DEFAULT_GUTTER_EM
     tower_ratio: float = DEFAULT_TOWER_RATIO
+    tower_type: float = DEFAULT_TOWER_TYPE
     label_split_em: float = DEFAULT_LABEL_SPLIT_EM
     label_tight_em: float = DEFAULT_LABEL_TIGHT_EM
     label_fragment_chars: int = DEFAULT_LABEL_FRAGMENT_CHARS
@@ -298,8 +300,9 @@ class Settings:
                      "group_centre_em", "label_split_em", "label_tight_em"):
             if not 0 <= getattr(self, name) <= 10:
                 raise SettingsError(f"{name} must be from 0 to 10 (ems or points), got {getattr(self, name)!r}")
-        if self.tower_ratio <= 1:
-            raise SettingsError(f"tower_ratio must be above 1 (times a line's height), got {self.tower_ratio!r}")
+        if self.tower_ratio <= 1 or self.tower_type <= 0:
+            raise SettingsError(f"tower_ratio must be above 1 and tower_type above 0 (times a line's height), got "
+                                f"{self.tower_ratio!r}, {self.tower_type!r}")
         if not 0 <= self.row_wrap_em <= 10:
             raise SettingsError(f"row_wrap_em must be from 0 to 10 (ems), got {self.row_wrap_em!r}")
         if not 0 <= self.row_cut_edge_share < 0.5:

@@ -446,10 +446,11 @@ def test_a_seal_read_as_one_tall_box_of_text_does_not_stretch_the_header():
 
 def test_pieces_boxed_far_taller_than_the_lines_are_left_out():
     from extractors.segments import segment_of, without_towers
-    def seg(text, top, bottom):
-        return segment_of([{"text": t, "x0": 10.0 * k, "x1": 10.0 * k + 9, "top": top, "bottom": bottom}
+    def seg(text, top, bottom, x=0.0, pitch=10.0):
+        return segment_of([{"text": t, "x0": x + pitch * k, "x1": x + pitch * k + pitch - 1, "top": top, "bottom": bottom}
                            for k, t in enumerate(text)])
-    lines = [[seg("序号", 100, 108), seg("梦族自", 96, 158)], [seg("281,400.00", 134, 141)], [seg("1", 149, 155)]]
+    lines = [[seg("序号", 100, 108), seg("梦族自", 96, 158, 300, 16.3)], [seg("281,400.00", 134, 141)],
+             [seg("1", 149, 155), seg("一云明", 145, 184, 200)]]        # k12-039: a tall box of the lines' type
     kept = without_towers(lines, Settings())
-    assert [[s.text for s in ln] for ln in kept] == [["序号"], ["281,400.00"], ["1"]]
+    assert [[s.text for s in ln] for ln in kept] == [["序号"], ["281,400.00"], ["1", "一云明"]]
     assert without_towers(lines, Settings(tower_ratio=10.0)) == lines
