@@ -297,7 +297,8 @@ def truncated_names(projects: pd.DataFrame, scanned: set[str]) -> list[Key]:
     scans = projects[projects["doc_id"].isin(scanned)].to_dict("records")
     return list(dict.fromkeys([(p["doc_id"], p["project_id"], f) for p in scans
             for f, endings in ENDINGS.items() if (v := compact(text(p.get(f)))) and LIST_MARK not in v
-            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v) or f == "location" and _village_cut(v))] + \
+            and (not v.endswith(endings) or f in OFFICE_FIELDS and office_cut(v)
+                 or f == "location" and _village_cut(v))] + \
         [(p["doc_id"], p["project_id"], "responsible_leader") for p in scans
          if (v := compact(text(p.get("responsible_leader")))) and not 2 <= len(v) <= 3] + \
         [(p["doc_id"], p["project_id"], "name") for p in scans
