@@ -1,12 +1,13 @@
 """Narrative items ↔ table rows: which item and which row read the same project, in document order
-(a weighted longest common subsequence on name similarity, then by amount where names left them apart)."""
+(a weighted longest common subsequence on name similarity, then by amount or content where names
+left them apart)."""
 from __future__ import annotations
 
 from rapidfuzz import fuzz
 
 from normalizers.merge import narrative_amounts
 from normalizers.numbers import row_amount
-from normalizers.pairing import pair_by_amounts
+from normalizers.pairing import amounts_agree, contents_agree, pair_left_apart
 from normalizers.text import compact
 from normalizers.vocab import abbreviation, expand_offices
 from schemas.settings import Settings
@@ -28,12 +29,15 @@ def name_forms(name: str) -> tuple[str, str]:
 
 def align(items: list[NarrativeItem], rows: list[TableRow], settings: Settings
           ) -> list[tuple[NarrativeItem | None, TableRow | None]]:
-    """Pairs in document order, by name, then by amount where names left an item and a row apart;
-    an unmatched reading stands alone."""
+    """Pairs in document order, by name, then by amount or content where names left an item and a row
+    apart; an unmatched reading stands alone."""
     pairs = align_names([it.name for it in items], [r.text("name") or "" for r in rows], settings.item_match_min)
-    pairs = pair_by_amounts(pairs, [narrative_amounts(it) for it in items],
+    amounts = amounts_agree([narrative_amounts(it) for it in items],
                             [(row_amount(r, "aid_funds_wan"), row_amount(r, "total_investment_wan")) for r in rows],
                             settings.amount_tolerance)
+    contents = contents_agree([compact(it.body) for it in items], [compact(r.text("content") or "") for r in rows],
+                              settings.content_match_min, settings.content_match_chars)
+    pairs = pair_left_apart(pairs, lambda i, j: amounts(i, j) or contents(i, j))
     return [(items[i] if i is not None else None, rows[j] if j is not None else None) for i, j in pairs]
 
 

@@ -11,6 +11,8 @@ DEFAULT_HEADER_MATCH_MIN = 70.0        # rapidfuzz score for a table header to n
 DEFAULT_HEADER_GUESS_MIN = 55.0        # a column no label names takes the field its header scores this against (产权掘: 57), flagged
 DEFAULT_CATEGORY_MATCH_MIN = 80.0      # canonical_category score for a printed heading to name a category
 DEFAULT_ITEM_MATCH_MIN = 45.0          # name similarity for a narrative item and a table row to be one project
+DEFAULT_CONTENT_MATCH_MIN = 85.0       # ... or, names and amounts apart, a table content this alike within one item's text
+DEFAULT_CONTENT_MATCH_CHARS = 12       # ... the content at least this long
 DEFAULT_MIN_SUBSEQUENCE_SHARE = 0.4    # shorter/longer length for "one reading abbreviates the other"
 DEFAULT_GARBLED_NAME_SHARE = 0.6       # a scan's table name this much in the longer narrative name (in order) is a garbled reading of it
 DEFAULT_AMOUNT_TOLERANCE = 0.005       # 万元: sums within this are equal
@@ -121,6 +123,8 @@ class Settings:
     header_match_min: float = DEFAULT_HEADER_MATCH_MIN
     header_guess_min: float = DEFAULT_HEADER_GUESS_MIN
     item_match_min: float = DEFAULT_ITEM_MATCH_MIN
+    content_match_min: float = DEFAULT_CONTENT_MATCH_MIN
+    content_match_chars: int = DEFAULT_CONTENT_MATCH_CHARS
     category_match_min: float = DEFAULT_CATEGORY_MATCH_MIN
     min_subsequence_share: float = DEFAULT_MIN_SUBSEQUENCE_SHARE
     garbled_name_share: float = DEFAULT_GARBLED_NAME_SHARE
@@ -223,10 +227,13 @@ class Settings:
     correct: bool = True                # False: keep every value as read (to measure what correction does)
 
     def __post_init__(self) -> None:
-        for name in ("header_match_min", "item_match_min", "category_match_min", "metadata_match_min"):
+        for name in ("header_match_min", "item_match_min", "content_match_min", "category_match_min",
+                     "metadata_match_min"):
             v = getattr(self, name)
             if not 0 <= v <= 100:
                 raise SettingsError(f"{name} must be a rapidfuzz score from 0 to 100, got {v!r}")
+        if self.content_match_chars < 1:
+            raise SettingsError(f"content_match_chars must be >= 1, got {self.content_match_chars!r}")
         for name in ("min_subsequence_share", "garbled_name_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must be in (0, 1], got {getattr(self, name)!r}")

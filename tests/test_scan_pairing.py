@@ -8,7 +8,7 @@ from extractors.misread import misread_labels
 from extractors.narrative import Paragraph, loose_heading, narrative_items
 from normalizers.align import align
 from normalizers.merge import merge_text
-from normalizers.pairing import pair_by_amounts
+from normalizers.pairing import amounts_agree, pair_left_apart
 from schemas.settings import Settings
 from schemas.types import Cell, NarrativeItem, TableRow
 
@@ -41,10 +41,28 @@ def test_pairing_by_amounts_keeps_order_and_pairs_only_within_a_gap():
     pairs = [(0, None), (None, 0), (1, None), (2, 1), (3, None), (None, 2), (None, 3)]
     items = [(None, 117.0), (50.0, None), (None, None), (10.0, 30.0)]
     rows = [(88.0, 117.0), (None, None), (99.0, 99.0), (10.0, 31.0)]
-    assert pair_by_amounts(pairs, items, rows, 0.005) == [(0, 0), (1, None), (2, 1), (None, 2), (3, 3)]
+    assert pair_left_apart(pairs, amounts_agree(items, rows, 0.005)) == [(0, 0), (1, None), (2, 1), (None, 2), (3, 3)]
     # row 0's 117 may not pair with item 3 across the name-matched pair between them
-    assert pair_by_amounts([(None, 0), (2, 1), (3, None)], [(), (), (), (None, 117.0)],
-                           [(88.0, 117.0), (None, None)], 0.005) == [(None, 0), (2, 1), (3, None)]
+    assert pair_left_apart([(None, 0), (2, 1), (3, None)],
+                           amounts_agree([(), (), (), (None, 117.0)], [(88.0, 117.0), (None, None)], 0.005)) == \
+        [(None, 0), (2, 1), (3, None)]
+
+
+def test_an_item_and_a_row_a_seal_left_without_name_and_amounts_are_one_project_by_their_content():
+    """k26-014 (a seal over the table's first row): the row read 设项目 with no amount, its content the
+    end of the item's; the item and the row stood apart (a spurious record, a project unmatched). A
+    content only one item's text holds pairs them; boilerplate every item holds pairs nothing."""
+    items = [_item("大堡镇茶叶种植基地建设项目", "拟投入协作资金251.87万元，在大堡镇新建茶叶种植基地180亩，配套建设生产便道2公里、"
+                   "蓄水池9口；配套完善水、电、路等基础设施。"),
+             _item("干部人才交流培训项目", "拟投入协作资金108.06万元，选派干部人才到浙江省绍兴市柯桥区跟岗学习180人次以上；"
+                   "配套完善水、电、路等基础设施。")]
+    rows = [_row("设项目", "", ""), _row("干部人才交流培训项目", "", "108.06")]
+    rows[0].cells["content"] = Cell("套建设生产便道2公里，蓄水池\n9口：配套完善水、电、路等基\n础设施", 5, (0, 0, 1, 1))
+    pairs = [(i.name if i else None, r.text("name") if r else None) for i, r in align(items, rows, Settings())]
+    assert pairs == [("大堡镇茶叶种植基地建设项目", "设项目"), ("干部人才交流培训项目", "干部人才交流培训项目")]
+    rows[0].cells["content"] = Cell("配套完善水、电、路等基础设施", 5, (0, 0, 1, 1))
+    pairs = [(i.name if i else None, r.text("name") if r else None) for i, r in align(items, rows, Settings())]
+    assert pairs[:2] == [("大堡镇茶叶种植基地建设项目", None), (None, "设项目")]
 
 
 def test_a_name_reading_that_ends_as_names_do_is_taken_over_one_that_does_not():
