@@ -45,6 +45,11 @@ class Grid:
     def n_cols(self) -> int:
         return len(self.slots[0]) if self.slots else 0
 
+    @property
+    def boundaries(self) -> list[float]:
+        """The x of every column rule the grid's cells stand between, left to right (to a tenth of a point)."""
+        return sorted({round(x, 1) for cell in self.cells for x in (cell.bbox[0], cell.bbox[2])})
+
     def owner(self, r: int, c: int) -> GridCell | None:
         i = self.slots[r][c]
         return None if i is None else self.cells[i]

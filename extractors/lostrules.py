@@ -57,7 +57,7 @@ def previous_columns(grid: Grid, previous: Grid, chars: list[dict], settings: Se
     columns, lost (k23-024: a faint rule between 项目地点 and 建设周期 not found, 峨边彝族 2021-2 in one
     cell), each where no character stands across it: shifted as the rules both pages draw are (a scan
     lies a little off on each page)."""
-    mine, theirs = _boundaries(grid), _boundaries(previous)
+    mine, theirs = grid.boundaries, previous.boundaries
     shifts = sorted(x - p for x in mine for p in theirs if abs(x - p) <= settings.rule_snap)
     if grid.n_cols >= previous.n_cols or not shifts:
         return []
@@ -67,11 +67,6 @@ def previous_columns(grid: Grid, previous: Grid, chars: list[dict], settings: Se
             if x0 < p + shift < x1 and all(abs(x - p - shift) > settings.rule_snap for x in mine)]
     return [vline(x, top, bottom) for x in lost
             if not any(c["x0"] < x < c["x1"] and c["bottom"] > top and c["top"] < bottom for c in chars)]
-
-
-def _boundaries(grid: Grid) -> list[float]:
-    """The x of every column rule the grid's cells stand between."""
-    return sorted({round(x, 1) for cell in grid.cells for x in (cell.bbox[0], cell.bbox[2])})
 
 
 def _two_labels(text: str, settings: Settings) -> bool:

@@ -63,7 +63,7 @@ def _finer(dashed: list[Grid], grids: list[Grid], settings: Settings, previous: 
     aligned = next((g for g in grids if g.columns is not None and anchored([g], settings, previous)), None)
     if ruled is None or aligned is None or ruled.n_cols != aligned.n_cols:
         return False
-    drawn = {x for cell in ruled.cells for x in (cell.bbox[0], cell.bbox[2])}
+    drawn = ruled.boundaries
     snap = settings.rule_snap
     if any(all(abs(x - d) > snap for d in drawn) for x in aligned.columns[1:-1]) or \
             ruled.bbox[0] > aligned.columns[0] + snap or ruled.bbox[2] < aligned.columns[-1] - snap:
