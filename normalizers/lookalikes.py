@@ -149,10 +149,10 @@ def fix_name_ending(text: str | None) -> tuple[str | None, list[Fix]]:
     seal read 自, k26-015; 项日): no value ends so."""
     if not text or text.endswith(name_endings()):
         return text, []
-    end = next((v for v in _misread_endings() if text.endswith(v)), None)
-    if end is None:
+    misread = next(((v, e) for v, e in _misread_endings().items() if text.endswith(v)), None)
+    if misread is None:
         return text, []
-    fixed = text[:-len(end)] + _misread_endings()[end]
+    fixed = text[:-len(misread[0])] + misread[1]
     return fixed, [Fix(text, fixed, "name_ending", 90.0)]
 
 
